@@ -28,12 +28,17 @@ export type SourceContext = {
 
 /**
  * An un-cached credential fetch: every call asks the underlying service.
- * Assignable to the SDK's `AwsCredentialIdentityProvider`.
+ * Assignable to the SDK's `AwsCredentialIdentityProvider`, and every SDK provider is one.
+ *
+ * A source that holds resources (an STS client, a TLS agent) has `close()` to release
+ * them; transforms pass it on, and a provider's `close()` calls it.
  *
  * @category model
  * @since 0.1.0
  */
-export type CredentialSource = (context?: SourceContext) => Promise<AwsCredentialIdentity>
+export type CredentialSource = ((context?: SourceContext) => Promise<AwsCredentialIdentity>) & {
+  readonly close?: () => void
+}
 
 /**
  * A source that can send an MFA code (STS AssumeRole and GetSessionToken).
