@@ -1,0 +1,168 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { generateSecret } from 'otplib'
+import { createFaultQueue } from './sts/faults.js'
+import { createHandler } from './sts/handler.js'
+import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
+import type { MfaDevice } from './sts/mfa.js'
+import type { StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
+
+export type { StsAction, StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
+
+/**
+ * Options of {@link startStsEmulator}.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export type StsEmulatorOptions = {
+  /** The region clients should sign for (any region's signature is accepted). @default 'us-east-1' */
+  readonly region?: string
+  /** The account of the base user and the roles. @default '123456789012' */
+  readonly accountId?: string
+  /** The base IAM user's name. @default 'emulator-user' */
+  readonly userName?: string
+  /** The base user's long-term key. @default a random `AKIA…` key */
+  readonly baseCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** The roles. @default one role `arn:aws:iam::ACCOUNT:role/emulator-role`, no MFA, anyone may assume */
+  readonly roles?: readonly StsEmulatorRole[]
+  /** The base user's MFA device (TOTP, SHA-1, 6 digits, 30 s). @default serial `arn:aws:iam::ACCOUNT:mfa/USER`, a random secret */
+  readonly mfa?: { readonly serialNumber?: string; readonly secret?: string }
+  /**
+   * Lifetime of every issued credential, overriding `DurationSeconds`. May be below the
+   * 900 s floor for fast tests and demos: **real STS never issues credentials shorter
+   * than 15 minutes.** @default the request's `DurationSeconds` (or STS's default)
+   */
+  readonly credentialLifetimeSeconds?: number
+  /** The server clock, in epoch ms. @default Date.now */
+  readonly now?: () => number
+  /** Allowed distance between a request's `X-Amz-Date` and the server clock. @default 300000 (5 min, as STS) */
+  readonly maxSkewMs?: number
+  /** Decides whether a web identity token is valid. @default every token of 4–20000 characters */
+  readonly verifyWebIdentityToken?: (token: string) => boolean
+}
+
+/**
+ * A running STS emulator (see {@link startStsEmulator}).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export type StsEmulator = {
+  /** `http://127.0.0.1:PORT`: give it to `STSClient` as `endpoint`. */
+  readonly endpoint: string
+  readonly region: string
+  readonly accountId: string
+  /** The base user's ARN, `arn:aws:iam::ACCOUNT:user/NAME`. */
+  readonly userArn: string
+  /** The base user's long-term key: give it to the source as `source` or to a client. */
+  readonly baseCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** The ARNs of the known roles, in the order configured. */
+  readonly roleArns: readonly string[]
+  /** The MFA device: its serial and base32 TOTP secret (give the secret to `totp`). */
+  readonly mfa: { readonly serialNumber: string; readonly secret: string }
+  /** Every request received, oldest first (live). */
+  readonly requests: readonly StsEmulatorRequest[]
+  /** Adds a fault; faults are matched in the order injected. */
+  readonly inject: (fault: StsFault) => void
+  /** Removes every pending fault. */
+  readonly clearFaults: () => void
+  /** Forgets the recorded requests. */
+  readonly clearRequests: () => void
+  /** Moves the server clock by `ms` from `now()` (positive = ahead); the `Date` header follows it. */
+  readonly setSkewMs: (ms: number) => void
+  /** Stops the server, drops open connections and pending delays. */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Starts a local STS endpoint on 127.0.0.1 and an ephemeral port, speaking the AWS Query
+ * protocol: AssumeRole, GetSessionToken, AssumeRoleWithWebIdentity (unsigned) and
+ * GetCallerIdentity. It verifies the SigV4 signature of every signed request against the
+ * keys it knows (the base user's and every session key it issued), refuses unknown keys
+ * (`InvalidClientTokenId`), bad signatures and a clock skew over 5 minutes
+ * (`SignatureDoesNotMatch`), and expired session keys (`ExpiredToken`); checks MFA codes
+ * as TOTP against the configured secret and refuses a code already used. Faults can be
+ * injected (see {@link StsFault}). It caches nothing across emulators; each has its own keys.
+ *
+ * Differences from AWS: no IAM policies beyond each role's `principals`; tags, policies and
+ * external ids are recorded but not evaluated; lifetimes below 900 s are allowed.
+ *
+ * @throws when the port cannot be bound.
+ * @example
+ * ```ts
+ * const sts = await startStsEmulator({ roles: [{ arn: 'arn:aws:iam::123456789012:role/app', mfaRequired: true }] })
+ * const source = fromAssumeRole({ RoleArn: sts.roleArns[0]! }, {
+ *   source: async () => sts.baseCredentials,
+ *   clientConfig: { endpoint: sts.endpoint, region: sts.region },
+ * })
+ * sts.inject({ type: 'throttle', action: 'AssumeRole', count: 2 })
+ * await sts.close()
+ * ```
+ * @category testing
+ * @since 0.1.0
+ */
+export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promise<StsEmulator> => {
+  const accountId = options.accountId ?? '123456789012'
+  const userName = options.userName ?? 'emulator-user'
+  const userArn = `arn:aws:iam::${accountId}:user/${userName}`
+  const baseCredentials = options.baseCredentials ?? { accessKeyId: randomId('AKIA'), secretAccessKey: randomSecret() }
+  const roles = options.roles ?? [{ arn: `arn:aws:iam::${accountId}:role/emulator-role` }]
+  const mfa: MfaDevice = {
+    serialNumber: options.mfa?.serialNumber ?? `arn:aws:iam::${accountId}:mfa/${userName}`,
+    secret: options.mfa?.secret ?? generateSecret(),
+  }
+  const now = options.now ?? Date.now
+  let skewMs = 0
+  const requests: StsEmulatorRequest[] = []
+  const faults = createFaultQueue()
+  const timers = new Set<NodeJS.Timeout>()
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => (timers.delete(t), resolve()), ms)
+      timers.add(t)
+    })
+  const server = createServer(
+    createHandler({
+      accountId,
+      roles: new Map(roles.map((r) => [r.arn, r])),
+      mfaDevices: [mfa],
+      usedCodes: new Map(),
+      keys: createKeyStore({ ...baseCredentials, arn: userArn, userId: randomId('AIDA') }),
+      credentialLifetimeSeconds: options.credentialLifetimeSeconds,
+      verifyWebIdentityToken: options.verifyWebIdentityToken ?? (() => true),
+      serverNow: () => now() + skewMs,
+      maxSkewMs: options.maxSkewMs ?? 300_000,
+      faults,
+      requests,
+      sleep,
+    }),
+  )
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: options.region ?? 'us-east-1',
+    accountId,
+    userArn,
+    baseCredentials,
+    roleArns: roles.map((r) => r.arn),
+    mfa,
+    requests,
+    inject: faults.add,
+    clearFaults: faults.clear,
+    clearRequests: () => void requests.splice(0),
+    setSkewMs: (ms) => void (skewMs = ms),
+    close: () => {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      return new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
