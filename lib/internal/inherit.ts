@@ -12,5 +12,7 @@ export const inherit = <S extends CredentialSource>(
   const members: { mfaSerialNumber?: string | undefined; close?: () => void } = {}
   if ('mfaSerialNumber' in self) members.mfaSerialNumber = (self as { mfaSerialNumber?: string }).mfaSerialNumber
   if (typeof self.close === 'function') members.close = self.close
+  // Errors and events name the real source, not the wrapper.
+  Object.defineProperty(wrapper, 'name', { value: self.name, configurable: true })
   return Object.assign(wrapper, members) as unknown as Transformed<S>
 }

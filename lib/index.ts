@@ -1,0 +1,27 @@
+// The public API: named re-exports only.
+export { pipe, flow } from 'fp-ts/function'
+
+export type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  CredentialSource,
+  MfaCapableSource,
+  RefreshingProvider,
+  SourceContext,
+  Transformed,
+} from './types.js'
+export { CredentialError, isCredentialError } from './errors.js'
+export type { CredentialErrorCode, CredentialErrorOptions } from './errors.js'
+
+export { fromCallable } from './sources/fromCallable.js'
+export type { CallableCredentials, FromCallableOptions } from './sources/fromCallable.js'
+
+export { withRetry } from './transforms/withRetry.js'
+export type { WithRetryOptions } from './transforms/withRetry.js'
+export { withTimeout } from './transforms/withTimeout.js'
+
+export { withRefresh } from './refresh/withRefresh.js'
+export type { WithRefreshOptions } from './refresh/refreshConfig.js'
+export type { RefreshEvent, RefreshReason } from './refresh/RefreshEvent.js'
+export { defaultEarlyMs, refreshWindows } from './refresh/windows.js'
+export type { RefreshWindows } from './refresh/windows.js'

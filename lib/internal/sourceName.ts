@@ -1,0 +1,4 @@
+import type { CredentialSource } from '../types.js'
+
+/** The name a wrapped source is reported under in errors and events. */
+export const sourceName = (self: CredentialSource): string => (self.name && self.name !== 'anonymous' ? self.name : 'source')

@@ -1,0 +1,81 @@
+import { CredentialError } from '../errors.js'
+import type { RefreshEvent } from './RefreshEvent.js'
+
+/**
+ * Options of `withRefresh`.
+ *
+ * @category refresh
+ * @since 0.1.0
+ */
+export interface WithRefreshOptions {
+  /** Advisory window before expiry. @default scaled to the lifetime: 5 / 15 / 60 min (see `defaultEarlyMs`) */
+  readonly earlyMs?: number
+  /** Blocking window before expiry; never more than half the advisory window. @default 60_000 */
+  readonly mandatoryMs?: number
+  /** Largest share of the advisory window by which each refresh point is moved earlier, at random; 0 turns it off. @default 0.1 */
+  readonly jitter?: number
+  /** Refresh from an `unref`'d timer before the advisory window is reached. @default true */
+  readonly background?: boolean
+  /** The clock, in epoch milliseconds. @default Date.now */
+  readonly now?: () => number
+  /** Observer of refreshes, failures, back-offs and stale serves; its errors are ignored. @default none */
+  readonly onEvent?: (event: RefreshEvent) => void
+  /** First back-off after a failed refresh, doubled per failure, jittered. @default 1_000 */
+  readonly backoffBaseMs?: number
+  /** Longest back-off. @default 60_000 */
+  readonly backoffMaxMs?: number
+  /** Random numbers in [0, 1) for jitter; for tests. @default Math.random */
+  readonly random?: () => number
+}
+
+/** Options with every default filled in. */
+export type RefreshConfig = Required<Omit<WithRefreshOptions, 'earlyMs' | 'onEvent'>> &
+  Pick<WithRefreshOptions, 'earlyMs' | 'onEvent'>
+
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const invalid = (message: string): CredentialError =>
+  new CredentialError(`withRefresh: ${message}`, { code: 'InvalidConfiguration', source: 'withRefresh' })
+
+const checkMs = (name: string, v: unknown, min: number): void => {
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_TIMER_MS)) {
+    throw invalid(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS} (got ${String(v)})`)
+  }
+}
+
+const checkFunction = (name: string, v: unknown): void => {
+  if (v !== undefined && typeof v !== 'function') throw invalid(`${name} must be a function (got ${typeof v})`)
+}
+
+/** Validates `withRefresh`'s argument and fills in the defaults; throws before any I/O. */
+export const refreshConfig = (arg: number | WithRefreshOptions | undefined): RefreshConfig => {
+  const o: WithRefreshOptions = typeof arg === 'number' ? { earlyMs: arg } : (arg ?? {})
+  if (typeof o !== 'object') throw invalid(`expected earlyMs as a number or an options object (got ${typeof arg})`)
+  checkMs('earlyMs', o.earlyMs, 0)
+  checkMs('mandatoryMs', o.mandatoryMs, 0)
+  checkMs('backoffBaseMs', o.backoffBaseMs, 1)
+  checkMs('backoffMaxMs', o.backoffMaxMs, 1)
+  if (o.jitter !== undefined && (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1))) {
+    throw invalid(`jitter must be a fraction from 0 to 1 (got ${String(o.jitter)})`)
+  }
+  if (o.background !== undefined && typeof o.background !== 'boolean') throw invalid('background must be a boolean')
+  if (o.earlyMs !== undefined && o.mandatoryMs !== undefined && o.mandatoryMs > o.earlyMs / 2) {
+    throw invalid(`mandatoryMs (${o.mandatoryMs}) must be at most half of earlyMs (${o.earlyMs})`)
+  }
+  checkFunction('now', o.now)
+  checkFunction('onEvent', o.onEvent)
+  checkFunction('random', o.random)
+  return {
+    earlyMs: o.earlyMs,
+    mandatoryMs: o.mandatoryMs ?? 60_000,
+    jitter: o.jitter ?? 0.1,
+    background: o.background ?? true,
+    now: o.now ?? Date.now,
+    onEvent: o.onEvent,
+    backoffBaseMs: o.backoffBaseMs ?? 1_000,
+    backoffMaxMs: Math.max(o.backoffMaxMs ?? 60_000, o.backoffBaseMs ?? 1_000),
+    random: o.random ?? Math.random,
+  }
+}
+
+export { MAX_TIMER_MS }

@@ -1,0 +1,196 @@
+import { CredentialError } from '../errors.js'
+import { sourceName } from '../internal/sourceName.js'
+import { toCredentialError } from '../internal/toCredentialError.js'
+import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
+import type { RefreshEvent, RefreshReason } from './RefreshEvent.js'
+import { type RefreshConfig, type WithRefreshOptions, MAX_TIMER_MS, refreshConfig } from './refreshConfig.js'
+import { backoffMs, refreshWindows } from './windows.js'
+
+/** Everything a provider knows; one object so the hot path reads plain fields. */
+interface State {
+  value: AwsCredentialIdentity | undefined
+  /** `Promise.resolve(value)`, made once per value so cached calls allocate nothing. */
+  settled: Promise<AwsCredentialIdentity> | undefined
+  /** Jittered start of the advisory window; -Infinity when nothing is cached. */
+  refreshAt: number
+  mandatoryAt: number
+  expiresAt: number
+  inflight: Promise<AwsCredentialIdentity> | undefined
+  failures: number
+  /** End of the back-off after a failure; no call-started refresh before it. */
+  retryAt: number
+  staleReported: boolean
+  timer: ReturnType<typeof setTimeout> | undefined
+  closed: boolean
+}
+
+const noop = (): void => undefined
+const SUFFIX = 4
+
+/**
+ * Turns a source into a memoized, self-refreshing provider that every SDK client can
+ * share. Caches the last credentials; calls the source only when nothing is cached, on
+ * `forceRefresh`, or when the value enters its refresh windows (rules 1–8 in the README):
+ * a background refresh in the advisory window, a waited one in the mandatory window,
+ * with still-valid credentials served through a failing source and jittered back-off.
+ * Does not retry a failed fetch itself: compose `withRetry` for that.
+ *
+ * @param earlyMsOrOptions the advisory window in milliseconds, or {@link WithRefreshOptions}
+ * @throws CredentialError `InvalidConfiguration` at once for bad options. Calls reject
+ * only with `CredentialError`: a source's own passes through, anything else is
+ * `SourceFailed` with `cause`; an expired value is never returned.
+ * @example
+ * ```ts
+ * const credentials = pipe(fromAssumeRole({ RoleArn }), withRefresh(5 * 60_000))
+ * const s3 = new S3Client({ credentials })
+ * ```
+ * @category refresh
+ * @since 0.1.0
+ */
+export const withRefresh =
+  (earlyMsOrOptions?: number | WithRefreshOptions): ((self: CredentialSource) => RefreshingProvider) => {
+    const config = refreshConfig(earlyMsOrOptions)
+    return (self) => createProvider(self, config)
+  }
+
+const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingProvider => {
+  const name = sourceName(self)
+  const s: State = {
+    value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity,
+    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, closed: false,
+  }
+  const emit = (event: RefreshEvent): void => {
+    if (c.onEvent === undefined) return
+    try { c.onEvent(event) } catch { /* an observer must not break refreshes */ }
+  }
+
+  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason): AwsCredentialIdentity => {
+    const t = c.now()
+    const exp = expirationMs(creds, name)
+    if (exp <= t) throw new CredentialError(`${name} returned credentials that are already expired (${new Date(exp).toISOString()})`, { code: 'Expired', source: name })
+    const { advisoryMs, mandatoryMs } = refreshWindows(exp - t, c.earlyMs, c.mandatoryMs)
+    s.value = creds
+    s.settled = Promise.resolve(creds)
+    s.expiresAt = exp
+    s.mandatoryAt = exp - mandatoryMs
+    s.refreshAt = exp - advisoryMs - c.random() * c.jitter * advisoryMs
+    s.failures = 0
+    s.retryAt = 0
+    schedule(s.refreshAt)
+    emit({ type: 'refresh-succeeded', reason, at: t, durationMs: t - startedAt, expiration: creds.expiration, refreshAt: s.refreshAt, accessKeyIdSuffix: creds.accessKeyId.slice(-SUFFIX) })
+    return creds
+  }
+
+  const fail = (e: unknown, startedAt: number, reason: RefreshReason): never => {
+    const error = toCredentialError(e, name)
+    const t = c.now()
+    s.failures += 1
+    s.staleReported = false
+    const delayMs = backoffMs(s.failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
+    s.retryAt = t + delayMs
+    emit({ type: 'refresh-failed', reason, at: t, durationMs: t - startedAt, error, failures: s.failures })
+    emit({ type: 'backoff', at: t, delayMs, retryAt: s.retryAt, failures: s.failures })
+    if (s.value !== undefined && s.retryAt < s.expiresAt) schedule(s.retryAt)
+    throw error
+  }
+
+  /** Starts the one fetch, or joins the one in flight. Its promise never goes unhandled. */
+  const refresh = (reason: RefreshReason, context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
+    if (s.inflight !== undefined) return s.inflight
+    const startedAt = c.now()
+    emit({ type: 'refresh-started', reason, at: startedAt })
+    const sourceContext = context?.callerClientConfig === undefined ? undefined : { callerClientConfig: context.callerClientConfig }
+    const p = Promise.resolve()
+      .then(() => self(sourceContext))
+      .then((creds) => store(creds, startedAt, reason))
+      .catch((e: unknown) => fail(e, startedAt, reason))
+      .finally(() => { if (s.inflight === p) s.inflight = undefined })
+    s.inflight = p
+    p.catch(noop)
+    return p
+  }
+
+  const startBackground = (reason: RefreshReason): void => {
+    if (s.inflight === undefined && c.now() >= s.retryAt) void refresh(reason, undefined).catch(noop)
+  }
+
+  const onTimer = (at: number): void => {
+    s.timer = undefined
+    if (s.closed) return
+    if (c.now() < at) schedule(at) // a long delay was split into steps of at most ~24.8 days
+    else startBackground('background')
+  }
+
+  const schedule = (at: number): void => {
+    if (s.timer !== undefined) clearTimeout(s.timer)
+    s.timer = undefined
+    if (s.closed || !c.background || !Number.isFinite(at)) return
+    s.timer = setTimeout(onTimer, Math.min(Math.max(0, at - c.now()), MAX_TIMER_MS), at)
+    s.timer.unref()
+  }
+
+  const serveStale = (): Promise<AwsCredentialIdentity> => {
+    if (!s.staleReported) {
+      s.staleReported = true
+      emit({ type: 'stale-served', at: c.now(), expiration: s.value?.expiration })
+    }
+    return s.settled as Promise<AwsCredentialIdentity>
+  }
+
+  const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
+    if (context?.forceRefresh === true) return wait(refresh('forced', context), context, name)
+    if (s.value === undefined) return wait(refresh('cold', context), context, name)
+    const t = c.now()
+    if (t >= s.expiresAt) return wait(refresh('expired', context), context, name)
+    if (t < s.mandatoryAt) {
+      startBackground('advisory')
+      return s.settled as Promise<AwsCredentialIdentity>
+    }
+    if (t < s.retryAt) return serveStale()
+    return wait(refresh('mandatory', context), context, name).catch((e: unknown) => {
+      if (s.value !== undefined && c.now() < s.expiresAt) return serveStale()
+      throw e
+    })
+  }
+
+  const provider = (context?: SourceContext): Promise<AwsCredentialIdentity> =>
+    c.now() < s.refreshAt && context?.forceRefresh !== true ? (s.settled as Promise<AwsCredentialIdentity>) : slowPath(context)
+
+  return Object.assign(provider, {
+    memoized: true as const,
+    current: (): AwsCredentialIdentity | undefined => (s.value !== undefined && c.now() < s.expiresAt ? s.value : undefined),
+    invalidate: (): void => {
+      Object.assign(s, { value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity, failures: 0, retryAt: 0 })
+      schedule(Infinity)
+    },
+    close: (): void => {
+      s.closed = true
+      schedule(Infinity)
+      self.close?.()
+    },
+  })
+}
+
+const expirationMs = (creds: AwsCredentialIdentity, name: string): number => {
+  if (creds === null || typeof creds !== 'object' || typeof creds.accessKeyId !== 'string') {
+    throw new CredentialError(`${name} returned no credentials object`, { code: 'InvalidCredentials', source: name })
+  }
+  const exp = creds.expiration
+  if (exp === undefined) return Infinity
+  const ms = exp instanceof Date ? exp.getTime() : Number.NaN
+  if (Number.isNaN(ms)) throw new CredentialError(`${name} returned an expiration that is not a valid Date`, { code: 'InvalidCredentials', source: name })
+  return ms
+}
+
+/** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
+const wait = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined, name: string): Promise<AwsCredentialIdentity> => {
+  const signal = context?.signal
+  if (signal === undefined) return p
+  const aborted = (): CredentialError => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason })
+  if (signal.aborted) return Promise.reject(aborted())
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(aborted())
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

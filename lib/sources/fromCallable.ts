@@ -1,0 +1,77 @@
+import * as E from 'fp-ts/Either'
+import { CredentialError } from '../errors.js'
+import { decodeCredentials } from '../internal/decodeCredentials.js'
+import { toCredentialError } from '../internal/toCredentialError.js'
+import type { CredentialSource, SourceContext } from '../types.js'
+
+/**
+ * What a function given to {@link fromCallable} may return.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface CallableCredentials {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken?: string
+  /** A `Date`, an ISO-8601 string with a zone (`Z` or `+hh:mm`), or epoch milliseconds. */
+  readonly expiration?: Date | string | number
+  readonly accountId?: string
+  readonly credentialScope?: string
+}
+
+/**
+ * Options of {@link fromCallable}.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export interface FromCallableOptions {
+  /** The clock used to reject already-expired results. @default Date.now */
+  readonly now?: () => number
+}
+
+/**
+ * A source from any function returning credentials (or a promise of them), e.g. a
+ * vault lookup or your own token exchange. Caches nothing: every call calls `fn`.
+ *
+ * The result is validated: `accessKeyId` and `secretAccessKey` are required strings and
+ * `expiration` may be a `Date`, a zoned ISO-8601 string or epoch milliseconds; a result
+ * that is malformed or already expired fails with `InvalidCredentials`, naming the field
+ * and never echoing a secret. Errors thrown by `fn` reach the caller as a
+ * `CredentialError` (`SourceFailed`, the original as `cause`) unless they already are one.
+ *
+ * @example
+ * ```ts
+ * const credentials = pipe(
+ *   fromCallable(async () => vault.read('aws/creds/deploy')),
+ *   withRefresh(),
+ * )
+ * ```
+ * @throws CredentialError `InvalidConfiguration` at once when `fn` is not a function.
+ * @category sources
+ * @since 0.1.0
+ */
+export const fromCallable = (
+  fn: (context?: SourceContext) => CallableCredentials | Promise<CallableCredentials>,
+  options: FromCallableOptions = {},
+): CredentialSource => {
+  if (typeof fn !== 'function') {
+    throw new CredentialError(`fromCallable: expected a function returning credentials (got ${fn === null ? 'null' : typeof fn})`, {
+      code: 'InvalidConfiguration',
+      source: 'fromCallable',
+    })
+  }
+  const now = options.now ?? Date.now
+  return async function fromCallableSource(context?: SourceContext) {
+    let raw: unknown
+    try {
+      raw = await fn(context)
+    } catch (e) {
+      throw toCredentialError(e, 'fromCallable')
+    }
+    const decoded = decodeCredentials(raw, now())
+    if (E.isRight(decoded)) return decoded.right
+    throw new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' })
+  }
+}

@@ -1,0 +1,94 @@
+import { CredentialError } from '../errors.js'
+import { inherit } from '../internal/inherit.js'
+import { isTransient } from '../internal/isTransient.js'
+import { sourceName } from '../internal/sourceName.js'
+import { toCredentialError } from '../internal/toCredentialError.js'
+import { backoffMs } from '../refresh/windows.js'
+import type { CredentialSource, SourceContext, Transformed } from '../types.js'
+
+/**
+ * Options of {@link withRetry}.
+ *
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface WithRetryOptions {
+  /** Retries after the first attempt. @default 3 */
+  readonly retries?: number
+  /** Back-off before the first retry, doubled per retry, jittered to 50–100 %. @default 200 */
+  readonly baseMs?: number
+  /** Longest back-off. @default 5_000 */
+  readonly maxMs?: number
+  /** Which errors a retry can fix. @default throttling, 5xx, network errors and timeouts (a `CredentialError`'s `retryable`) */
+  readonly isRetryable?: (error: unknown) => boolean
+  /** Random numbers in [0, 1) for jitter; for tests. @default Math.random */
+  readonly random?: () => number
+}
+
+const invalid = (message: string): CredentialError =>
+  new CredentialError(`withRetry: ${message}`, { code: 'InvalidConfiguration', source: 'withRetry' })
+
+const validate = (o: WithRetryOptions): void => {
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw invalid(`retries must be an integer from 0 to 100 (got ${String(o.retries)})`)
+  for (const key of ['baseMs', 'maxMs'] as const) {
+    const v = o[key]
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 2 ** 31 - 1)) throw invalid(`${key} must be a number of milliseconds (got ${String(v)})`)
+  }
+  for (const key of ['isRetryable', 'random'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') throw invalid(`${key} must be a function`)
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const aborted = (): CredentialError => new CredentialError(`${name}: aborted during retry back-off`, { code: 'Aborted', source: 'withRetry', cause: signal?.reason })
+    if (signal?.aborted) return reject(aborted())
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(aborted())
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+
+/**
+ * Retries a failed fetch when a retry can fix it (throttling, 5xx, network errors,
+ * timeouts), with jittered exponential back-off; any other error passes at once.
+ * Caches nothing and does not refresh: put it under `withRefresh`. Stops waiting when
+ * `context.signal` aborts.
+ *
+ * @throws CredentialError `InvalidConfiguration` at once for bad options; the last
+ * attempt's error (a `CredentialError`) when every attempt failed.
+ * @example
+ * ```ts
+ * const credentials = pipe(fromAssumeRole({ RoleArn }), withTimeout(5_000), withRetry({ retries: 2 }), withRefresh())
+ * ```
+ * @category transforms
+ * @since 0.1.0
+ */
+export const withRetry =
+  (options: WithRetryOptions = {}): (<S extends CredentialSource>(self: S) => Transformed<S>) => {
+    validate(options)
+    const retries = options.retries ?? 3
+    const baseMs = options.baseMs ?? 200
+    const maxMs = Math.max(options.maxMs ?? 5_000, baseMs)
+    const isRetryable = options.isRetryable ?? isTransient
+    const random = options.random ?? Math.random
+    return (self) => {
+      const name = sourceName(self)
+      const retrying = async (context?: SourceContext) => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await self(context)
+          } catch (e) {
+            if (attempt >= retries || !isRetryable(e) || context?.signal?.aborted) throw toCredentialError(e, name)
+            await sleep(backoffMs(attempt + 1, baseMs, maxMs, random), context?.signal, name)
+          }
+        }
+      }
+      return inherit(retrying, self)
+    }
+  }

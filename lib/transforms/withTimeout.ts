@@ -1,0 +1,53 @@
+import { CredentialError } from '../errors.js'
+import { inherit } from '../internal/inherit.js'
+import { sourceName } from '../internal/sourceName.js'
+import type { AwsCredentialIdentity, CredentialSource, SourceContext, Transformed } from '../types.js'
+
+/**
+ * Fails a fetch that takes longer than `ms` with `CredentialError` `Timeout` (retryable),
+ * and aborts it through `context.signal` so the source can stop its request. A signal
+ * the caller passed still aborts it too. Caches nothing; retries nothing.
+ *
+ * @throws CredentialError `InvalidConfiguration` at once unless `ms` is a positive number.
+ * @example
+ * ```ts
+ * const credentials = pipe(fromAssumeRole({ RoleArn }), withTimeout(3_000), withRetry(), withRefresh())
+ * ```
+ * @category transforms
+ * @since 0.1.0
+ */
+export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) => Transformed<S>) => {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1) {
+    throw new CredentialError(`withTimeout: ms must be a positive number of milliseconds (got ${String(ms)})`, { code: 'InvalidConfiguration', source: 'withTimeout' })
+  }
+  return (self) => {
+    const name = sourceName(self)
+    const timed = (context?: SourceContext): Promise<AwsCredentialIdentity> => {
+      const controller = new AbortController()
+      const parent = context?.signal
+      return new Promise<AwsCredentialIdentity>((resolve, reject) => {
+        const abort = (error: CredentialError): void => {
+          controller.abort(error)
+          reject(error)
+        }
+        const onParentAbort = (): void =>
+          abort(new CredentialError(`${name}: aborted by the caller`, { code: 'Aborted', source: 'withTimeout', cause: parent?.reason }))
+        const timer = setTimeout(
+          () => abort(new CredentialError(`${name}: no credentials within ${ms} ms`, { code: 'Timeout', source: 'withTimeout', retryable: true })),
+          ms,
+        )
+        timer.unref()
+        if (parent?.aborted) onParentAbort()
+        else parent?.addEventListener('abort', onParentAbort, { once: true })
+        Promise.resolve()
+          .then(() => self({ ...context, signal: controller.signal }))
+          .then(resolve, reject)
+          .finally(() => {
+            clearTimeout(timer)
+            parent?.removeEventListener('abort', onParentAbort)
+          })
+      })
+    }
+    return inherit(timed, self)
+  }
+}
