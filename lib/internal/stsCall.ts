@@ -1,0 +1,71 @@
+import type { Credentials } from '@aws-sdk/client-sts'
+import type { AwsCredentialIdentity } from '@smithy/types'
+import { CredentialError } from '../errors.js'
+import type { SourceContext } from '../types.js'
+import { abortError, stsError } from './stsErrors.js'
+
+/** Sends one STS command with the caller's signal; every failure becomes a `CredentialError`. */
+export const sendSts = async <T>(
+  send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+  context: SourceContext | undefined,
+  source: string,
+  action: string,
+): Promise<T> => {
+  const signal = context?.signal
+  if (signal?.aborted) throw abortError(source, signal)
+  try {
+    return await send(signal ? { abortSignal: signal } : {})
+  } catch (e) {
+    throw stsError(e, source, action, signal)
+  }
+}
+
+/** The account id of an ARN (`arn:aws:sts::123456789012:assumed-role/...`), when it has one. */
+export const accountIdOf = (arn: string | undefined): string | undefined => {
+  const account = arn?.split(':')[4]
+  return account && /^\d{12}$/.test(account) ? account : undefined
+}
+
+/** STS `Credentials` to an identity with `expiration` as a Date and `accountId` when known. */
+export const toIdentity = (
+  credentials: Credentials | undefined,
+  arn: string | undefined,
+  source: string,
+  now: () => number = Date.now,
+): AwsCredentialIdentity => {
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {}
+  if (!AccessKeyId || !SecretAccessKey || !SessionToken)
+    throw new CredentialError(`${source}: STS answered without complete credentials`, { code: 'SourceFailed', source })
+  const expiration = Expiration === undefined ? undefined : new Date(Expiration)
+  if (expiration && !(expiration.getTime() > now()))
+    throw new CredentialError(`${source}: STS returned credentials that had already expired (${expiration.toISOString()}); check the clock`, {
+      code: 'Expired',
+      source,
+    })
+  const accountId = accountIdOf(arn)
+  return {
+    accessKeyId: AccessKeyId,
+    secretAccessKey: SecretAccessKey,
+    sessionToken: SessionToken,
+    ...(expiration ? { expiration } : {}),
+    ...(accountId ? { accountId } : {}),
+  }
+}
+
+/** `SerialNumber`/`TokenCode` from `context.mfa`; `MfaRequired` when a serial is configured but no code came. */
+export const mfaParams = (
+  serialNumber: string | undefined,
+  context: SourceContext | undefined,
+  source: string,
+): { SerialNumber?: string; TokenCode?: string } => {
+  if (context?.mfa) return { SerialNumber: context.mfa.serialNumber, TokenCode: context.mfa.tokenCode }
+  if (serialNumber !== undefined)
+    throw new CredentialError(
+      `${source}: SerialNumber is set but no MFA code was given; wrap the source with withMfa(codeProvider)`,
+      { code: 'MfaRequired', source },
+    )
+  return {}
+}
+
+/** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
+export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`

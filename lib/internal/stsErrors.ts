@@ -1,0 +1,46 @@
+import { CredentialError, isCredentialError, type CredentialErrorCode } from '../errors.js'
+
+type SdkError = { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } }
+
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled'])
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+const MFA_FAILED = /MultiFactorAuthentication failed/i
+
+/** An error caused by `signal`: `Timeout` when its reason is a timeout, `Aborted` otherwise. */
+export const abortError = (source: string, signal: AbortSignal, cause?: unknown): CredentialError => {
+  const reason: unknown = signal.reason
+  if (isCredentialError(reason)) return reason
+  const timeout = reason instanceof Error && reason.name === 'TimeoutError'
+  const code: CredentialErrorCode = timeout ? 'Timeout' : 'Aborted'
+  return new CredentialError(`${source}: the STS request was ${timeout ? 'timed out' : 'aborted'} by the caller's signal`, {
+    code,
+    source,
+    cause: cause ?? reason,
+  })
+}
+
+/**
+ * Maps what `STSClient.send` threw to a `CredentialError`. Messages hold the STS error code
+ * and message (which never carry secrets) but never a deserialized body.
+ */
+export const stsError = (error: unknown, source: string, action: string, signal?: AbortSignal): CredentialError => {
+  if (isCredentialError(error)) return error
+  if (signal?.aborted) return abortError(source, signal, error)
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError
+  const name = typeof e.name === 'string' ? e.name : 'Error'
+  const status = e.$metadata?.httpStatusCode
+  const make = (code: CredentialErrorCode, message: string, retryable = false): CredentialError =>
+    new CredentialError(`${source}: ${message}`, { code, source, cause: error, retryable, statusCode: status })
+  if (name === 'AbortError') return make('Aborted', `the STS ${action} request was aborted`)
+  if (status === undefined || (typeof e.code === 'string' && NETWORK.has(e.code)))
+    return make('NetworkError', `could not reach STS for ${action} (${typeof e.code === 'string' ? e.code : name}); check the endpoint and network`, true)
+  if (status >= 200 && status < 300)
+    return make('SourceFailed', `STS answered ${action} with a response that could not be read`, true)
+  const detail = `${name}: ${typeof e.message === 'string' ? e.message : ''}`
+  if (THROTTLING.has(name)) return make('Throttled', `STS throttled ${action} (${detail})`, true)
+  if (status >= 500) return make('ServiceUnavailable', `STS failed ${action} with HTTP ${status} (${detail})`, true)
+  if (name === 'AccessDenied' && typeof e.message === 'string' && MFA_FAILED.test(e.message))
+    return make('MfaCodeInvalid', `STS refused the MFA code for ${action} (${detail})`)
+  const retryable = name === 'IDPCommunicationErrorException' || name === 'IDPCommunicationError'
+  return make('StsRejected', `STS refused ${action} with HTTP ${status} (${detail})`, retryable)
+}

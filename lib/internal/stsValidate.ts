@@ -1,0 +1,62 @@
+import { CredentialError } from '../errors.js'
+
+/** A check of one parameter: undefined when valid, else what is wrong (never the value). */
+type Check = (value: unknown) => string | undefined
+
+const str = (min: number, max: number, pattern?: RegExp, charset?: string): Check => (v) => {
+  if (typeof v !== 'string') return 'must be a string'
+  if (v.length < min || v.length > max) return `must be ${min}–${max} characters long (got ${v.length})`
+  if (pattern && !pattern.test(v)) return `may only contain ${charset ?? pattern.source}`
+  return undefined
+}
+
+const int = (min: number, max: number, note = ''): Check => (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `must be an integer from ${min} to ${max}${note}`
+
+const list = (max: number): Check => (v) =>
+  !Array.isArray(v) ? 'must be an array' : v.length > max ? `may hold at most ${max} entries (got ${v.length})` : undefined
+
+/** The STS constraints of PROTOCOLS.md, by parameter name. */
+export const STS_CHECKS = {
+  RoleArn: str(20, 2048),
+  RoleSessionName: str(2, 64, /^[\w+=,.@-]+$/, 'letters, digits and +=,.@_-'),
+  DurationSeconds: int(900, 43_200, ' (role chaining caps it at 3600)'),
+  ExternalId: str(2, 1224, /^[\w+=,.@:/-]+$/, 'letters, digits and +=,.@:/_-'),
+  SerialNumber: str(9, 256, /^[\w+=/:,.@-]+$/, 'letters, digits and +=/:,.@_-'),
+  Policy: str(1, 2048),
+  PolicyArns: list(10),
+  Tags: list(50),
+  TransitiveTagKeys: list(50),
+  SourceIdentity: str(2, 64, /^[\w+=,.@-]+$/, 'letters, digits and +=,.@_-'),
+  WebIdentityToken: str(4, 20_000),
+  ProviderId: str(4, 2048),
+} satisfies Record<string, Check>
+
+/** GetSessionToken allows up to 36 hours. */
+export const SESSION_TOKEN_DURATION = int(900, 129_600)
+
+/**
+ * Validates `params` with `checks` (present keys only; `required` must be present) and
+ * throws `InvalidConfiguration` naming the parameter. The value is never echoed.
+ */
+export const validateParams = (
+  source: string,
+  params: object,
+  checks: Readonly<Record<string, Check>>,
+  required: readonly string[] = [],
+): void => {
+  const record = params as Record<string, unknown>
+  for (const name of required)
+    if (record[name] === undefined) throw invalid(source, `${name} is required`)
+  for (const [name, check] of Object.entries(checks)) {
+    if (record[name] === undefined) continue
+    const problem = check(record[name])
+    if (problem !== undefined) throw invalid(source, `${name} ${problem}`)
+  }
+  if (record['TokenCode'] !== undefined)
+    throw invalid(source, 'TokenCode is one-time and cannot be configured; set SerialNumber and use withMfa(codeProvider)')
+}
+
+/** An `InvalidConfiguration` error of `source`. */
+export const invalid = (source: string, message: string): CredentialError =>
+  new CredentialError(`${source}: ${message}`, { code: 'InvalidConfiguration', source })

@@ -1,0 +1,66 @@
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
+import { defaultSessionName, mfaParams, sendSts, toIdentity } from '../internal/stsCall.js'
+import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
+import { STS_CHECKS, validateParams } from '../internal/stsValidate.js'
+import type { MfaCapableSource } from '../types.js'
+
+/**
+ * The parameters of {@link fromAssumeRole}: STS `AssumeRoleCommandInput` with
+ * `RoleSessionName` optional. `TokenCode` is one-time, so it comes from `withMfa`, never
+ * from here.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromAssumeRoleParams = Omit<AssumeRoleCommandInput, 'RoleSessionName' | 'TokenCode'> & {
+  /** @default `aws-refresh-session-<epoch ms>`, new at each call */
+  readonly RoleSessionName?: string
+}
+
+/**
+ * Options of {@link fromAssumeRole}.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromAssumeRoleOptions = StsSourceOptions
+
+const SOURCE = 'fromAssumeRole'
+
+/**
+ * A credential source that calls STS AssumeRole at every call (it caches nothing but its
+ * private `STSClient`, created at the first call and destroyed by `close()`).
+ * Every parameter is passed through; they are validated against STS's constraints here,
+ * before any request. With `SerialNumber` set, each call needs an MFA code from
+ * `withMfa` (`context.mfa`). `@aws-sdk/client-sts` is loaded at the first call.
+ *
+ * Role chaining: give another provider (for example a `withRefresh` provider of the first
+ * role) as `options.source`; AWS caps chained sessions at one hour.
+ *
+ * @throws CredentialError `InvalidConfiguration` at construction for bad parameters;
+ * at call time `MfaRequired`, `MfaCodeInvalid`, `StsRejected` (with `statusCode`),
+ * `Throttled`, `ServiceUnavailable`, `NetworkError` (these three `retryable`), `Aborted`,
+ * `Timeout`, `Expired`, `SourceFailed`; the original error is the `cause`.
+ * @example
+ * ```ts
+ * const source = fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/app', DurationSeconds: 3600 })
+ * const credentials = await source()
+ * ```
+ * @category sources
+ * @since 0.1.0
+ */
+export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource => {
+  validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
+  const sts = lazyStsClient(options)
+  const source: MfaCapableSource = Object.assign(
+    async (context?: Parameters<MfaCapableSource>[0]) => {
+      const mfa = mfaParams(params.SerialNumber, context, SOURCE)
+      const { client, sts: mod } = await sts.get(context)
+      const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
+      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole')
+      return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
+    },
+    { mfaSerialNumber: params.SerialNumber, close: sts.close },
+  )
+  return source
+}

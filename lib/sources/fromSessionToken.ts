@@ -1,0 +1,57 @@
+import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
+import { mfaParams, sendSts, toIdentity } from '../internal/stsCall.js'
+import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
+import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams } from '../internal/stsValidate.js'
+import type { MfaCapableSource } from '../types.js'
+
+/**
+ * The parameters of {@link fromSessionToken}: STS `GetSessionTokenCommandInput` without
+ * the one-time `TokenCode` (it comes from `withMfa`).
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromSessionTokenParams = Omit<GetSessionTokenCommandInput, 'TokenCode'>
+
+/**
+ * Options of {@link fromSessionToken}.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromSessionTokenOptions = StsSourceOptions
+
+const SOURCE = 'fromSessionToken'
+
+/**
+ * A credential source that calls STS GetSessionToken at every call: MFA-protected API
+ * access for an IAM user. Caches nothing but its private `STSClient` (created at the first
+ * call, destroyed by `close()`). `DurationSeconds` is 900–129600 (STS default 43200).
+ * The base credentials must be an IAM user's long-term keys.
+ *
+ * @throws CredentialError `InvalidConfiguration` at construction; at call time the codes
+ * listed for `fromAssumeRole`.
+ * @example
+ * ```ts
+ * const source = pipe(
+ *   fromSessionToken({ SerialNumber: 'arn:aws:iam::123456789012:mfa/me', DurationSeconds: 3600 }),
+ *   withMfa(promptForCode()),
+ * )
+ * ```
+ * @category sources
+ * @since 0.1.0
+ */
+export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource => {
+  validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
+  const sts = lazyStsClient(options)
+  return Object.assign(
+    async (context?: Parameters<MfaCapableSource>[0]) => {
+      const mfa = mfaParams(params.SerialNumber, context, SOURCE)
+      const { client, sts: mod } = await sts.get(context)
+      const input: GetSessionTokenCommandInput = { ...params, ...mfa }
+      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken')
+      return toIdentity(out.Credentials, undefined, SOURCE)
+    },
+    { mfaSerialNumber: params.SerialNumber, close: sts.close },
+  )
+}
