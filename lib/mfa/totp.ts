@@ -1,0 +1,66 @@
+import { generateSync } from 'otplib'
+import { CredentialError } from '../errors.js'
+import type { MfaCodeProvider } from '../transforms/withMfa.js'
+
+/**
+ * Options of {@link totp}.
+ *
+ * @category mfa
+ * @since 0.1.0
+ */
+export type TotpOptions = {
+  /** The clock, epoch ms. @default Date.now */
+  readonly now?: () => number
+  /** Waits `ms`; used to wait for the next time step. @default an unref'd setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>
+  /** The time step in seconds. @default 30 (what AWS virtual MFA devices use) */
+  readonly periodSeconds?: number
+}
+
+const SOURCE = 'totp'
+const BASE32 = /^[A-Z2-7]+=*$/
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref())
+
+/**
+ * An MFA code provider computing RFC 6238 codes (SHA-1, 6 digits) from the device's base32
+ * secret, with otplib. It remembers the last time step it answered for and never returns
+ * the same code twice: asked again within one step, it waits for the next step. Calls are
+ * served one at a time. The secret is never put in an error.
+ *
+ * @throws CredentialError `InvalidConfiguration` at construction for a secret that is not base32.
+ * @example
+ * ```ts
+ * pipe(fromAssumeRole({ RoleArn, SerialNumber }), withMfa(totp(process.env.MFA_SECRET!)))
+ * ```
+ * @category mfa
+ * @since 0.1.0
+ */
+export const totp = (base32Secret: string, options: TotpOptions = {}): MfaCodeProvider => {
+  const secret = typeof base32Secret === 'string' ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
+  if (secret.length < 16 || !BASE32.test(secret))
+    throw new CredentialError(`${SOURCE}: the MFA secret must be base32 (A–Z, 2–7), at least 16 characters`, {
+      code: 'InvalidConfiguration',
+      source: SOURCE,
+    })
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? defaultSleep
+  const periodMs = (options.periodSeconds ?? 30) * 1000
+  let lastStep = -1
+  let queue: Promise<unknown> = Promise.resolve()
+  const next = async (): Promise<string> => {
+    let step = Math.floor(now() / periodMs)
+    while (step <= lastStep) {
+      await sleep((lastStep + 1) * periodMs - now())
+      step = Math.floor(now() / periodMs)
+    }
+    lastStep = step
+    return generateSync({ secret, epoch: (step * periodMs) / 1000, period: periodMs / 1000 })
+  }
+  return () => {
+    const result = queue.then(next, next)
+    queue = result.catch(() => undefined)
+    return result
+  }
+}
