@@ -69,3 +69,7 @@ export const mfaParams = (
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
 export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`
+
+/** Gives a source function its reported name (errors and refresh events use `fn.name`). */
+export const named = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
+  Object.defineProperty(fn, 'name', { value: name, configurable: true })

@@ -1,5 +1,5 @@
-import { generateSync } from 'otplib'
 import { CredentialError } from '../errors.js'
+import { isBase32Secret, totpCode } from '../internal/otp.js'
 import type { MfaCodeProvider } from '../transforms/withMfa.js'
 
 /**
@@ -18,14 +18,13 @@ export type TotpOptions = {
 }
 
 const SOURCE = 'totp'
-const BASE32 = /^[A-Z2-7]+=*$/
 
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref())
 
 /**
  * An MFA code provider computing RFC 6238 codes (SHA-1, 6 digits) from the device's base32
- * secret, with otplib. It remembers the last time step it answered for and never returns
+ * secret, with otplib (its CommonJS-safe `@otplib/totp` core and node:crypto). It remembers the last time step it answered for and never returns
  * the same code twice: asked again within one step, it waits for the next step. Calls are
  * served one at a time. The secret is never put in an error.
  *
@@ -39,7 +38,7 @@ const defaultSleep = (ms: number): Promise<void> =>
  */
 export const totp = (base32Secret: string, options: TotpOptions = {}): MfaCodeProvider => {
   const secret = typeof base32Secret === 'string' ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
-  if (secret.length < 16 || !BASE32.test(secret))
+  if (!isBase32Secret(secret))
     throw new CredentialError(`${SOURCE}: the MFA secret must be base32 (A–Z, 2–7), at least 16 characters`, {
       code: 'InvalidConfiguration',
       source: SOURCE,
@@ -56,7 +55,7 @@ export const totp = (base32Secret: string, options: TotpOptions = {}): MfaCodePr
       step = Math.floor(now() / periodMs)
     }
     lastStep = step
-    return generateSync({ secret, epoch: (step * periodMs) / 1000, period: periodMs / 1000 })
+    return totpCode(secret, (step * periodMs) / 1000, periodMs / 1000)
   }
   return () => {
     const result = queue.then(next, next)

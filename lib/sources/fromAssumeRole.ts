@@ -1,5 +1,5 @@
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
-import { defaultSessionName, mfaParams, sendSts, toIdentity } from '../internal/stsCall.js'
+import { defaultSessionName, mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { STS_CHECKS, validateParams } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
@@ -53,13 +53,13 @@ export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssume
   validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
   const sts = lazyStsClient(options)
   const source: MfaCapableSource = Object.assign(
-    async (context?: Parameters<MfaCapableSource>[0]) => {
+    named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)
       const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
       const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole')
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
-    },
+    }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },
   )
   return source

@@ -1,5 +1,5 @@
 import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
-import { mfaParams, sendSts, toIdentity } from '../internal/stsCall.js'
+import { mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
@@ -45,13 +45,13 @@ export const fromSessionToken = (params: FromSessionTokenParams = {}, options: F
   validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
   const sts = lazyStsClient(options)
   return Object.assign(
-    async (context?: Parameters<MfaCapableSource>[0]) => {
+    named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)
       const input: GetSessionTokenCommandInput = { ...params, ...mfa }
       const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken')
       return toIdentity(out.Credentials, undefined, SOURCE)
-    },
+    }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },
   )
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
-import { defaultSessionName, sendSts, toIdentity } from '../internal/stsCall.js'
+import { defaultSessionName, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { invalid, STS_CHECKS, validateParams } from '../internal/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
@@ -80,7 +80,7 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
   validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, ['RoleArn'])
   const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig })
   return Object.assign(
-    async (context?: SourceContext) => {
+    named(SOURCE, async (context?: SourceContext) => {
       const token = await tokenOf(params)
       const { client, sts: mod } = await sts.get(context)
       const input: AssumeRoleWithWebIdentityCommandInput = {
@@ -91,7 +91,7 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
       const command = new mod.AssumeRoleWithWebIdentityCommand(input)
       const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity')
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
-    },
+    }),
     { close: sts.close },
   )
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { generateSecret } from 'otplib'
+import { newTotpSecret } from '../internal/otp.js'
 import { createFaultQueue } from './sts/faults.js'
 import { createHandler } from './sts/handler.js'
 import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
@@ -110,7 +110,7 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
   const roles = options.roles ?? [{ arn: `arn:aws:iam::${accountId}:role/emulator-role` }]
   const mfa: MfaDevice = {
     serialNumber: options.mfa?.serialNumber ?? `arn:aws:iam::${accountId}:mfa/${userName}`,
-    secret: options.mfa?.secret ?? generateSecret(),
+    secret: options.mfa?.secret ?? newTotpSecret(),
   }
   const now = options.now ?? Date.now
   let skewMs = 0

@@ -62,6 +62,7 @@ export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions =
       lastSent.set(serialNumber, tokenCode)
       return self({ ...context, mfa: { serialNumber, tokenCode } })
     }
+    Object.defineProperty(wrapped, 'name', { value: self.name, configurable: true })
     return inherit(wrapped, self)
   }
 }

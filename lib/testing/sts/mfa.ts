@@ -1,4 +1,4 @@
-import { verifySync } from 'otplib'
+import { verifyTotp } from '../../internal/otp.js'
 import { stsError } from './types.js'
 
 /** An MFA device the emulator knows: its serial and base32 TOTP secret. */
@@ -26,7 +26,6 @@ export const checkMfa = (
   const seen = used.get(serial) ?? new Set<string>()
   used.set(serial, seen)
   if (seen.has(code)) throw stsError(403, 'AccessDenied', MFA_FAILED)
-  const result = verifySync({ secret: device.secret, token: code, epoch: Math.floor(nowMs / 1000), epochTolerance: 30 })
-  if (!result.valid) throw stsError(403, 'AccessDenied', MFA_FAILED)
+  if (!verifyTotp(device.secret, code, Math.floor(nowMs / 1000), 30)) throw stsError(403, 'AccessDenied', MFA_FAILED)
   seen.add(code)
 }
