@@ -254,6 +254,21 @@ describe('withRefresh', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
+  it('rule 8: after a forced refresh the one timer re-arms for the new refresh point instead of firing early', async () => {
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ jitter: 0 })(source)
+    await provider()
+    await jest.advanceTimersByTimeAsync(10 * MIN)
+    await provider({ forceRefresh: true })
+    expect(jest.getTimerCount()).toBe(1)
+    await jest.advanceTimersByTimeAsync(45 * MIN - 10 * MIN) // the old refresh point
+    expect(source.calls).toBe(2)
+    expect(jest.getTimerCount()).toBe(1)
+    await jest.advanceTimersByTimeAsync(10 * MIN) // the new one: 10 min + 45 min
+    expect(source.calls).toBe(3)
+    provider.close()
+  })
+
   it('jitter moves each refresh point earlier by up to its share of the advisory window', async () => {
     const points = new Set<number>()
     for (let i = 0; i < 20; i++) {

@@ -21,6 +21,9 @@ interface State {
   retryAt: number
   staleReported: boolean
   timer: ReturnType<typeof setTimeout> | undefined
+  /** When the armed timer fires, and when the next background refresh is due. */
+  timerAt: number
+  nextAt: number
   closed: boolean
 }
 
@@ -57,7 +60,7 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
   const name = sourceName(self)
   const s: State = {
     value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity,
-    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, closed: false,
+    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false,
   }
   const emit = (event: RefreshEvent): void => {
     if (c.onEvent === undefined) return
@@ -114,19 +117,32 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     if (s.inflight === undefined && c.now() >= s.retryAt) void refresh(reason, undefined).catch(noop)
   }
 
-  const onTimer = (at: number): void => {
+  const onTimer = (): void => {
     s.timer = undefined
     if (s.closed) return
-    if (c.now() < at) schedule(at) // a long delay was split into steps of at most ~24.8 days
+    if (c.now() < s.nextAt) schedule(s.nextAt) // early: a long delay is split, or the target moved later
     else startBackground('background')
   }
 
+  /**
+   * Arms the one timer for `at`. A pending timer that fires no later than `at` is kept:
+   * it re-arms itself when it fires. Clearing and re-creating an unref'd timer for every
+   * refresh would leave one of Node's per-duration timer lists behind each time.
+   */
   const schedule = (at: number): void => {
+    s.nextAt = at
+    if (s.closed || !c.background || !Number.isFinite(at)) return clearTimer()
+    if (s.timer !== undefined && s.timerAt <= at) return
+    clearTimer()
+    const delay = Math.ceil(Math.min(Math.max(0, at - c.now()), MAX_TIMER_MS))
+    s.timerAt = c.now() + delay
+    s.timer = setTimeout(onTimer, delay)
+    s.timer.unref()
+  }
+
+  const clearTimer = (): void => {
     if (s.timer !== undefined) clearTimeout(s.timer)
     s.timer = undefined
-    if (s.closed || !c.background || !Number.isFinite(at)) return
-    s.timer = setTimeout(onTimer, Math.min(Math.max(0, at - c.now()), MAX_TIMER_MS), at)
-    s.timer.unref()
   }
 
   const serveStale = (): Promise<AwsCredentialIdentity> => {
@@ -153,8 +169,9 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     })
   }
 
+  const now = c.now
   const provider = (context?: SourceContext): Promise<AwsCredentialIdentity> =>
-    c.now() < s.refreshAt && context?.forceRefresh !== true ? (s.settled as Promise<AwsCredentialIdentity>) : slowPath(context)
+    now() < s.refreshAt && context?.forceRefresh !== true ? (s.settled as Promise<AwsCredentialIdentity>) : slowPath(context)
 
   return Object.assign(provider, {
     memoized: true as const,
