@@ -1,5 +1,5 @@
 // The public API: named re-exports only.
-export { pipe, flow } from 'fp-ts/function'
+export { pipe, flow } from 'fp-ts/lib/function.js'
 
 export type {
   AwsCredentialIdentity,

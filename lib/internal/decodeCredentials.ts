@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import type { AwsCredentialIdentity } from '../types.js'
 
 // A zone is required: a zoneless time would be read in the process's local time zone.

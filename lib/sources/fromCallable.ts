@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../errors.js'
 import { decodeCredentials } from '../internal/decodeCredentials.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
