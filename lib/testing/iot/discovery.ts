@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { verifyIotSigV4 } from './sigv4.js'
+
+/** One DescribeEndpoint call the emulator answered. */
+export type IotRecordedDiscovery = {
+  readonly endpointType: string | undefined
+  /** The status answered: 200, or 403 for a bad signature. */
+  readonly status: number
+}
+
+export type DiscoveryContext = {
+  readonly region: string
+  readonly prefix: string
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  readonly nowMs: () => number
+  readonly recorded: IotRecordedDiscovery[]
+}
+
+const answer = (res: ServerResponse, status: number, body: unknown, errorType?: string): void => {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-RequestId': randomUUID(),
+    ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
+  })
+  res.end(JSON.stringify(body))
+}
+
+/** What IoT's DescribeEndpoint returns for each `endpointType`. */
+export const endpointAddress = (ctx: Pick<DiscoveryContext, 'prefix' | 'region'>, type: string | undefined): string | undefined => {
+  switch (type) {
+    case 'iot:CredentialProvider': return `${ctx.prefix}.credentials.iot.${ctx.region}.amazonaws.com`
+    case 'iot:Data-ATS': return `${ctx.prefix}-ats.iot.${ctx.region}.amazonaws.com`
+    case undefined: case 'iot:Data': return `${ctx.prefix}.iot.${ctx.region}.amazonaws.com`
+    case 'iot:Jobs': return `${ctx.prefix}.jobs.iot.${ctx.region}.amazonaws.com`
+    default: return undefined
+  }
+}
+
+const handle = async (req: IncomingMessage, res: ServerResponse, ctx: DiscoveryContext): Promise<void> => {
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid')
+  const endpointType = url.searchParams.get('endpointType') ?? undefined
+  const status = (code: number): void => void ctx.recorded.push({ endpointType, status: code })
+  if (req.method !== 'GET' || url.pathname !== '/endpoint') {
+    status(404)
+    return answer(res, 404, { message: 'Not Found' }, 'ResourceNotFoundException')
+  }
+  const failure = await verifyIotSigV4({
+    method: req.method, url: req.url ?? '/', headers: req.headers, nowMs: ctx.nowMs(), region: ctx.region, credentials: ctx.credentials,
+  })
+  if (failure) {
+    status(failure.status)
+    return answer(res, failure.status, { message: failure.message }, failure.type)
+  }
+  const address = endpointAddress(ctx, endpointType)
+  status(address ? 200 : 400)
+  return address
+    ? answer(res, 200, { endpointAddress: address })
+    : answer(res, 400, { message: `Invalid endpointType ${endpointType}` }, 'InvalidRequestException')
+}
+
+/** Starts the plain-HTTP DescribeEndpoint listener on 127.0.0.1 (SigV4 verified, service `iot`). */
+export const startDiscoveryServer = async (ctx: DiscoveryContext): Promise<{ server: Server; endpoint: string }> => {
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => void handle(req, res, ctx).catch(() => answer(res, 500, { message: 'emulator failure' }, 'InternalFailureException')))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createTestCertificateAuthority, type TestCertificate } from './createTestCertificateAuthority.js'
+import { answerCredentials, record, type IotRecordedRequest, type IotRoleAliasState } from './iot/credentials.js'
+import { deviceFactory, fileWriter, type Registry } from './iot/devices.js'
+import { startDiscoveryServer, type IotRecordedDiscovery } from './iot/discovery.js'
+import { faultQueue, type IotFault } from './iot/faults.js'
+import type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotRoleAliasOptions } from './iot/types.js'
+
+export type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotFault, IotRecordedDiscovery, IotRecordedRequest, IotRoleAliasOptions, TestCertificate }
+
+/** Options of {@link startIotEmulator}. */
+export type IotEmulatorOptions = {
+  /** @default 'us-east-1' */
+  readonly region?: string
+  /** The account-specific prefix of the endpoint host name. @default 'c2example0abcd' */
+  readonly endpointPrefix?: string
+  /** @default { 'device-role': {} } */
+  readonly roleAliases?: Readonly<Record<string, IotRoleAliasOptions>>
+  /** Things attached to the default `device`. @default ['device-1'] */
+  readonly things?: readonly string[]
+  /** The keys DescribeEndpoint requests must be signed with. @default `EMULATOR_DISCOVERY_CREDENTIALS` */
+  readonly discoveryCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** Clock for issued expirations and SigV4 skew checks. @default Date.now */
+  readonly now?: () => number
+}
+
+/** The default keys DescribeEndpoint requests must be signed with (test values, not secrets). */
+export const EMULATOR_DISCOVERY_CREDENTIALS = { accessKeyId: 'AKIAIOTEMULATOR00001', secretAccessKey: 'iot-emulator/discovery/secret/key/000001' } as const
+
+const aliasState = (o: IotRoleAliasOptions = {}): IotRoleAliasState => ({
+  credentialDurationSeconds: o.credentialDurationSeconds ?? 3600,
+  maxSessionDurationSeconds: o.maxSessionDurationSeconds ?? 3600,
+  assumable: o.assumable ?? true,
+})
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
+
+const closeServer = (server: { close: (cb: () => void) => void; closeAllConnections: () => void }): Promise<void> =>
+  new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+
+/**
+ * Starts a loopback AWS IoT Core credentials provider: an HTTPS server on 127.0.0.1 (ephemeral
+ * port) with mutual TLS, answering `GET /role-aliases/ALIAS/credentials` as IoT does
+ * (PROTOCOLS.md), plus a plain-HTTP DescribeEndpoint listener (SigV4 verified) for discovery.
+ *
+ * Generates at start (ECDSA P-256, valid one day, nothing written to disk): a CA, a server
+ * certificate for `localhost`, `127.0.0.1` and {@link IotEmulator.hostName}, and a registered
+ * `device`. Like IoT, it asks for a client certificate but accepts the handshake without
+ * one, then answers 403 "Certificate is invalid on this endpoint" to an unknown or
+ * untrusted certificate. Answers: 404 unknown alias, 403 "Invalid thing name passed",
+ * 403 "Access Denied", 400 role not assumable or duration too long, and injected faults.
+ * The 429/5xx wordings are assumed. Keep-alive is on (so tests can count handshakes);
+ * `close()` ends every connection, pending delay and temp file.
+ *
+ * @example
+ * ```ts
+ * const iot = await startIotEmulator({ things: ['pump-7'] })
+ * const source = fromIotCertificate({ endpoint: iot.hostName, connectTo: iot.address, ca: iot.ca,
+ *   certificate: iot.device.certificate, privateKey: iot.device.privateKey, roleAlias: 'device-role', thingName: 'pump-7' })
+ * await source()
+ * source.close?.(); await iot.close()
+ * ```
+ * @category testing
+ * @since 0.1.0
+ */
+export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promise<IotEmulator> => {
+  const region = options.region ?? 'us-east-1'
+  const prefix = options.endpointPrefix ?? 'c2example0abcd'
+  const hostName = `${prefix}.credentials.iot.${region}.amazonaws.com`
+  const nowMs = options.now ?? Date.now
+  const reg: Registry = { ca: await createTestCertificateAuthority('AWS IoT emulator test CA'), devices: new Map(), foreign: undefined }
+  const server = await reg.ca.issue({ commonName: hostName, usage: 'server', dnsNames: [hostName, 'localhost'], ipAddresses: ['127.0.0.1'] })
+  const aliases = new Map(Object.entries(options.roleAliases ?? { 'device-role': {} }).map(([k, v]) => [k, aliasState(v)]))
+  const createDevice = deviceFactory(reg)
+  const device = await createDevice({ things: options.things ?? ['device-1'] })
+  const faults = faultQueue()
+  const timers = new Set<NodeJS.Timeout>()
+  const requests: IotRecordedRequest[] = []
+  const stats = { connections: 0, tlsHandshakes: 0 }
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(() => { timers.delete(t); fn() }, ms)
+    timers.add(t)
+  }
+  const ctx = { aliases, devices: reg.devices, takeFault: faults.take, nowMs, later }
+  const https = createServer({ key: server.privateKey, cert: server.certificate, ca: [reg.ca.certificate], requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const seen = record(req)
+    requests.push(seen)
+    res.on('finish', () => { seen.status = res.statusCode })
+    req.resume()
+    req.on('end', () => answerCredentials(req, res, seen, ctx))
+  })
+  https.on('connection', () => void stats.connections++)
+  https.on('secureConnection', () => void stats.tlsHandshakes++)
+  https.on('tlsClientError', () => undefined)
+  const port = await listen(https)
+  const credentials = options.discoveryCredentials ?? EMULATOR_DISCOVERY_CREDENTIALS
+  const discoveryRequests: IotRecordedDiscovery[] = []
+  const discovery = await startDiscoveryServer({ region, prefix, credentials, nowMs, recorded: discoveryRequests })
+  let dir: string | undefined
+  return {
+    endpoint: `https://127.0.0.1:${port}`,
+    hostName,
+    address: { host: '127.0.0.1', port },
+    region,
+    ca: reg.ca.certificate,
+    device,
+    discovery: { endpoint: discovery.endpoint, region, credentials },
+    requests,
+    discoveryRequests,
+    stats,
+    createDevice,
+    writeFiles: fileWriter(reg.ca.certificate, () => (dir ??= mkdtempSync(join(tmpdir(), 'iot-emulator-')))),
+    setRoleAlias: (name, o) => void aliases.set(name, aliasState(o)),
+    inject: faults.add,
+    reset: () => { requests.splice(0); discoveryRequests.splice(0); faults.clear(); stats.connections = 0; stats.tlsHandshakes = 0 },
+    close: async () => {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      await Promise.all([closeServer(https), closeServer(discovery.server)])
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
