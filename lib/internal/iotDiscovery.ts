@@ -1,0 +1,57 @@
+import type { IoTClientConfig } from '@aws-sdk/client-iot'
+import { CredentialError } from '../errors.js'
+import type { AwsCredentialIdentityProvider } from '../types.js'
+import { describeError } from './redact.js'
+import { isThrottling, isTransient } from './isTransient.js'
+
+const SOURCE = 'fromIotCertificate'
+
+export type DiscoveryOptions = {
+  readonly region: string | undefined
+  readonly credentials: AwsCredentialIdentityProvider | undefined
+  readonly clientConfig: IoTClientConfig | undefined
+  readonly timeoutMs: number
+}
+
+const loadClient = async (): Promise<typeof import('@aws-sdk/client-iot')> => {
+  try {
+    return await import('@aws-sdk/client-iot')
+  } catch (e) {
+    throw new CredentialError(`${SOURCE}: endpoint discovery needs @aws-sdk/client-iot; install it or give endpoint`, {
+      code: 'InvalidConfiguration', source: SOURCE, cause: e,
+    })
+  }
+}
+
+const failure = (e: unknown): CredentialError => {
+  if (e instanceof CredentialError) return e
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+  const code = isThrottling(e) ? 'Throttled' : status !== undefined && status < 500 ? 'IotRejected' : isTransient(e) ? 'ServiceUnavailable' : 'SourceFailed'
+  return new CredentialError(`${SOURCE}: IoT DescribeEndpoint (iot:CredentialProvider) failed: ${describeError(e)}; give endpoint to skip discovery`, {
+    code, source: SOURCE, cause: e, retryable: isTransient(e), statusCode: status,
+  })
+}
+
+/**
+ * Asks IoT DescribeEndpoint for the account's `iot:CredentialProvider` host name, with a
+ * private IoTClient that is destroyed afterwards. `@aws-sdk/client-iot` is loaded only here.
+ */
+export const discoverEndpoint = async (o: DiscoveryOptions): Promise<string> => {
+  const { IoTClient, DescribeEndpointCommand } = await loadClient()
+  const client = new IoTClient({
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
+    ...o.clientConfig,
+  })
+  try {
+    const out = await client.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }), {
+      abortSignal: AbortSignal.timeout(o.timeoutMs),
+    })
+    if (!out.endpointAddress) throw new CredentialError(`${SOURCE}: IoT DescribeEndpoint returned no endpointAddress`, { code: 'SourceFailed', source: SOURCE })
+    return out.endpointAddress
+  } catch (e) {
+    throw failure(e)
+  } finally {
+    client.destroy()
+  }
+}

@@ -1,0 +1,56 @@
+import { Agent, request, type RequestOptions } from 'node:https'
+import type { IncomingMessage } from 'node:http'
+import type { SecureContext } from 'node:tls'
+import { isIpHost, type IotTarget } from './iotOptions.js'
+import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, networkError, type IotRawResponse, type IotTransport } from './iotTransport.js'
+
+const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail: (e: unknown) => void): void => {
+  const chunks: Buffer[] = []
+  let size = 0
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) res.destroy(bodyTooLarge())
+    else chunks.push(chunk)
+  })
+  res.on('error', fail)
+  res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+}
+
+/**
+ * The node:https transport: one TLS context (built by the caller, once per source) and one
+ * keep-alive agent, so refreshes reuse the connection. After `close()` each request uses its
+ * own connection (no agent), so a closed source still works but holds nothing open.
+ */
+export const httpsTransport = (secureContext: SecureContext): IotTransport => {
+  let agent: Agent | undefined = new Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 1, scheduling: 'lifo' })
+  const send = (t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal) =>
+    new Promise<IotRawResponse>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason)
+      const fail = (e: unknown): void => reject(signal.aborted ? signal.reason : networkError(e, t))
+      const options: RequestOptions & { readonly secureContext: SecureContext } = {
+        host: t.connectHost,
+        port: t.connectPort,
+        // No SNI to an IP literal (RFC 6066); the certificate is then checked against the IP.
+        ...(isIpHost(t.host) ? {} : { servername: t.host }),
+        method: 'GET',
+        path,
+        headers: { ...headers, host: hostHeader(t) },
+        secureContext,
+        rejectUnauthorized: true,
+        agent: agent ?? false,
+      }
+      const req = request(options)
+      const abort = (): void => void req.destroy(signal.reason)
+      signal.addEventListener('abort', abort, { once: true })
+      req.on('error', (e) => { signal.removeEventListener('abort', abort); fail(e) })
+      req.on('response', (res) => readBody(res, (r) => { signal.removeEventListener('abort', abort); resolve(r) }, fail))
+      req.end()
+    })
+  return {
+    request: send,
+    close: () => {
+      agent?.destroy()
+      agent = undefined
+    },
+  }
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { CredentialError } from '../errors.js'
+
+const SOURCE = 'fromIotCertificate'
+const ROLE_ALIAS = /^[\w=,@-]{1,128}$/
+const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/
+
+/** Where requests go: `host` is what SNI and the certificate check use; `connectHost`/`port` where the socket goes. */
+export type IotTarget = { readonly host: string; readonly port: number; readonly connectHost: string; readonly connectPort: number }
+
+/** A configuration error of fromIotCertificate, thrown at construction. */
+export const invalid = (message: string, cause?: unknown): CredentialError =>
+  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE, cause })
+
+/** Parses `host`, `host:port` or `https://host[:port][/]`; the port defaults to 443. */
+export const parseEndpoint = (endpoint: string): { host: string; port: number } => {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw invalid(`endpoint "${endpoint}" is not a host name, host:port or https URL`)
+  }
+  if (url.protocol !== 'https:') throw invalid(`endpoint must use https (got ${url.protocol.slice(0, -1)})`)
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password)
+    throw invalid(`endpoint must be a bare host (got a path, query or user info in "${endpoint}")`)
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 443 : Number(url.port) }
+}
+
+/** The target for an endpoint, optionally connecting somewhere else (`connectTo`). */
+export const toTarget = (endpoint: string, connectTo?: { readonly host: string; readonly port?: number }): IotTarget => {
+  const { host, port } = parseEndpoint(endpoint)
+  if (connectTo !== undefined) {
+    if (typeof connectTo.host !== 'string' || connectTo.host.length === 0) throw invalid('connectTo.host must be a non-empty host name or IP')
+    const p = connectTo.port
+    if (p !== undefined && !(Number.isInteger(p) && p > 0 && p < 65_536)) throw invalid(`connectTo.port must be a port number (got ${String(p)})`)
+  }
+  return { host, port, connectHost: connectTo?.host ?? host, connectPort: connectTo?.port ?? port }
+}
+
+/** True when `host` is an IP literal, to which no SNI may be sent (RFC 6066). */
+export const isIpHost = (host: string): boolean => isIP(host) !== 0
+
+export type MaterialInput = string | Buffer | Uint8Array
+
+/** PEM text (a string holding `-----BEGIN`), a file path (any other string) or bytes, read now. */
+export const readPem = (field: string, value: MaterialInput): Buffer => {
+  if (typeof value !== 'string') return Buffer.from(value)
+  if (value.includes('-----BEGIN')) return Buffer.from(value)
+  return readFile(field, value)
+}
+
+/** A file path or bytes (PKCS#12 has no PEM form), read now. */
+export const readBinary = (field: string, value: MaterialInput): Buffer =>
+  typeof value === 'string' ? readFile(field, value) : Buffer.from(value)
+
+const readFile = (field: string, path: string): Buffer => {
+  if (path.length === 0) throw invalid(`${field} is an empty string; give PEM text, a file path or a Buffer`)
+  try {
+    return readFileSync(path)
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'unknown error'
+    throw invalid(`cannot read ${field} file "${path}" (${code}); give PEM text, a readable file path or a Buffer`, e)
+  }
+}
+
+const isMaterial = (v: unknown): v is MaterialInput => typeof v === 'string' || v instanceof Uint8Array
+
+export type CheckedCommon = {
+  readonly roleAlias: string
+  readonly thingName: string | undefined
+  readonly durationSeconds: number | undefined
+  readonly timeoutMs: number
+}
+
+/** Validates the options that do not concern key material. */
+export const checkCommon = (o: {
+  readonly roleAlias?: unknown; readonly thingName?: unknown; readonly durationSeconds?: unknown; readonly timeoutMs?: unknown
+}): CheckedCommon => {
+  if (typeof o.roleAlias !== 'string' || !ROLE_ALIAS.test(o.roleAlias))
+    throw invalid('roleAlias must be 1-128 characters of letters, digits and _=,@- (the IoT role alias name)')
+  if (o.thingName !== undefined && (typeof o.thingName !== 'string' || !THING_NAME.test(o.thingName)))
+    throw invalid('thingName must be 1-128 characters of letters, digits and :_- (an IoT thing name)')
+  const d = o.durationSeconds
+  if (d !== undefined && !(typeof d === 'number' && Number.isInteger(d) && d >= 900 && d <= 43_200))
+    throw invalid(`durationSeconds must be an integer from 900 to 43200 (got ${String(d)})`)
+  const t = o.timeoutMs ?? 10_000
+  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0)) throw invalid(`timeoutMs must be a positive number (got ${String(t)})`)
+  return { roleAlias: o.roleAlias, thingName: o.thingName, durationSeconds: d, timeoutMs: t }
+}
+
+/** Which kind of key the options give; exactly one of privateKey, pfx and pkcs11. */
+export const keyKind = (o: { certificate?: unknown; privateKey?: unknown; pfx?: unknown; pkcs11?: unknown }): 'pem' | 'pfx' | 'pkcs11' => {
+  const given = (['privateKey', 'pfx', 'pkcs11'] as const).filter((k) => o[k] !== undefined)
+  if (given.length !== 1)
+    throw invalid(`give exactly one of privateKey (with certificate), pfx or pkcs11 (with certificate); got ${given.length === 0 ? 'none' : given.join(' and ')}`)
+  const kind = given[0] === 'privateKey' ? 'pem' : given[0]!
+  if (kind === 'pfx' && o.certificate !== undefined) throw invalid('certificate must not be given with pfx: the PKCS#12 file holds it')
+  if (kind !== 'pfx' && !isMaterial(o.certificate)) throw invalid('certificate is required: PEM text, a file path or a Buffer')
+  if (kind === 'pem' && !isMaterial(o.privateKey)) throw invalid('privateKey must be PEM text, a file path or a Buffer')
+  if (kind === 'pfx' && !isMaterial(o.pfx)) throw invalid('pfx must be a file path or a Buffer')
+  if (kind === 'pkcs11') checkPkcs11(o.pkcs11)
+  return kind
+}
+
+
+const checkPkcs11 = (p: unknown): void => {
+  const o = (p ?? {}) as Record<string, unknown>
+  if (typeof o['library'] !== 'string' || o['library'].length === 0) throw invalid('pkcs11.library must be the path of the PKCS#11 module (.so/.dll)')
+  if (typeof o['pin'] !== 'string') throw invalid('pkcs11.pin must be a string')
+  for (const k of ['tokenLabel', 'keyLabel'])
+    if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === '')) throw invalid(`pkcs11.${k} must be a non-empty string when given`)
+  const slot = o['slotId']
+  if (slot !== undefined && !(typeof slot === 'number' && Number.isInteger(slot) && slot >= 0)) throw invalid('pkcs11.slotId must be a non-negative integer when given')
+}

@@ -1,0 +1,34 @@
+import { createSecureContext, type SecureContext } from 'node:tls'
+import { invalid } from './iotOptions.js'
+
+/** Key material read from the options. */
+export type IotKeyMaterial =
+  | { readonly kind: 'pem'; readonly certificate: Buffer; readonly privateKey: Buffer; readonly passphrase: string | undefined }
+  | { readonly kind: 'pfx'; readonly pfx: Buffer; readonly passphrase: string | undefined }
+
+const DECRYPT = /BAD_DECRYPT|MAC_VERIFY|mac verify|INTERRUPTED_OR_CANCELLED|BAD_PASSWORD|ERR_OSSL_PKCS12/i
+
+const why = (code: string, kind: IotKeyMaterial['kind']): string =>
+  DECRYPT.test(code)
+    ? `the ${kind === 'pfx' ? 'PKCS#12 file' : 'private key'} could not be decrypted: wrong or missing passphrase`
+    : /KEY_VALUES_MISMATCH/.test(code)
+      ? 'the private key does not belong to the certificate'
+      : `the ${kind === 'pfx' ? 'PKCS#12 file' : 'certificate or private key'} could not be loaded; is it PEM (or PKCS#12 for pfx)?`
+
+/**
+ * Builds the TLS context once per source: the device certificate and key (or PKCS#12) and the
+ * trusted CAs (`ca` replaces Node's roots, which include Amazon's). Only OpenSSL's error code
+ * reaches the message, never key material or the passphrase.
+ */
+export const buildSecureContext = (material: IotKeyMaterial, ca: Buffer | undefined): SecureContext => {
+  try {
+    return createSecureContext({
+      ...(material.kind === 'pem' ? { cert: material.certificate, key: material.privateKey } : { pfx: material.pfx }),
+      ...(material.passphrase !== undefined ? { passphrase: material.passphrase } : {}),
+      ...(ca !== undefined ? { ca } : {}),
+    })
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? (e instanceof Error ? e.message.split(':').pop() : 'unknown'))
+    throw invalid(`${why(code, material.kind)} (${code.slice(0, 80)})`, e)
+  }
+}

@@ -1,0 +1,47 @@
+import { CredentialError } from '../errors.js'
+import { redact } from './redact.js'
+import type { IotTarget } from './iotOptions.js'
+
+const SOURCE = 'fromIotCertificate'
+
+/** IoT's raw answer. */
+export type IotRawResponse = { readonly status: number; readonly body: string }
+
+/** One way to send the credentials request: node:https, or aws-crt for PKCS#11 keys. */
+export type IotTransport = {
+  /** Sends `GET path`; rejects with a CredentialError, or with `signal.reason` once aborted. */
+  readonly request: (target: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<IotRawResponse>
+  /** Releases connections and native resources; later requests still work. */
+  readonly close: () => void
+}
+
+/** Largest response body read; IoT's answers are about 1 KiB. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** The `host` header for a target: the endpoint's name, with the port unless 443. */
+export const hostHeader = (t: IotTarget): string => {
+  const host = t.host.includes(':') ? `[${t.host}]` : t.host
+  return t.port === 443 ? host : `${host}:${t.port}`
+}
+
+export const bodyTooLarge = (): CredentialError =>
+  new CredentialError(`${SOURCE}: the response body exceeds ${MAX_BODY_BYTES} bytes; is the endpoint an IoT credentials endpoint?`, {
+    code: 'InvalidCredentials', source: SOURCE,
+  })
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|ERR_TLS)/
+
+/** Maps a socket or TLS error to `TlsError` (with the TLS reason) or a retryable `NetworkError`. */
+export const networkError = (e: unknown, t: IotTarget): CredentialError => {
+  if (e instanceof CredentialError) return e
+  const code = String((e as { code?: unknown }).code ?? 'unknown')
+  const reason = e instanceof Error ? redact(e.message) : ''
+  const where = `${t.host}:${t.port}${t.connectHost !== t.host ? ` (via ${t.connectHost}:${t.connectPort})` : ''}`
+  return TLS_CODE.test(code)
+    ? new CredentialError(`${SOURCE}: TLS with ${where} failed: ${code} (${reason}); check ca, the endpoint name and the certificate`, {
+        code: 'TlsError', source: SOURCE, cause: e,
+      })
+    : new CredentialError(`${SOURCE}: cannot reach ${where}: ${code} (${reason})`, {
+        code: 'NetworkError', source: SOURCE, cause: e, retryable: true,
+      })
+}

@@ -1,0 +1,149 @@
+import type { IoTClientConfig } from '@aws-sdk/client-iot'
+import { deadline, untilAborted } from '../internal/iotDeadline.js'
+import { discoverEndpoint } from '../internal/iotDiscovery.js'
+import { httpsTransport } from '../internal/iotHttps.js'
+import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
+import { pkcs11Transport, type Pkcs11Settings } from '../internal/iotPkcs11.js'
+import { decodeIotCredentials, rejection } from '../internal/iotResponse.js'
+import { buildSecureContext } from '../internal/iotTls.js'
+import type { IotTransport } from '../internal/iotTransport.js'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CredentialSource, SourceContext } from '../types.js'
+
+/**
+ * A private key in an HSM or smart card, used through PKCS#11 (needs the `aws-crt` package).
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type IotPkcs11Options = Pkcs11Settings
+
+type IotCommonOptions = {
+  /** `host`, `host:port` or `https://host[:port]`. @default discovered once with IoT DescribeEndpoint (`iot:CredentialProvider`) */
+  readonly endpoint?: string
+  /** Region of the discovery call. @default the SDK's region chain (`AWS_REGION`, profile) */
+  readonly region?: string
+  /** The IoT role alias, 1-128 of `[\w=,@-]`. */
+  readonly roleAlias: string
+  /** Sent as `x-amzn-iot-thingname`; must be a thing attached to the certificate. @default not sent */
+  readonly thingName?: string
+  /** Sent as `x-amzn-iot-credential-duration-seconds`, 900-43200 and at most the role's MaxSessionDuration. @default not sent: the role alias's duration (3600 unless set) */
+  readonly durationSeconds?: number
+  /** Trusted CAs (PEM text, path or Buffer); replaces Node's roots, which already hold Amazon's. @default Node's roots */
+  readonly ca?: MaterialInput
+  /** Deadline of a whole call: discovery, connect, TLS and answer. @default 10000 */
+  readonly timeoutMs?: number
+  /** Connect to this address instead; SNI, the certificate check and `host` still use the endpoint's name (tests, tunnels). @default the endpoint */
+  readonly connectTo?: { readonly host: string; readonly port?: number }
+  /** Credentials of the DescribeEndpoint call. @default the SDK's default chain */
+  readonly discovery?: AwsCredentialIdentityProvider
+  /** Extra config of the private discovery IoTClient (endpoint, requestHandler, ...). @default none */
+  readonly discoveryClientConfig?: IoTClientConfig
+  /** Clock used to reject already-expired answers. @default Date.now */
+  readonly now?: () => number
+}
+
+/**
+ * Options of {@link fromIotCertificate}: the common options plus exactly one key, as
+ * `certificate` + `privateKey` (PEM), `pfx` (PKCS#12) or `certificate` + `pkcs11` (HSM).
+ * A string holding `-----BEGIN` is PEM text, any other string a file path, a Buffer PEM bytes.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromIotCertificateOptions = IotCommonOptions & (
+  | { readonly certificate: MaterialInput; readonly privateKey: MaterialInput; readonly passphrase?: string; readonly pfx?: undefined; readonly pkcs11?: undefined }
+  | { readonly pfx: MaterialInput; readonly passphrase?: string; readonly certificate?: undefined; readonly privateKey?: undefined; readonly pkcs11?: undefined }
+  | { readonly certificate: MaterialInput; readonly pkcs11: IotPkcs11Options; readonly privateKey?: undefined; readonly pfx?: undefined; readonly passphrase?: undefined }
+)
+
+const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
+  const kind = keyKind(o)
+  const ca = o.ca === undefined ? undefined : readPem('ca', o.ca)
+  if (kind === 'pkcs11') return pkcs11Transport(o.pkcs11!, readPem('certificate', o.certificate!).toString('utf8'), ca?.toString('utf8'), timeoutMs)
+  const material = kind === 'pfx'
+    ? { kind, pfx: readBinary('pfx', o.pfx!), passphrase: o.passphrase }
+    : { kind, certificate: readPem('certificate', o.certificate!), privateKey: readPem('privateKey', o.privateKey!), passphrase: o.passphrase }
+  return httpsTransport(buildSecureContext(material, ca))
+}
+
+const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): (() => Promise<IotTarget>) => {
+  if (o.endpoint !== undefined) {
+    const fixed = Promise.resolve(toTarget(o.endpoint, o.connectTo))
+    return () => fixed
+  }
+  let discovered: Promise<IotTarget> | undefined
+  return () => {
+    const pending = (discovered ??= discoverEndpoint({ region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs })
+      .then((host) => toTarget(host, o.connectTo)))
+    // A failed discovery is not cached: the next call asks again.
+    pending.catch(() => { if (discovered === pending) discovered = undefined })
+    return pending
+  }
+}
+
+const requestHeaders = (thingName: string | undefined, durationSeconds: number | undefined): Record<string, string> => ({
+  accept: 'application/json',
+  ...(thingName !== undefined ? { 'x-amzn-iot-thingname': thingName } : {}),
+  ...(durationSeconds !== undefined ? { 'x-amzn-iot-credential-duration-seconds': String(durationSeconds) } : {}),
+})
+
+/**
+ * A source of AWS credentials for an IoT device: the AWS IoT Core credentials provider
+ * (`GET /role-aliases/{roleAlias}/credentials` over mutual TLS with the device's X.509
+ * certificate). Un-cached: every call asks IoT; put `withRefresh` after it.
+ *
+ * Caches per source: the TLS context (built at construction), one keep-alive HTTPS agent
+ * (reused across refreshes, one handshake for many calls) and the discovered endpoint
+ * (one DescribeEndpoint, loading `@aws-sdk/client-iot` only then; a failure is not cached).
+ * With `pkcs11` the request goes through `aws-crt` (loaded on first use), whose PKCS#11
+ * library and TLS context are kept and whose connections are closed after each call.
+ * `close()` releases the agent (and PKCS#11 library); later calls still work, each on its
+ * own connection. Peer verification is always on; SNI carries the endpoint's host name
+ * (none for an IP literal).
+ *
+ * @throws CredentialError at construction, before any network I/O, `InvalidConfiguration`
+ *   for a bad option, an unreadable file, an undecryptable key (wrong passphrase) or a key
+ *   that does not match the certificate. From a call: `IotRejected` (with `statusCode`
+ *   and IoT's message), `Throttled`, `ServiceUnavailable` and `NetworkError` (retryable),
+ *   `TlsError` (with the TLS reason, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`), `Timeout`
+ *   after `timeoutMs`, `Aborted` from `context.signal`, `InvalidCredentials` for a
+ *   malformed answer, `Expired` for an already-expired one, `InvalidConfiguration` for a
+ *   refused PKCS#11 PIN, token or key label. No message holds key material, a passphrase,
+ *   a PIN or a credential.
+ * @example
+ * ```ts
+ * const credentials = pipe(
+ *   fromIotCertificate({
+ *     endpoint: 'c2example0abcd.credentials.iot.eu-west-1.amazonaws.com',
+ *     roleAlias: 'pump-telemetry',
+ *     thingName: 'pump-7',
+ *     certificate: '/etc/iot/device.pem.crt',
+ *     privateKey: '/etc/iot/private.pem.key',
+ *   }),
+ *   withRefresh(),
+ * )
+ * const s3 = new S3Client({ region: 'eu-west-1', credentials })
+ * ```
+ * @category sources
+ * @since 0.1.0
+ */
+export const fromIotCertificate = (options: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } => {
+  const { roleAlias, thingName, durationSeconds, timeoutMs } = checkCommon(options)
+  const resolveTarget = targetResolver(options, timeoutMs)
+  const transport = transportFor(options, timeoutMs)
+  const now = options.now ?? Date.now
+  const path = `/role-aliases/${roleAlias}/credentials`
+  const headers = requestHeaders(thingName, durationSeconds)
+  const fromIotCertificateSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
+    const { signal, dispose } = deadline(timeoutMs, context?.signal)
+    try {
+      const target = await untilAborted(resolveTarget(), signal)
+      const answer = await transport.request(target, path, headers, signal)
+      if (answer.status !== 200) throw rejection(answer)
+      return decodeIotCredentials(answer.body, now())
+    } finally {
+      dispose()
+    }
+  }
+  return Object.assign(fromIotCertificateSource, { close: transport.close })
+}
