@@ -25,7 +25,7 @@ const PKCS11_HINTS: Readonly<Record<string, string>> = {
 /** Maps an aws-crt error (a plain Error whose message names an AWS_ERROR_/AWS_IO_ code) by that code only. */
 export const crtError = (e: unknown, t: IotTarget | undefined): CredentialError => {
   if (e instanceof CredentialError) return e
-  const name = /\b(AWS_(?:ERROR|IO)_[A-Z0-9_]+)\b/.exec(e instanceof Error ? e.message : String(e))?.[1] ?? 'unknown aws-crt error'
+  const name = /\b(AWS_(?:ERROR|IO)_[A-Z0-9_]+)\b/.exec(String((e as { message?: unknown } | null)?.message ?? e))?.[1] ?? 'unknown aws-crt error'
   const where = t ? `${t.host}:${t.port}` : 'the endpoint'
   if (name.includes('PKCS11') || name === 'AWS_ERROR_FILE_INVALID_PATH')
     return new CredentialError(`${SOURCE}: PKCS#11 key not usable: ${name}; ${PKCS11_HINTS[name] ?? 'check pkcs11.library, the token and the key'}`, {

@@ -28,7 +28,9 @@ export const buildSecureContext = (material: IotKeyMaterial, ca: Buffer | undefi
       ...(ca !== undefined ? { ca } : {}),
     })
   } catch (e) {
-    const code = String((e as { code?: unknown }).code ?? (e instanceof Error ? e.message.split(':').pop() : 'unknown'))
-    throw invalid(`${why(code, material.kind)} (${code.slice(0, 80)})`, e)
+    // Not `instanceof Error`: errors from node:tls may come from another realm (Jest, vm).
+    const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
+    const reason = typeof code === 'string' ? code : typeof message === 'string' ? (message.split(':').pop() ?? '').trim() : 'unknown'
+    throw invalid(`${why(reason, material.kind)} (${reason.slice(0, 80)})`, e)
   }
 }

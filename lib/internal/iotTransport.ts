@@ -35,7 +35,8 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SEL
 export const networkError = (e: unknown, t: IotTarget): CredentialError => {
   if (e instanceof CredentialError) return e
   const code = String((e as { code?: unknown }).code ?? 'unknown')
-  const reason = e instanceof Error ? redact(e.message) : ''
+  const message = (e as { message?: unknown } | null)?.message
+  const reason = typeof message === 'string' ? redact(message) : ''
   const where = `${t.host}:${t.port}${t.connectHost !== t.host ? ` (via ${t.connectHost}:${t.connectPort})` : ''}`
   return TLS_CODE.test(code)
     ? new CredentialError(`${SOURCE}: TLS with ${where} failed: ${code} (${reason}); check ca, the endpoint name and the certificate`, {

@@ -18,8 +18,10 @@ export type DiscoveryContext = {
   readonly recorded: IotRecordedDiscovery[]
 }
 
-const answer = (res: ServerResponse, status: number, body: unknown, errorType?: string): void => {
+const answer = (res: ServerResponse, status: number, body: unknown, errorType?: string, nowMs = Date.now()): void => {
+  // SDK clients correct their clock from Date, so it must follow the emulator's clock.
   res.writeHead(status, {
+    date: new Date(nowMs).toUTCString(),
     'content-type': 'application/json',
     'x-amzn-RequestId': randomUUID(),
     ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
@@ -44,20 +46,20 @@ const handle = async (req: IncomingMessage, res: ServerResponse, ctx: DiscoveryC
   const status = (code: number): void => void ctx.recorded.push({ endpointType, status: code })
   if (req.method !== 'GET' || url.pathname !== '/endpoint') {
     status(404)
-    return answer(res, 404, { message: 'Not Found' }, 'ResourceNotFoundException')
+    return answer(res, 404, { message: 'Not Found' }, 'ResourceNotFoundException', ctx.nowMs())
   }
   const failure = await verifyIotSigV4({
     method: req.method, url: req.url ?? '/', headers: req.headers, nowMs: ctx.nowMs(), region: ctx.region, credentials: ctx.credentials,
   })
   if (failure) {
     status(failure.status)
-    return answer(res, failure.status, { message: failure.message }, failure.type)
+    return answer(res, failure.status, { message: failure.message }, failure.type, ctx.nowMs())
   }
   const address = endpointAddress(ctx, endpointType)
   status(address ? 200 : 400)
   return address
-    ? answer(res, 200, { endpointAddress: address })
-    : answer(res, 400, { message: `Invalid endpointType ${endpointType}` }, 'InvalidRequestException')
+    ? answer(res, 200, { endpointAddress: address }, undefined, ctx.nowMs())
+    : answer(res, 400, { message: `Invalid endpointType ${endpointType}` }, 'InvalidRequestException', ctx.nowMs())
 }
 
 /** Starts the plain-HTTP DescribeEndpoint listener on 127.0.0.1 (SigV4 verified, service `iot`). */
