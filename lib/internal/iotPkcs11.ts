@@ -8,10 +8,15 @@ type Crt = typeof import('aws-crt')
 
 /** The PKCS#11 settings as fromIotCertificate takes them. */
 export type Pkcs11Settings = {
+  /** Path of the PKCS#11 module, e.g. `/usr/lib/softhsm/libsofthsm2.so`. */
   readonly library: string
+  /** The token's user PIN; never appears in an error. */
   readonly pin: string
+  /** The token to use. @default the only token (or the one at `slotId`) */
   readonly tokenLabel?: string
+  /** The slot of the token. @default chosen by `tokenLabel` */
   readonly slotId?: number
+  /** Label of the private key object. @default the only private key on the token */
   readonly keyLabel?: string
 }
 

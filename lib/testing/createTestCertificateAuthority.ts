@@ -7,7 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-/** A certificate and its private key, both PEM, as a test CA issues them. */
+/**
+ * A certificate and its private key, both PEM, as a test CA issues them.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type TestCertificate = {
   /** The certificate, PEM. */
   readonly certificate: string
@@ -21,7 +26,12 @@ export type TestCertificate = {
   readonly toPfx: (passphrase: string, chain?: string) => Buffer
 }
 
-/** What a test CA issues: a leaf for a TLS server or a TLS client. */
+/**
+ * What a test CA issues: a leaf for a TLS server or a TLS client.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IssueCertificateOptions = {
   readonly commonName: string
   /** `'server'` adds serverAuth, `'client'` clientAuth. */
@@ -32,7 +42,12 @@ export type IssueCertificateOptions = {
   readonly notAfter?: Date
 }
 
-/** A throw-away certificate authority held in memory. */
+/**
+ * A throw-away certificate authority held in memory.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type TestCertificateAuthority = {
   /** The CA certificate, PEM: what a peer puts in `ca` to trust this CA. */
   readonly certificate: string

@@ -12,7 +12,12 @@ import type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotRoleA
 
 export type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotFault, IotRecordedDiscovery, IotRecordedRequest, IotRoleAliasOptions, TestCertificate }
 
-/** Options of {@link startIotEmulator}. */
+/**
+ * Options of {@link startIotEmulator}.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotEmulatorOptions = {
   /** @default 'us-east-1' */
   readonly region?: string
@@ -28,7 +33,12 @@ export type IotEmulatorOptions = {
   readonly now?: () => number
 }
 
-/** The default keys DescribeEndpoint requests must be signed with (test values, not secrets). */
+/**
+ * The default keys DescribeEndpoint requests must be signed with (test values, not secrets).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const EMULATOR_DISCOVERY_CREDENTIALS = { accessKeyId: 'AKIAIOTEMULATOR00001', secretAccessKey: 'iot-emulator/discovery/secret/key/000001' } as const
 
 const aliasState = (o: IotRoleAliasOptions = {}): IotRoleAliasState => ({

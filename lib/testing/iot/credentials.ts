@@ -16,7 +16,12 @@ export type IotRoleAliasState = {
 /** A registered device certificate: the things attached to it, the aliases its policy allows. */
 export type IotDeviceState = { readonly things: ReadonlySet<string>; readonly roleAliases: ReadonlySet<string> | undefined }
 
-/** One request the emulator answered (or dropped). */
+/**
+ * One request the emulator answered (or dropped).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotRecordedRequest = {
   readonly method: string
   readonly path: string

@@ -3,7 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { verifyIotSigV4 } from './sigv4.js'
 
-/** One DescribeEndpoint call the emulator answered. */
+/**
+ * One DescribeEndpoint call the emulator answered.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotRecordedDiscovery = {
   readonly endpointType: string | undefined
   /** The status answered: 200, or 403 for a bad signature. */

@@ -7,6 +7,9 @@
  * - `reset`: destroy the connection without an answer.
  * - `malformed`: answer 200 with a body that is not JSON.
  * - `expired`: answer 200 with credentials that expired a minute ago.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export type IotFault = (
   | { readonly type: 'status'; readonly status: number; readonly message?: string }

@@ -7,6 +7,9 @@ import type { IotFault } from './faults.js'
  * A role alias of the emulator.
  * Unlike real IoT (900–43200 s), `credentialDurationSeconds` may be as low as 1, so tests can
  * watch credentials expire; a duration header from the client is still held to 900–43200.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export type IotRoleAliasOptions = {
   /** Lifetime of credentials issued without a duration header. @default 3600 */
@@ -17,7 +20,12 @@ export type IotRoleAliasOptions = {
   readonly assumable?: boolean
 }
 
-/** A device certificate to create on the emulator. */
+/**
+ * A device certificate to create on the emulator.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotDeviceOptions = {
   /** Things attached to the certificate (accepted in `x-amzn-iot-thingname`). @default [] */
   readonly things?: readonly string[]
@@ -29,13 +37,28 @@ export type IotDeviceOptions = {
   readonly foreignCa?: boolean
 }
 
-/** A device certificate and key (PEM) with the things attached to it. */
+/**
+ * A device certificate and key (PEM) with the things attached to it.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotDevice = TestCertificate & { readonly things: readonly string[] }
 
-/** Paths of a device's files, written by {@link IotEmulator.writeFiles}. */
+/**
+ * Paths of a device's files, written by {@link IotEmulator.writeFiles}.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotDeviceFiles = { readonly certificatePath: string; readonly privateKeyPath: string; readonly caPath: string }
 
-/** A running IoT emulator; see {@link startIotEmulator}. */
+/**
+ * A running IoT emulator; see {@link startIotEmulator}.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type IotEmulator = {
   /** `https://127.0.0.1:PORT`: usable as `endpoint` as is (no SNI is sent to an IP). */
   readonly endpoint: string
