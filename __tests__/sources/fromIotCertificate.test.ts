@@ -106,6 +106,16 @@ describe('fromIotCertificate', () => {
     expect(iot.stats).toEqual({ connections: 1, tlsHandshakes: 1 })
   })
 
+  it('sends the request again, once, when a kept-alive connection turns out to be closed', async () => {
+    const s = source()
+    await s()
+    iot.inject({ type: 'reset' })
+    await expect(s()).resolves.toHaveProperty('accessKeyId')
+    expect(iot.requests.map((r) => r.status)).toEqual([200, 0, 200])
+    iot.inject({ type: 'reset', times: 2 })
+    await expect(s()).rejects.toMatchObject({ code: 'NetworkError', retryable: true })
+  })
+
   it('close() releases the keep-alive connection; later calls still work on their own connection', async () => {
     const s = source()
     await s()

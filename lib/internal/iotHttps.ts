@@ -23,10 +23,14 @@ const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail:
  */
 export const httpsTransport = (secureContext: SecureContext): IotTransport => {
   let agent: Agent | undefined = new Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 1, scheduling: 'lifo' })
-  const send = (t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal) =>
+  const send = (t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, retried = false): Promise<IotRawResponse> =>
     new Promise<IotRawResponse>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason)
       const fail = (e: unknown): void => reject(signal.aborted ? signal.reason : networkError(e, t))
+      // A kept-alive socket the server closed while idle fails at once with ECONNRESET;
+      // Node's advice is to send the (idempotent) request again, once, on a new socket.
+      const staleSocket = (e: unknown): boolean =>
+        !retried && !signal.aborted && req.reusedSocket && (e as { code?: unknown }).code === 'ECONNRESET'
       const options: RequestOptions & { readonly secureContext: SecureContext } = {
         host: t.connectHost,
         port: t.connectPort,
@@ -42,7 +46,11 @@ export const httpsTransport = (secureContext: SecureContext): IotTransport => {
       const req = request(options)
       const abort = (): void => void req.destroy(signal.reason)
       signal.addEventListener('abort', abort, { once: true })
-      req.on('error', (e) => { signal.removeEventListener('abort', abort); fail(e) })
+      req.on('error', (e) => {
+        signal.removeEventListener('abort', abort)
+        if (staleSocket(e)) send(t, path, headers, signal, true).then(resolve, reject)
+        else fail(e)
+      })
       req.on('response', (res) => readBody(res, (r) => { signal.removeEventListener('abort', abort); resolve(r) }, fail))
       req.end()
     })
