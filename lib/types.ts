@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types'
 
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
 
@@ -77,5 +77,78 @@ export type RefreshingProvider = CredentialSource & {
   /** Drops the cached value: the next call fetches and waits. */
   readonly invalidate: () => void
   /** Clears the background timer; calls still work, without background refresh. */
+  readonly close: () => void
+}
+
+/**
+ * What the client factory needs of an SDK client. Every v3 client (`S3Client`,
+ * `STSClient`, `DynamoDBClient`, ...) is one.
+ *
+ * @category clients
+ * @since 0.1.0
+ */
+export type SdkClient = {
+  readonly middlewareStack: Pick<MiddlewareStack<object, MetadataBearer>, 'add'>
+  readonly destroy: () => void
+}
+
+/**
+ * An SDK client class, e.g. `S3Client`: what `ClientFactory.client` accepts.
+ *
+ * @category clients
+ * @since 0.1.0
+ */
+export type SdkClientClass<C extends SdkClient = SdkClient> = new (...args: never) => C
+
+/**
+ * The config `ClientFactory.client(ClientClass, config)` accepts for `ClientClass`: its
+ * constructor's config without `credentials` (the factory supplies them). For wrapper
+ * libraries: `(config?: ClientConfigOf<typeof S3Client>) => clients.client(S3Client, config)`.
+ *
+ * @example
+ * ```ts
+ * const s3Config: ClientConfigOf<typeof S3Client> = { region: 'eu-west-1', maxAttempts: 5 }
+ * ```
+ * @category clients
+ * @since 0.1.0
+ */
+export type ClientConfigOf<K> = K extends new (...args: infer A) => unknown ? Omit<NonNullable<A[0]>, 'credentials'> : never
+
+/**
+ * Who the factory's credentials belong to: STS GetCallerIdentity's answer.
+ *
+ * @category clients
+ * @since 0.1.0
+ */
+export type CallerIdentity = {
+  /** The 12-digit account id. */
+  readonly Account: string
+  /** The caller's ARN, e.g. `arn:aws:sts::123456789012:assumed-role/app/session`. */
+  readonly Arn: string
+  /** The unique id of the caller, e.g. `AROA…:session`. */
+  readonly UserId: string
+}
+
+/**
+ * Cached SDK clients that share one refreshing provider: what `withClientCache` returns.
+ *
+ * @category clients
+ * @since 0.1.0
+ */
+export type ClientFactory = {
+  /**
+   * The cached client of `ClientClass` for `config` (equal configs in any key order give
+   * the same instance), built on a miss with the factory's `credentials`.
+   */
+  readonly client: <K extends SdkClientClass>(ClientClass: K, config?: ClientConfigOf<K>) => InstanceType<K>
+  /** STS GetCallerIdentity signed with the factory's credentials, through its cached `STSClient`. */
+  readonly whoami: () => Promise<CallerIdentity>
+  /** The provider every client of this factory signs with. */
+  readonly credentials: RefreshingProvider
+  /** How many clients are cached. */
+  readonly size: number
+  /** Destroys and forgets every cached client; the factory stays usable. */
+  readonly clear: () => void
+  /** `clear()`, then the provider's `close()`; `client()` and `whoami()` then throw `Closed`. */
   readonly close: () => void
 }

@@ -1,0 +1,62 @@
+import { CredentialError } from '../errors.js'
+import type { RefreshingProvider } from '../types.js'
+import type { WithClientCacheOptions } from './withClientCache.js'
+
+export const SOURCE = 'withClientCache'
+
+/** Options with every default filled in; `base` is what every client's config starts from. */
+export type CacheConfig = {
+  readonly maxSize: number
+  readonly recoverExpiredToken: boolean
+  readonly base: Readonly<Record<string, unknown>>
+  readonly baseKeys: readonly string[]
+}
+
+export const invalid = (message: string, cause?: unknown): CredentialError =>
+  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE, cause })
+
+/** A client config: a non-null, non-array object without `credentials`. */
+const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(`${name} must be a client config object (got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v})`)
+  if ('credentials' in v)
+    throw invalid(`${name} must not hold credentials: every client of a factory signs with the factory's provider; build another factory for other credentials`)
+  return v as Readonly<Record<string, unknown>>
+}
+
+/** Validates `withClientCache`'s options and fills in the defaults; throws before any I/O. */
+export const cacheConfig = (options: WithClientCacheOptions | undefined): CacheConfig => {
+  const o = options ?? {}
+  if (typeof o !== 'object' || o === null) throw invalid(`expected an options object (got ${o === null ? 'null' : typeof o})`)
+  const { region, maxSize = 64, recoverExpiredToken = true } = o
+  if (region !== undefined && (typeof region !== 'string' || region === '')) throw invalid('region must be a non-empty string, e.g. "eu-west-1"')
+  if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)
+  if (typeof recoverExpiredToken !== 'boolean') throw invalid('recoverExpiredToken must be a boolean')
+  const defaults = o.defaults === undefined ? {} : checkConfig('defaults', o.defaults)
+  if (region !== undefined && defaults['region'] !== undefined)
+    throw invalid('region is given both as an option and in defaults; keep one')
+  const base = withoutUndefined({ ...(region === undefined ? {} : { region }), ...defaults })
+  return { maxSize, recoverExpiredToken, base, baseKeys: Object.keys(base) }
+}
+
+const withoutUndefined = (config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
+  Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined))
+
+/**
+ * The config of one client: `base` with `config` on top, except that a key holding
+ * `undefined` never erases a key of `base` (so `{ region: undefined }` keeps the factory's
+ * region). Shallow: a nested object in `config` replaces the one in `defaults`.
+ */
+export const mergeConfig = (base: Readonly<Record<string, unknown>>, baseKeys: readonly string[], config: unknown): Readonly<Record<string, unknown>> => {
+  if (config === undefined) return base
+  const merged: Record<string, unknown> = Object.assign({}, base, checkConfig('config', config))
+  for (const k of baseKeys) if (merged[k] === undefined) merged[k] = base[k]
+  return merged
+}
+
+/** The factory needs the provider's `current()` and `close()`: a `withRefresh` provider. */
+export const checkProvider = (credentials: unknown): RefreshingProvider => {
+  const p = credentials as { readonly current?: unknown; readonly close?: unknown } | undefined
+  if (typeof credentials !== 'function' || typeof p?.current !== 'function' || typeof p.close !== 'function')
+    throw invalid('expected a refreshing provider: pipe(source, withRefresh(), withClientCache(options))')
+  return credentials as RefreshingProvider
+}

@@ -1,0 +1,38 @@
+import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts'
+import { CredentialError } from '../errors.js'
+import { stsError } from '../internal/stsErrors.js'
+import type { CallerIdentity, ClientFactory } from '../types.js'
+import { invalid, SOURCE } from './cacheConfig.js'
+
+type StsModule = typeof import('@aws-sdk/client-sts')
+
+/** `@aws-sdk/client-sts` is an optional peer: loaded at the first `whoami()` only. */
+const loadSts = async (): Promise<StsModule> => {
+  try {
+    return await import('@aws-sdk/client-sts')
+  } catch (e) {
+    throw invalid('whoami() needs the package @aws-sdk/client-sts; install it', e)
+  }
+}
+
+/**
+ * `whoami()` of a factory: GetCallerIdentity through the factory's own `client(STSClient)`,
+ * so it is signed with the factory's credentials (never a source's base credentials) and
+ * built with the factory's region and defaults. The answer is not cached.
+ */
+export const createWhoami =
+  (client: ClientFactory['client']) =>
+  async (): Promise<CallerIdentity> => {
+    const sts = await loadSts()
+    const stsClient = client(sts.STSClient)
+    let out: GetCallerIdentityCommandOutput
+    try {
+      out = await stsClient.send(new sts.GetCallerIdentityCommand({}))
+    } catch (e) {
+      throw stsError(e, SOURCE, 'GetCallerIdentity')
+    }
+    const { Account, Arn, UserId } = out
+    if (!Account || !Arn || !UserId)
+      throw new CredentialError(`${SOURCE}: STS answered GetCallerIdentity without Account, Arn or UserId`, { code: 'SourceFailed', source: SOURCE })
+    return { Account, Arn, UserId }
+  }

@@ -1,0 +1,119 @@
+import { CredentialError } from '../errors.js'
+import { describeError } from '../internal/redact.js'
+import type { ClientConfigOf, ClientFactory, RefreshingProvider, SdkClient, SdkClientClass } from '../types.js'
+import { type CacheConfig, cacheConfig, checkProvider, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
+import { addExpiredTokenRecovery, createRecovery } from './expiredTokenRecovery.js'
+import { createClientLru } from './lru.js'
+import { createWhoami } from './whoami.js'
+
+/**
+ * Options of {@link withClientCache}.
+ *
+ * @category clients
+ * @since 0.1.0
+ */
+export type WithClientCacheOptions = {
+  /**
+   * The region of every client whose config does not name one.
+   * @default none: each client resolves its region as the SDK does (`AWS_REGION`, profile)
+   */
+  readonly region?: string
+  /** How many clients are kept; past it the least recently used one is `destroy()`ed. @default 64 */
+  readonly maxSize?: number
+  /**
+   * Client config merged into every client, under the config given to `client()`
+   * (shallow: a key of the call's config replaces the whole key here). Must not hold
+   * `credentials`, nor `region` when the `region` option is set.
+   * @default {}
+   */
+  readonly defaults?: Readonly<Record<string, unknown>>
+  /**
+   * Add the expired-token recovery middleware to every client: a request failing with
+   * `ExpiredToken`, `ExpiredTokenException` or `RequestExpired` forces one refresh of the
+   * shared provider and is sent once more.
+   * @default true
+   */
+  readonly recoverExpiredToken?: boolean
+}
+
+/**
+ * Turns a refreshing provider into a factory of cached SDK clients that all sign with it.
+ *
+ * Caches one client per class and equal config (plain objects and arrays compared by
+ * content in any key order; functions, symbols and class instances such as a request
+ * handler by identity; a key holding `undefined` counts as missing), up to `maxSize`,
+ * evicting and `destroy()`ing the least recently used. A client is built only on a miss,
+ * with `{ region, ...defaults, ...config, credentials }`. Calls through to AWS only when
+ * you send a command, and in `whoami()`; with `recoverExpiredToken`, a request rejected
+ * for expired credentials forces one refresh of the provider (a burst of them still
+ * refreshes once) and is retried once; a second failure is returned as it is. Does not
+ * retry anything else (the SDK's own retry strategy does) and never caches answers.
+ *
+ * Clients a source uses internally (the STS client of `fromAssumeRole`) stay private to
+ * it: they are never in a factory, and `clear()` does not touch them.
+ *
+ * @throws CredentialError `InvalidConfiguration` at once for bad options, a provider that
+ * is not a `withRefresh` provider, or a `client()` config holding `credentials`;
+ * `Closed` from `client()` and `whoami()` after `close()`. `whoami()` rejects with the
+ * STS codes of `fromAssumeRole` (`StsRejected`, `NetworkError`, ...).
+ * @example
+ * ```ts
+ * const clients = pipe(fromAssumeRole({ RoleArn }), withRefresh(), withClientCache({ region: 'eu-west-1' }))
+ * const s3 = clients.client(S3Client)                        // the same instance on every call
+ * const sts = clients.client(STSClient, { maxAttempts: 5 })
+ * console.log((await clients.whoami()).Arn)                   // arn:aws:sts::…:assumed-role/…
+ * clients.close()
+ * ```
+ * @category clients
+ * @since 0.1.0
+ */
+export const withClientCache =
+  (options?: WithClientCacheOptions): ((credentials: RefreshingProvider) => ClientFactory) => {
+    const config = cacheConfig(options)
+    return (credentials) => createFactory(checkProvider(credentials), config)
+  }
+
+const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
+  const cache = createClientLru<SdkClient>(c.maxSize, (client) => client.destroy())
+  const recover = createRecovery(credentials)
+  let closed = false
+
+  const build = (ClientClass: SdkClientClass, config: Readonly<Record<string, unknown>>): SdkClient => {
+    let created: SdkClient
+    try {
+      created = new ClientClass(...([{ ...config, credentials }] as never))
+    } catch (e) {
+      throw invalid(`new ${ClientClass.name || 'ClientClass'}(config) failed (${describeError(e)}); see error.cause`, e)
+    }
+    if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recover)
+    return created
+  }
+
+  const client = <K extends SdkClientClass>(ClientClass: K, config?: ClientConfigOf<K>): InstanceType<K> => {
+    if (closed) throw new CredentialError(`${SOURCE}: the factory is closed; build a new one`, { code: 'Closed', source: SOURCE })
+    if (typeof ClientClass !== 'function') throw invalid(`client() expects an SDK client class such as S3Client (got ${typeof ClientClass})`)
+    const merged = mergeConfig(c.base, c.baseKeys, config)
+    let found = cache.find(ClientClass, merged)
+    if (found === undefined) {
+      found = build(ClientClass, merged)
+      cache.add(ClientClass, merged, found)
+    }
+    return found as InstanceType<K>
+  }
+
+  return {
+    client,
+    whoami: createWhoami(client),
+    credentials,
+    get size() {
+      return cache.size()
+    },
+    clear: cache.clear,
+    close: () => {
+      if (closed) return
+      closed = true
+      cache.clear()
+      credentials.close()
+    },
+  }
+}
