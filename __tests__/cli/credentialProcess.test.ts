@@ -1,0 +1,225 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cacheKey, defaultCacheDir, isDue, readCache, writeCache } from '../../lib/cli/cache'
+import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
+import { codeAt } from '../support/stsFixture'
+import { fakeTerminal, runIn, tempDir, type CliRun } from './cliFixture'
+
+const ACCOUNT = '123456789012'
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/app`
+const MFA_ROLE = `arn:aws:iam::${ACCOUNT}:role/mfa`
+const MINUTE = 60_000
+
+type ProcessJson = { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string; AccountId?: string }
+
+describe('credential-process', () => {
+  let clock = Date.now()
+  let sts: StsEmulator
+  let cache: ReturnType<typeof tempDir>
+  const secrets: string[] = []
+
+  beforeEach(async () => {
+    clock = Date.now()
+    // The emulator shares the test clock; a wide skew lets the SDK sign with real time.
+    sts = await startStsEmulator({ now: () => clock, maxSkewMs: 7 * 24 * 60 * MINUTE, roles: [{ arn: ROLE }, { arn: MFA_ROLE, mfaRequired: true }] })
+    cache = tempDir()
+    secrets.push(sts.baseCredentials.secretAccessKey, sts.mfa.secret)
+  })
+  afterEach(async () => {
+    cache.remove()
+    await sts.close()
+  })
+
+  const calls = (action = 'AssumeRole'): number => sts.requests.filter((r) => r.action === action).length
+
+  const run = async (extra: string[], io: Parameters<typeof runIn>[1] = {}): Promise<CliRun & { json: ProcessJson }> => {
+    const r = await runIn(['credential-process', '--endpoint-url', sts.endpoint, '--region', sts.region, '--cache-dir', cache.path, ...extra], {
+      now: () => clock,
+      baseCredentials: async () => sts.baseCredentials,
+      ...io,
+    })
+    const json = r.code === 0 ? (JSON.parse(r.stdout) as ProcessJson) : ({} as ProcessJson)
+    if (r.code === 0) secrets.push(json.SecretAccessKey, json.SessionToken)
+    // Canaries: no secret ever reaches stderr.
+    for (const s of secrets) expect(r.stderr).not.toContain(s)
+    return { ...r, json }
+  }
+
+  it('prints the credential_process JSON (Version 1, ISO Expiration, AccountId) from STS AssumeRole', async () => {
+    const r = await run(['--assume-role', ROLE, '--role-session-name', 'cli-test', '--external-id', 'ext-1', '--duration-seconds', '900'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.json).toEqual({
+      Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/), SecretAccessKey: expect.any(String), SessionToken: expect.any(String),
+      Expiration: new Date(clock + 900_000).toISOString().replace(/\.\d+Z$/, '.000Z'), AccountId: ACCOUNT,
+    })
+    expect(sts.requests.at(-1)?.params).toMatchObject({ RoleArn: ROLE, RoleSessionName: 'cli-test', ExternalId: 'ext-1', DurationSeconds: '900' })
+  })
+
+  it('serves a second run within validity from the cache, without calling STS', async () => {
+    const first = await run(['--assume-role', ROLE])
+    clock += 30 * MINUTE
+    const second = await run(['--assume-role', ROLE])
+    expect(second.stdout).toBe(first.stdout)
+    expect(calls()).toBe(1)
+  })
+
+  it('calls STS again once the cached credentials are due for refresh (withRefresh advisory window)', async () => {
+    await run(['--assume-role', ROLE]) // 1 h: advisory window 15 min
+    clock += 44 * MINUTE
+    await run(['--assume-role', ROLE])
+    expect(calls()).toBe(1)
+    clock += 2 * MINUTE
+    const due = await run(['--assume-role', ROLE])
+    expect(calls()).toBe(2)
+    expect(new Date(due.json.Expiration).getTime()).toBeGreaterThan(clock + 59 * MINUTE)
+  })
+
+  it('asks for an MFA code only when it calls STS', async () => {
+    const terminal = fakeTerminal(() => codeAt(sts, clock))
+    const args = ['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber]
+    await run(args, { openTerminal: terminal.open })
+    expect(terminal.opened()).toBe(1)
+    expect(terminal.shown()).toContain(`MFA code for ${sts.mfa.serialNumber}: `)
+    clock += 10 * MINUTE
+    await run(args, { openTerminal: terminal.open })
+    expect(terminal.opened()).toBe(1)
+    clock += 40 * MINUTE
+    const refreshed = await run(args, { openTerminal: terminal.open })
+    expect(refreshed.code).toBe(0)
+    expect(terminal.opened()).toBe(2)
+    expect(sts.requests.filter((q) => q.params['TokenCode'] !== undefined)).toHaveLength(2)
+  })
+
+  it('computes TOTP codes from the base32 secret in the environment variable --mfa-totp-secret-env names', async () => {
+    const r = await run(['--session-token', '--mfa-serial', sts.mfa.serialNumber, '--mfa-totp-secret-env', 'MY_MFA'], { env: { MY_MFA: sts.mfa.secret } })
+    expect(r.code).toBe(0)
+    expect(sts.requests.at(-1)).toMatchObject({ action: 'GetSessionToken', status: 200, params: { SerialNumber: sts.mfa.serialNumber, TokenCode: codeAt(sts, clock) } })
+    expect(r.stdout + r.stderr).not.toContain(codeAt(sts, clock))
+  })
+
+  it('fails with exit 1 and the reason, without prompting, when an MFA code is needed and there is no terminal', async () => {
+    const r = await run(['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^aws-refresh-session: promptForCode: no terminal to ask for the MFA code .* \[MfaRequired\]\n$/)
+    expect(calls()).toBe(0)
+  })
+
+  it('reports an STS refusal with exit 1 and the STS error, no stack trace', async () => {
+    const r = await run(['--assume-role', `arn:aws:iam::${ACCOUNT}:role/unknown`])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/fromAssumeRole: STS refused AssumeRole with HTTP \d{3} .*\[StsRejected\]/)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('serves still-valid cached credentials with a warning when the refresh fails, and fails once they expired', async () => {
+    const first = await run(['--assume-role', ROLE])
+    const failing = async (): Promise<never> => { throw new Error('base credentials unavailable') }
+    clock += 50 * MINUTE
+    const stale = await run(['--assume-role', ROLE], { baseCredentials: failing })
+    expect(stale.code).toBe(0)
+    expect(stale.stdout).toBe(first.stdout)
+    expect(stale.stderr).toMatch(/^aws-refresh-session: warning: could not refresh \(.*\); serving the cached credentials, valid until /)
+    clock += 11 * MINUTE
+    const expired = await run(['--assume-role', ROLE], { baseCredentials: failing })
+    expect(expired.code).toBe(1)
+    expect(expired.stdout).toBe('')
+  })
+
+  it('keys the cache on the source options: different options never share a file', async () => {
+    await run(['--assume-role', ROLE])
+    await run(['--assume-role', ROLE, '--duration-seconds', '900'])
+    await run(['--session-token'])
+    await run(['--assume-role', ROLE])
+    expect(readdirSync(cache.path).sort()).toHaveLength(3)
+    expect(calls() + calls('GetSessionToken')).toBe(3)
+    for (const name of readdirSync(cache.path)) expect(name).toMatch(/^[0-9a-f]{64}\.json$/)
+  })
+
+  it('writes the cache file with mode 0600 in a 0700 directory, atomically (a new file renamed over the old)', async () => {
+    const dir = join(cache.path, 'nested')
+    await run(['--assume-role', ROLE, '--cache-dir', dir])
+    const [name] = readdirSync(dir)
+    const path = join(dir, name!)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    const inode = statSync(path).ino
+    clock += 50 * MINUTE
+    await run(['--assume-role', ROLE, '--cache-dir', dir])
+    expect(statSync(path).ino).not.toBe(inode)
+    expect(readdirSync(dir)).toEqual([name]) // no temporary file left behind
+  })
+
+  it('treats a corrupt cache file as a miss and overwrites it', async () => {
+    await run(['--assume-role', ROLE])
+    const [name] = readdirSync(cache.path)
+    writeFileSync(join(cache.path, name!), '{"Format":1,"AccessKeyId":')
+    const r = await run(['--assume-role', ROLE])
+    expect(r.code).toBe(0)
+    expect(calls()).toBe(2)
+    expect(readCache(join(cache.path, name!))?.credentials.accessKeyId).toBe(r.json.AccessKeyId)
+  })
+
+  it('calls the source every time and writes nothing with --no-cache', async () => {
+    const args = ['credential-process', '--no-cache', '--endpoint-url', sts.endpoint, '--assume-role', ROLE]
+    const io = { now: () => clock, baseCredentials: async () => sts.baseCredentials }
+    expect((await runIn(args, io)).code).toBe(0)
+    expect((await runIn(args, io)).code).toBe(0)
+    expect(calls()).toBe(2)
+    expect(readdirSync(cache.path)).toEqual([])
+  })
+
+  it('builds a web identity source that re-reads the token file', async () => {
+    const token = join(cache.path, 'token.jwt')
+    writeFileSync(token, 'header.payload.signature\n')
+    const ok = await runIn(['credential-process', '--no-cache', '--endpoint-url', sts.endpoint, '--web-identity', '--role-arn', ROLE, '--web-identity-token-file', token], { now: () => clock })
+    expect(ok.code).toBe(0)
+    expect(sts.requests.at(-1)).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: undefined, params: { WebIdentityToken: 'header.payload.signature' } })
+  })
+})
+
+describe('the cache file', () => {
+  const spec = { kind: 'assume-role', roleArn: ROLE } as const
+
+  it('names files by a sha256 of the options, never by a secret, and keys signed sources on the base identity', () => {
+    const a = cacheKey(spec, {})
+    expect(a).toMatch(/^[0-9a-f]{64}\.json$/)
+    expect(cacheKey({ roleArn: ROLE, kind: 'assume-role' }, {})).toBe(a)
+    expect(cacheKey(spec, { AWS_PROFILE: 'other' })).not.toBe(a)
+    expect(cacheKey(spec, { AWS_ACCESS_KEY_ID: 'AKIAOTHER' })).not.toBe(a)
+    expect(cacheKey({ ...spec, baseProfile: 'p' }, { AWS_PROFILE: 'other' })).toBe(cacheKey({ ...spec, baseProfile: 'p' }, {}))
+  })
+
+  it('defaults to our own directory: AWS_REFRESH_SESSION_CACHE_DIR, XDG_CACHE_HOME, ~/.cache', () => {
+    expect(defaultCacheDir({ AWS_REFRESH_SESSION_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/c')
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/x/aws-refresh-session')
+    expect(defaultCacheDir({}, '/home/u', 'linux')).toBe('/home/u/.cache/aws-refresh-session')
+  })
+
+  it('is due by the advisory window scaled to the lifetime, as withRefresh', () => {
+    const entry = (lifetimeMs: number) => ({ credentials: { accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(lifetimeMs) }, issuedAt: 0 })
+    expect(isDue(entry(60 * MINUTE), 45 * MINUTE - 1)).toBe(false)
+    expect(isDue(entry(60 * MINUTE), 45 * MINUTE)).toBe(true)
+    expect(isDue(entry(15 * MINUTE), 10 * MINUTE - 1)).toBe(false)
+    expect(isDue(entry(2 * MINUTE), MINUTE)).toBe(true) // capped at half the lifetime
+    expect(isDue(entry(3 * 60 * MINUTE), 2 * 60 * MINUTE - 1)).toBe(false)
+  })
+
+  it('reads back what it wrote and ignores files of another shape', () => {
+    const dir = tempDir()
+    try {
+      const path = join(dir.path, 'x.json')
+      const credentials = { accessKeyId: 'ASIA1', secretAccessKey: 'S', sessionToken: 'T', expiration: new Date(2_000_000), accountId: ACCOUNT }
+      writeCache(path, dir.path, { credentials, issuedAt: 1_000_000 })
+      expect(readCache(path)).toEqual({ credentials, issuedAt: 1_000_000 })
+      for (const bad of ['', 'null', '{"Format":2}', JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), Expiration: 'soon' })]) {
+        writeFileSync(path, bad)
+        expect(readCache(path)).toBeUndefined()
+      }
+      expect(readCache(join(dir.path, 'missing.json'))).toBeUndefined()
+    } finally {
+      dir.remove()
+    }
+  })
+})
