@@ -1,13 +1,14 @@
 // Expired-token recovery for the clients of one factory.
 //
-// Where it sits in the SDK's middleware stack, and why: the SDK resolves the identity in
-// the `serialize` step (httpAuthSchemeMiddleware) and signs in `finalizeRequest` with that
-// stored identity, after its own retry middleware. A retry from `build` or
-// `finalizeRequest` would therefore re-sign with the OLD key. The recovery middleware sits
-// in `initialize`, so its one retry runs serialization, identity resolution and signing
-// again and picks up the refreshed credentials. A second, tiny middleware in `deserialize`
-// (after signing) reads the access key id that really signed the request, so a request
-// that failed with a key the provider has already replaced does not force another refresh.
+// Where it sits in the SDK's middleware stack, and why: smithy resolves the identity in
+// the `serialize` step (httpAuthSchemeMiddleware, which stores it in the context) and signs
+// in `finalizeRequest`, after the SDK's own retry middleware. (Today's SigV4 signer also
+// re-reads the credentials provider when it signs, but that is an implementation detail.)
+// The recovery middleware sits in `initialize`, so its one retry runs serialization,
+// identity resolution and signing again and picks up the refreshed credentials under
+// either design. A second, tiny middleware in `deserialize` (after signing) reads the
+// access key id that really signed the request, so a request that failed with a key the
+// provider has already replaced does not force another refresh.
 import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer } from '@smithy/types'
 import type { RefreshingProvider, SdkClient } from '../types.js'
 
