@@ -7,6 +7,7 @@ import type { StsSourceOptions } from '../internal/stsClient.js'
 import { withMfa } from '../transforms/withMfa.js'
 import type { CredentialSource, MfaCapableSource } from '../types.js'
 import { usageError } from './flags.js'
+import { fromBaseProfile } from './fromBaseProfile.js'
 import { mfaFromFlags, type Terminal } from './mfaFromFlags.js'
 import type { CliSource, SourceSpec } from './sourceSpec.js'
 
@@ -24,10 +25,8 @@ type StsSpec = Extract<SourceSpec, { kind: 'assume-role' | 'session-token' }>
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 
 const stsOptions = (spec: SourceSpec & { endpointUrl?: string; baseProfile?: string }, deps: SourceDeps): StsSourceOptions => {
-  const base = spec.baseProfile === undefined ? deps.baseCredentials : undefined
-  // With `profile` in its config, the private STSClient's default chain reads that profile.
-  const clientConfig = defined({ endpoint: spec.endpointUrl, profile: spec.baseProfile })
-  return defined({ region: spec.region, source: base, clientConfig })
+  const base = spec.baseProfile === undefined ? deps.baseCredentials : fromBaseProfile(spec.baseProfile, deps.env)
+  return defined({ region: spec.region, source: base, clientConfig: defined({ endpoint: spec.endpointUrl }) })
 }
 
 const withMfaIfSerial = (source: MfaCapableSource, cli: CliSource, deps: SourceDeps): CredentialSource =>
