@@ -98,10 +98,29 @@ describe('credential-process', () => {
     expect(r.stdout + r.stderr).not.toContain(codeAt(sts, clock))
   })
 
+  it('runs --mfa-command without a shell and takes the code it prints', async () => {
+    const command = `${process.execPath} -e "process.stdout.write('code: ' + process.env.CODE_FOR_TEST + '\\\\n')"`
+    const r = await run(['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber, '--mfa-command', command], { env: { CODE_FOR_TEST: codeAt(sts, clock) } })
+    expect(r.code).toBe(0)
+    expect(sts.requests.at(-1)).toMatchObject({ status: 200, params: { TokenCode: codeAt(sts, clock) } })
+  })
+
+  it('reads the base credentials of --base-profile from the shared credentials file named in its environment', async () => {
+    const file = join(cache.path, 'credentials')
+    writeFileSync(file, `[base]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`)
+    const env = { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(cache.path, 'none') }
+    const r = await run(['--assume-role', ROLE, '--base-profile', 'base'], { env, baseCredentials: undefined })
+    expect(r.code).toBe(0)
+    expect(sts.requests.at(-1)).toMatchObject({ action: 'AssumeRole', accessKeyId: sts.baseCredentials.accessKeyId, status: 200 })
+    const missing = await run(['--assume-role', ROLE, '--base-profile', 'nobody'], { env, baseCredentials: undefined })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/^aws-refresh-session: the base profile nobody gave no credentials; check it with 'aws sts get-caller-identity --profile nobody' \[SourceFailed\]/)
+  })
+
   it('fails with exit 1 and the reason, without prompting, when an MFA code is needed and there is no terminal', async () => {
     const r = await run(['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^aws-refresh-session: promptForCode: no terminal to ask for the MFA code .* \[MfaRequired\]\n$/)
+    expect(r.stderr).toBe(`aws-refresh-session: no terminal to ask for the MFA code of ${sts.mfa.serialNumber}; give --mfa-totp-secret-env NAME or --mfa-command "CMD" [MfaRequired]\n`)
     expect(calls()).toBe(0)
   })
 
@@ -170,7 +189,7 @@ describe('credential-process', () => {
     expect(readdirSync(cache.path)).toEqual([])
   })
 
-  it('builds a web identity source that re-reads the token file', async () => {
+  it('builds an unsigned web identity source from the token file', async () => {
     const token = join(cache.path, 'token.jwt')
     writeFileSync(token, 'header.payload.signature\n')
     const ok = await runIn(['credential-process', '--no-cache', '--endpoint-url', sts.endpoint, '--web-identity', '--role-arn', ROLE, '--web-identity-token-file', token], { now: () => clock })

@@ -4,7 +4,8 @@ import { codeFromCommand } from '../mfa/codeFromCommand.js'
 import { promptForCode, type PromptInput } from '../mfa/promptForCode.js'
 import { totp } from '../mfa/totp.js'
 import type { MfaCodeProvider } from '../transforms/withMfa.js'
-import { usageError } from './flags.js'
+import { CredentialError } from '../errors.js'
+import { COMMAND, usageError } from './flags.js'
 import type { SecretSpec } from './sourceSpec.js'
 
 /** Where the MFA prompt is shown and typed; `close()` releases it after each code. */
@@ -21,14 +22,18 @@ export const openControllingTerminal = (): Terminal | undefined => {
     const output = new WriteStream(openSync('/dev/tty', 'w'))
     return { input, output, close: () => { input.destroy(); output.destroy() } }
   } catch {
-    return undefined
+    // No /dev/tty (Windows, or no controlling terminal): a terminal on stdin still works.
+    return process.stdin.isTTY === true ? { input: process.stdin, output: process.stderr, close: () => process.stdin.pause() } : undefined
   }
 }
 
 const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => async (serialNumber) => {
   const terminal = openTerminal()
-  // Without a terminal promptForCode fails with MfaRequired, naming the other options.
-  if (terminal === undefined) return promptForCode({ input: { isTTY: false } as PromptInput })(serialNumber)
+  if (terminal === undefined)
+    throw new CredentialError(`no terminal to ask for the MFA code of ${serialNumber}; give --mfa-totp-secret-env NAME or --mfa-command "CMD"`, {
+      code: 'MfaRequired',
+      source: COMMAND,
+    })
   try {
     return await promptForCode({ input: terminal.input, output: terminal.output })(serialNumber)
   } finally {
