@@ -95,6 +95,10 @@ export type SdkClient = {
 /**
  * An SDK client class, e.g. `S3Client`: what `ClientFactory.client` accepts.
  *
+ * @example
+ * ```ts
+ * const regional = <K extends SdkClientClass>(ClientClass: K) => (region: string) => clients.client(ClientClass, { region } as ClientConfigOf<K>)
+ * ```
  * @category clients
  * @since 0.1.0
  */
@@ -132,6 +136,11 @@ export type CallerIdentity = {
 /**
  * Cached SDK clients that share one refreshing provider: what `withClientCache` returns.
  *
+ * @example
+ * ```ts
+ * const clients: ClientFactory = pipe(fromAssumeRole({ RoleArn }), withRefresh(), withClientCache({ region: 'eu-west-1' }))
+ * const s3 = clients.client(S3Client, { maxAttempts: 5 }) // S3Client, config type-checked as S3ClientConfig
+ * ```
  * @category clients
  * @since 0.1.0
  */

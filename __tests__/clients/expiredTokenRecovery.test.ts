@@ -1,4 +1,4 @@
-import { createRecovery, isExpiredTokenError, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
+import { addExpiredTokenRecovery, createRecovery, isExpiredTokenError, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fakeSource } from '../support/fakeSource'
 
@@ -59,5 +59,53 @@ describe('createRecovery', () => {
     source.failWith(new Error('down'))
     await expect(createRecovery(provider)(accessKeyId)).rejects.toMatchObject({ code: 'SourceFailed' })
     provider.close()
+  })
+})
+
+describe('addExpiredTokenRecovery', () => {
+  type Handler = (args: { request?: unknown }) => Promise<unknown>
+  type Mw = (next: Handler, context: object) => Handler
+  const AUTH = (key: string) => ({ headers: { authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=x` } })
+  const expired = () => Object.assign(new Error('expired'), { name: 'ExpiredToken' })
+
+  /** A client whose stack is the two middlewares, around a terminal handler answering `answers` in turn. */
+  const stack = (answers: (() => unknown)[], signedWith: (attempt: number) => unknown) => {
+    const added: { mw: Mw; step: string }[] = []
+    addExpiredTokenRecovery({ middlewareStack: { add: (mw: unknown, o: unknown) => void added.push({ mw: mw as Mw, step: (o as { step: string }).step }) }, destroy: () => undefined } as never, recover)
+    let attempt = 0
+    const terminal: Handler = async () => answers[attempt++]!()
+    const context = {}
+    const recorder = added.find((a) => a.step === 'deserialize')!.mw(terminal, context)
+    // What sits between the two: the SDK signing the request of each attempt.
+    const signing: Handler = (args) => recorder({ ...args, request: signedWith(attempt) })
+    return added.find((a) => a.step === 'initialize')!.mw(signing, context)
+  }
+  const recover = jest.fn(async () => undefined)
+  beforeEach(() => recover.mockClear())
+
+  it('adds its middlewares at initialize (so the retry is signed again) and at deserialize', () => {
+    const steps: string[] = []
+    addExpiredTokenRecovery({ middlewareStack: { add: (_: unknown, o: unknown) => void steps.push((o as { step: string }).step) }, destroy: () => undefined } as never, recover)
+    expect(steps).toEqual(['initialize', 'deserialize'])
+  })
+
+  it('recovers the key that signed the failed request, then retries once', async () => {
+    const handler = stack([() => Promise.reject(expired()), () => 'ok'], (n) => AUTH(`ASIAKEY${n}`))
+    await expect(handler({})).resolves.toBe('ok')
+    expect(recover).toHaveBeenCalledTimes(1)
+    expect(recover).toHaveBeenCalledWith('ASIAKEY0')
+  })
+
+  it('returns a second failure as it is', async () => {
+    const second = expired()
+    const handler = stack([() => Promise.reject(expired()), () => Promise.reject(second)], (n) => AUTH(`ASIAKEY${n}`))
+    await expect(handler({})).rejects.toBe(second)
+    expect(recover).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not retry an unsigned request, nor another error', async () => {
+    await expect(stack([() => Promise.reject(expired())], () => ({ headers: {} }))({})).rejects.toMatchObject({ name: 'ExpiredToken' })
+    await expect(stack([() => Promise.reject(new Error('other'))], (n) => AUTH(`ASIAKEY${n}`))({})).rejects.toThrow('other')
+    expect(recover).not.toHaveBeenCalled()
   })
 })

@@ -146,6 +146,12 @@ describe('withClientCache', () => {
       } as unknown as typeof S3Client
       expect(() => make().client(Broken)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', cause: boom }))
     })
+    it('rejects a class that is not an SDK v3 client with InvalidConfiguration', () => {
+      const NotAClient = function NotAClient() {
+        return {}
+      } as unknown as typeof S3Client
+      expect(() => make().client(NotAClient)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('NotAClient') }))
+    })
   })
 
   describe('eviction', () => {

@@ -85,6 +85,8 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
     } catch (e) {
       throw invalid(`new ${ClientClass.name || 'ClientClass'}(config) failed (${describeError(e)}); see error.cause`, e)
     }
+    if (typeof created?.destroy !== 'function' || typeof created.middlewareStack?.add !== 'function')
+      throw invalid(`${ClientClass.name || 'ClientClass'} is not an AWS SDK v3 client class (its instances need destroy() and middlewareStack)`)
     if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recover)
     return created
   }
