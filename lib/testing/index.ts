@@ -1,0 +1,30 @@
+// aws-refresh-session/testing: loopback emulators of STS and the IoT credentials
+// provider, for this library's tests, its demo, and your own tests. Not for production.
+export { startStsEmulator } from './startStsEmulator.js'
+export type {
+  StsAction,
+  StsEmulator,
+  StsEmulatorOptions,
+  StsEmulatorRequest,
+  StsEmulatorRole,
+  StsFault,
+} from './startStsEmulator.js'
+
+export { EMULATOR_DISCOVERY_CREDENTIALS, startIotEmulator } from './startIotEmulator.js'
+export type {
+  IotDevice,
+  IotDeviceFiles,
+  IotDeviceOptions,
+  IotEmulator,
+  IotEmulatorOptions,
+  IotFault,
+  IotRecordedDiscovery,
+  IotRecordedRequest,
+  IotRoleAliasOptions,
+} from './startIotEmulator.js'
+
+export { createTestCertificateAuthority } from './createTestCertificateAuthority.js'
+export type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority } from './createTestCertificateAuthority.js'
+
+export { SOFTHSM2_LIBRARY, createSoftHsmToken } from './createSoftHsmToken.js'
+export type { CreateSoftHsmTokenOptions, SoftHsmToken } from './createSoftHsmToken.js'
