@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseFlags } from '../../lib/cli/flags'
+import { renderError } from '../../lib/cli/runCli'
+import { CredentialError } from '../../lib/errors'
 import { withConfig } from '../../lib/cli/loadConfig'
 import { packageVersion } from '../../lib/cli/packageVersion'
 import { sourceSpec } from '../../lib/cli/sourceSpec'
@@ -157,4 +159,20 @@ describe('splitCommand', () => {
   })
 
   it('refuses an unclosed quote', () => expect(() => splitCommand(`op "x`)).toThrow(/unclosed quote/))
+})
+
+describe('renderError', () => {
+  it('names a missing optional package and how to install it', () => {
+    const missing = Object.assign(new Error("Cannot find module '@aws-sdk/client-sts'\nRequire stack:\n- /x.js"), { code: 'MODULE_NOT_FOUND' })
+    expect(renderError(missing, false)).toBe('aws-refresh-session: this source needs the package @aws-sdk/client-sts; install it where aws-refresh-session is installed (npm install @aws-sdk/client-sts)\n')
+    const wrapped = new CredentialError('fromAssumeRole: failed', { code: 'SourceFailed', source: 'fromAssumeRole', cause: missing })
+    expect(renderError(wrapped, false)).toContain('needs the package @aws-sdk/client-sts')
+  })
+
+  it('gives the code and a redacted cause for a credential error, and redacts unexpected errors', () => {
+    const cause = new Error('signature of wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY refused')
+    expect(renderError(new CredentialError('fromX: refused', { code: 'StsRejected', source: 'fromX', cause }), false))
+      .toBe('aws-refresh-session: fromX: refused [StsRejected]\n  cause: Error: signature of *** refused\n')
+    expect(renderError(cause, false)).toBe('aws-refresh-session: unexpected error: Error: signature of *** refused\n')
+  })
 })

@@ -42,8 +42,18 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
 const SUBCOMMANDS: readonly Subcommand[] = ['credential-process', 'serve']
 const isSubcommand = (s: string | undefined): s is Subcommand => SUBCOMMANDS.includes(s as Subcommand)
 
+/** The package a `Cannot find module` error names, when it is a package (not a path). */
+const missingPackage = (e: unknown): string | undefined => {
+  const { code, message } = (typeof e === 'object' && e !== null ? e : {}) as { code?: unknown; message?: unknown }
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return undefined
+  const name = /'([^']+)'/.exec(String(message))?.[1]
+  return name !== undefined && /^(@[\w.-]+\/)?[\w.-]+$/.test(name) ? name : undefined
+}
+
 /** A human message for stderr: the error's own (secret-free) message, its code, and a redacted cause. */
 export const renderError = (e: unknown, usage: boolean): string => {
+  const pkg = missingPackage(e) ?? missingPackage((e as { cause?: unknown } | undefined)?.cause)
+  if (pkg !== undefined) return `${COMMAND}: this source needs the package ${pkg}; install it where ${COMMAND} is installed (npm install ${pkg})\n`
   if (!isCredentialError(e)) return `${COMMAND}: unexpected error: ${describeError(e)}\n`
   if (usage) return `${COMMAND}: ${e.message}\n`
   const cause = e.cause !== undefined && !isCredentialError(e.cause) ? `\n  cause: ${describeError(e.cause)}` : ''
