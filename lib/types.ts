@@ -97,7 +97,9 @@ export type SdkClient = {
  *
  * @example
  * ```ts
- * const regional = <K extends SdkClientClass>(ClientClass: K) => (region: string) => clients.client(ClientClass, { region } as ClientConfigOf<K>)
+ * const perConfig = <K extends SdkClientClass>(ClientClass: K, configs: readonly ClientConfigOf<K>[]): InstanceType<K>[] =>
+ *   configs.map((config) => clients.client(ClientClass, config))
+ * const [eu, us] = perConfig(S3Client, [{ region: 'eu-west-1' }, { region: 'us-east-1' }])
  * ```
  * @category clients
  * @since 0.1.0
