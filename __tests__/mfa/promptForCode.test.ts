@@ -1,0 +1,51 @@
+import { PassThrough } from 'node:stream'
+import { promptForCode, type PromptInput } from '../../lib/mfa/promptForCode'
+
+const SERIAL = 'arn:aws:iam::123456789012:mfa/me'
+
+const terminal = () => {
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: jest.fn() }) as PassThrough & PromptInput & { setRawMode: jest.Mock }
+  const output = new PassThrough()
+  let written = ''
+  output.on('data', (c: Buffer) => (written += c.toString()))
+  return { input, output, written: () => written }
+}
+
+describe('promptForCode', () => {
+  it('prints the prompt, reads the code with echo off (raw mode) and restores the terminal', async () => {
+    const t = terminal()
+    const code = promptForCode({ input: t.input, output: t.output })(SERIAL)
+    t.input.write('65')
+    t.input.write('4321\r')
+    await expect(code).resolves.toBe('654321')
+    expect(t.input.setRawMode.mock.calls).toEqual([[true], [false]])
+    expect(t.written()).toContain(`MFA code for ${SERIAL}: `)
+    expect(t.written()).not.toContain('654321')
+  })
+
+  it('handles backspace', async () => {
+    const t = terminal()
+    const code = promptForCode({ input: t.input, output: t.output, message: () => '> ' })(SERIAL)
+    t.input.write('1239\u007f456\n')
+    await expect(code).resolves.toBe('123456')
+  })
+
+  it('fails with Aborted on Ctrl-C and on end of input', async () => {
+    const t = terminal()
+    const code = promptForCode({ input: t.input, output: t.output })(SERIAL)
+    t.input.write('12\u0003')
+    await expect(code).rejects.toMatchObject({ code: 'Aborted', source: 'promptForCode' })
+    const t2 = terminal()
+    const code2 = promptForCode({ input: t2.input, output: t2.output })(SERIAL)
+    t2.input.end()
+    await expect(code2).rejects.toMatchObject({ code: 'Aborted' })
+  })
+
+  it('fails with a clear MfaRequired error when the input is not a terminal', async () => {
+    const input = new PassThrough() as PassThrough & PromptInput
+    await expect(promptForCode({ input, output: new PassThrough() })(SERIAL)).rejects.toMatchObject({
+      code: 'MfaRequired',
+      message: expect.stringContaining('no terminal'),
+    })
+  })
+})
