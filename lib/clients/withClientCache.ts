@@ -30,7 +30,9 @@ export type WithClientCacheOptions = {
   /**
    * Add the expired-token recovery middleware to every client: a request failing with
    * `ExpiredToken`, `ExpiredTokenException` or `RequestExpired` forces one refresh of the
-   * shared provider and is sent once more.
+   * shared provider (unless another request already replaced the key it was signed
+   * with) and is sent once more. Unsigned requests are not retried. A streaming body
+   * that was already read cannot be sent again, as with the SDK's own retries.
    * @default true
    */
   readonly recoverExpiredToken?: boolean
