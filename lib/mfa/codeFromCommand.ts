@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process'
 import { CredentialError } from '../errors.js'
-import type { MfaCodeProvider } from '../transforms/withMfa.js'
 
 /**
  * Options of {@link codeFromCommand}.
@@ -39,7 +38,7 @@ const lastSixDigits = (stdout: string): string | undefined => stdout.match(SIX_D
  * @category mfa
  * @since 0.1.0
  */
-export const codeFromCommand = (argv: readonly [string, ...string[]], options: CodeFromCommandOptions = {}): MfaCodeProvider => {
+export const codeFromCommand = (argv: readonly [string, ...string[]], options: CodeFromCommandOptions = {}): ((serialNumber: string) => Promise<string>) => {
   const [file, ...args] = argv
   if (typeof file !== 'string' || file === '')
     throw new CredentialError(`${SOURCE}: argv must start with the command to run`, { code: 'InvalidConfiguration', source: SOURCE })

@@ -1,5 +1,4 @@
 import { CredentialError } from '../errors.js'
-import type { MfaCodeProvider } from '../transforms/withMfa.js'
 
 /** The terminal input `promptForCode` needs: `process.stdin` or a test double. */
 export type PromptInput = NodeJS.ReadableStream & { readonly isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
@@ -37,7 +36,7 @@ const BACKSPACE = new Set(['\u007f', '\b'])
  * @category mfa
  * @since 0.1.0
  */
-export const promptForCode = (options: PromptForCodeOptions = {}): MfaCodeProvider => (serialNumber) => {
+export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string) => Promise<string>) => (serialNumber) => {
   const input = options.input ?? process.stdin
   const output = options.output ?? process.stderr
   if (input.isTTY !== true || typeof input.setRawMode !== 'function')

@@ -1,6 +1,5 @@
 import { CredentialError } from '../errors.js'
 import { isBase32Secret, totpCode } from '../internal/otp.js'
-import type { MfaCodeProvider } from '../transforms/withMfa.js'
 
 /**
  * Options of {@link totp}.
@@ -36,7 +35,7 @@ const defaultSleep = (ms: number): Promise<void> =>
  * @category mfa
  * @since 0.1.0
  */
-export const totp = (base32Secret: string, options: TotpOptions = {}): MfaCodeProvider => {
+export const totp = (base32Secret: string, options: TotpOptions = {}): ((serialNumber: string) => Promise<string>) => {
   const secret = typeof base32Secret === 'string' ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
   if (!isBase32Secret(secret))
     throw new CredentialError(`${SOURCE}: the MFA secret must be base32 (A–Z, 2–7), at least 16 characters`, {

@@ -49,10 +49,10 @@ const SOURCE = 'fromAssumeRole'
  * @category sources
  * @since 0.1.0
  */
-export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource => {
+export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
   const sts = lazyStsClient(options)
-  const source: MfaCapableSource = Object.assign(
+  const source = Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)

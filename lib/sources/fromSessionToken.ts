@@ -41,7 +41,7 @@ const SOURCE = 'fromSessionToken'
  * @category sources
  * @since 0.1.0
  */
-export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource => {
+export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
   const sts = lazyStsClient(options)
   return Object.assign(

@@ -70,7 +70,7 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * @category sources
  * @since 0.1.0
  */
-export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebIdentityOptions = {}): CredentialSource => {
+export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } => {
   const hasToken = params.WebIdentityToken !== undefined
   const hasFile = params.WebIdentityTokenFile !== undefined
   if (hasToken === hasFile) throw invalid(SOURCE, 'give exactly one of WebIdentityToken and WebIdentityTokenFile')
