@@ -6,6 +6,7 @@ import type { CredentialSource } from '../types.js'
 import { type CachedCredentials, cacheKey, isDue, readCache, writeCache } from './cache.js'
 import { COMMAND } from './flags.js'
 import type { SourceSpec } from './sourceSpec.js'
+import { type CacheLockOptions, withCacheLock } from './withCacheLock.js'
 
 /**
  * Options of {@link credentialProcess}.
@@ -22,6 +23,8 @@ export type CredentialProcessOptions = {
   readonly stderr: NodeJS.WritableStream
   /** The clock, epoch ms. @default Date.now */
   readonly now?: () => number
+  /** Options of the lock that lets one run at a time refresh. @default withCacheLock's defaults */
+  readonly lock?: CacheLockOptions
 }
 
 /** The AWS `credential_process` output format (Version 1). */
@@ -57,27 +60,33 @@ const fetchOrStale = async (o: CredentialProcessOptions, cached: CachedCredentia
   }
 }
 
+/** Under the lock: re-reads the cache (another run may have refreshed it meanwhile), else fetches and stores. */
+const refresh = async (o: CredentialProcessOptions, path: string, now: () => number): Promise<AwsCredentialIdentity> => {
+  const cached = readCache(path)
+  const t = now()
+  if (cached !== undefined && !isDue(cached, t)) return cached.credentials
+  const credentials = await fetchOrStale(o, cached, t)
+  const expiration = credentials.expiration
+  if (credentials !== cached?.credentials && expiration instanceof Date) store(o, path, { credentials: { ...credentials, expiration }, issuedAt: t })
+  return credentials
+}
+
 /**
  * Prints the `credential_process` JSON for the source on `stdout`. With a cache directory
  * it reuses the cached credentials until they are due for refresh (the advisory window of
  * `withRefresh`, scaled to their lifetime), so the source — and any MFA prompt — is called
- * only then; a missing or corrupt cache file is a miss and is overwritten. A failed refresh
- * serves still-valid cached credentials with a warning on `stderr`.
+ * only then, by one run at a time (a lock file next to the cache file); a missing or
+ * corrupt cache file is a miss and is overwritten. A failed refresh serves still-valid
+ * cached credentials with a warning on `stderr`.
  * @throws CredentialError whatever the source throws when nothing valid is cached.
  */
 export const credentialProcess = async (o: CredentialProcessOptions): Promise<void> => {
   const now = o.now ?? Date.now
   const path = o.cacheDir === undefined ? undefined : join(o.cacheDir, cacheKey(o.spec, o.env))
   const cached = path === undefined ? undefined : readCache(path)
-  const t = now()
-  let credentials: AwsCredentialIdentity
-  if (cached !== undefined && !isDue(cached, t)) {
-    credentials = cached.credentials
-  } else {
-    credentials = await fetchOrStale(o, cached, t)
-    const expiration = credentials.expiration
-    if (path !== undefined && credentials !== cached?.credentials && expiration instanceof Date)
-      store(o, path, { credentials: { ...credentials, expiration }, issuedAt: t })
-  }
+  const credentials =
+    cached !== undefined && !isDue(cached, now()) ? cached.credentials
+    : path === undefined ? await o.source()
+    : await withCacheLock(`${path}.lock`, () => refresh(o, path, now), o.lock)
   o.stdout.write(`${toProcessJson(credentials)}\n`)
 }
