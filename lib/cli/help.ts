@@ -6,7 +6,8 @@ const SOURCES = `Source (exactly one):
       --external-id ID
       --duration-seconds N          900-43200; default: STS's (3600)
       --mfa-serial ARN              the MFA device; the code comes as set under "MFA code"
-      --base-profile NAME           profile whose credentials call STS; default: the SDK's default chain
+      --base-profile NAME           profile whose credentials call STS (needs @aws-sdk/credential-providers);
+                                    default: the SDK's default chain
   --session-token                   STS GetSessionToken (an IAM user's MFA-protected session)
       --duration-seconds N          900-129600; default: STS's (43200)
       --mfa-serial ARN, --base-profile NAME   as above
@@ -56,8 +57,9 @@ Prints the AWS credential_process JSON (Version 1, AccessKeyId, SecretAccessKey,
 SessionToken, Expiration, AccountId when known) on stdout. The AWS CLI and SDKs run it
 for every command, so the credentials are kept in a cache file (mode 0600, one per set of
 source options) and the source is called, and an MFA code asked for, only when they are
-due for refresh. If a refresh fails while the cached credentials are still valid, those
-are printed with a warning on stderr.
+due for refresh (by one run at a time: runs started together wait for it). If a refresh
+fails while the cached credentials are still valid, those are printed with a warning on
+stderr. The MFA prompt goes to the terminal (/dev/tty), since the AWS CLI pipes stderr.
 
 Options:
   --cache-dir DIR                   default: $AWS_REFRESH_SESSION_CACHE_DIR,
@@ -91,6 +93,8 @@ before expiry, logs refreshes (never a secret) to stderr, and prints on stdout:
   export AWS_CONTAINER_AUTHORIZATION_TOKEN=TOKEN
 
 Every AWS SDK and the AWS CLI read these two variables. Stops on SIGINT or SIGTERM.
+With --mfa-serial, prefer --mfa-totp-secret-env or --mfa-command: refreshes happen in the
+background, so a prompt would appear at the refresh time in this terminal.
 
 Options:
   --port N                          default: 0 (an ephemeral port)
