@@ -1,13 +1,13 @@
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { newTotpSecret } from '../internal/otp.js'
 import { createFaultQueue } from './sts/faults.js'
 import { createHandler } from './sts/handler.js'
 import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
 import type { MfaDevice } from './sts/mfa.js'
-import type { StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
+import { createTimers, listen } from './sts/server.js'
+import type { StsEmulator, StsEmulatorRequest, StsEmulatorRole } from './sts/types.js'
 
-export type { StsAction, StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
+export type { StsAction, StsEmulator, StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
 
 /**
  * Options of {@link startStsEmulator}.
@@ -42,37 +42,21 @@ export type StsEmulatorOptions = {
   readonly verifyWebIdentityToken?: (token: string) => boolean
 }
 
-/**
- * A running STS emulator (see {@link startStsEmulator}).
- *
- * @category testing
- * @since 0.1.0
- */
-export type StsEmulator = {
-  /** `http://127.0.0.1:PORT`: give it to `STSClient` as `endpoint`. */
-  readonly endpoint: string
-  readonly region: string
-  readonly accountId: string
-  /** The base user's ARN, `arn:aws:iam::ACCOUNT:user/NAME`. */
-  readonly userArn: string
-  /** The base user's long-term key: give it to the source as `source` or to a client. */
-  readonly baseCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
-  /** The ARNs of the known roles, in the order configured. */
-  readonly roleArns: readonly string[]
-  /** The MFA device: its serial and base32 TOTP secret (give the secret to `totp`). */
-  readonly mfa: { readonly serialNumber: string; readonly secret: string }
-  /** Every request received, oldest first (live). */
-  readonly requests: readonly StsEmulatorRequest[]
-  /** Adds a fault; faults are matched in the order injected. */
-  readonly inject: (fault: StsFault) => void
-  /** Removes every pending fault. */
-  readonly clearFaults: () => void
-  /** Forgets the recorded requests. */
-  readonly clearRequests: () => void
-  /** Moves the server clock by `ms` from `now()` (positive = ahead); the `Date` header follows it. */
-  readonly setSkewMs: (ms: number) => void
-  /** Stops the server, drops open connections and pending delays. */
-  readonly close: () => Promise<void>
+/** The emulator's account, user, roles and MFA device, with the documented defaults. */
+const identities = (options: StsEmulatorOptions) => {
+  const accountId = options.accountId ?? '123456789012'
+  const userName = options.userName ?? 'emulator-user'
+  const mfa: MfaDevice = {
+    serialNumber: options.mfa?.serialNumber ?? `arn:aws:iam::${accountId}:mfa/${userName}`,
+    secret: options.mfa?.secret ?? newTotpSecret(),
+  }
+  return {
+    accountId,
+    userArn: `arn:aws:iam::${accountId}:user/${userName}`,
+    baseCredentials: options.baseCredentials ?? { accessKeyId: randomId('AKIA'), secretAccessKey: randomSecret() },
+    roles: options.roles ?? [{ arn: `arn:aws:iam::${accountId}:role/emulator-role` }],
+    mfa,
+  }
 }
 
 /**
@@ -103,25 +87,12 @@ export type StsEmulator = {
  * @since 0.1.0
  */
 export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promise<StsEmulator> => {
-  const accountId = options.accountId ?? '123456789012'
-  const userName = options.userName ?? 'emulator-user'
-  const userArn = `arn:aws:iam::${accountId}:user/${userName}`
-  const baseCredentials = options.baseCredentials ?? { accessKeyId: randomId('AKIA'), secretAccessKey: randomSecret() }
-  const roles = options.roles ?? [{ arn: `arn:aws:iam::${accountId}:role/emulator-role` }]
-  const mfa: MfaDevice = {
-    serialNumber: options.mfa?.serialNumber ?? `arn:aws:iam::${accountId}:mfa/${userName}`,
-    secret: options.mfa?.secret ?? newTotpSecret(),
-  }
+  const { accountId, userArn, baseCredentials, roles, mfa } = identities(options)
   const now = options.now ?? Date.now
   let skewMs = 0
   const requests: StsEmulatorRequest[] = []
   const faults = createFaultQueue()
-  const timers = new Set<NodeJS.Timeout>()
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const t = setTimeout(() => (timers.delete(t), resolve()), ms)
-      timers.add(t)
-    })
+  const timers = createTimers()
   const server = createServer(
     createHandler({
       accountId,
@@ -135,14 +106,10 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
       maxSkewMs: options.maxSkewMs ?? 300_000,
       faults,
       requests,
-      sleep,
+      sleep: timers.sleep,
     }),
   )
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
+  const port = await listen(server)
   return {
     endpoint: `http://127.0.0.1:${port}`,
     region: options.region ?? 'us-east-1',
@@ -157,7 +124,6 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     clearRequests: () => void requests.splice(0),
     setSkewMs: (ms) => void (skewMs = ms),
     close: () => {
-      for (const t of timers) clearTimeout(t)
       timers.clear()
       return new Promise((resolve) => {
         server.close(() => resolve())

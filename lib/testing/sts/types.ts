@@ -99,3 +99,36 @@ export const stsError = (status: number, code: string, message: string, type: 'S
 
 export const isStsErrorSpec = (e: unknown): e is StsErrorSpec =>
   typeof e === 'object' && e !== null && typeof (e as StsErrorSpec).code === 'string' && typeof (e as StsErrorSpec).status === 'number'
+
+/**
+ * A running STS emulator (see {@link startStsEmulator}).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export type StsEmulator = {
+  /** `http://127.0.0.1:PORT`: give it to `STSClient` as `endpoint`. */
+  readonly endpoint: string
+  readonly region: string
+  readonly accountId: string
+  /** The base user's ARN, `arn:aws:iam::ACCOUNT:user/NAME`. */
+  readonly userArn: string
+  /** The base user's long-term key: give it to the source as `source` or to a client. */
+  readonly baseCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** The ARNs of the known roles, in the order configured. */
+  readonly roleArns: readonly string[]
+  /** The MFA device: its serial and base32 TOTP secret (give the secret to `totp`). */
+  readonly mfa: { readonly serialNumber: string; readonly secret: string }
+  /** Every request received, oldest first (live). */
+  readonly requests: readonly StsEmulatorRequest[]
+  /** Adds a fault; faults are matched in the order injected. */
+  readonly inject: (fault: StsFault) => void
+  /** Removes every pending fault. */
+  readonly clearFaults: () => void
+  /** Forgets the recorded requests. */
+  readonly clearRequests: () => void
+  /** Moves the server clock by `ms` from `now()` (positive = ahead); the `Date` header follows it. */
+  readonly setSkewMs: (ms: number) => void
+  /** Stops the server, drops open connections and pending delays. */
+  readonly close: () => Promise<void>
+}
