@@ -79,6 +79,13 @@ describe('withMfa', () => {
     expect(contexts.map((c) => c?.mfa?.tokenCode)).toEqual(['111111', '222222'])
   })
 
+  it('never sends one code for two concurrent calls', async () => {
+    const { source, contexts } = recordingSource()
+    const wrapped = withMfa(codes('111111', '111111', '222222'))(source)
+    await Promise.all([wrapped(), wrapped()])
+    expect(contexts.map((c) => c?.mfa?.tokenCode).sort()).toEqual(['111111', '222222'])
+  })
+
   it('fails with MfaCodeReused after asking again 3 times, without calling the source', async () => {
     const { source, contexts } = recordingSource()
     const provider = codes('111111', '111111', '111111', '111111', '111111')

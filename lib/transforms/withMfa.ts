@@ -50,6 +50,17 @@ const MAX_REASKS = 3
  */
 export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions = {}): ((self: MfaCapableSource) => CredentialSource) => {
   const lastSent = new Map<string, string>()
+  // Asking and recording are serialized, so concurrent calls cannot both send one code.
+  let turn: Promise<unknown> = Promise.resolve()
+  const nextCode = (serialNumber: string): Promise<string> => {
+    const code = turn.then(async () => {
+      const fresh = await freshCode(codeProvider, serialNumber, lastSent.get(serialNumber))
+      lastSent.set(serialNumber, fresh)
+      return fresh
+    })
+    turn = code.catch(() => undefined)
+    return code
+  }
   return (self) => {
     const serialNumber = self.mfaSerialNumber ?? options.serialNumber
     if (serialNumber === undefined)
@@ -58,8 +69,7 @@ export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions =
         source: SOURCE,
       })
     const wrapped = async (context?: SourceContext) => {
-      const tokenCode = await freshCode(codeProvider, serialNumber, lastSent.get(serialNumber))
-      lastSent.set(serialNumber, tokenCode)
+      const tokenCode = await nextCode(serialNumber)
       return self({ ...context, mfa: { serialNumber, tokenCode } })
     }
     Object.defineProperty(wrapped, 'name', { value: self.name, configurable: true })
