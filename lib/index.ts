@@ -25,3 +25,7 @@ export type { WithRefreshOptions } from './refresh/refreshConfig.js'
 export type { RefreshEvent, RefreshReason } from './refresh/RefreshEvent.js'
 export { defaultEarlyMs, refreshWindows } from './refresh/windows.js'
 export type { RefreshWindows } from './refresh/windows.js'
+
+export { withClientCache } from './clients/withClientCache.js'
+export type { WithClientCacheOptions } from './clients/withClientCache.js'
+export type { CallerIdentity, ClientConfigOf, ClientFactory, SdkClient, SdkClientClass } from './types.js'
