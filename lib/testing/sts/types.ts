@@ -1,4 +1,9 @@
-/** The STS actions the emulator answers. */
+/**
+ * The STS actions the emulator answers.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export type StsAction = 'AssumeRole' | 'GetSessionToken' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity'
 
 /**
