@@ -10,7 +10,8 @@ describe('STS sources', () => {
     })
     let mod: typeof import('../../lib/sources/fromAssumeRole') | undefined
     await jest.isolateModulesAsync(async () => {
-      // Everything the package root re-exports from this work: none of it may load the SDK.
+      // The package root and the STS modules it re-exports: none of them may load the SDK.
+      await import('../../lib/index')
       await import('../../lib/sources/fromSessionToken')
       await import('../../lib/sources/fromWebIdentity')
       await import('../../lib/transforms/withMfa')
