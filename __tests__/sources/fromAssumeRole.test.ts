@@ -122,3 +122,16 @@ describe('fromAssumeRole', () => {
     expect(error).toMatchObject({ code: 'StsRejected', statusCode: 403, retryable: false, source: 'fromAssumeRole', cause: { name: 'AccessDenied' } })
   })
 })
+
+describe('fromAssumeRole base credentials', () => {
+  it('reports a failing base provider as SourceFailed (not a network error) without retrying', async () => {
+    const { CredentialsProviderError } = await import('@smithy/property-provider')
+    const { fromAssumeRole: make } = await import('../../lib/sources/fromAssumeRole')
+    const source = make(
+      { RoleArn: 'arn:aws:iam::123456789012:role/r' },
+      { region: 'us-east-1', clientConfig: { endpoint: 'http://127.0.0.1:9' }, source: async () => { throw new CredentialsProviderError('Could not load credentials from any providers') } },
+    )
+    await expect(source()).rejects.toMatchObject({ code: 'SourceFailed', retryable: false, message: expect.stringMatching(/no base credentials/) })
+    source.close?.()
+  })
+})

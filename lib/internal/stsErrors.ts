@@ -1,4 +1,5 @@
 import { CredentialError, isCredentialError, type CredentialErrorCode } from '../errors.js'
+import { describeError } from './redact.js'
 
 type SdkError = { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } }
 
@@ -32,6 +33,8 @@ export const stsError = (error: unknown, source: string, action: string, signal?
   const make = (code: CredentialErrorCode, message: string, retryable = false): CredentialError =>
     new CredentialError(`${source}: ${message}`, { code, source, cause: error, retryable, statusCode: status })
   if (name === 'AbortError') return make('Aborted', `the STS ${action} request was aborted`)
+  if (status === undefined && (name === 'CredentialsProviderError' || name === 'ProviderError' || 'tryNextLink' in e))
+    return make('SourceFailed', `no base credentials to sign ${action} (${describeError(error)}); pass options.source or configure the SDK's default chain`)
   if (status === undefined || (typeof e.code === 'string' && NETWORK.has(e.code)))
     return make('NetworkError', `could not reach STS for ${action} (${typeof e.code === 'string' ? e.code : name}); check the endpoint and network`, true)
   if (status >= 200 && status < 300)
