@@ -177,3 +177,24 @@ describe('startStsEmulator', () => {
     expect(res.body).toContain('operation &lt;x&amp;y&gt; for')
   })
 })
+
+describe('startStsEmulator MFA time step', () => {
+  it('checks codes with the configured periodSeconds, refusing codes of the 30 s step', async () => {
+    const { STSClient, GetSessionTokenCommand } = await import('@aws-sdk/client-sts')
+    const { totpCode } = await import('../../lib/internal/otp')
+    const { startStsEmulator: start } = await import('../../lib/testing/startStsEmulator')
+    const sts = await start({ mfa: { periodSeconds: 5 } })
+    const client = new STSClient({ region: sts.region, endpoint: sts.endpoint, credentials: sts.baseCredentials, maxAttempts: 1 })
+    try {
+      const send = (code: string) => client.send(new GetSessionTokenCommand({ SerialNumber: sts.mfa.serialNumber, TokenCode: code }))
+      const nowSeconds = Math.floor(Date.now() / 1000)
+      const thirtySecondCode = totpCode(sts.mfa.secret, nowSeconds, 30)
+      const fiveSecondCode = totpCode(sts.mfa.secret, nowSeconds, 5)
+      if (thirtySecondCode !== fiveSecondCode) await expect(send(thirtySecondCode)).rejects.toMatchObject({ name: 'AccessDenied' })
+      await expect(send(fiveSecondCode)).resolves.toMatchObject({ Credentials: expect.any(Object) })
+    } finally {
+      client.destroy()
+      await sts.close()
+    }
+  })
+})

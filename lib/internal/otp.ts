@@ -53,9 +53,9 @@ const base32 = createBase32Plugin({ name: 'rfc4648', encode: encodeBase32, decod
 export const totpCode = (secret: string, epochSeconds: number, periodSeconds = 30): string =>
   generateSync({ secret, epoch: epochSeconds, period: periodSeconds, crypto, base32 })
 
-/** Whether `token` is the TOTP of `secret` within ±`toleranceSeconds` of `epochSeconds`. */
-export const verifyTotp = (secret: string, token: string, epochSeconds: number, toleranceSeconds: number): boolean =>
-  verifySync({ secret, token, epoch: epochSeconds, epochTolerance: toleranceSeconds, crypto, base32 }).valid
+/** Whether `token` is the TOTP (`periodSeconds` steps) of `secret` within ±`toleranceSeconds` of `epochSeconds`. */
+export const verifyTotp = (secret: string, token: string, epochSeconds: number, toleranceSeconds: number, periodSeconds = 30): boolean =>
+  verifySync({ secret, token, epoch: epochSeconds, epochTolerance: toleranceSeconds, period: periodSeconds, crypto, base32 }).valid
 
 /** A new random base32 secret of 20 bytes (what AWS virtual MFA devices use). */
 export const newTotpSecret = (): string => encodeBase32(randomBytes(20))

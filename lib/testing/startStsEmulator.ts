@@ -26,8 +26,12 @@ export type StsEmulatorOptions = {
   readonly baseCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
   /** The roles. @default one role `arn:aws:iam::ACCOUNT:role/emulator-role`, no MFA, anyone may assume */
   readonly roles?: readonly StsEmulatorRole[]
-  /** The base user's MFA device (TOTP, SHA-1, 6 digits, 30 s). @default serial `arn:aws:iam::ACCOUNT:mfa/USER`, a random secret */
-  readonly mfa?: { readonly serialNumber?: string; readonly secret?: string }
+  /**
+   * The base user's MFA device (TOTP, SHA-1, 6 digits). `periodSeconds` may be shorter than
+   * AWS's 30 s for fast demos (give `totp()` the same). @default serial
+   * `arn:aws:iam::ACCOUNT:mfa/USER`, a random secret, 30 s steps
+   */
+  readonly mfa?: { readonly serialNumber?: string; readonly secret?: string; readonly periodSeconds?: number }
   /**
    * Lifetime of every issued credential, overriding `DurationSeconds`. May be below the
    * 900 s floor for fast tests and demos: **real STS never issues credentials shorter
@@ -49,6 +53,7 @@ const identities = (options: StsEmulatorOptions) => {
   const mfa: MfaDevice = {
     serialNumber: options.mfa?.serialNumber ?? `arn:aws:iam::${accountId}:mfa/${userName}`,
     secret: options.mfa?.secret ?? newTotpSecret(),
+    periodSeconds: options.mfa?.periodSeconds ?? 30,
   }
   return {
     accountId,

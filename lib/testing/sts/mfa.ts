@@ -1,13 +1,13 @@
 import { verifyTotp } from '../../internal/otp.js'
 import { stsError } from './types.js'
 
-/** An MFA device the emulator knows: its serial and base32 TOTP secret. */
-export type MfaDevice = { readonly serialNumber: string; readonly secret: string }
+/** An MFA device the emulator knows: its serial, base32 TOTP secret and time step. */
+export type MfaDevice = { readonly serialNumber: string; readonly secret: string; readonly periodSeconds?: number }
 
 const MFA_FAILED = 'MultiFactorAuthentication failed with invalid MFA one time pass code. '
 
 /**
- * Checks `TokenCode` as a TOTP (±30 s) of the device `serial`, refusing a code that was
+ * Checks `TokenCode` as a TOTP (±one step) of the device `serial`, refusing a code that was
  * already used for it, as AWS does. Throws the STS error spec on failure.
  */
 export const checkMfa = (
@@ -26,6 +26,7 @@ export const checkMfa = (
   const seen = used.get(serial) ?? new Set<string>()
   used.set(serial, seen)
   if (seen.has(code)) throw stsError(403, 'AccessDenied', MFA_FAILED)
-  if (!verifyTotp(device.secret, code, Math.floor(nowMs / 1000), 30)) throw stsError(403, 'AccessDenied', MFA_FAILED)
+  const period = device.periodSeconds ?? 30
+  if (!verifyTotp(device.secret, code, Math.floor(nowMs / 1000), period, period)) throw stsError(403, 'AccessDenied', MFA_FAILED)
   seen.add(code)
 }
