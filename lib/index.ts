@@ -22,6 +22,8 @@ export { fromSessionToken } from './sources/fromSessionToken.js'
 export type { FromSessionTokenOptions, FromSessionTokenParams } from './sources/fromSessionToken.js'
 export { fromWebIdentity } from './sources/fromWebIdentity.js'
 export type { FromWebIdentityOptions, FromWebIdentityParams } from './sources/fromWebIdentity.js'
+export { fromIotCertificate } from './sources/fromIotCertificate.js'
+export type { FromIotCertificateOptions, IotPkcs11Options } from './sources/fromIotCertificate.js'
 
 export { withMfa } from './transforms/withMfa.js'
 export type { MfaCodeProvider, WithMfaOptions } from './transforms/withMfa.js'
