@@ -26,7 +26,12 @@ type IotCommonOptions = {
   readonly roleAlias: string
   /** Sent as `x-amzn-iot-thingname`; must be a thing attached to the certificate. @default not sent */
   readonly thingName?: string
-  /** Sent as `x-amzn-iot-credential-duration-seconds`, 900-43200 and at most the role's MaxSessionDuration. @default not sent: the role alias's duration (3600 unless set) */
+  /**
+   * Sent as `x-amzn-iot-credential-duration-seconds`: 900-43200 and at most the role's
+   * MaxSessionDuration. Lower values are refused at construction, as IoT refuses them; for
+   * short-lived credentials in tests, give the emulator's role alias a short `credentialDurationSeconds`.
+   * @default not sent: the role alias's duration (3600 unless set)
+   */
   readonly durationSeconds?: number
   /** Trusted CAs (PEM text, path or Buffer); replaces Node's roots, which already hold Amazon's. @default Node's roots */
   readonly ca?: MaterialInput
@@ -99,7 +104,9 @@ const requestHeaders = (thingName: string | undefined, durationSeconds: number |
  * library and TLS context are kept and whose connections are closed after each call.
  * `close()` releases the agent (and PKCS#11 library); later calls still work, each on its
  * own connection. Peer verification is always on; SNI carries the endpoint's host name
- * (none for an IP literal).
+ * (none for an IP literal). With `pkcs11`, a TLS failure shows as `Timeout`: aws-crt's TLS
+ * (s2n) delays reporting a failed handshake by 10-30 s on purpose, and its native
+ * connection keeps the process alive that long.
  *
  * @throws CredentialError at construction, before any network I/O, `InvalidConfiguration`
  *   for a bad option, an unreadable file, an undecryptable key (wrong passphrase) or a key
