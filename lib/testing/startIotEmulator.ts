@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestCertificateAuthority, type TestCertificate } from './createTestCertificateAuthority.js'
-import { answerCredentials, record, type IotRecordedRequest, type IotRoleAliasState } from './iot/credentials.js'
+import type { IotRecordedRequest, IotRoleAliasState } from './iot/credentials.js'
+import { closeServer, startCredentialsServer } from './iot/credentialsServer.js'
 import { deviceFactory, fileWriter, type Registry } from './iot/devices.js'
 import { startDiscoveryServer, type IotRecordedDiscovery } from './iot/discovery.js'
 import { faultQueue, type IotFault } from './iot/faults.js'
@@ -47,12 +46,6 @@ const aliasState = (o: IotRoleAliasOptions = {}): IotRoleAliasState => ({
   assumable: o.assumable ?? true,
 })
 
-const listen = (server: Server): Promise<number> =>
-  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
-
-const closeServer = (server: { close: (cb: () => void) => void; closeAllConnections: () => void }): Promise<void> =>
-  new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
-
 /**
  * Starts a loopback AWS IoT Core credentials provider: an HTTPS server on 127.0.0.1 (ephemeral
  * port) with mutual TLS, answering `GET /role-aliases/ALIAS/credentials` as IoT does
@@ -89,25 +82,8 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
   const createDevice = deviceFactory(reg)
   const device = await createDevice({ things: options.things ?? ['device-1'] })
   const faults = faultQueue()
-  const timers = new Set<NodeJS.Timeout>()
-  const requests: IotRecordedRequest[] = []
-  const stats = { connections: 0, tlsHandshakes: 0 }
-  const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => { timers.delete(t); fn() }, ms)
-    timers.add(t)
-  }
-  const ctx = { aliases, devices: reg.devices, takeFault: faults.take, nowMs, later }
-  const https = createServer({ key: server.privateKey, cert: server.certificate, ca: [reg.ca.certificate], requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    const seen = record(req)
-    requests.push(seen)
-    res.on('finish', () => { seen.status = res.statusCode })
-    req.resume()
-    req.on('end', () => answerCredentials(req, res, seen, ctx))
-  })
-  https.on('connection', () => void stats.connections++)
-  https.on('secureConnection', () => void stats.tlsHandshakes++)
-  https.on('tlsClientError', () => undefined)
-  const port = await listen(https)
+  const https = await startCredentialsServer({ server, ca: reg.ca.certificate }, { aliases, devices: reg.devices, takeFault: faults.take, nowMs })
+  const { port, requests, stats } = https
   const credentials = options.discoveryCredentials ?? EMULATOR_DISCOVERY_CREDENTIALS
   const discoveryRequests: IotRecordedDiscovery[] = []
   const discovery = await startDiscoveryServer({ region, prefix, credentials, nowMs, recorded: discoveryRequests })
@@ -129,9 +105,7 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
     inject: faults.add,
     reset: () => { requests.splice(0); discoveryRequests.splice(0); faults.clear(); stats.connections = 0; stats.tlsHandshakes = 0 },
     close: async () => {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      await Promise.all([closeServer(https), closeServer(discovery.server)])
+      await Promise.all([https.close(), closeServer(discovery.server)])
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
     },
   }

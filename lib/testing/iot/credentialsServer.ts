@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { TestCertificate } from '../createTestCertificateAuthority.js'
+import { answerCredentials, record, type CredentialsContext, type IotRecordedRequest } from './credentials.js'
+
+export type CredentialsServer = {
+  readonly port: number
+  readonly requests: IotRecordedRequest[]
+  readonly stats: { connections: number; tlsHandshakes: number }
+  /** Clears pending delays, ends every connection and stops listening. */
+  readonly close: () => Promise<void>
+}
+
+/** Stops a server and ends its open (keep-alive) connections. */
+export const closeServer = (server: { close: (cb: () => void) => void; closeAllConnections: () => void }): Promise<void> =>
+  new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
+
+/**
+ * The mutual-TLS listener on 127.0.0.1: asks for a client certificate but, like IoT, lets
+ * the handshake finish without a trusted one and answers 403 itself. Counts connections and
+ * handshakes, records every request.
+ */
+export const startCredentialsServer = async (
+  tls: { readonly server: TestCertificate; readonly ca: string },
+  ctx: Omit<CredentialsContext, 'later'>,
+): Promise<CredentialsServer> => {
+  const timers = new Set<NodeJS.Timeout>()
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(() => { timers.delete(t); fn() }, ms)
+    timers.add(t)
+  }
+  const requests: IotRecordedRequest[] = []
+  const stats = { connections: 0, tlsHandshakes: 0 }
+  const options = { key: tls.server.privateKey, cert: tls.server.certificate, ca: [tls.ca], requestCert: true, rejectUnauthorized: false }
+  const server = createServer(options, (req, res) => {
+    const seen = record(req)
+    requests.push(seen)
+    res.on('finish', () => { seen.status = res.statusCode })
+    req.resume()
+    req.on('end', () => answerCredentials(req, res, seen, { ...ctx, later }))
+  })
+  server.on('connection', () => void stats.connections++)
+  server.on('secureConnection', () => void stats.tlsHandshakes++)
+  server.on('tlsClientError', () => undefined)
+  const port = await listen(server)
+  return {
+    port,
+    requests,
+    stats,
+    close: async () => {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      await closeServer(server)
+    },
+  }
+}
