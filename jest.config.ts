@@ -8,6 +8,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'CommonJS', moduleResolution: 'Node10', isolatedModules: true } }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/canarySetup.ts'],
   testTimeout: 30_000,
   maxWorkers: 2,
 }
