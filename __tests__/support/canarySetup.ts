@@ -14,6 +14,8 @@ const scan = (where: string, text: unknown): void => {
 }
 
 // Every CredentialError built by the library goes through the module's export at call time.
+// require() on purpose: the live exports object, not an import's frozen namespace copy.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const errors = require('../../lib/errors') as Mutable<typeof import('../../lib/errors')>
 const Original = errors.CredentialError
 errors.CredentialError = class CredentialError extends Original {
@@ -24,6 +26,7 @@ errors.CredentialError = class CredentialError extends Original {
 }
 
 // The emulators use canary secrets unless a test chooses its own.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sts = require('../../lib/testing/startStsEmulator') as Mutable<typeof import('../../lib/testing/startStsEmulator')>
 const startSts = sts.startStsEmulator
 sts.startStsEmulator = (options = {}) =>
