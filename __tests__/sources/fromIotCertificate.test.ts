@@ -112,7 +112,7 @@ describe('fromIotCertificate', () => {
     iot.inject({ type: 'reset' })
     await expect(s()).resolves.toHaveProperty('accessKeyId')
     expect(iot.requests.map((r) => r.status)).toEqual([200, 0, 200])
-    iot.inject({ type: 'reset', times: 2 })
+    iot.inject({ type: 'reset', count: 2 })
     await expect(s()).rejects.toMatchObject({ code: 'NetworkError', retryable: true })
   })
 

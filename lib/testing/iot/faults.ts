@@ -1,6 +1,6 @@
 /**
  * A fault the IoT emulator injects into its next credential answers.
- * `times` (default 1) answers are affected; with `roleAlias`, only requests for that alias.
+ * `count` (default 1; `Infinity` for every one) answers are affected, as with the STS emulator; with `roleAlias`, only requests for that alias.
  *
  * - `status`: answer `status` (429, 500, 503, ...) with IoT's JSON error body.
  * - `delay`: wait `ms` (on real timers, cleared by `close()`) before answering normally.
@@ -17,7 +17,12 @@ export type IotFault = (
   | { readonly type: 'reset' }
   | { readonly type: 'malformed' }
   | { readonly type: 'expired' }
-) & { readonly times?: number; readonly roleAlias?: string }
+) & {
+  readonly count?: number
+  /** @deprecated the same as `count`, kept for code written before 0.1.0 was released. */
+  readonly times?: number
+  readonly roleAlias?: string
+}
 
 type Pending = { fault: IotFault; left: number }
 
@@ -25,7 +30,7 @@ type Pending = { fault: IotFault; left: number }
 export const faultQueue = () => {
   const pending: Pending[] = []
   return {
-    add: (fault: IotFault): void => void pending.push({ fault, left: fault.times ?? 1 }),
+    add: (fault: IotFault): void => void pending.push({ fault, left: fault.count ?? fault.times ?? 1 }),
     clear: (): void => void pending.splice(0),
     take: (roleAlias: string): IotFault | undefined => {
       const i = pending.findIndex((p) => p.fault.roleAlias === undefined || p.fault.roleAlias === roleAlias)
