@@ -4,12 +4,8 @@
  * Run: npx tsx examples/assume-role-mfa.ts
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pipe } from 'fp-ts/function'
-import { totp } from '../lib/mfa/totp.js'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromAssumeRole } from '../lib/sources/fromAssumeRole.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
-import { withMfa } from '../lib/transforms/withMfa.js'
+import { fromAssumeRole, pipe, totp, withMfa, withRefresh } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator({ roles: [{ arn: 'arn:aws:iam::123456789012:role/admin', mfaRequired: true }] })

@@ -3,10 +3,8 @@
  * Run: npx tsx examples/assume-role.ts
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pipe } from 'fp-ts/function'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromAssumeRole } from '../lib/sources/fromAssumeRole.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
+import { fromAssumeRole, pipe, withRefresh } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator()

@@ -3,11 +3,8 @@
 // typed errors.
 //
 //   npx tsx examples/iot-device.ts
-import { pipe } from 'fp-ts/lib/function.js'
-import { isCredentialError } from '../lib/errors.js'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromIotCertificate } from '../lib/sources/fromIotCertificate.js'
-import { startIotEmulator } from '../lib/testing/startIotEmulator.js'
+import { fromIotCertificate, isCredentialError, pipe, withRefresh } from '../lib/index.js'
+import { startIotEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   // Real IoT issues 900-43200 s credentials; the emulator's alias issues 3 s ones for the demo.

@@ -6,11 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pipe } from 'fp-ts/lib/function.js'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromIotCertificate } from '../lib/sources/fromIotCertificate.js'
-import { createSoftHsmToken } from '../lib/testing/createSoftHsmToken.js'
-import { startIotEmulator } from '../lib/testing/startIotEmulator.js'
+import { fromIotCertificate, pipe, withRefresh } from '../lib/index.js'
+import { createSoftHsmToken, startIotEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   const iot = await startIotEmulator({ things: ['gateway-1'] })

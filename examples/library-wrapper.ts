@@ -7,11 +7,8 @@
 //
 //   npx tsx examples/library-wrapper.ts
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { withClientCache } from '../lib/clients/withClientCache.js'
-import { pipe, withRefresh } from '../lib/index.js'
-import { fromAssumeRole } from '../lib/sources/fromAssumeRole.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
-import type { ClientConfigOf, ClientFactory } from '../lib/types.js'
+import { fromAssumeRole, pipe, withClientCache, withRefresh, type ClientConfigOf, type ClientFactory } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 // ---- the wrapper library (what would live in its own package) ----
 

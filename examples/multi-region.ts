@@ -4,10 +4,8 @@
 //
 //   npx tsx examples/multi-region.ts
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { withClientCache } from '../lib/clients/withClientCache.js'
-import { pipe, withRefresh } from '../lib/index.js'
-import { fromAssumeRole } from '../lib/sources/fromAssumeRole.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
+import { fromAssumeRole, pipe, withClientCache, withRefresh } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2']
 

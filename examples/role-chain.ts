@@ -3,10 +3,8 @@
  * Against the local STS emulator. Run: npx tsx examples/role-chain.ts
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pipe } from 'fp-ts/function'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromAssumeRole } from '../lib/sources/fromAssumeRole.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
+import { fromAssumeRole, pipe, withRefresh } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 const JUMP = 'arn:aws:iam::123456789012:role/jump'
 const TARGET = 'arn:aws:iam::123456789012:role/target'

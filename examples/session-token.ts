@@ -3,12 +3,8 @@
  * session credentials. Against the local STS emulator. Run: npx tsx examples/session-token.ts
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pipe } from 'fp-ts/function'
-import { totp } from '../lib/mfa/totp.js'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromSessionToken } from '../lib/sources/fromSessionToken.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
-import { withMfa } from '../lib/transforms/withMfa.js'
+import { fromSessionToken, pipe, totp, withMfa, withRefresh } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator()

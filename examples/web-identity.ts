@@ -6,10 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pipe } from 'fp-ts/function'
-import { withRefresh } from '../lib/refresh/withRefresh.js'
-import { fromWebIdentity } from '../lib/sources/fromWebIdentity.js'
-import { startStsEmulator } from '../lib/testing/startStsEmulator.js'
+import { fromWebIdentity, pipe, withRefresh } from '../lib/index.js'
+import { startStsEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator()
