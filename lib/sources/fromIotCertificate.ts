@@ -17,7 +17,13 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CredentialSo
  */
 export type IotPkcs11Options = Pkcs11Settings
 
-type IotCommonOptions = {
+/**
+ * The options of {@link fromIotCertificate} that do not depend on where the key is.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type IotCommonOptions = {
   /** `host`, `host:port` or `https://host[:port]`. @default discovered once with IoT DescribeEndpoint (`iot:CredentialProvider`) */
   readonly endpoint?: string
   /** Region of the discovery call. @default the SDK's region chain (`AWS_REGION`, profile) */

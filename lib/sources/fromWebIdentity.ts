@@ -6,7 +6,13 @@ import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { invalid, STS_CHECKS, validateParams } from '../internal/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
-type Base = Omit<AssumeRoleWithWebIdentityCommandInput, 'WebIdentityToken' | 'RoleSessionName'> & {
+/**
+ * The STS parameters of {@link fromWebIdentity} besides the token.
+ *
+ * @category sources
+ * @since 0.1.0
+ */
+export type FromWebIdentityBaseParams = Omit<AssumeRoleWithWebIdentityCommandInput, 'WebIdentityToken' | 'RoleSessionName'> & {
   /** @default `aws-refresh-session-<epoch ms>`, new at each call */
   readonly RoleSessionName?: string
 }
@@ -19,7 +25,7 @@ type Base = Omit<AssumeRoleWithWebIdentityCommandInput, 'WebIdentityToken' | 'Ro
  * @category sources
  * @since 0.1.0
  */
-export type FromWebIdentityParams = Base &
+export type FromWebIdentityParams = FromWebIdentityBaseParams &
   (
     | { readonly WebIdentityToken: string | (() => string | Promise<string>); readonly WebIdentityTokenFile?: never }
     | { readonly WebIdentityTokenFile: string; readonly WebIdentityToken?: never }
