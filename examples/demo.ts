@@ -17,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true' // the S
 const quick = process.argv.includes('--quick')
 const plan = quick
   ? { seconds: 11, stsLifetime: 5, mfaStep: 1, iotLifetime: 4, outage: [5.5, 7.5], tick: 200 }
-  : { seconds: 30, stsLifetime: 12, mfaStep: 3, iotLifetime: 9, outage: [12.5, 17], tick: 250 }
+  : { seconds: 30, stsLifetime: 12, mfaStep: 3, iotLifetime: 9, outage: [12.5, 19.5], tick: 250 }
 const ROLE = 'arn:aws:iam::123456789012:role/demo-admin'
 
 type Tally = { mfaAsked: number; clientCalls: number; callerErrors: number; commands: number }
