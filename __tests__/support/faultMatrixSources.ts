@@ -1,0 +1,223 @@
+// The five sources of the fault matrix, each behind one small harness: a fresh source per
+// cell (so no cell sees another's STS client, agent or socket), a way to inject a fault for
+// the next `count` requests, and a count of the requests that reached the service.
+import { fromAssumeRole } from '../../lib/sources/fromAssumeRole'
+import { fromCallable, type CallableCredentials } from '../../lib/sources/fromCallable'
+import { fromIotCertificate } from '../../lib/sources/fromIotCertificate'
+import { fromSessionToken } from '../../lib/sources/fromSessionToken'
+import { fromWebIdentity } from '../../lib/sources/fromWebIdentity'
+import { createTestCertificateAuthority } from '../../lib/testing/createTestCertificateAuthority'
+import { startIotEmulator, type IotDevice, type IotEmulator, type IotFault } from '../../lib/testing/startIotEmulator'
+import { startStsEmulator, type StsAction, type StsEmulator, type StsFault } from '../../lib/testing/startStsEmulator'
+import type { CredentialSource, SourceContext } from '../../lib/types'
+import { clientConfigFor } from './stsFixture'
+
+export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'callable'
+export type FaultKind =
+  | 'throttle' | '500' | '503' | 'delay' | 'reset' | 'malformed' | 'expired-creds' | 'ExpiredToken' | 'tls-server-ca' | 'tls-client-ca'
+
+/** Every credential the harnesses hand out lives one hour. */
+export const LIFETIME_SECONDS = 3600
+/** How long a `delay` fault holds an answer: well past the short timeout of delay cells. */
+export const DELAY_MS = 300
+
+/** One cell's source and its fault switch. */
+export type Harness = {
+  readonly source: CredentialSource
+  /** Makes the next `count` requests of this source fail with `fault` (`Infinity`: until `clear()`). */
+  readonly inject: (fault: FaultKind, count: number) => void
+  readonly clear: () => void
+  /** Requests that reached the service (or the callable's function) so far. */
+  readonly calls: () => number
+  readonly close: () => Promise<void>
+}
+
+/** The emulators of one source kind, started once in `beforeAll`. */
+export type Fixture = {
+  /** `timeoutMs` is the source's own deadline (IoT); STS and callable cells add `withTimeout`. */
+  readonly harness: (fault: FaultKind, timeoutMs: number) => Promise<Harness>
+  readonly close: () => Promise<void>
+}
+
+/** A fault switch for faults no emulator can inject: counts down the faulted calls. */
+const countdown = () => {
+  let left = 0
+  let fault: FaultKind | undefined
+  return {
+    set: (f: FaultKind, count: number) => { fault = f; left = count },
+    clear: () => { left = 0 },
+    take: (): FaultKind | undefined => {
+      if (left <= 0) return undefined
+      left--
+      return fault
+    },
+  }
+}
+
+const STS_ACTION: Record<'assume-role' | 'session-token' | 'web-identity', StsAction> = {
+  'assume-role': 'AssumeRole', 'session-token': 'GetSessionToken', 'web-identity': 'AssumeRoleWithWebIdentity',
+}
+
+/** A web identity token the emulator refuses, as STS refuses an expired one. */
+const EXPIRED_WEB_TOKEN = 'expired-web-identity-token'
+
+const stsFault = (fault: FaultKind, sts: StsEmulator): StsFault => {
+  switch (fault) {
+    case 'throttle': return { type: 'throttle' }
+    case '500': return { type: 'status', status: 500 }
+    case '503': return { type: 'status', status: 503 }
+    case 'delay': return { type: 'delay', ms: DELAY_MS }
+    case 'reset': return { type: 'reset' }
+    case 'malformed': return { type: 'malformed' }
+    case 'expired-creds': return { type: 'expiredCredentials' }
+    case 'ExpiredToken': return { type: 'expiredToken', accessKeyId: sts.baseCredentials.accessKeyId }
+    default: throw new Error(`the STS emulator cannot inject ${fault}`)
+  }
+}
+
+const startSts = (now: () => number): Promise<StsEmulator> =>
+  // A large skew allowance: the injected clock jumps an hour ahead of the SDK's signing clock.
+  startStsEmulator({ now, credentialLifetimeSeconds: LIFETIME_SECONDS, maxSkewMs: 86_400_000, verifyWebIdentityToken: (t) => t !== EXPIRED_WEB_TOKEN })
+
+const stsSource = (kind: keyof typeof STS_ACTION, sts: StsEmulator, webToken: () => string): CredentialSource & { close: () => void } => {
+  const options = { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) }
+  if (kind === 'assume-role') return fromAssumeRole({ RoleArn: sts.roleArns[0]!, DurationSeconds: LIFETIME_SECONDS }, options)
+  if (kind === 'session-token') return fromSessionToken({ DurationSeconds: LIFETIME_SECONDS }, options)
+  return fromWebIdentity({ RoleArn: sts.roleArns[0]!, WebIdentityToken: webToken }, { clientConfig: options.clientConfig })
+}
+
+/**
+ * STS sources. A `delay` cell gets an emulator of its own: the emulator's delayed handler
+ * takes the next fault from the queue when it wakes, and it must not take the next cell's.
+ */
+export const stsFixture = async (kind: keyof typeof STS_ACTION, now: () => number): Promise<Fixture> => {
+  const shared = await startSts(now)
+  const action = STS_ACTION[kind]
+  return {
+    harness: async (fault) => {
+      const sts = fault === 'delay' ? await startSts(now) : shared
+      sts.clearFaults()
+      const expiredWebToken = countdown()
+      const source = stsSource(kind, sts, () => (expiredWebToken.take() === undefined ? 'web-identity-token' : EXPIRED_WEB_TOKEN))
+      return {
+        source,
+        inject: (f, count) => {
+          // Web identity requests are unsigned, so an ExpiredToken for a key cannot match
+          // them: the token itself is the expired one.
+          if (kind === 'web-identity' && f === 'ExpiredToken') expiredWebToken.set(f, count)
+          else sts.inject({ ...stsFault(f, sts), action, count })
+        },
+        clear: () => { sts.clearFaults(); expiredWebToken.clear() },
+        calls: () => sts.requests.filter((r) => r.action === action).length,
+        close: async () => {
+          source.close()
+          if (sts !== shared) await sts.close()
+        },
+      }
+    },
+    close: () => shared.close(),
+  }
+}
+
+const iotFault = (fault: FaultKind): IotFault | undefined => {
+  switch (fault) {
+    case 'throttle': return { type: 'status', status: 429 }
+    case '500': return { type: 'status', status: 500 }
+    case '503': return { type: 'status', status: 503 }
+    case 'delay': return { type: 'delay', ms: DELAY_MS }
+    case 'reset': return { type: 'reset' }
+    case 'malformed': return { type: 'malformed' }
+    case 'expired-creds': return { type: 'expired' }
+    // IoT has no ExpiredToken; its nearest answer is a 403 for the credentials request.
+    case 'ExpiredToken': return { type: 'status', status: 403, message: 'The security token included in the request is expired' }
+    default: return undefined
+  }
+}
+
+/**
+ * The IoT credentials provider. TLS faults cannot be injected into a running server, so
+ * the harness switches, for the faulted calls, to a source that trusts another CA (the
+ * server's certificate fails verification) or that presents a device certificate of
+ * another CA (IoT accepts the handshake and answers 403, as the real service does).
+ */
+export const iotFixture = async (now: () => number): Promise<Fixture> => {
+  const iot: IotEmulator = await startIotEmulator({ now, roleAliases: { 'device-role': { credentialDurationSeconds: LIFETIME_SECONDS } } })
+  const [otherCa, foreign]: [string, IotDevice] = await Promise.all([
+    createTestCertificateAuthority('another CA').then((ca) => ca.certificate),
+    iot.createDevice({ foreignCa: true }),
+  ])
+  return {
+    harness: async (_fault, timeoutMs) => {
+      iot.reset()
+      const base = { endpoint: iot.hostName, connectTo: iot.address, roleAlias: 'device-role', timeoutMs, now }
+      const good = fromIotCertificate({ ...base, ca: iot.ca, certificate: iot.device.certificate, privateKey: iot.device.privateKey })
+      const untrusted = fromIotCertificate({ ...base, ca: otherCa, certificate: iot.device.certificate, privateKey: iot.device.privateKey })
+      const stranger = fromIotCertificate({ ...base, ca: iot.ca, certificate: foreign.certificate, privateKey: foreign.privateKey })
+      const tls = countdown()
+      let tlsCalls = 0
+      const fromIotCertificateSource = (context?: SourceContext) => {
+        const f = tls.take()
+        if (f !== undefined) tlsCalls++
+        return (f === 'tls-server-ca' ? untrusted : f === 'tls-client-ca' ? stranger : good)(context)
+      }
+      return {
+        source: fromIotCertificateSource,
+        inject: (f, count) => {
+          const injected = iotFault(f)
+          if (injected) iot.inject({ ...injected, times: count })
+          else tls.set(f, count)
+        },
+        clear: () => { iot.reset(); tls.clear() },
+        // A handshake refused by the client never becomes a request on the server.
+        calls: () => iot.requests.length + tlsCalls,
+        close: async () => { good.close(); untrusted.close(); stranger.close() },
+      }
+    },
+    close: () => iot.close(),
+  }
+}
+
+const sdkLikeError = (message: string, extra: Record<string, unknown>): Error => Object.assign(new Error(message), extra)
+
+/** What a user's function does when its own backend fails in the same ways. */
+const simulate = async (fault: FaultKind, context: SourceContext | undefined, good: () => CallableCredentials, now: () => number): Promise<CallableCredentials> => {
+  switch (fault) {
+    case 'throttle': throw sdkLikeError('Rate exceeded', { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } })
+    case '500': throw sdkLikeError('internal error', { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } })
+    case '503': throw sdkLikeError('service unavailable', { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })
+    case 'reset': throw sdkLikeError('socket hang up', { code: 'ECONNRESET' })
+    case 'malformed': return { accessKeyId: 42 } as unknown as CallableCredentials
+    case 'expired-creds': return { ...good(), expiration: new Date(now() - 60_000) }
+    case 'ExpiredToken': throw sdkLikeError('The security token included in the request is expired', { name: 'ExpiredToken', $metadata: { httpStatusCode: 403 } })
+    case 'tls-server-ca':
+    case 'tls-client-ca': throw sdkLikeError('unable to verify the first certificate', { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
+    case 'delay':
+      // A well-behaved function stops its work when the caller's signal aborts.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, DELAY_MS)
+        context?.signal?.addEventListener('abort', () => { clearTimeout(timer); reject(context.signal?.reason) }, { once: true })
+      })
+      return good()
+  }
+}
+
+/** fromCallable around a function whose backend fails on demand; no emulator. */
+export const callableFixture = async (now: () => number): Promise<Fixture> => ({
+  harness: async () => {
+    const faults = countdown()
+    let calls = 0
+    const good = (): CallableCredentials => ({
+      accessKeyId: `ASIACALLABLE${String(calls).padStart(8, '0')}`,
+      secretAccessKey: `callable-secret-${calls}`,
+      sessionToken: `callable-token-${calls}`,
+      expiration: new Date(now() + LIFETIME_SECONDS * 1000),
+    })
+    const source = fromCallable(async (context) => {
+      calls++
+      const fault = faults.take()
+      return fault === undefined ? good() : simulate(fault, context, good, now)
+    }, { now })
+    return { source, inject: faults.set, clear: faults.clear, calls: () => calls, close: async () => undefined }
+  },
+  close: async () => undefined,
+})
