@@ -40,7 +40,9 @@ const SOURCE = 'fromAssumeRole'
  * @throws CredentialError `InvalidConfiguration` at construction for bad parameters;
  * at call time `MfaRequired`, `MfaCodeInvalid`, `StsRejected` (with `statusCode`),
  * `Throttled`, `ServiceUnavailable`, `NetworkError` (these three `retryable`), `Aborted`,
- * `Timeout`, `Expired`, `SourceFailed`; the original error is the `cause`.
+ * `Timeout`, `Expired`, `SourceFailed` (retryable when STS's 200 answer could not be read,
+ * e.g. cut off by a proxy; not when the base credentials could not be had); the original
+ * error is the `cause`.
  * @example
  * ```ts
  * const source = fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/app', DurationSeconds: 3600 })
