@@ -93,7 +93,10 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     s.retryAt = t + delayMs
     emit({ type: 'refresh-failed', reason, at: t, durationMs: t - startedAt, error, failures: s.failures })
     emit({ type: 'backoff', at: t, delayMs, retryAt: s.retryAt, failures: s.failures })
-    if (s.value !== undefined && s.retryAt < s.expiresAt) schedule(s.retryAt)
+    // Never before the refresh point: a failed forced refresh must not make the timer
+    // call the source while the cached value is still fresh (rule 3).
+    const retryAt = Math.max(s.retryAt, s.refreshAt)
+    if (s.value !== undefined && retryAt < s.expiresAt) schedule(retryAt)
     throw error
   }
 
