@@ -51,7 +51,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     random: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     early: fc.option(fc.integer({ min: 0, max: 2000 })),
     mandatory: fc.option(fc.integer({ min: 0, max: 1000 })),
-    jitter: fc.option(fc.double({ min: 0, max: 0.9, noNaN: true })),
+    jitter: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
     background: fc.boolean(),
     backoffBaseMs: fc.option(fc.integer({ min: 1, max: 10_000 })),
     backoffMaxMs: fc.option(fc.integer({ min: 1, max: 120_000 })),
@@ -149,7 +149,7 @@ const modelStore = (w: World, creds: AwsCredentialIdentity, now: number): void =
   const expiresAt = creds.expiration?.getTime() ?? Infinity
   const lifetimeMs = expiresAt - now
   const advisoryMs = Math.min(w.sc.options.earlyMs ?? defaultEarlyMs(lifetimeMs), lifetimeMs / 2)
-  const refreshAt = expiresAt - advisoryMs - w.sc.random * (w.sc.options.jitter ?? 0.1) * advisoryMs
+  const refreshAt = expiresAt - Math.min(advisoryMs * (1 + w.sc.random * (w.sc.options.jitter ?? 0.1)), 0.75 * lifetimeMs)
   Object.assign(m, { value: creds, expiresAt, refreshAt, windowMs: expiresAt - refreshAt, failures: 0, retryAt: 0, tries: 0, rewound: false })
 }
 

@@ -285,6 +285,18 @@ describe('withRefresh', () => {
     expect(points.size).toBeGreaterThan(15)
   })
 
+  it('jitter never moves the refresh point closer than a quarter of the lifetime to the fetch', async () => {
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ earlyMs: HOUR, jitter: 1, random: () => 0.999, background: false })(source)
+    for (let minute = 0; minute < 60; minute++) {
+      await provider()
+      await flush()
+      jest.setSystemTime(Date.now() + MIN)
+    }
+    expect(source.calls).toBeLessThanOrEqual(5) // one per quarter-lifetime at most, not one per call
+    expect(source.calls).toBeGreaterThanOrEqual(4)
+  })
+
   it('current() returns the cached value without I/O, invalidate() makes the next call fetch and wait', async () => {
     const source = fakeSource(HOUR)
     const provider = withRefresh()(source)

@@ -29,6 +29,8 @@ interface State {
 
 const noop = (): void => undefined
 const SUFFIX = 4
+/** The jittered early window never exceeds this share of the lifetime. */
+const MAX_EARLY_SHARE = 0.75
 
 /**
  * Turns a source into a memoized, self-refreshing provider that every SDK client can
@@ -76,7 +78,10 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     s.settled = Promise.resolve(creds)
     s.expiresAt = exp
     s.mandatoryAt = exp - mandatoryMs
-    s.refreshAt = exp - advisoryMs - c.random() * c.jitter * advisoryMs
+    // Jitter widens the advisory window by up to `jitter` of itself, but the refresh point
+    // stays at least a quarter of the lifetime after the fetch: even `jitter: 1` on a window
+    // of half the lifetime cannot make every call refresh.
+    s.refreshAt = exp - Math.min(advisoryMs * (1 + c.random() * c.jitter), (exp - t) * MAX_EARLY_SHARE)
     s.failures = 0
     s.retryAt = 0
     schedule(s.refreshAt)
