@@ -8,6 +8,11 @@ import { withRefresh } from '../lib/refresh/withRefresh'
 import { withRetry } from '../lib/transforms/withRetry'
 import { withTimeout } from '../lib/transforms/withTimeout'
 import type { CredentialSource, RefreshingProvider } from '../lib/types'
+import { fromAssumeRole } from '../lib/sources/fromAssumeRole'
+import { fromSessionToken } from '../lib/sources/fromSessionToken'
+import { fromWebIdentity } from '../lib/sources/fromWebIdentity'
+import { fromIotCertificate } from '../lib/sources/fromIotCertificate'
+import { withMfa } from '../lib/transforms/withMfa'
 
 // These checks run in the type-checker (npm test runs tsc over __tests__);
 // the expect-error line below proves the checks can fail.
@@ -17,6 +22,16 @@ const asSmithy: AwsCredentialIdentityProvider = source
 const providerAsSmithy: AwsCredentialIdentityProvider = provider
 const asSdk: SdkProvider = provider
 const asRuntime: RuntimeConfigAwsCredentialIdentityProvider = provider
+// Every source of the library, bare and wrapped, is an SDK credential provider.
+type Sdk = AwsCredentialIdentityProvider
+export const everySource: readonly Sdk[] = [
+  fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r' }),
+  fromSessionToken(),
+  fromWebIdentity({ RoleArn: 'arn:aws:iam::123456789012:role/r', WebIdentityToken: 'token' }),
+  pipe(fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: 'arn:aws:iam::123456789012:mfa/me' }), withMfa(() => '123456'), withRetry(), withRefresh()),
+]
+// fromIotCertificate checks its key at construction, so it is checked by type alone.
+export const iotIsSdk: ReturnType<typeof fromIotCertificate> extends Sdk ? true : never = true
 // @ts-expect-error -- a RefreshingProvider needs memoized, current, invalidate and close
 const notAProvider: RefreshingProvider = source
 
