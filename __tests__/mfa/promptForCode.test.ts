@@ -19,6 +19,7 @@ describe('promptForCode', () => {
     t.input.write('4321\r')
     await expect(code).resolves.toBe('654321')
     expect(t.input.setRawMode.mock.calls).toEqual([[true], [false]])
+    await new Promise((resolve) => setImmediate(resolve)) // let the output stream deliver
     expect(t.written()).toContain(`MFA code for ${SERIAL}: `)
     expect(t.written()).not.toContain('654321')
   })
