@@ -48,6 +48,16 @@ describe('withRefresh', () => {
     provider.close()
   })
 
+  it('rule 2: a forced refresh passes forceRefresh to the source, so a source with its own cache skips it', async () => {
+    const contexts: unknown[] = []
+    const source = fakeSource(HOUR)
+    const provider = withRefresh()((context) => { contexts.push(context); return source() })
+    await provider()
+    await provider({ forceRefresh: true })
+    expect(contexts).toEqual([undefined, { forceRefresh: true }])
+    provider.close()
+  })
+
   it('rule 3: above the advisory window a call returns the cached value with no source call, no timer work and no new promise', async () => {
     const source = fakeSource(HOUR)
     const provider = withRefresh({ jitter: 0 })(source)
@@ -179,6 +189,23 @@ describe('withRefresh', () => {
     // 600 s of 60 s credentials refreshed every ~30 s: about 20 fetches, not 600.
     expect(source.calls).toBeGreaterThanOrEqual(19)
     expect(source.calls).toBeLessThanOrEqual(21)
+  })
+
+  it('rule 5: at the exact instant of expiry the value counts as expired and is never served', async () => {
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ jitter: 0, background: false, backoffBaseMs: 600_000 })(source)
+    const first = await provider()
+    jest.setSystemTime(Date.now() + HOUR - 30_000)
+    source.failWith(new Error('down'))
+    expect(await provider()).toBe(first) // stale, with a 5-10 min back-off pending
+    jest.setSystemTime(first.expiration!.getTime())
+    await expect(provider()).rejects.toMatchObject({ code: 'SourceFailed' })
+    expect(provider.current()).toBeUndefined()
+  })
+
+  it('rule 7: a fetch whose expiration is exactly now is an Expired error', async () => {
+    const provider = withRefresh()(async () => ({ accessKeyId: 'AKIA', secretAccessKey: 's', expiration: new Date(Date.now()) }))
+    await expect(provider()).rejects.toMatchObject({ code: 'Expired' })
   })
 
   it('rule 7: a fetch that yields expired credentials is an Expired error and is not cached', async () => {

@@ -36,6 +36,7 @@ describe('fromIotCertificate options', () => {
     ['durationSeconds', { durationSeconds: 43_201 }, /900 to 43200/],
     ['durationSeconds', { durationSeconds: 1000.5 }, /900 to 43200/],
     ['timeoutMs', { timeoutMs: 0 }, /timeoutMs/],
+    ['timeoutMs', { timeoutMs: 3e9 }, /timeoutMs.*up to 2147483647/],
     ['endpoint', { endpoint: 'http://plain.example.com' }, /https/],
     ['endpoint', { endpoint: 'https://host.example.com/path' }, /bare host/],
     ['connectTo', { connectTo: { host: '127.0.0.1', port: 70_000 } }, /connectTo.port/],
@@ -55,6 +56,14 @@ describe('fromIotCertificate options', () => {
   it('reads files at construction and names a missing one without its content', () => {
     expect(build({ certificate: '/nonexistent/device.pem.crt' })).toThrow(invalid(/cannot read certificate file "\/nonexistent\/device.pem.crt" \(ENOENT\)/))
     expect(build({ ca: '/nonexistent/ca.pem' })).toThrow(invalid(/cannot read ca file/))
+  })
+
+  it('never echoes a private key given without its PEM header (read as a path that does not exist)', () => {
+    const bareKey = device.privateKey.split('\n').filter((l) => !l.startsWith('-----')).join('')
+    let message = ''
+    try { build({ privateKey: bareKey })() } catch (e) { message = (e as Error).message }
+    expect(message).toMatch(/cannot read privateKey file at the given path \(ENOENT\).*-----BEGIN/)
+    expect(message).not.toContain(bareKey.slice(0, 24))
   })
 
   it('reports a key that does not belong to the certificate, or is not a key', async () => {

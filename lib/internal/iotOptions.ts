@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { CredentialError } from '../errors.js'
+import { redact } from './redact.js'
 
 const SOURCE = 'fromIotCertificate'
 const ROLE_ALIAS = /^[\w=,@-]{1,128}$/
@@ -40,6 +41,9 @@ export const toTarget = (endpoint: string, connectTo?: { readonly host: string; 
 }
 
 /** True when `host` is an IP literal, to which no SNI may be sent (RFC 6066). */
+/** Node's largest timer delay; a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
 export const isIpHost = (host: string): boolean => isIP(host) !== 0
 
 export type MaterialInput = string | Buffer | Uint8Array
@@ -61,7 +65,10 @@ const readFile = (field: string, path: string): Buffer => {
     return readFileSync(path)
   } catch (e) {
     const code = (e as { code?: string }).code ?? 'unknown error'
-    throw invalid(`cannot read ${field} file "${path}" (${code}); give PEM text, a readable file path or a Buffer`, e)
+    // A key given by mistake as bare base64 (no PEM header) lands here as a "path": show
+    // the path only when it cannot be key material.
+    const shown = field === 'certificate' || field === 'ca' ? `"${redact(path)}"` : 'at the given path'
+    throw invalid(`cannot read ${field} file ${shown} (${code}); give PEM text (with its -----BEGIN line), a readable file path or a Buffer`, e)
   }
 }
 
@@ -86,7 +93,8 @@ export const checkCommon = (o: {
   if (d !== undefined && !(typeof d === 'number' && Number.isInteger(d) && d >= 900 && d <= 43_200))
     throw invalid(`durationSeconds must be an integer from 900 to 43200 (got ${String(d)})`)
   const t = o.timeoutMs ?? 10_000
-  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0)) throw invalid(`timeoutMs must be a positive number (got ${String(t)})`)
+  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS))
+    throw invalid(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (got ${String(t)})`)
   return { roleAlias: o.roleAlias, thingName: o.thingName, durationSeconds: d, timeoutMs: t }
 }
 

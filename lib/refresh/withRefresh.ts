@@ -110,7 +110,12 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     if (s.inflight !== undefined) return s.inflight
     const startedAt = c.now()
     emit({ type: 'refresh-started', reason, at: startedAt })
-    const sourceContext = context?.callerClientConfig === undefined ? undefined : { callerClientConfig: context.callerClientConfig }
+    // The caller's signal is not passed on: one caller giving up must not abort the fetch
+    // others wait for. `forceRefresh` is, so a source with its own cache (an SDK chain) skips it.
+    const forced = reason === 'forced'
+    const sourceContext = context?.callerClientConfig === undefined && !forced
+      ? undefined
+      : { ...(context?.callerClientConfig === undefined ? {} : { callerClientConfig: context.callerClientConfig }), ...(forced ? { forceRefresh: true } : {}) }
     const p = Promise.resolve()
       .then(() => self(sourceContext))
       .then((creds) => store(creds, startedAt, reason))
