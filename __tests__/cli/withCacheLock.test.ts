@@ -75,4 +75,17 @@ describe('withCacheLock', () => {
       dir.remove()
     }
   })
+
+  it('does not remove a lock that another run took over while this one was slow', async () => {
+    const dir = tempDir()
+    try {
+      const lock = join(dir.path, 'x.lock')
+      await withCacheLock(lock, async () => {
+        writeFileSync(lock, '999 another run') // this run was judged stale and another took over
+      })
+      expect(existsSync(lock)).toBe(true)
+    } finally {
+      dir.remove()
+    }
+  })
 })

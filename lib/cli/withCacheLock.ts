@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /**
@@ -17,8 +18,8 @@ type Attempt = 'locked' | 'busy' | 'unavailable'
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
-/** Creates the lock file exclusively (and its directory, mode 0700). */
-const tryLock = (path: string): Attempt => {
+/** Creates the lock file exclusively (and its directory, mode 0700), holding `owner`. */
+const tryLock = (path: string, owner: string): Attempt => {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   } catch {
@@ -26,7 +27,7 @@ const tryLock = (path: string): Attempt => {
   }
   try {
     const fd = openSync(path, 'wx', 0o600)
-    writeSync(fd, String(process.pid))
+    writeSync(fd, owner)
     closeSync(fd)
     return 'locked'
   } catch (e) {
@@ -64,8 +65,9 @@ const ageMs = (path: string): number => {
 export const withCacheLock = async <T>(path: string, fn: () => Promise<T>, options: CacheLockOptions = {}): Promise<T> => {
   const sleep = options.sleep ?? defaultSleep
   const staleMs = options.staleMs ?? 120_000
+  const owner = `${process.pid} ${randomUUID()}`
   let attempt: Attempt
-  while ((attempt = tryLock(path)) === 'busy') {
+  while ((attempt = tryLock(path, owner)) === 'busy') {
     if (ageMs(path) <= staleMs) await sleep(options.pollMs ?? 100)
     else if (!breakLock(path)) return fn()
   }
@@ -73,6 +75,15 @@ export const withCacheLock = async <T>(path: string, fn: () => Promise<T>, optio
   try {
     return await fn()
   } finally {
-    rmSync(path, { force: true })
+    releaseLock(path, owner)
+  }
+}
+
+/** Removes the lock only if it is still ours: a slow run must not remove the lock of a run that took over a stale one. */
+const releaseLock = (path: string, owner: string): void => {
+  try {
+    if (readFileSync(path, 'utf8') === owner) rmSync(path, { force: true })
+  } catch {
+    // already gone
   }
 }
