@@ -1,9 +1,11 @@
+import { createServer, type Server, type Socket } from 'node:net'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { pipe } from 'fp-ts/function'
 import { totp } from '../../lib/mfa/totp'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fromAssumeRole } from '../../lib/sources/fromAssumeRole'
 import { fromSessionToken } from '../../lib/sources/fromSessionToken'
+import { fromWebIdentity } from '../../lib/sources/fromWebIdentity'
 import { startStsEmulator, type StsEmulator, type StsFault } from '../../lib/testing/startStsEmulator'
 import { withMfa } from '../../lib/transforms/withMfa'
 import { withRetry } from '../../lib/transforms/withRetry'
@@ -203,9 +205,58 @@ describe('STS sources against the emulator (integration)', () => {
     expect(sts.requests.map((r) => r.status)).toEqual([200, 503])
   })
 
+  it('clears its deadline timer after a normal call', async () => {
+    const timeoutMs = 4_321 // a delay no other timer uses
+    const set = jest.spyOn(global, 'setTimeout')
+    const clear = jest.spyOn(global, 'clearTimeout')
+    try {
+      remember(await assumeRole({ RoleArn: ROLE }, { timeoutMs })())
+      const deadlines = set.mock.calls.flatMap(([, ms], i) => (ms === timeoutMs ? [set.mock.results[i]!.value as unknown] : []))
+      expect(deadlines).toHaveLength(1)
+      expect(clear.mock.calls.map(([t]) => t)).toContain(deadlines[0])
+    } finally {
+      set.mockRestore()
+      clear.mockRestore()
+    }
+  })
+
   it('refuses a request signed with a wrong secret, through a real client', async () => {
     const wrong = new STSClient({ ...clientConfigFor(sts), credentials: { ...BASE, secretAccessKey: `x${BASE.secretAccessKey.slice(1)}` } })
     cleanups.push(() => wrong.destroy())
     await expect(wrong.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' })
+  })
+})
+
+describe('STS sources against a server that accepts and never answers (integration)', () => {
+  let server: Server
+  let endpoint: string
+  const sockets: Socket[] = []
+  beforeAll(async () => {
+    server = createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  })
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  const stalled = { region: 'us-east-1', timeoutMs: 100 }
+  const sources = [
+    ['fromAssumeRole', () => fromAssumeRole({ RoleArn: ROLE }, { ...stalled, source: async () => BASE, clientConfig: { endpoint } })],
+    ['fromSessionToken', () => fromSessionToken({}, { ...stalled, source: async () => BASE, clientConfig: { endpoint } })],
+    ['fromWebIdentity', () => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'token-1234' }, { ...stalled, clientConfig: { endpoint } })],
+  ] as const
+
+  it.each(sources)('%s fails with Timeout (retryable) within timeoutMs, also through withRefresh', async (name, make) => {
+    const source = make()
+    const provider = withRefresh({ background: false })(source)
+    const started = Date.now()
+    await expect(provider()).rejects.toMatchObject({ code: 'Timeout', retryable: true, source: name })
+    const elapsed = Date.now() - started
+    expect(elapsed).toBeGreaterThanOrEqual(90)
+    expect(elapsed).toBeLessThan(2_000)
+    provider.close()
+    source.close()
   })
 })

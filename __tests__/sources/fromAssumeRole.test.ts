@@ -37,6 +37,35 @@ describe('fromAssumeRole', () => {
     expect(() => fromAssumeRole(params as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromAssumeRole', message: expect.stringContaining(name) }))
   })
 
+  it.each([
+    ['params', undefined, undefined],
+    ['params', null, undefined],
+    ['params', 'arn:aws:iam::123456789012:role/r', undefined],
+    ['params', [ROLE], undefined],
+    ['options', { RoleArn: ROLE }, null],
+    ['options', { RoleArn: ROLE }, 'us-east-1'],
+    ['options.region', { RoleArn: ROLE }, { region: '' }],
+    ['options.region', { RoleArn: ROLE }, { region: 42 }],
+    ['options.source', { RoleArn: ROLE }, { source: { accessKeyId: 'AKIA', secretAccessKey: 'CANARY' } }],
+    ['options.clientConfig', { RoleArn: ROLE }, { clientConfig: 'http://localhost' }],
+    ['options.clientConfig', { RoleArn: ROLE }, { clientConfig: null }],
+    ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: 0 }],
+    ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: -1 }],
+    ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: Number.NaN }],
+    ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: Infinity }],
+    ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: 2 ** 31 }],
+    ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: '100' }],
+  ])('rejects a bad %s at construction with InvalidConfiguration naming it, before any I/O', (name, params, options) => {
+    expect(() => fromAssumeRole(params as never, options as never)).toThrow(
+      expect.objectContaining({ name: 'CredentialError', code: 'InvalidConfiguration', source: 'fromAssumeRole', message: expect.stringContaining(name) }),
+    )
+  })
+
+  it('accepts timeoutMs from 1 ms up to 2^31-1 ms', () => {
+    expect(() => make({ RoleArn: ROLE }, { timeoutMs: 1 })).not.toThrow()
+    expect(() => make({ RoleArn: ROLE }, { timeoutMs: 2 ** 31 - 1 })).not.toThrow()
+  })
+
   it('never echoes a parameter value in a validation message', () => {
     expect(() => fromAssumeRole({ RoleArn: ROLE, ExternalId: 'CANARY-secret#value' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('CANARY') }),

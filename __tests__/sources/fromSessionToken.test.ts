@@ -24,6 +24,20 @@ describe('fromSessionToken', () => {
     expect(() => fromSessionToken({ SerialNumber: 'x' })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('SerialNumber') }))
   })
 
+  it.each([
+    ['params', null, undefined],
+    ['params', 'serial', undefined],
+    ['options', {}, null],
+    ['options.region', {}, { region: '' }],
+    ['options.source', {}, { source: 'profile' }],
+    ['options.clientConfig', {}, { clientConfig: [] }],
+    ['options.timeoutMs', {}, { timeoutMs: 0 }],
+  ])('rejects a bad %s at construction with InvalidConfiguration naming it', (name, params, options) => {
+    expect(() => fromSessionToken(params as never, options as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromSessionToken', message: expect.stringContaining(name) }),
+    )
+  })
+
   it('calls GetSessionToken with every parameter and returns credentials with a Date expiration', async () => {
     const tokenCode = codeAt(sts, Date.now())
     const creds = await make({ SerialNumber: sts.mfa.serialNumber, DurationSeconds: 1800 })({ mfa: { serialNumber: sts.mfa.serialNumber, tokenCode } })

@@ -33,6 +33,24 @@ describe('fromWebIdentity', () => {
     )
   })
 
+  it.each([
+    ['params', undefined, undefined],
+    ['params', 'token', undefined],
+    ['WebIdentityToken', { RoleArn: ROLE, WebIdentityToken: 5 }, undefined],
+    ['WebIdentityToken', { WebIdentityToken: 5 }, undefined],
+    ['WebIdentityToken', { RoleArn: ROLE, WebIdentityToken: null }, undefined],
+    ['WebIdentityTokenFile', { RoleArn: ROLE, WebIdentityTokenFile: 5 }, undefined],
+    ['WebIdentityTokenFile', { RoleArn: ROLE, WebIdentityTokenFile: '' }, undefined],
+    ['options', { RoleArn: ROLE, WebIdentityToken: 'abcd' }, null],
+    ['options.region', { RoleArn: ROLE, WebIdentityToken: 'abcd' }, { region: '' }],
+    ['options.clientConfig', { RoleArn: ROLE, WebIdentityToken: 'abcd' }, { clientConfig: 1 }],
+    ['options.timeoutMs', { RoleArn: ROLE, WebIdentityToken: 'abcd' }, { timeoutMs: 2 ** 31 }],
+  ])('rejects a bad %s at construction with InvalidConfiguration naming it', (name, params, options) => {
+    expect(() => fromWebIdentity(params as never, options as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromWebIdentity', message: expect.stringContaining(name) }),
+    )
+  })
+
   it('validates a static token and the other parameters at construction without echoing the token', () => {
     expect(() => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'CAN' })).toThrow(
       expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('WebIdentityToken') }),

@@ -4,19 +4,52 @@ import { CredentialError } from '../errors.js'
 import type { SourceContext } from '../types.js'
 import { abortError, stsError } from './stsErrors.js'
 
-/** Sends one STS command with the caller's signal; every failure becomes a `CredentialError`. */
+/**
+ * A signal that aborts after `timeoutMs` (reason: a `Timeout` CredentialError) or when the
+ * caller's signal does (reason: `Aborted`, or the caller's own CredentialError). Its timer is
+ * `unref`'d and `dispose()` clears it and the listener, so nothing outlives the call.
+ */
+const deadline = (source: string, action: string, timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } => {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new CredentialError(
+    `${source}: no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
+    { code: 'Timeout', source, retryable: true },
+  )), timeoutMs)
+  timer.unref()
+  const onOuter = (): void => controller.abort(abortError(source, outer!))
+  outer?.addEventListener('abort', onOuter, { once: true })
+  return { signal: controller.signal, dispose: () => { clearTimeout(timer); outer?.removeEventListener('abort', onOuter) } }
+}
+
+/** Settles with `p`, or rejects with `signal.reason` as soon as it aborts, whatever `p` does (its outcome is still observed). */
+const untilAborted = <A>(p: Promise<A>, signal: AbortSignal): Promise<A> =>
+  new Promise<A>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+
+/**
+ * Sends one STS command within `timeoutMs` and the caller's signal; every failure becomes a
+ * `CredentialError`. The SDK gets the signal (so the request is torn down) and the call does
+ * not wait for it to obey (a base provider or request handler that ignores it cannot hold it).
+ */
 export const sendSts = async <T>(
   send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
   context: SourceContext | undefined,
   source: string,
   action: string,
+  timeoutMs: number,
 ): Promise<T> => {
-  const signal = context?.signal
-  if (signal?.aborted) throw abortError(source, signal)
+  const outer = context?.signal
+  if (outer?.aborted) throw abortError(source, outer)
+  const { signal, dispose } = deadline(source, action, timeoutMs, outer)
   try {
-    return await send(signal ? { abortSignal: signal } : {})
+    return await untilAborted(send({ abortSignal: signal }), signal)
   } catch (e) {
     throw stsError(e, source, action, signal)
+  } finally {
+    dispose()
   }
 }
 

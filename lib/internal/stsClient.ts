@@ -16,6 +16,15 @@ export type StsSourceOptions = {
   readonly region?: string
   /** Config of the private `STSClient` (endpoint, requestHandler, maxAttempts, ...). @default {} */
   readonly clientConfig?: STSClientConfig
+  /**
+   * The deadline of each STS request in milliseconds, signing and SDK retries included:
+   * past it the request is aborted and the call fails with `Timeout` (retryable). The
+   * SDK's HTTP handler has no timeout of its own, so without this a server that accepts
+   * the connection and never answers would hold the call (and every caller waiting on a
+   * refresh) forever. A positive number up to 2^31-1.
+   * @default 10000
+   */
+  readonly timeoutMs?: number
 }
 
 /** The `@aws-sdk/client-sts` module, loaded on first use only. */

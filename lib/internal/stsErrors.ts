@@ -1,5 +1,5 @@
 import { CredentialError, isCredentialError, type CredentialErrorCode } from '../errors.js'
-import { describeError } from './redact.js'
+import { describeError, redact } from './redact.js'
 
 type SdkError = { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } }
 
@@ -22,7 +22,8 @@ export const abortError = (source: string, signal: AbortSignal, cause?: unknown)
 
 /**
  * Maps what `STSClient.send` threw to a `CredentialError`. Messages hold the STS error code
- * and message (which never carry secrets) but never a deserialized body.
+ * and its message, redacted (some answers echo the request, e.g. SignatureDoesNotMatch's
+ * canonical string with `x-amz-security-token`), but never a deserialized body.
  */
 export const stsError = (error: unknown, source: string, action: string, signal?: AbortSignal): CredentialError => {
   if (isCredentialError(error)) return error
@@ -39,7 +40,7 @@ export const stsError = (error: unknown, source: string, action: string, signal?
     return make('NetworkError', `could not reach STS for ${action} (${typeof e.code === 'string' ? e.code : name}); check the endpoint and network`, true)
   if (status >= 200 && status < 300)
     return make('SourceFailed', `STS answered ${action} with a response that could not be read`, true)
-  const detail = `${name}: ${typeof e.message === 'string' ? e.message : ''}`
+  const detail = `${name}: ${typeof e.message === 'string' ? redact(e.message) : ''}`
   if (THROTTLING.has(name)) return make('Throttled', `STS throttled ${action} (${detail})`, true)
   if (status >= 500) return make('ServiceUnavailable', `STS failed ${action} with HTTP ${status} (${detail})`, true)
   if (name === 'AccessDenied' && typeof e.message === 'string' && MFA_FAILED.test(e.message))

@@ -41,10 +41,11 @@ export const SESSION_TOKEN_DURATION = int(900, 129_600)
  */
 export const validateParams = (
   source: string,
-  params: object,
+  params: unknown,
   checks: Readonly<Record<string, Check>>,
   required: readonly string[] = [],
 ): void => {
+  requireObject(source, 'params', params)
   const record = params as Record<string, unknown>
   for (const name of required)
     if (record[name] === undefined) throw invalid(source, `${name} is required`)
@@ -55,6 +56,38 @@ export const validateParams = (
   }
   if (record['TokenCode'] !== undefined)
     throw invalid(source, 'TokenCode is one-time and cannot be configured; set SerialNumber and use withMfa(codeProvider)')
+}
+
+/** The deadline of one STS request when `timeoutMs` is not given (as fromIotCertificate). */
+export const DEFAULT_STS_TIMEOUT_MS = 10_000
+/** The longest delay `setTimeout` honours; a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
+/** What a bad value was, without echoing it (it may be a secret). */
+const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Throws `InvalidConfiguration` unless `value` is a plain object (not null, not an array). */
+export const requireObject = (source: string, name: string, value: unknown): void => {
+  if (!isRecord(value)) throw invalid(source, `${name} must be an object (got ${kind(value)})`)
+}
+
+/**
+ * Validates the options every STS source shares (`source` only when the request is signed)
+ * and returns the deadline of one request. Throws `InvalidConfiguration` naming the option.
+ */
+export const validateStsOptions = (source: string, options: unknown, signed = true): { readonly timeoutMs: number } => {
+  requireObject(source, 'options', options)
+  const { region, source: base, clientConfig, timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options as Record<string, unknown>
+  if (region !== undefined && (typeof region !== 'string' || region === ''))
+    throw invalid(source, `options.region must be a non-empty string such as 'eu-west-1' (got ${typeof region === 'string' ? 'an empty string' : kind(region)})`)
+  if (signed && base !== undefined && typeof base !== 'function')
+    throw invalid(source, `options.source must be a credential provider function, e.g. async () => credentials (got ${kind(base)})`)
+  if (clientConfig !== undefined) requireObject(source, 'options.clientConfig', clientConfig)
+  if (!(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS))
+    throw invalid(source, `options.timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (got ${typeof timeoutMs === 'number' ? timeoutMs : kind(timeoutMs)})`)
+  return { timeoutMs }
 }
 
 /** An `InvalidConfiguration` error of `source`. */

@@ -1,7 +1,7 @@
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
 import { defaultSessionName, mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
-import { STS_CHECKS, validateParams } from '../internal/stsValidate.js'
+import { STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -18,7 +18,8 @@ export type FromAssumeRoleParams = Omit<AssumeRoleCommandInput, 'RoleSessionName
 }
 
 /**
- * Options of {@link fromAssumeRole}.
+ * Options of {@link fromAssumeRole}: `source`, `region`, `clientConfig` and `timeoutMs`
+ * (default `10000`) of {@link StsSourceOptions}.
  *
  * @category sources
  * @since 0.1.0
@@ -37,10 +38,14 @@ const SOURCE = 'fromAssumeRole'
  * Role chaining: give another provider (for example a `withRefresh` provider of the first
  * role) as `options.source`; AWS caps chained sessions at one hour.
  *
- * @throws CredentialError `InvalidConfiguration` at construction for bad parameters;
+ * Each STS request has a deadline, `options.timeoutMs` (default `10000` ms, SDK retries
+ * included): past it the request is aborted and the call fails with `Timeout` (retryable).
+ *
+ * @throws CredentialError `InvalidConfiguration` at construction for bad parameters or
+ * options (`params` not an object, `region`, `source`, `clientConfig`, `timeoutMs`);
  * at call time `MfaRequired`, `MfaCodeInvalid`, `StsRejected` (with `statusCode`),
- * `Throttled`, `ServiceUnavailable`, `NetworkError` (these three `retryable`), `Aborted`,
- * `Timeout`, `Expired`, `SourceFailed` (retryable when STS's 200 answer could not be read,
+ * `Throttled`, `ServiceUnavailable`, `NetworkError`, `Timeout` (these four `retryable`),
+ * `Aborted`, `Expired`, `SourceFailed` (retryable when STS's 200 answer could not be read,
  * e.g. cut off by a proxy; not when the base credentials could not be had); the original
  * error is the `cause`.
  * @example
@@ -53,13 +58,14 @@ const SOURCE = 'fromAssumeRole'
  */
 export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
+  const { timeoutMs } = validateStsOptions(SOURCE, options)
   const sts = lazyStsClient(options)
   const source = Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)
       const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
-      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole')
+      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole', timeoutMs)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

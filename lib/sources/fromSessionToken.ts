@@ -1,7 +1,7 @@
 import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
 import { mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
-import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams } from '../internal/stsValidate.js'
+import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -14,7 +14,8 @@ import type { MfaCapableSource } from '../types.js'
 export type FromSessionTokenParams = Omit<GetSessionTokenCommandInput, 'TokenCode'>
 
 /**
- * Options of {@link fromSessionToken}.
+ * Options of {@link fromSessionToken}: `source`, `region`, `clientConfig` and `timeoutMs`
+ * (default `10000`) of {@link StsSourceOptions}.
  *
  * @category sources
  * @since 0.1.0
@@ -27,10 +28,13 @@ const SOURCE = 'fromSessionToken'
  * A credential source that calls STS GetSessionToken at every call: MFA-protected API
  * access for an IAM user. Caches nothing but its private `STSClient` (created at the first
  * call, destroyed by `close()`). `DurationSeconds` is 900–129600 (STS default 43200).
- * The base credentials must be an IAM user's long-term keys.
+ * The base credentials must be an IAM user's long-term keys. Each STS request has a
+ * deadline, `options.timeoutMs` (default `10000` ms, SDK retries included): past it the
+ * request is aborted and the call fails with `Timeout` (retryable).
  *
- * @throws CredentialError `InvalidConfiguration` at construction; at call time the codes
- * listed for `fromAssumeRole`.
+ * @throws CredentialError `InvalidConfiguration` at construction (bad parameters, or bad
+ * `region`, `source`, `clientConfig`, `timeoutMs`); at call time the codes listed for
+ * `fromAssumeRole`.
  * @example
  * ```ts
  * const source = pipe(
@@ -43,13 +47,14 @@ const SOURCE = 'fromSessionToken'
  */
 export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
+  const { timeoutMs } = validateStsOptions(SOURCE, options)
   const sts = lazyStsClient(options)
   return Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)
       const input: GetSessionTokenCommandInput = { ...params, ...mfa }
-      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken')
+      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken', timeoutMs)
       return toIdentity(out.Credentials, undefined, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

@@ -3,7 +3,7 @@ import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { defaultSessionName, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
-import { invalid, STS_CHECKS, validateParams } from '../internal/stsValidate.js'
+import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -32,7 +32,8 @@ export type FromWebIdentityParams = FromWebIdentityBaseParams &
   )
 
 /**
- * Options of {@link fromWebIdentity}. `source` is ignored: the request is unsigned.
+ * Options of {@link fromWebIdentity}: `region`, `clientConfig` and `timeoutMs` (default
+ * `10000`) of {@link StsSourceOptions}; there is no `source`: the request is unsigned.
  *
  * @category sources
  * @since 0.1.0
@@ -61,11 +62,14 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * STS expects (no base credentials are resolved). The token is read at each call, so a
  * rotated token file (EKS, GitHub Actions) is picked up. Caches nothing but its private
  * `STSClient` (created at the first call, destroyed by `close()`). Not MFA-capable.
+ * The STS request has a deadline, `options.timeoutMs` (default `10000` ms, SDK retries
+ * included): past it the request is aborted and the call fails with `Timeout` (retryable).
  *
  * @throws CredentialError `InvalidConfiguration` at construction (both or neither token
- * options, bad parameters); at call time `SourceFailed` (token unreadable),
- * `InvalidCredentials` (token length), `StsRejected`, `Throttled`, `ServiceUnavailable`,
- * `NetworkError`, `Aborted`, `Timeout`, `Expired`.
+ * options, a token that is not a string or function, a token file that is not a path, bad
+ * parameters, bad `region`, `clientConfig` or `timeoutMs`); at call time `SourceFailed`
+ * (token unreadable), `InvalidCredentials` (token length), `StsRejected`, `Throttled`,
+ * `ServiceUnavailable`, `NetworkError`, `Aborted`, `Timeout`, `Expired`.
  * @example
  * ```ts
  * const source = fromWebIdentity({
@@ -77,13 +81,18 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * @since 0.1.0
  */
 export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } => {
+  requireObject(SOURCE, 'params', params)
   const hasToken = params.WebIdentityToken !== undefined
   const hasFile = params.WebIdentityTokenFile !== undefined
   if (hasToken === hasFile) throw invalid(SOURCE, 'give exactly one of WebIdentityToken and WebIdentityTokenFile')
+  const given: unknown = params.WebIdentityToken
+  if (hasToken && typeof given !== 'string' && typeof given !== 'function')
+    throw invalid(SOURCE, `WebIdentityToken must be a string or a function returning one (got ${given === null ? 'null' : typeof given})`)
   if (hasFile && (typeof params.WebIdentityTokenFile !== 'string' || params.WebIdentityTokenFile === ''))
-    throw invalid(SOURCE, 'WebIdentityTokenFile must be a non-empty path')
+    throw invalid(SOURCE, 'WebIdentityTokenFile must be a non-empty string, the path of the token file')
   const { WebIdentityToken, WebIdentityTokenFile: _file, ...rest } = params
   validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, ['RoleArn'])
+  const { timeoutMs } = validateStsOptions(SOURCE, options, false)
   const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig })
   return Object.assign(
     named(SOURCE, async (context?: SourceContext) => {
@@ -95,7 +104,7 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
         WebIdentityToken: token,
       }
       const command = new mod.AssumeRoleWithWebIdentityCommand(input)
-      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity')
+      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity', timeoutMs)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { close: sts.close },
