@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { codeFromCommand } from '../../lib/mfa/codeFromCommand'
 
 const node = (script: string, ...args: string[]): [string, ...string[]] => [process.execPath, '-e', script, ...args]
@@ -34,7 +37,63 @@ describe('codeFromCommand', () => {
     await expect(codeFromCommand(node('setTimeout(() => {}, 60000)'), { timeoutMs: 50 })(SERIAL)).rejects.toMatchObject({ code: 'Timeout' })
   })
 
+  describe('with a command that ignores SIGTERM', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'code-from-command-'))
+    const pidFile = join(dir, 'pid')
+    // Even when the test fails, no stubborn child may outlive it (and hold Jest open).
+    afterAll(() => {
+      if (existsSync(pidFile)) kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('fails with Timeout within about timeoutMs, and kills it', async () => {
+      const stubborn = node(`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)`)
+      const started = Date.now()
+      await expect(codeFromCommand(stubborn, { timeoutMs: 300 })(SERIAL)).rejects.toMatchObject({ code: 'Timeout', source: 'codeFromCommand' })
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(await exited(pidFile)).toBe(true)
+    }, 3_000)
+  })
+
   it('rejects an empty argv at construction with InvalidConfiguration', () => {
     expect(() => codeFromCommand([''])).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
   })
+
+  it.each([
+    ['argv', [], {}],
+    ['argv', 'op item get', {}],
+    ['argv', ['op', 5], {}],
+    ['timeoutMs', ['op'], { timeoutMs: 0 }],
+    ['timeoutMs', ['op'], { timeoutMs: -5 }],
+    ['timeoutMs', ['op'], { timeoutMs: Number.NaN }],
+    ['timeoutMs', ['op'], { timeoutMs: 2 ** 31 }],
+    ['timeoutMs', ['op'], { timeoutMs: '300' }],
+    ['cwd', ['op'], { cwd: 5 }],
+    ['env', ['op'], { env: 'PATH=/bin' }],
+    ['env', ['op'], { env: null }],
+  ])('rejects a bad %s at construction with InvalidConfiguration, naming it', (key, argv, options) => {
+    expect(() => codeFromCommand(argv as never, options as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', source: 'codeFromCommand', message: expect.stringContaining(key) }),
+    )
+  })
 })
+
+/** Sends `signal` to `pid`; false when there is no such process any more. */
+const kill = (pid: number, signal: NodeJS.Signals | 0): boolean => {
+  try {
+    return process.kill(pid, signal)
+  } catch {
+    return false
+  }
+}
+
+/** Whether the process whose pid the command wrote to `pidFile` is gone (waits up to 1 s for the kill to land). */
+const exited = async (pidFile: string): Promise<boolean> => {
+  if (!existsSync(pidFile)) return true // killed before it could even start
+  const pid = Number(readFileSync(pidFile, 'utf8'))
+  for (let waited = 0; waited < 1_000; waited += 20) {
+    if (!kill(pid, 0)) return true
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return false
+}

@@ -49,4 +49,13 @@ describe('promptForCode', () => {
       message: expect.stringContaining('no terminal'),
     })
   })
+
+  it.each([
+    ['input', { input: 5 }],
+    ['input', { input: {} }],
+    ['output', { output: 'stderr' }],
+    ['message', { message: 'MFA code: ' }],
+  ])('rejects a bad %s at construction with InvalidConfiguration', (key, options) => {
+    expect(() => promptForCode(options as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'promptForCode', message: expect.stringContaining(key) }))
+  })
 })

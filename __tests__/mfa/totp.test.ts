@@ -52,4 +52,14 @@ describe('totp', () => {
       expect.objectContaining({ code: 'InvalidConfiguration', source: 'totp', message: expect.not.stringContaining('CANARY') }),
     )
   })
+
+  it.each([0, -1, Number.NaN, 1.5, Infinity, '30'])('rejects periodSeconds %p at construction with InvalidConfiguration', (periodSeconds) => {
+    expect(() => totp(RFC_SECRET, { periodSeconds: periodSeconds as number })).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', source: 'totp', message: expect.stringContaining('periodSeconds') }),
+    )
+  })
+
+  it.each(['now', 'sleep'])('rejects a %s that is not a function at construction with InvalidConfiguration', (key) => {
+    expect(() => totp(RFC_SECRET, { [key]: 5 } as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining(key) }))
+  })
 })

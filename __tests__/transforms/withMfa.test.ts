@@ -2,6 +2,7 @@ import { pipe } from 'fp-ts/function'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fromWebIdentity } from '../../lib/sources/fromWebIdentity'
 import { withMfa } from '../../lib/transforms/withMfa'
+import { withTimeout } from '../../lib/transforms/withTimeout'
 import type { MfaCapableSource, SourceContext } from '../../lib/types'
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/me'
@@ -103,6 +104,47 @@ describe('withMfa', () => {
     const { CredentialError } = await import('../../lib/errors')
     const own = new CredentialError('no tty', { code: 'MfaRequired', source: 'promptForCode' })
     await expect(withMfa(async () => Promise.reject(own))(source)()).rejects.toBe(own)
+  })
+
+  describe('with a code provider that never answers', () => {
+    beforeEach(() => jest.useFakeTimers())
+    afterEach(() => jest.useRealTimers())
+
+    it("stops waiting when the call's signal aborts (withTimeout), so the next call can ask", async () => {
+      const { source, contexts } = recordingSource()
+      const provider = jest.fn((_serial: string): Promise<string> => Promise.resolve('222222')).mockReturnValueOnce(new Promise(() => {}))
+      const credentials = pipe(source, withMfa(provider), withTimeout(50))
+      const first = credentials().catch((e: unknown) => e)
+      await jest.advanceTimersByTimeAsync(50)
+      expect(await first).toMatchObject({ code: 'Timeout' })
+      const second = credentials().catch((e: unknown) => e)
+      await jest.advanceTimersByTimeAsync(50)
+      expect(await second).toMatchObject({ accessKeyId: 'ASIA' })
+      expect(provider).toHaveBeenCalledTimes(2)
+      expect(contexts.map((c) => c?.mfa?.tokenCode)).toEqual(['222222'])
+    })
+
+    it('fails a call waiting for its turn with Aborted when its signal aborts, and never asks for it', async () => {
+      const { source } = recordingSource()
+      let answer: (code: string) => void = () => undefined
+      const provider = jest.fn((_serial: string) => new Promise<string>((resolve) => (answer = resolve)))
+      const wrapped = withMfa(provider)(source)
+      const first = wrapped()
+      const controller = new AbortController()
+      const second = wrapped({ signal: controller.signal }).catch((e: unknown) => e)
+      controller.abort()
+      expect(await second).toMatchObject({ code: 'Aborted', source: 'withMfa' })
+      answer('111111')
+      await expect(first).resolves.toMatchObject({ accessKeyId: 'ASIA' })
+      expect(provider).toHaveBeenCalledTimes(1)
+    })
+  })
+
+  it('rejects a codeProvider that is not a function and a serialNumber that is not a non-empty string at once', () => {
+    expect(() => withMfa('123456' as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('codeProvider') }))
+    for (const serialNumber of [5, '', null])
+      expect(() => withMfa(codes(), { serialNumber } as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('serialNumber') }))
+    expect(() => withMfa(codes(), null as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('options') }))
   })
 
   it("keeps the source's close() and mfaSerialNumber", () => {

@@ -1,6 +1,11 @@
+import { pipe } from 'fp-ts/function'
 import { CredentialError } from '../../lib/errors'
+import { fromAssumeRole } from '../../lib/sources/fromAssumeRole'
+import { withMfa } from '../../lib/transforms/withMfa'
 import { withRetry } from '../../lib/transforms/withRetry'
-import type { AwsCredentialIdentity, MfaCapableSource } from '../../lib/types'
+import type { AwsCredentialIdentity, CredentialSource, MfaCapableSource } from '../../lib/types'
+
+const SERIAL = 'arn:aws:iam::123456789012:mfa/me'
 
 const creds: AwsCredentialIdentity = { accessKeyId: 'AKIA', secretAccessKey: 'secret' }
 const throttled = (): CredentialError => new CredentialError('slow down', { code: 'Throttled', source: 'fake', retryable: true })
@@ -77,14 +82,34 @@ describe('withRetry', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
-  it('keeps MFA capability, close() and the source name through the wrap', () => {
+  it('keeps close() and the source name through the wrap', () => {
     const close = jest.fn()
     const source = Object.assign(async function fromAssumeRole() { return creds }, { mfaSerialNumber: 'arn:aws:iam::1:mfa/me', close }) as MfaCapableSource
     const wrapped = withRetry()(source)
-    expect(wrapped.mfaSerialNumber).toBe('arn:aws:iam::1:mfa/me')
     expect(wrapped.name).toBe('fromAssumeRole')
     wrapped.close?.()
     expect(close).toHaveBeenCalled()
+  })
+
+  it('is not MFA-capable, so withMfa goes before it (a type error after it)', () => {
+    const source = fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: SERIAL })
+    const outside: CredentialSource = pipe(source, withMfa(() => '123456'), withRetry())
+    // @ts-expect-error -- each retry would resend the code withMfa asked for once
+    const inside = pipe(source, withRetry(), withMfa(() => '123456'))
+    expect([outside, inside]).toHaveLength(2)
+    source.close?.()
+  })
+
+  it('never retries a call that carries context.mfa (JavaScript or a cast): the first failure is thrown', async () => {
+    const source = Object.assign(failingThen(throttled(), throttled()), { mfaSerialNumber: SERIAL }) as MfaCapableSource & jest.Mock
+    const codes = jest.fn(() => '123456')
+    const bypass = withMfa(codes)(withRetry({ baseMs: 1 })(source) as MfaCapableSource)
+    const p = bypass().catch((e: unknown) => e)
+    await jest.runAllTimersAsync()
+    expect(await p).toMatchObject({ code: 'Throttled' })
+    expect(source).toHaveBeenCalledTimes(1)
+    expect(source.mock.calls).toEqual([[{ mfa: { serialNumber: SERIAL, tokenCode: '123456' } }]])
+    expect(codes).toHaveBeenCalledTimes(1)
   })
 
   it('rejects bad options at construction', () => {

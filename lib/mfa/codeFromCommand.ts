@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, type ChildProcess } from 'node:child_process'
 import { CredentialError } from '../errors.js'
 
 /**
@@ -8,11 +8,15 @@ import { CredentialError } from '../errors.js'
  * @since 0.1.0
  */
 export type CodeFromCommandOptions = {
-  /** Kill the command after this long. @default 30000 */
+  /**
+   * Fail with `Timeout` after this long and kill the command with `SIGKILL` (a command that
+   * ignores `SIGTERM` cannot hold the caller); from 1 to 2 147 483 647.
+   * @default 30000
+   */
   readonly timeoutMs?: number
-  /** The working directory. @default the current one */
+  /** The working directory, a path. @default the current one */
   readonly cwd?: string
-  /** The environment; `AWS_MFA_SERIAL` is always added. @default process.env */
+  /** The environment, an object of strings; `AWS_MFA_SERIAL` is always added. @default process.env */
   readonly env?: NodeJS.ProcessEnv
 }
 
@@ -28,9 +32,11 @@ const lastSixDigits = (stdout: string): string | undefined => stdout.match(SIX_D
  * The serial is given to the command as `AWS_MFA_SERIAL`. Caches nothing. The command's
  * stderr and stdout are never copied into errors (they may hold secrets).
  *
- * @throws CredentialError `InvalidConfiguration` at construction for an empty `argv`; at call
- * time `Timeout` (after `timeoutMs`), `SourceFailed` (cannot start, or non-zero exit: the
- * `cause` holds only the exit code and signal), `MfaCodeInvalid` (no 6-digit group in stdout).
+ * @throws CredentialError `InvalidConfiguration` at construction unless `argv` is a non-empty
+ * array of strings starting with the command, or for a bad `timeoutMs`, `cwd` or `env`; at call
+ * time `Timeout` (after `timeoutMs`, the command killed), `SourceFailed` (cannot start, or
+ * non-zero exit: the `cause` holds only the exit code and signal), `MfaCodeInvalid` (no
+ * 6-digit group in stdout).
  * @example
  * ```ts
  * withMfa(codeFromCommand(['op', 'item', 'get', 'AWS', '--otp']))
@@ -39,30 +45,55 @@ const lastSixDigits = (stdout: string): string | undefined => stdout.match(SIX_D
  * @since 0.1.0
  */
 export const codeFromCommand = (argv: readonly [string, ...string[]], options: CodeFromCommandOptions = {}): ((serialNumber: string) => Promise<string>) => {
+  validate(argv, options)
   const [file, ...args] = argv
-  if (typeof file !== 'string' || file === '')
-    throw new CredentialError(`${SOURCE}: argv must start with the command to run`, { code: 'InvalidConfiguration', source: SOURCE })
   const timeoutMs = options.timeoutMs ?? 30_000
   return (serialNumber) =>
     new Promise<string>((resolve, reject) => {
       const env = { ...(options.env ?? process.env), AWS_MFA_SERIAL: serialNumber }
-      execFile(file, args, { timeout: timeoutMs, cwd: options.cwd, env, shell: false, windowsHide: true }, (error, stdout) => {
-        if (error) return reject(commandError(file, error, timeoutMs))
+      const child = execFile(file, args, { cwd: options.cwd, env, shell: false, windowsHide: true }, (error, stdout) => {
+        clearTimeout(timer)
+        if (error) return reject(commandError(file, error))
         const code = lastSixDigits(String(stdout))
         if (code === undefined)
           return reject(new CredentialError(`${SOURCE}: ${file} printed no 6-digit code on stdout`, { code: 'MfaCodeInvalid', source: SOURCE }))
         resolve(code)
       })
+      // Our own timer, not execFile's `timeout`: that one only sends a signal and waits for an
+      // exit that a command ignoring SIGTERM (or a grandchild holding stdout) never gives.
+      const timer = setTimeout(() => {
+        kill(child)
+        reject(new CredentialError(`${SOURCE}: ${file} did not finish within ${timeoutMs} ms`, { code: 'Timeout', source: SOURCE }))
+      }, timeoutMs)
     })
 }
 
-type ExecError = Error & { code?: unknown; killed?: boolean; signal?: NodeJS.Signals | null }
+const kill = (child: ChildProcess): void => {
+  child.kill('SIGKILL')
+  child.stdout?.destroy()
+  child.stderr?.destroy()
+}
+
+const invalid = (message: string): CredentialError =>
+  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+
+// Neither argv nor env is echoed: either may hold a secret.
+const validate = (argv: unknown, options: CodeFromCommandOptions): void => {
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && !a.includes('\0')) || argv[0] === '')
+    throw invalid('argv must be a non-empty array of strings (without NUL), starting with the command to run')
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  const { timeoutMs, cwd, env } = options
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1))
+    throw invalid(`timeoutMs must be a number of milliseconds from 1 to 2147483647 (got ${String(timeoutMs)})`)
+  if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) throw invalid('cwd must be a directory path, a non-empty string')
+  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) throw invalid('env must be an object of environment variables')
+}
+
+type ExecError = Error & { code?: unknown; signal?: NodeJS.Signals | null }
 
 // Only the exit code and signal survive: the original error's message holds stderr.
-const commandError = (file: string, error: ExecError, timeoutMs: number): CredentialError => {
+const commandError = (file: string, error: ExecError): CredentialError => {
   const cause = { exitCode: typeof error.code === 'number' ? error.code : undefined, signal: error.signal ?? undefined, errno: typeof error.code === 'string' ? error.code : undefined }
-  if (error.killed === true && cause.exitCode === undefined)
-    return new CredentialError(`${SOURCE}: ${file} did not finish within ${timeoutMs} ms`, { code: 'Timeout', source: SOURCE, cause })
   const why = cause.errno !== undefined ? `could not start (${cause.errno})` : `failed (exit ${cause.exitCode ?? cause.signal ?? '?'})`
   return new CredentialError(`${SOURCE}: ${file} ${why}`, { code: 'SourceFailed', source: SOURCE, cause })
 }

@@ -27,8 +27,10 @@ const BACKSPACE = new Set(['\u007f', '\b'])
  * An MFA code provider that asks on the terminal at each code request. Input is read with
  * echo off (raw mode): the code never appears on screen or in scrollback. Caches nothing.
  *
- * @throws CredentialError `MfaRequired` when the input is not a TTY (CI, pipes: use `totp()`
- * or `codeFromCommand()` there), `Aborted` on Ctrl-C / Ctrl-D or end of input.
+ * @throws CredentialError `InvalidConfiguration` at construction when `input` is not a
+ * readable stream, `output` not a writable stream or `message` not a function; at call time
+ * `MfaRequired` when the input is not a TTY (CI, pipes: use `totp()` or `codeFromCommand()`
+ * there), `Aborted` on Ctrl-C / Ctrl-D or end of input.
  * @example
  * ```ts
  * pipe(fromSessionToken({ SerialNumber }), withMfa(promptForCode()), withRefresh())
@@ -36,7 +38,27 @@ const BACKSPACE = new Set(['\u007f', '\b'])
  * @category mfa
  * @since 0.1.0
  */
-export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string) => Promise<string>) => (serialNumber) => {
+export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string) => Promise<string>) => {
+  validate(options)
+  return (serialNumber) => ask(options, serialNumber)
+}
+
+const invalid = (message: string): CredentialError =>
+  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+
+const hasMethods = (value: unknown, names: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+
+const validate = (options: PromptForCodeOptions): void => {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  const { input, output, message } = options
+  if (input !== undefined && !hasMethods(input, ['on', 'removeListener', 'resume', 'pause']))
+    throw invalid('input must be a readable stream such as process.stdin')
+  if (output !== undefined && !hasMethods(output, ['write'])) throw invalid('output must be a writable stream such as process.stderr')
+  if (message !== undefined && typeof message !== 'function') throw invalid('message must be a function (serialNumber) => prompt text')
+}
+
+const ask = (options: PromptForCodeOptions, serialNumber: string): Promise<string> => {
   const input = options.input ?? process.stdin
   const output = options.output ?? process.stderr
   if (input.isTTY !== true || typeof input.setRawMode !== 'function')

@@ -12,7 +12,7 @@ export type TotpOptions = {
   readonly now?: () => number
   /** Waits `ms`; used to wait for the next time step. @default an unref'd setTimeout */
   readonly sleep?: (ms: number) => Promise<void>
-  /** The time step in seconds. @default 30 (what AWS virtual MFA devices use) */
+  /** The time step, a positive whole number of seconds. @default 30 (what AWS virtual MFA devices use) */
   readonly periodSeconds?: number
 }
 
@@ -21,13 +21,27 @@ const SOURCE = 'totp'
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref())
 
+const invalid = (message: string): CredentialError =>
+  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+
+const validate = (options: TotpOptions): void => {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  const { periodSeconds } = options
+  if (periodSeconds !== undefined && !(Number.isSafeInteger(periodSeconds) && periodSeconds > 0))
+    throw invalid(`periodSeconds must be a positive whole number of seconds (got ${String(periodSeconds)})`)
+  for (const key of ['now', 'sleep'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') throw invalid(`${key} must be a function`)
+  }
+}
+
 /**
  * An MFA code provider computing RFC 6238 codes (SHA-1, 6 digits) from the device's base32
  * secret, with otplib (its CommonJS-safe `@otplib/totp` core and node:crypto). It remembers the last time step it answered for and never returns
  * the same code twice: asked again within one step, it waits for the next step. Calls are
  * served one at a time. The secret is never put in an error.
  *
- * @throws CredentialError `InvalidConfiguration` at construction for a secret that is not base32.
+ * @throws CredentialError `InvalidConfiguration` at construction for a secret that is not base32,
+ * a `periodSeconds` that is not a positive integer, or a `now` or `sleep` that is not a function.
  * @example
  * ```ts
  * pipe(fromAssumeRole({ RoleArn, SerialNumber }), withMfa(totp(process.env.MFA_SECRET!)))
@@ -42,6 +56,7 @@ export const totp = (base32Secret: string, options: TotpOptions = {}): ((serialN
       code: 'InvalidConfiguration',
       source: SOURCE,
     })
+  validate(options)
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? defaultSleep
   const periodMs = (options.periodSeconds ?? 30) * 1000

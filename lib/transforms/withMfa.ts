@@ -34,9 +34,19 @@ const MAX_REASKS = 3
  * the serial by this `withMfa` is never sent again (AWS refuses reused codes): the
  * provider is asked again, up to 3 more times. Caches only that last code per serial.
  *
- * @throws CredentialError `InvalidConfiguration` when no serial is known (at pipe time);
+ * Codes are asked for one call at a time. A call whose `context.signal` aborts (for example
+ * from a `withTimeout` after `withMfa`) stops waiting for the provider and gives up its turn,
+ * so a provider that never answers (a prompt nobody types into) does not block later calls.
+ *
+ * Put retries outside: `pipe(source, withMfa(codes), withRetry())`, so each retry asks for
+ * a new code. `withRetry`'s result is not MFA-capable, so `withMfa` rejects it (a type error).
+ *
+ * @throws CredentialError `InvalidConfiguration` at once when `codeProvider` is not a function
+ * or `serialNumber` not a non-empty string, and when no serial is known (at pipe time);
  * at call time `MfaCodeInvalid` (not 6 digits), `MfaCodeReused`, `SourceFailed` (the code
- * provider failed; its own `CredentialError` passes through), and whatever the source throws.
+ * provider failed; its own `CredentialError` passes through), `Aborted` or the signal's own
+ * `CredentialError` reason such as `Timeout` (the signal aborted while waiting for a code),
+ * and whatever the source throws.
  * @example
  * ```ts
  * const source = pipe(
@@ -49,17 +59,20 @@ const MAX_REASKS = 3
  * @since 0.1.0
  */
 export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions = {}): ((self: MfaCapableSource) => CredentialSource) => {
+  validate(codeProvider, options)
   const lastSent = new Map<string, string>()
   // Asking and recording are serialized, so concurrent calls cannot both send one code.
   let turn: Promise<unknown> = Promise.resolve()
-  const nextCode = (serialNumber: string): Promise<string> => {
+  const nextCode = (serialNumber: string, signal: AbortSignal | undefined): Promise<string> => {
     const code = turn.then(async () => {
-      const fresh = await freshCode(codeProvider, serialNumber, lastSent.get(serialNumber))
+      if (signal?.aborted) throw aborted(signal)
+      // Racing the ask (not only the wait) is what frees the turn from a hung provider.
+      const fresh = await untilAborted(freshCode(codeProvider, serialNumber, lastSent.get(serialNumber)), signal)
       lastSent.set(serialNumber, fresh)
       return fresh
     })
     turn = code.catch(() => undefined)
-    return code
+    return untilAborted(code, signal)
   }
   return (self) => {
     const serialNumber = self.mfaSerialNumber ?? options.serialNumber
@@ -69,12 +82,40 @@ export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions =
         source: SOURCE,
       })
     const wrapped = async (context?: SourceContext) => {
-      const tokenCode = await nextCode(serialNumber)
+      const tokenCode = await nextCode(serialNumber, context?.signal)
       return self({ ...context, mfa: { serialNumber, tokenCode } })
     }
     Object.defineProperty(wrapped, 'name', { value: self.name, configurable: true })
     return inherit(wrapped, self)
   }
+}
+
+const invalid = (message: string): CredentialError =>
+  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+
+const validate = (codeProvider: unknown, options: unknown): void => {
+  if (typeof codeProvider !== 'function') throw invalid('codeProvider must be a function (serialNumber) => code, e.g. totp(secret)')
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  const { serialNumber } = options as { serialNumber?: unknown }
+  if (serialNumber !== undefined && (typeof serialNumber !== 'string' || serialNumber === ''))
+    throw invalid('serialNumber must be the MFA device serial or ARN, a non-empty string')
+}
+
+/** The signal's own `CredentialError` reason (e.g. `withTimeout`'s `Timeout`), else `Aborted`. */
+const aborted = (signal: AbortSignal): CredentialError =>
+  isCredentialError(signal.reason)
+    ? signal.reason
+    : new CredentialError(`${SOURCE}: aborted while waiting for the MFA code`, { code: 'Aborted', source: SOURCE, cause: signal.reason })
+
+/** `promise`, or a rejection as soon as `signal` aborts. */
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+  if (signal === undefined) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted(signal))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: string | undefined): Promise<string> => {

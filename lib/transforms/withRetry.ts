@@ -4,7 +4,7 @@ import { isTransient } from '../internal/isTransient.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import { backoffMs } from '../refresh/windows.js'
-import type { CredentialSource, SourceContext, Transformed } from '../types.js'
+import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
  * Options of {@link withRetry}.
@@ -60,6 +60,12 @@ const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promi
  * Caches nothing and does not refresh: put it under `withRefresh`. Stops waiting when
  * `context.signal` aborts.
  *
+ * Retries belong outside `withMfa`: `pipe(source, withMfa(codes), withRetry())`, so each
+ * retry asks for a new code (with `totp()` that can mean waiting for the next time step).
+ * The result is therefore not MFA-capable, so `withMfa` does not accept it (a type error);
+ * and a call that already carries `context.mfa` (JavaScript, or a cast) is never retried:
+ * its first failure is thrown, as AWS refuses a code sent twice.
+ *
  * @throws CredentialError `InvalidConfiguration` at once for bad options; the last
  * attempt's error (a `CredentialError`) when every attempt failed.
  * @example
@@ -70,7 +76,7 @@ const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promi
  * @since 0.1.0
  */
 export const withRetry =
-  (options: WithRetryOptions = {}): (<S extends CredentialSource>(self: S) => Transformed<S>) => {
+  (options: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
     validate(options)
     const retries = options.retries ?? 3
     const baseMs = options.baseMs ?? 200
@@ -84,7 +90,9 @@ export const withRetry =
           try {
             return await self(context)
           } catch (e) {
-            if (attempt >= retries || !isRetryable(e) || context?.signal?.aborted) throw toCredentialError(e, name)
+            // A retry would resend the same one-time code.
+            const mfaSent = context?.mfa !== undefined
+            if (attempt >= retries || mfaSent || !isRetryable(e) || context?.signal?.aborted) throw toCredentialError(e, name)
             await sleep(backoffMs(attempt + 1, baseMs, maxMs, random), context?.signal, name)
           }
         }
