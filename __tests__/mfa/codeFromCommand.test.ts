@@ -53,6 +53,17 @@ describe('codeFromCommand', () => {
       expect(Date.now() - started).toBeLessThan(1_000)
       expect(await exited(pidFile)).toBe(true)
     }, 3_000)
+
+    it('kills it when the call stops waiting (its signal aborts), with Aborted', async () => {
+      rmSync(pidFile, { force: true })
+      const stubborn = node(`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)`)
+      const controller = new AbortController()
+      const code = codeFromCommand(stubborn, { timeoutMs: 10_000 })(SERIAL, { signal: controller.signal })
+      while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 10))
+      controller.abort()
+      await expect(code).rejects.toMatchObject({ code: 'Aborted', source: 'codeFromCommand' })
+      expect(await exited(pidFile)).toBe(true)
+    }, 5_000)
   })
 
   it('rejects an empty argv at construction with InvalidConfiguration', () => {

@@ -59,3 +59,27 @@ describe('promptForCode', () => {
     expect(() => promptForCode(options as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'promptForCode', message: expect.stringContaining(key) }))
   })
 })
+
+describe('promptForCode and a call that stops waiting', () => {
+  it('gives the terminal back when the signal aborts: raw mode off, listeners removed, nothing read on', async () => {
+    const t = terminal()
+    const controller = new AbortController()
+    const code = promptForCode({ input: t.input, output: t.output })(SERIAL, { signal: controller.signal })
+    t.input.write('12')
+    controller.abort()
+    await expect(code).rejects.toMatchObject({ code: 'Aborted', source: 'promptForCode' })
+    expect(t.input.setRawMode.mock.calls).toEqual([[true], [false]])
+    expect(t.input.listenerCount('data')).toBe(0)
+  })
+
+  it('gets the signal from withMfa, so withTimeout releases a prompt nobody answers', async () => {
+    const { withMfa } = await import('../../lib/transforms/withMfa')
+    const { withTimeout } = await import('../../lib/transforms/withTimeout')
+    const t = terminal()
+    const source = Object.assign(async () => ({ accessKeyId: 'AKIA', secretAccessKey: 's' }), { mfaSerialNumber: SERIAL })
+    const call = withTimeout(50)(withMfa(promptForCode({ input: t.input, output: t.output }))(source))
+    await expect(call()).rejects.toMatchObject({ code: 'Timeout' })
+    expect(t.input.setRawMode.mock.calls).toEqual([[true], [false]])
+    expect(t.input.listenerCount('data')).toBe(0)
+  })
+})

@@ -40,7 +40,10 @@ describe('withMfa', () => {
     const signal = new AbortController().signal
     await wrapped({ signal })
     await wrapped()
-    expect(provider.mock.calls).toEqual([[SERIAL], [SERIAL]])
+    expect(provider.mock.calls.map((c) => c[0])).toEqual([SERIAL, SERIAL])
+    // The provider gets the call's signal, to release a terminal or a child process on abort.
+    expect((provider.mock.calls[0] as unknown[])[1]).toMatchObject({ signal })
+    expect((provider.mock.calls[1] as unknown[])[1]).toBeUndefined()
     expect(contexts).toEqual([
       { signal, mfa: { serialNumber: SERIAL, tokenCode: '111111' } },
       { mfa: { serialNumber: SERIAL, tokenCode: '222222' } },

@@ -44,15 +44,21 @@ const lastSixDigits = (stdout: string): string | undefined => stdout.match(SIX_D
  * @category mfa
  * @since 0.1.0
  */
-export const codeFromCommand = (argv: readonly [string, ...string[]], options: CodeFromCommandOptions = {}): ((serialNumber: string) => Promise<string>) => {
+export const codeFromCommand = (
+  argv: readonly [string, ...string[]],
+  options: CodeFromCommandOptions = {},
+): ((serialNumber: string, call?: { readonly signal?: AbortSignal }) => Promise<string>) => {
   validate(argv, options)
   const [file, ...args] = argv
   const timeoutMs = options.timeoutMs ?? 30_000
-  return (serialNumber) =>
+  return (serialNumber, call) =>
     new Promise<string>((resolve, reject) => {
+      const signal = call?.signal
+      if (signal?.aborted) return reject(new CredentialError(`${SOURCE}: aborted before ${file} was started`, { code: 'Aborted', source: SOURCE }))
       const env = { ...(options.env ?? process.env), AWS_MFA_SERIAL: serialNumber }
       const child = execFile(file, args, { cwd: options.cwd, env, shell: false, windowsHide: true }, (error, stdout) => {
         clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
         if (error) return reject(commandError(file, error))
         const code = lastSixDigits(String(stdout))
         if (code === undefined)
@@ -65,6 +71,13 @@ export const codeFromCommand = (argv: readonly [string, ...string[]], options: C
         kill(child)
         reject(new CredentialError(`${SOURCE}: ${file} did not finish within ${timeoutMs} ms`, { code: 'Timeout', source: SOURCE }))
       }, timeoutMs)
+      // The call stopped waiting (withTimeout): the command is no longer needed.
+      const onAbort = (): void => {
+        clearTimeout(timer)
+        kill(child)
+        reject(new CredentialError(`${SOURCE}: aborted while ${file} was running`, { code: 'Aborted', source: SOURCE }))
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
 }
 

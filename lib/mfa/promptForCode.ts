@@ -38,9 +38,9 @@ const BACKSPACE = new Set(['\u007f', '\b'])
  * @category mfa
  * @since 0.1.0
  */
-export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string) => Promise<string>) => {
+export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string, call?: { readonly signal?: AbortSignal }) => Promise<string>) => {
   validate(options)
-  return (serialNumber) => ask(options, serialNumber)
+  return (serialNumber, call) => ask(options, serialNumber, call?.signal)
 }
 
 const invalid = (message: string): CredentialError =>
@@ -58,7 +58,7 @@ const validate = (options: PromptForCodeOptions): void => {
   if (message !== undefined && typeof message !== 'function') throw invalid('message must be a function (serialNumber) => prompt text')
 }
 
-const ask = (options: PromptForCodeOptions, serialNumber: string): Promise<string> => {
+const ask = (options: PromptForCodeOptions, serialNumber: string, signal: AbortSignal | undefined): Promise<string> => {
   const input = options.input ?? process.stdin
   const output = options.output ?? process.stderr
   if (input.isTTY !== true || typeof input.setRawMode !== 'function')
@@ -69,15 +69,16 @@ const ask = (options: PromptForCodeOptions, serialNumber: string): Promise<strin
       }),
     )
   output.write((options.message ?? ((s: string) => `MFA code for ${s}: `))(serialNumber))
-  return readHidden(input, output)
+  return readHidden(input, output, signal)
 }
 
-const readHidden = (input: PromptInput, output: NodeJS.WritableStream): Promise<string> =>
+const readHidden = (input: PromptInput, output: NodeJS.WritableStream, signal: AbortSignal | undefined): Promise<string> =>
   new Promise((resolve, reject) => {
     let typed = ''
     const done = (error?: CredentialError): void => {
       input.removeListener('data', onData)
       input.removeListener('end', onEnd)
+      signal?.removeEventListener('abort', onAbort)
       input.setRawMode?.(false)
       input.pause()
       output.write('\n')
@@ -86,6 +87,8 @@ const readHidden = (input: PromptInput, output: NodeJS.WritableStream): Promise<
     }
     const aborted = (): CredentialError => new CredentialError(`${SOURCE}: MFA code entry was cancelled`, { code: 'Aborted', source: SOURCE })
     const onEnd = (): void => done(aborted())
+    // The call stopped waiting (withTimeout): give the terminal back instead of reading on.
+    const onAbort = (): void => done(aborted())
     const onData = (chunk: Buffer | string): void => {
       for (const ch of String(chunk)) {
         if (ch === CTRL_C || ch === CTRL_D) return done(aborted())
@@ -94,6 +97,8 @@ const readHidden = (input: PromptInput, output: NodeJS.WritableStream): Promise<
         else typed += ch
       }
     }
+    if (signal?.aborted) return reject(aborted())
+    signal?.addEventListener('abort', onAbort, { once: true })
     input.setRawMode?.(true)
     input.on('data', onData)
     input.on('end', onEnd)

@@ -4,12 +4,14 @@ import type { CredentialSource, MfaCapableSource, SourceContext } from '../types
 
 /**
  * Gives the one-time code of the MFA device `serialNumber`: `totp()`, `promptForCode()`,
- * `codeFromCommand()` or your own function.
+ * `codeFromCommand()` or your own function. `signal` aborts when the call no longer waits
+ * for the code (e.g. `withTimeout` fired): a provider that holds a resource (a terminal, a
+ * child process) should release it then.
  *
  * @category mfa
  * @since 0.1.0
  */
-export type MfaCodeProvider = (serialNumber: string) => string | Promise<string>
+export type MfaCodeProvider = (serialNumber: string, options?: { readonly signal?: AbortSignal }) => string | Promise<string>
 
 /**
  * Options of {@link withMfa}.
@@ -67,7 +69,7 @@ export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions =
     const code = turn.then(async () => {
       if (signal?.aborted) throw aborted(signal)
       // Racing the ask (not only the wait) is what frees the turn from a hung provider.
-      const fresh = await untilAborted(freshCode(codeProvider, serialNumber, lastSent.get(serialNumber)), signal)
+      const fresh = await untilAborted(freshCode(codeProvider, serialNumber, lastSent.get(serialNumber), signal), signal)
       lastSent.set(serialNumber, fresh)
       return fresh
     })
@@ -118,9 +120,9 @@ const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   })
 }
 
-const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: string | undefined): Promise<string> => {
+const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: string | undefined, signal: AbortSignal | undefined): Promise<string> => {
   for (let asked = 0; asked <= MAX_REASKS; asked++) {
-    const code = await ask(provider, serialNumber)
+    const code = await ask(provider, serialNumber, signal)
     if (!/^\d{6}$/.test(code))
       throw new CredentialError(`${SOURCE}: the MFA code provider returned something that is not exactly 6 digits`, {
         code: 'MfaCodeInvalid',
@@ -134,9 +136,9 @@ const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: 
   )
 }
 
-const ask = async (provider: MfaCodeProvider, serialNumber: string): Promise<string> => {
+const ask = async (provider: MfaCodeProvider, serialNumber: string, signal: AbortSignal | undefined): Promise<string> => {
   try {
-    const code: unknown = await provider(serialNumber)
+    const code: unknown = await provider(serialNumber, signal === undefined ? undefined : { signal })
     return typeof code === 'string' ? code.trim() : ''
   } catch (e) {
     if (isCredentialError(e)) throw e
