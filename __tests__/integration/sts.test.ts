@@ -134,6 +134,32 @@ describe('STS sources against the emulator (integration)', () => {
     await expect(source().then(remember)).resolves.toMatchObject({ accountId: ACCOUNT })
   })
 
+  it('never lets the SDK resend a code: an MFA call makes one attempt, and withRetry after withMfa asks for a new code', async () => {
+    const codes: string[] = []
+    const provider = mfaTotp()
+    const counting = async (serial: string): Promise<string> => {
+      const code = await provider(serial)
+      codes.push(code)
+      clock += 30_000 // the next ask gets the next TOTP step at once
+      return code
+    }
+    const sdkDefaults = { endpoint: sts.endpoint, region: sts.region } // no maxAttempts: the SDK's default 3
+    sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
+    const once = pipe(fromAssumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }, { source: async () => BASE, clientConfig: sdkDefaults }), withMfa(counting))
+    cleanups.push(() => once.close?.())
+    await expect(once()).rejects.toMatchObject({ code: 'ServiceUnavailable', retryable: true })
+    expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
+
+    sts.clearRequests()
+    sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
+    const retried = pipe(fromAssumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }, { source: async () => BASE, clientConfig: sdkDefaults }), withMfa(counting), withRetry({ baseMs: 0 }))
+    cleanups.push(() => retried.close?.())
+    remember(await retried())
+    const sent = sts.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.params['TokenCode'])
+    expect(sent).toHaveLength(2)
+    expect(new Set(sent).size).toBe(2)
+  })
+
   it('never sends a code twice: totp waits for the next step, and a repeating provider fails with MfaCodeReused before any request', async () => {
     const source = pipe(assumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }), withMfa(mfaTotp()))
     remember(await source())
