@@ -32,7 +32,7 @@ const stsPipeline = (sts: StsEmulator, t: Timeline, tally: Tally): RefreshingPro
   return pipe(
     fromAssumeRole(
       { RoleArn: ROLE, SerialNumber: sts.mfa.serialNumber, RoleSessionName: 'demo', DurationSeconds: 900 },
-      { source: async () => sts.baseCredentials, region: sts.region, clientConfig: { endpoint: sts.endpoint, maxAttempts: 1 } },
+      { source: async () => sts.baseCredentials, region: sts.region, clientConfig: { endpoint: sts.endpoint } },
     ),
     withMfa(askCode),
     withRefresh({ backoffBaseMs: 500, backoffMaxMs: 1_500, onEvent: t.observer('sts') }),
