@@ -12,6 +12,7 @@ export type CredentialErrorCode =
   | 'SourceFailed'
   | 'StsRejected'
   | 'IotRejected'
+  | 'RolesAnywhereRejected'
   | 'MfaRequired'
   | 'MfaCodeInvalid'
   | 'MfaCodeReused'

@@ -27,6 +27,8 @@ export { fromIotCertificate } from './sources/fromIotCertificate.js'
 export type { FromIotCertificateOptions, IotCommonOptions, IotPkcs11Options } from './sources/fromIotCertificate.js'
 export type { MaterialInput } from './internal/iotOptions.js'
 export type { Pkcs11Settings } from './internal/iotPkcs11.js'
+export { fromRolesAnywhere } from './sources/fromRolesAnywhere.js'
+export type { FromRolesAnywhereOptions, RolesAnywhereCommonOptions } from './sources/fromRolesAnywhere.js'
 
 export { withMfa } from './transforms/withMfa.js'
 export type { MfaCodeProvider, WithMfaOptions } from './transforms/withMfa.js'

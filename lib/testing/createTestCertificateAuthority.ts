@@ -40,7 +40,19 @@ export type IssueCertificateOptions = {
   readonly ipAddresses?: readonly string[]
   /** @default 1 day after now */
   readonly notAfter?: Date
+  /** @default 1 minute before now (or a day before `notAfter`, when that is earlier) */
+  readonly notBefore?: Date
+  /** The leaf's key: ECDSA P-256, ECDSA P-384 or RSA 2048 (PKCS#1 v1.5). @default 'ec-p256' */
+  readonly keyType?: TestKeyType
 }
+
+/**
+ * The key types a test CA issues leaves for.
+ *
+ * @category testing
+ * @since 0.2.0
+ */
+export type TestKeyType = 'ec-p256' | 'ec-p384' | 'rsa'
 
 /**
  * A throw-away certificate authority held in memory.
@@ -52,6 +64,8 @@ export type TestCertificateAuthority = {
   /** The CA certificate, PEM: what a peer puts in `ca` to trust this CA. */
   readonly certificate: string
   readonly issue: (options: IssueCertificateOptions) => Promise<TestCertificate>
+  /** An intermediate CA (ECDSA P-256) signed by this one, valid as long; its `certificate` is what a chain holds. @since 0.2.0 */
+  readonly createIntermediate: (commonName: string) => Promise<TestCertificateAuthority>
 }
 
 type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>
@@ -62,8 +76,14 @@ const crypto = webcrypto as unknown as X509Crypto
 const ecdsa = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const DAY_MS = 86_400_000
 
-const generateKeys = (): Promise<CryptoKeyPair> =>
-  webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']) as Promise<CryptoKeyPair>
+const KEY_ALGORITHMS = {
+  'ec-p256': ecdsa,
+  'ec-p384': { name: 'ECDSA', namedCurve: 'P-384' },
+  rsa: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+} as const
+
+const generateKeys = (type: TestKeyType = 'ec-p256'): Promise<CryptoKeyPair> =>
+  webcrypto.subtle.generateKey(KEY_ALGORITHMS[type], true, ['sign', 'verify']) as Promise<CryptoKeyPair>
 
 const keyPem = (key: CryptoKey): string =>
   KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString()
@@ -104,13 +124,14 @@ const altNames = (options: IssueCertificateOptions): x509.Extension[] => {
 
 const issueWith = (caCert: x509.X509Certificate, caKeys: CryptoKeyPair) =>
   async (options: IssueCertificateOptions): Promise<TestCertificate> => {
-    const keys = await generateKeys()
+    const keys = await generateKeys(options.keyType)
     const usage = options.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth
+    const notAfter = options.notAfter ?? new Date(Date.now() + DAY_MS)
     const cert = await x509.X509CertificateGenerator.create({
       subject: `CN=${options.commonName}`,
       issuer: caCert.subject,
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: options.notAfter ?? new Date(Date.now() + DAY_MS),
+      notBefore: options.notBefore ?? new Date(Math.min(Date.now() - 60_000, notAfter.getTime() - DAY_MS)),
+      notAfter,
       signingAlgorithm: ecdsa,
       publicKey: keys.publicKey,
       signingKey: caKeys.privateKey,
@@ -152,5 +173,31 @@ export const createTestCertificateAuthority = async (commonName = 'aws-refresh-s
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
     ],
   }, crypto)
-  return { certificate: cert.toString('pem') + '\n', issue: issueWith(cert, keys) }
+  return authority(cert, keys)
+}
+
+const authority = (cert: x509.X509Certificate, keys: CryptoKeyPair): TestCertificateAuthority => ({
+  certificate: cert.toString('pem') + '\n',
+  issue: issueWith(cert, keys),
+  createIntermediate: (commonName) => intermediateOf(cert, keys, commonName),
+})
+
+const intermediateOf = async (caCert: x509.X509Certificate, caKeys: CryptoKeyPair, commonName: string): Promise<TestCertificateAuthority> => {
+  const keys = await generateKeys()
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: `CN=${commonName}`,
+    issuer: caCert.subject,
+    notBefore: caCert.notBefore,
+    notAfter: caCert.notAfter,
+    signingAlgorithm: ecdsa,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+    ],
+  }, crypto)
+  return authority(cert, keys)
 }

@@ -1,5 +1,5 @@
-// aws-refresh-session/testing: loopback emulators of STS and the IoT credentials
-// provider, for this library's tests, its demo, and your own tests. Not for production.
+// aws-refresh-session/testing: loopback emulators of STS, the IoT credentials provider and IAM Roles Anywhere,
+// for this library's tests, its demo, and your own tests. Not for production.
 export { startStsEmulator } from './startStsEmulator.js'
 export type {
   StsAction,
@@ -24,7 +24,18 @@ export type {
 } from './startIotEmulator.js'
 
 export { createTestCertificateAuthority } from './createTestCertificateAuthority.js'
-export type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority } from './createTestCertificateAuthority.js'
+export type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority, TestKeyType } from './createTestCertificateAuthority.js'
 
 export { SOFTHSM2_LIBRARY, createSoftHsmToken } from './createSoftHsmToken.js'
 export type { CreateSoftHsmTokenOptions, SoftHsmToken } from './createSoftHsmToken.js'
+
+export { startRolesAnywhereEmulator } from './startRolesAnywhereEmulator.js'
+export type {
+  RolesAnywhereCertificate,
+  RolesAnywhereCertificateOptions,
+  RolesAnywhereEmulator,
+  RolesAnywhereEmulatorOptions,
+  RolesAnywhereEmulatorProfile,
+  RolesAnywhereEmulatorRequest,
+  RolesAnywhereFault,
+} from './startRolesAnywhereEmulator.js'

@@ -1,0 +1,120 @@
+import { isCredentialError } from '../errors.js'
+import { readPem, type MaterialInput } from '../internal/iotOptions.js'
+import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
+import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../types.js'
+import { deadline } from './rolesAnywhere/deadline.js'
+import { readSigningMaterial } from './rolesAnywhere/material.js'
+import { checkOptions, invalid } from './rolesAnywhere/options.js'
+import { decodeSession, rejection } from './rolesAnywhere/response.js'
+import { signRequest } from './rolesAnywhere/sign.js'
+import { post } from './rolesAnywhere/transport.js'
+
+/**
+ * The options of {@link fromRolesAnywhere} that do not depend on where the key is.
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type RolesAnywhereCommonOptions = {
+  /** The trust anchor holding the certificate's CA, `arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID`. */
+  readonly trustAnchorArn: string
+  /** The profile naming the roles, `arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID` (same region). */
+  readonly profileArn: string
+  /** The role to assume; must be in the profile and trust `rolesanywhere.amazonaws.com`. */
+  readonly roleArn: string
+  /** Intermediate CA certificates (PEM bundle: text, path or Buffer), sent as `X-Amz-X509-Chain`. @default none */
+  readonly intermediates?: MaterialInput
+  /** The signing region. @default the region inside `trustAnchorArn` */
+  readonly region?: string
+  /** `https://host[:port]` (or a bare host); `http://` only to a loopback host, for tests. @default `https://rolesanywhere.REGION.amazonaws.com` */
+  readonly endpoint?: string
+  /** Lifetime of the credentials, 900-43200 and at most the profile's duration. @default 3600 */
+  readonly durationSeconds?: number
+  /** The role session name, 2-64 of `[\w+=,.@-]`. @default chosen by the service (the certificate's serial) */
+  readonly roleSessionName?: string
+  /** Deadline of one call: connect, TLS and answer. @default 10000 */
+  readonly timeoutMs?: number
+  /** Trusted CAs for the HTTPS endpoint (PEM text, path or Buffer); replaces Node's roots, which hold Amazon's. @default Node's roots */
+  readonly ca?: MaterialInput
+  /** Clock of the request date (`X-Amz-Date`) and of the expiry check. @default Date.now */
+  readonly now?: () => number
+}
+
+/**
+ * Options of {@link fromRolesAnywhere}: the common options plus exactly one key:
+ * `certificate` + `privateKey` (PEM, maybe encrypted under `passphrase`) or `pfx` (PKCS#12).
+ * A string holding `-----BEGIN` is PEM text, any other string a file path, a Buffer the bytes.
+ * `pkcs11` is accepted by the type for the shape of `fromIotCertificate`, and refused for now.
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & (
+  | { readonly certificate: MaterialInput; readonly privateKey: MaterialInput; readonly passphrase?: string; readonly pfx?: undefined; readonly pkcs11?: undefined }
+  | { readonly pfx: MaterialInput; readonly passphrase?: string; readonly certificate?: undefined; readonly privateKey?: undefined; readonly pkcs11?: undefined }
+  | { readonly certificate: MaterialInput; readonly pkcs11: Pkcs11Settings; readonly privateKey?: undefined; readonly pfx?: undefined; readonly passphrase?: undefined }
+)
+
+/**
+ * A source of AWS credentials from an X.509 certificate through IAM Roles Anywhere
+ * `CreateSession`, for workloads outside AWS. Un-cached: every call creates a session; put
+ * `withRefresh` after it. The certificate, key and chain are read and checked once, at
+ * construction; each call signs a new request (`POST /sessions`, signed as "IAM Roles
+ * Anywhere authentication signing process" describes, `AWS4-X509-RSA-SHA256` or
+ * `AWS4-X509-ECDSA-SHA256`) on its own connection. TLS peer verification is always on.
+ *
+ * @throws CredentialError at construction, before any I/O, `InvalidConfiguration` for a bad
+ *   option, an unreadable file, an undecryptable key (wrong passphrase), a key that does not
+ *   belong to the certificate, a key type other than RSA or EC P-256/P-384, or `pkcs11`
+ *   (not supported yet). From a call: `RolesAnywhereRejected` (with `statusCode` and the
+ *   service's message: untrusted or expired certificate, bad signature or clock, role not in
+ *   the profile, duration too long), `Throttled` and `ServiceUnavailable` (429, 5xx) and
+ *   `NetworkError` (retryable), `TlsError`, `Timeout` after `timeoutMs`, `Aborted` from
+ *   `context.signal`, `InvalidCredentials` for a malformed answer, `Expired` for an
+ *   already-expired one. No message holds key material, a passphrase or a credential.
+ * @example
+ * ```ts
+ * const credentials = pipe(
+ *   fromRolesAnywhere({
+ *     trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+ *     profileArn: 'arn:aws:rolesanywhere:eu-west-1:123456789012:profile/1b2c3d4e-5f60-789a-bcde-f0123456789a',
+ *     roleArn: 'arn:aws:iam::123456789012:role/on-prem-backup',
+ *     certificate: '/etc/pki/backup.crt',
+ *     privateKey: '/etc/pki/backup.key',
+ *   }),
+ *   withRefresh(),
+ * )
+ * const s3 = new S3Client({ region: 'eu-west-1', credentials })
+ * ```
+ * @category sources
+ * @since 0.2.0
+ */
+export const fromRolesAnywhere = (options: FromRolesAnywhereOptions): CredentialSource => {
+  const checked = checkOptions(options)
+  const material = readSigningMaterial(options)
+  const ca = options.ca === undefined ? undefined : readCa(options.ca)
+  const now = options.now ?? Date.now
+  const query = { profileArn: checked.profileArn, roleArn: checked.roleArn, trustAnchorArn: checked.trustAnchorArn }
+  const path = `/sessions?${new URLSearchParams(query).toString().replace(/\+/g, '%20')}`
+  const body = JSON.stringify({ durationSeconds: checked.durationSeconds, ...(checked.roleSessionName !== undefined ? { roleSessionName: checked.roleSessionName } : {}) })
+  const fromRolesAnywhereSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
+    const { signal, dispose } = deadline(checked.timeoutMs, context?.signal)
+    try {
+      const headers = signRequest(material, { host: checked.target.host, path: '/sessions', query, body, region: checked.region, nowMs: now() })
+      const answer = await post(checked.target, path, headers, body, signal, ca)
+      if (answer.status < 200 || answer.status > 299) throw rejection(answer)
+      return decodeSession(answer, now())
+    } finally {
+      dispose()
+    }
+  }
+  return fromRolesAnywhereSource
+}
+
+const readCa = (ca: MaterialInput): Buffer => {
+  try {
+    return readPem('ca', ca)
+  } catch (e) {
+    throw isCredentialError(e) ? invalid(e.message.replace(/^fromIotCertificate: /, ''), e.cause) : e
+  }
+}

@@ -1,0 +1,61 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { CredentialError } from '../../errors.js'
+import { redact } from '../../internal/redact.js'
+import { SOURCE, type RolesAnywhereTarget } from './options.js'
+
+/** @internal The service's raw answer. */
+export type RawAnswer = { readonly status: number; readonly errorType: string | undefined; readonly body: string }
+
+/** CreateSession answers are about 2 KiB; a larger body is not the service. */
+const MAX_BODY_BYTES = 256 * 1024
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/
+
+const networkError = (e: unknown, t: RolesAnywhereTarget): CredentialError => {
+  if (e instanceof CredentialError) return e
+  const code = String((e as { code?: unknown } | null)?.code ?? 'unknown')
+  const message = (e as { message?: unknown } | null)?.message
+  const reason = typeof message === 'string' ? redact(message) : ''
+  return TLS_CODE.test(code)
+    ? new CredentialError(`${SOURCE}: TLS with ${t.host} failed: ${code} (${reason}); check the endpoint name and ca`, { code: 'TlsError', source: SOURCE, cause: e })
+    : new CredentialError(`${SOURCE}: cannot reach ${t.host}: ${code} (${reason})`, { code: 'NetworkError', source: SOURCE, cause: e, retryable: true })
+}
+
+const tooLarge = (): CredentialError =>
+  new CredentialError(`${SOURCE}: the answer exceeds ${MAX_BODY_BYTES} bytes; is the endpoint IAM Roles Anywhere?`, { code: 'InvalidCredentials', source: SOURCE })
+
+const readAnswer = (res: IncomingMessage, done: (a: RawAnswer) => void, fail: (e: unknown) => void): void => {
+  const chunks: Buffer[] = []
+  let size = 0
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) res.destroy(tooLarge())
+    else chunks.push(chunk)
+  })
+  res.on('error', fail)
+  res.on('end', () => {
+    const type = res.headers['x-amzn-errortype']
+    done({ status: res.statusCode ?? 0, errorType: Array.isArray(type) ? type[0] : type, body: Buffer.concat(chunks).toString('utf8') })
+  })
+}
+
+/**
+ * @internal Sends one `POST` over node:https (peer verification always on; `ca` replaces
+ * Node's roots when given) or plain http to a loopback host. One connection per call
+ * (`agent: false`): the service is asked about once an hour, and nothing stays open.
+ */
+export const post = (t: RolesAnywhereTarget, path: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal, ca: Buffer | undefined): Promise<RawAnswer> =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const fail = (e: unknown): void => reject(signal.aborted ? signal.reason : networkError(e, t))
+    const options = { host: t.hostname, port: t.port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false as const }
+    const req = t.protocol === 'https:'
+      ? httpsRequest({ ...options, rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) })
+      : httpRequest(options)
+    const abort = (): void => void req.destroy(signal.reason)
+    signal.addEventListener('abort', abort, { once: true })
+    req.on('error', (e) => { signal.removeEventListener('abort', abort); fail(e) })
+    req.on('response', (res) => readAnswer(res, (a) => { signal.removeEventListener('abort', abort); resolve(a) }, fail))
+    req.end(body)
+  })

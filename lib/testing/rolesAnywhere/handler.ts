@@ -1,0 +1,76 @@
+import { randomUUID, type X509Certificate } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createSession, type SessionContext } from './session.js'
+import type { RolesAnywhereEmulatorRequest, RolesAnywhereFault } from './types.js'
+import { isRaError, parseAuthorization, raError, verifyRequest, type RaError } from './verify.js'
+
+export type HandlerState = Omit<SessionContext, 'nowMs' | 'expired'> & {
+  readonly anchor: X509Certificate
+  readonly serverNow: () => number
+  readonly maxSkewMs: number
+  readonly takeFault: () => RolesAnywhereFault | undefined
+  readonly requests: RolesAnywhereEmulatorRequest[]
+  readonly sleep: (ms: number) => Promise<void>
+}
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+
+const send = (res: ServerResponse, record: RolesAnywhereEmulatorRequest, status: number, body: string, error?: RaError): void => {
+  record.status = status
+  if (error) { record.errorType = error.type; record.message = error.message }
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-requestid': randomUUID(),
+    ...(error ? { 'x-amzn-errortype': error.type } : {}),
+  })
+  res.end(body)
+}
+
+const faultError = (f: RolesAnywhereFault | undefined): RaError | undefined => {
+  if (f?.type === 'throttle') return raError(429, 'ThrottlingException', 'Rate exceeded')
+  if (f?.type !== 'status') return undefined
+  const type = f.status === 503 ? 'ServiceUnavailableException' : f.status >= 500 ? 'InternalServerException' : f.status === 429 ? 'ThrottlingException' : 'AccessDeniedException'
+  return raError(f.status, type, f.message ?? (f.status >= 500 ? 'Service unavailable, please retry' : 'Request refused'))
+}
+
+/** Handles one request: record, faults, then verification and the session. */
+export const createHandler = (state: HandlerState) => (req: IncomingMessage, res: ServerResponse): void => {
+  void handle(state, req, res).catch(() => res.destroy())
+}
+
+const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const body = await readBody(req)
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid')
+  const auth = parseAuthorization(req.headers.authorization)
+  const record: RolesAnywhereEmulatorRequest = {
+    method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers },
+    body: body.toString('utf8'), algorithm: auth?.algorithm, serial: auth?.serial, status: 0,
+  }
+  state.requests.push(record)
+  let fault = state.takeFault()
+  while (fault?.type === 'delay') {
+    await state.sleep(fault.ms)
+    fault = state.takeFault()
+  }
+  if (fault?.type === 'reset') return void req.socket.destroy()
+  if (fault?.type === 'malformed') return send(res, record, 201, '{"credentialSet": [ {"credentials": ')
+  const injected = faultError(fault)
+  if (injected) return send(res, record, injected.status, JSON.stringify({ message: injected.message }), injected)
+  const outcome = answer(state, req, url, body, fault?.type === 'expiredCredentials')
+  if (isRaError(outcome)) return send(res, record, outcome.status, JSON.stringify({ message: outcome.message }), outcome)
+  send(res, record, 201, JSON.stringify(outcome))
+}
+
+const answer = (state: HandlerState, req: IncomingMessage, url: URL, body: Buffer, expired: boolean): Record<string, unknown> | RaError => {
+  if (req.method !== 'POST' || url.pathname !== '/sessions') return raError(404, 'ResourceNotFoundException', `No operation at ${req.method} ${url.pathname}`)
+  const nowMs = state.serverNow()
+  const verified = verifyRequest({ method: req.method, url, headers: req.headers, body, nowMs, maxSkewMs: state.maxSkewMs, anchor: state.anchor })
+  if (isRaError(verified)) return verified
+  return createSession({ ...state, nowMs, expired }, url.searchParams, body, verified.leaf)
+}
