@@ -21,6 +21,7 @@ export const SOURCE_FLAGS: Readonly<Record<string, OptionSpec>> = {
   'session-token': { type: 'boolean' },
   'web-identity': { type: 'boolean' },
   iot: { type: 'boolean' },
+  'roles-anywhere': { type: 'boolean' },
   'role-arn': { type: 'string' },
   'role-session-name': { type: 'string' },
   'external-id': { type: 'string' },
@@ -37,6 +38,10 @@ export const SOURCE_FLAGS: Readonly<Record<string, OptionSpec>> = {
   'private-key': { type: 'string' },
   'passphrase-env': { type: 'string' },
   ca: { type: 'string' },
+  'trust-anchor-arn': { type: 'string' },
+  'profile-arn': { type: 'string' },
+  intermediates: { type: 'string' },
+  'session-duration': { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
 }

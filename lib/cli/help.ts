@@ -25,6 +25,18 @@ const SOURCES = `Source (exactly one):
       --thing-name NAME             sent as x-amzn-iot-thingname
       --ca PATH                     trusted CA certificates (PEM); default: Node's roots
       --duration-seconds N          900-43200; default: the role alias's
+  --roles-anywhere                  IAM Roles Anywhere CreateSession (the flags of AWS's aws_signing_helper)
+      --trust-anchor-arn ARN        required
+      --profile-arn ARN             required
+      --role-arn ARN                required
+      --certificate PATH            the end-entity certificate (PEM); required
+      --private-key PATH            its private key (PEM, RSA or EC); required
+      --intermediates PATH          intermediate CA certificates (PEM bundle), sent as the chain
+      --passphrase-env NAME         environment variable holding the key's passphrase
+      --session-duration N          900-43200; default: 3600
+      --role-session-name NAME      default: the service's (the certificate serial)
+      --endpoint URL                default: https://rolesanywhere.REGION.amazonaws.com
+      --region REGION               default: the trust anchor's
 
 Common:
   --region REGION                   default: $AWS_REGION, then us-east-1 (IoT: the SDK's region chain)
@@ -79,6 +91,7 @@ Examples:
   credential_process = ${COMMAND} credential-process --config /etc/aws-refresh-session/ci.json
 
   ${COMMAND} credential-process --session-token --mfa-serial arn:aws:iam::123456789012:mfa/me --mfa-totp-secret-env MFA_SECRET
+  ${COMMAND} credential-process --roles-anywhere --trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/TA_ID --profile-arn arn:aws:rolesanywhere:eu-west-1:123456789012:profile/PROFILE_ID --role-arn arn:aws:iam::123456789012:role/backup --certificate host.crt --private-key host.key
   ${COMMAND} credential-process --iot --endpoint c2example0abcd.credentials.iot.eu-west-1.amazonaws.com --role-alias pump --thing-name pump-7 --certificate device.pem.crt --private-key private.pem.key
 `
 

@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path'
 import { type Flags, type FlagValue, SOURCE_FLAGS, usageError } from './flags.js'
 
 /** Flags naming files: a relative path in a config file is relative to that file. */
-export const PATH_FLAGS: ReadonlySet<string> = new Set(['web-identity-token-file', 'certificate', 'private-key', 'ca'])
+export const PATH_FLAGS: ReadonlySet<string> = new Set(['web-identity-token-file', 'certificate', 'private-key', 'ca', 'intermediates'])
 
-const NUMERIC_FLAGS = new Set(['duration-seconds'])
+const NUMERIC_FLAGS = new Set(['duration-seconds', 'session-duration'])
 
 const readJson = (path: string): unknown => {
   let text: string

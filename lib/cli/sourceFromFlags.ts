@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { fromAssumeRole } from '../sources/fromAssumeRole.js'
 import { fromIotCertificate } from '../sources/fromIotCertificate.js'
+import { fromRolesAnywhere } from '../sources/fromRolesAnywhere.js'
 import { fromSessionToken } from '../sources/fromSessionToken.js'
 import { fromWebIdentity } from '../sources/fromWebIdentity.js'
 import type { StsSourceOptions } from '../internal/stsClient.js'
@@ -50,8 +51,8 @@ const passphrase = (cli: CliSource, env: NodeJS.ProcessEnv): string | undefined 
 
 /**
  * Builds the library source a {@link CliSource} describes: `fromAssumeRole` or
- * `fromSessionToken` (with `withMfa` when `--mfa-serial` is set), `fromWebIdentity`, or
- * `fromIotCertificate`. Does no network I/O; reads only the IoT key files.
+ * `fromSessionToken` (with `withMfa` when `--mfa-serial` is set), `fromWebIdentity`,
+ * `fromIotCertificate` or `fromRolesAnywhere`. Does no network I/O; reads only the key files.
  * @throws CredentialError `InvalidConfiguration` for options the library refuses.
  */
 export const sourceFromFlags = (cli: CliSource, deps: SourceDeps): CredentialSource => {
@@ -69,6 +70,12 @@ export const sourceFromFlags = (cli: CliSource, deps: SourceDeps): CredentialSou
       return fromIotCertificate(defined({
         endpoint: spec.endpoint, region: spec.region, roleAlias: spec.roleAlias, thingName: spec.thingName, durationSeconds: spec.durationSeconds,
         certificate: spec.certificate, privateKey: spec.privateKey, passphrase: passphrase(cli, deps.env), ca: spec.ca,
+      }))
+    case 'roles-anywhere':
+      return fromRolesAnywhere(defined({
+        trustAnchorArn: spec.trustAnchorArn, profileArn: spec.profileArn, roleArn: spec.roleArn, certificate: spec.certificate, privateKey: spec.privateKey,
+        passphrase: passphrase(cli, deps.env), intermediates: spec.intermediates, roleSessionName: spec.roleSessionName,
+        durationSeconds: spec.durationSeconds, endpoint: spec.endpoint, region: spec.region,
       }))
   }
 }

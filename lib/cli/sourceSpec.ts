@@ -4,7 +4,7 @@ import { PATH_FLAGS } from './loadConfig.js'
 import { splitCommand } from './splitCommand.js'
 
 /** The kinds of source the CLI builds. */
-export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot'
+export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere'
 
 /**
  * What identifies a source's credentials: everything that changes which credentials STS or
@@ -15,6 +15,7 @@ export type SourceSpec =
   | { readonly kind: 'session-token'; readonly durationSeconds?: number; readonly mfaSerial?: string; readonly baseProfile?: string; readonly region?: string; readonly endpointUrl?: string }
   | { readonly kind: 'web-identity'; readonly roleArn: string; readonly webIdentityTokenFile: string; readonly roleSessionName?: string; readonly durationSeconds?: number; readonly region?: string; readonly endpointUrl?: string }
   | { readonly kind: 'iot'; readonly roleAlias: string; readonly certificate: string; readonly privateKey: string; readonly endpoint?: string; readonly thingName?: string; readonly ca?: string; readonly durationSeconds?: number; readonly region?: string }
+  | { readonly kind: 'roles-anywhere'; readonly trustAnchorArn: string; readonly profileArn: string; readonly roleArn: string; readonly certificate: string; readonly privateKey: string; readonly intermediates?: string; readonly roleSessionName?: string; readonly durationSeconds?: number; readonly endpoint?: string; readonly region?: string }
 
 /** How the CLI gets what it must not take as a flag value: the MFA code and the key passphrase. */
 export type SecretSpec = {
@@ -34,14 +35,16 @@ const KIND_FLAGS: Readonly<Record<SourceKind, readonly string[]>> = {
   'session-token': ['duration-seconds', 'mfa-serial', 'mfa-totp-secret-env', 'mfa-command', 'base-profile', 'region', 'endpoint-url'],
   'web-identity': ['role-arn', 'web-identity-token-file', 'role-session-name', 'duration-seconds', 'region', 'endpoint-url'],
   iot: ['endpoint', 'role-alias', 'thing-name', 'certificate', 'private-key', 'passphrase-env', 'ca', 'duration-seconds', 'region'],
+  // The flag names of AWS's rolesanywhere-credential-helper, so its credential_process lines carry over.
+  'roles-anywhere': ['trust-anchor-arn', 'profile-arn', 'role-arn', 'certificate', 'private-key', 'intermediates', 'passphrase-env', 'session-duration', 'duration-seconds', 'role-session-name', 'endpoint', 'region'],
 }
 const KINDS = Object.keys(KIND_FLAGS) as SourceKind[]
 const ALL_SOURCE_FLAGS = new Set(Object.values(KIND_FLAGS).flat())
-const MAX_DURATION: Readonly<Record<SourceKind, number>> = { 'assume-role': 43_200, 'session-token': 129_600, 'web-identity': 43_200, iot: 43_200 }
+const MAX_DURATION: Readonly<Record<SourceKind, number>> = { 'assume-role': 43_200, 'session-token': 129_600, 'web-identity': 43_200, iot: 43_200, 'roles-anywhere': 43_200 }
 
 const kindOf = (flags: Flags): SourceKind => {
   const given = KINDS.filter((k) => flags[k] !== undefined && flags[k] !== false)
-  if (given.length === 0) throw usageError('no source: give one of --assume-role ARN, --session-token, --web-identity or --iot (or a --config file)')
+  if (given.length === 0) throw usageError('no source: give one of --assume-role ARN, --session-token, --web-identity, --iot or --roles-anywhere (or a --config file)')
   if (given.length > 1) throw usageError(`give only one source; got ${given.map((k) => `--${k}`).join(' and ')}`)
   return given[0]!
 }
@@ -104,6 +107,13 @@ const specOf = (flags: Flags, kind: SourceKind, env: NodeJS.ProcessEnv, cwd: str
       return {
         kind, roleAlias: required(flags, 'role-alias', kind), certificate: resolve(cwd, required(flags, 'certificate', kind)),
         privateKey: resolve(cwd, required(flags, 'private-key', kind)), endpoint: s('endpoint'), thingName: s('thing-name'), ca: pathFlag(flags, 'ca', cwd), ...common,
+      }
+    case 'roles-anywhere':
+      return {
+        kind, trustAnchorArn: required(flags, 'trust-anchor-arn', kind), profileArn: required(flags, 'profile-arn', kind), roleArn: required(flags, 'role-arn', kind),
+        certificate: resolve(cwd, required(flags, 'certificate', kind)), privateKey: resolve(cwd, required(flags, 'private-key', kind)),
+        intermediates: pathFlag(flags, 'intermediates', cwd), roleSessionName: s('role-session-name'), endpoint: s('endpoint'), region: s('region'),
+        durationSeconds: integerFlag(flags, 'session-duration', 900, 43_200) ?? durationSeconds,
       }
   }
 }
