@@ -1,6 +1,6 @@
 // The fault matrix (issue 7, item 1): every fault the emulators inject × every source ×
 // every window of a withRefresh provider. Each cell builds the documented stack
-//   source → withTimeout (STS, callable; IoT has its own timeoutMs) → withRetry({ retries: 1 }) → withRefresh
+//   source → withTimeout (STS, callable; IoT and Roles Anywhere have their own timeoutMs) → withRetry({ retries: 1 }) → withRefresh
 // caches one-hour credentials at an injected instant, moves the injected clock into the
 // window (no sleeping: only a `delay` fault waits, for its short timeout), injects the fault
 // and checks the outcome DESIGN's rules give (see expectedOutcome in support/faultMatrixTable).
@@ -12,7 +12,7 @@ import { withRefresh } from '../../lib/refresh/withRefresh'
 import { withRetry } from '../../lib/transforms/withRetry'
 import { withTimeout } from '../../lib/transforms/withTimeout'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider } from '../../lib/types'
-import { callableFixture, iotFixture, stsFixture, type Fixture, type Harness, type SourceKind } from '../support/faultMatrixSources'
+import { callableFixture, iotFixture, rolesAnywhereFixture, stsFixture, type Fixture, type Harness, type SourceKind } from '../support/faultMatrixSources'
 import { expectedOutcome, formatMatrix, RETRIES, rowsOf, WINDOW_AT, WINDOWS, type Row, type Window } from '../support/faultMatrixTable'
 
 /** Deadline of one attempt in `delay` cells: 3-5 times the slowest loopback answer under load; the fault holds the answer 300 ms. */
@@ -22,12 +22,13 @@ const TIMEOUT_MS = 5_000
 /** withRefresh's back-off after a failure, on the injected clock. */
 const BACKOFF_MS = 1_000
 
-const SOURCES: readonly SourceKind[] = ['assume-role', 'session-token', 'web-identity', 'iot', 'callable']
+const SOURCES: readonly SourceKind[] = ['assume-role', 'session-token', 'web-identity', 'iot', 'roles-anywhere', 'callable']
 const FIXTURES: Readonly<Record<SourceKind, (now: () => number) => Promise<Fixture>>> = {
   'assume-role': (now) => stsFixture('assume-role', now),
   'session-token': (now) => stsFixture('session-token', now),
   'web-identity': (now) => stsFixture('web-identity', now),
   iot: iotFixture,
+  'roles-anywhere': rolesAnywhereFixture,
   callable: callableFixture,
 }
 
@@ -98,7 +99,7 @@ const tap = (errors: unknown[]) => (self: CredentialSource): CredentialSource =>
   )
 
 const stackFor = (row: Row, h: Harness, attempts: unknown[], onEvent: (e: RefreshEvent) => void): RefreshingProvider => {
-  const timed = row.source === 'iot' ? h.source : withTimeout(row.fault === 'delay' ? SHORT_TIMEOUT_MS : TIMEOUT_MS)(h.source)
+  const timed = row.source === 'iot' || row.source === 'roles-anywhere' ? h.source : withTimeout(row.fault === 'delay' ? SHORT_TIMEOUT_MS : TIMEOUT_MS)(h.source)
   return pipe(
     timed,
     tap(attempts),

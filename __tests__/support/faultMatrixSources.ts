@@ -4,15 +4,17 @@
 import { fromAssumeRole } from '../../lib/sources/fromAssumeRole'
 import { fromCallable, type CallableCredentials } from '../../lib/sources/fromCallable'
 import { fromIotCertificate } from '../../lib/sources/fromIotCertificate'
+import { fromRolesAnywhere } from '../../lib/sources/fromRolesAnywhere'
 import { fromSessionToken } from '../../lib/sources/fromSessionToken'
 import { fromWebIdentity } from '../../lib/sources/fromWebIdentity'
 import { createTestCertificateAuthority } from '../../lib/testing/createTestCertificateAuthority'
 import { startIotEmulator, type IotDevice, type IotEmulator, type IotFault } from '../../lib/testing/startIotEmulator'
+import { startRolesAnywhereEmulator, type RolesAnywhereEmulator, type RolesAnywhereFault } from '../../lib/testing/startRolesAnywhereEmulator'
 import { startStsEmulator, type StsAction, type StsEmulator, type StsFault } from '../../lib/testing/startStsEmulator'
 import type { CredentialSource, SourceContext } from '../../lib/types'
 import { clientConfigFor } from './stsFixture'
 
-export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'callable'
+export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere' | 'callable'
 export type FaultKind =
   | 'throttle' | '500' | '503' | 'delay' | 'reset' | 'malformed' | 'expired-creds' | 'ExpiredToken' | 'tls-server-ca' | 'tls-client-ca'
 
@@ -174,6 +176,53 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
       }
     },
     close: () => iot.close(),
+  }
+}
+
+const rolesAnywhereFault = (fault: FaultKind): RolesAnywhereFault => {
+  switch (fault) {
+    case 'throttle': return { type: 'throttle' }
+    case '500': return { type: 'status', status: 500 }
+    case '503': return { type: 'status', status: 503 }
+    case 'delay': return { type: 'delay', ms: DELAY_MS }
+    case 'reset': return { type: 'reset' }
+    case 'malformed': return { type: 'malformed' }
+    case 'expired-creds': return { type: 'expiredCredentials' }
+    // Roles Anywhere has no ExpiredToken; its nearest answer is a 403 refusal of the certificate.
+    case 'ExpiredToken': return { type: 'status', status: 403, message: 'Certificate is expired or not yet valid' }
+    default: throw new Error(`the Roles Anywhere emulator cannot inject ${fault}`)
+  }
+}
+
+const startRolesAnywhere = (now: () => number): Promise<RolesAnywhereEmulator> =>
+  startRolesAnywhereEmulator({ now, credentialLifetimeSeconds: LIFETIME_SECONDS })
+
+/**
+ * IAM Roles Anywhere over plain HTTP to loopback. The source signs with the injected clock,
+ * which the emulator shares, so the jumps of the matrix stay inside the 5-minute window.
+ * As with STS, a `delay` cell gets an emulator of its own.
+ */
+export const rolesAnywhereFixture = async (now: () => number): Promise<Fixture> => {
+  const shared = await startRolesAnywhere(now)
+  return {
+    harness: async (fault, timeoutMs) => {
+      const ra = fault === 'delay' ? await startRolesAnywhere(now) : shared
+      ra.clearFaults()
+      ra.clearRequests()
+      const c = ra.certificate
+      const source = fromRolesAnywhere({
+        endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn,
+        certificate: c.certificate, privateKey: c.privateKey, intermediates: c.intermediates!, timeoutMs, now,
+      })
+      return {
+        source,
+        inject: (f, count) => ra.inject({ ...rolesAnywhereFault(f), count }),
+        clear: () => ra.clearFaults(),
+        calls: () => ra.requests.length,
+        close: async () => { if (ra !== shared) await ra.close() },
+      }
+    },
+    close: () => shared.close(),
   }
 }
 

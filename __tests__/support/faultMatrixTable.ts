@@ -63,6 +63,16 @@ export const FAULTS: Readonly<Record<SourceKind, readonly FaultSpec[]>> = {
     { fault: 'tls-server-ca', code: 'TlsError', retryable: false },
     { fault: 'tls-client-ca', code: 'IotRejected', retryable: false },
   ],
+  'roles-anywhere': [
+    { fault: 'throttle', code: 'Throttled', retryable: true },
+    { fault: '500', code: 'ServiceUnavailable', retryable: true },
+    { fault: '503', code: 'ServiceUnavailable', retryable: true },
+    { fault: 'delay', code: 'Timeout', retryable: true },
+    { fault: 'reset', code: 'NetworkError', retryable: true },
+    { fault: 'malformed', code: 'InvalidCredentials', retryable: false },
+    { fault: 'expired-creds', code: 'Expired', retryable: false },
+    { fault: 'ExpiredToken', code: 'RolesAnywhereRejected', retryable: false },
+  ],
   // A function's own errors are SourceFailed (retryable when they look transient); a bad
   // or already-expired result is InvalidCredentials (DESIGN, fromCallable).
   callable: [
