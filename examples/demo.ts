@@ -1,23 +1,25 @@
 // npm run demo [-- --quick]
 //
-// The whole pipeline against the embedded local emulators (STS and the IoT credentials
-// provider on 127.0.0.1): no AWS account, nothing leaves the machine. About 30 s
+// The whole pipeline against the embedded local emulators (STS, the IoT credentials
+// provider and IAM Roles Anywhere on 127.0.0.1): no AWS account, nothing leaves the machine. About 30 s
 // (10 s with --quick). Credential lifetimes and the MFA time step are far shorter than
 // AWS allows (15 min, 30 s) so that a few seconds show many refreshes.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import {
-  fromAssumeRole, fromIotCertificate, pipe, totp, withClientCache, withMfa, withRefresh,
+  fromAssumeRole, fromIotCertificate, fromRolesAnywhere, pipe, totp, withClientCache, withMfa, withRefresh,
   type ClientFactory, type RefreshingProvider,
 } from '../lib/index.js'
-import { startIotEmulator, startStsEmulator, type IotEmulator, type StsEmulator } from '../lib/testing/index.js'
+import {
+  startIotEmulator, startRolesAnywhereEmulator, startStsEmulator, type IotEmulator, type RolesAnywhereEmulator, type StsEmulator,
+} from '../lib/testing/index.js'
 import { bold, dim, green, red, sleep, timeline, yellow, type Timeline } from './support/timeline.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true' // the SDK's Node 20 notice, not ours
 
 const quick = process.argv.includes('--quick')
 const plan = quick
-  ? { seconds: 11, stsLifetime: 5, mfaStep: 1, iotLifetime: 4, outage: [5.5, 7.5], tick: 200 }
-  : { seconds: 30, stsLifetime: 12, mfaStep: 3, iotLifetime: 9, outage: [12.5, 19.5], tick: 250 }
+  ? { seconds: 11, stsLifetime: 5, mfaStep: 1, iotLifetime: 4, raLifetime: 3, outage: [5.5, 7.5], tick: 200 }
+  : { seconds: 30, stsLifetime: 12, mfaStep: 3, iotLifetime: 9, raLifetime: 7, outage: [12.5, 19.5], tick: 250 }
 const ROLE = 'arn:aws:iam::123456789012:role/demo-admin'
 
 type Tally = { mfaAsked: number; clientCalls: number; callerErrors: number; commands: number }
@@ -55,6 +57,21 @@ const iotPipeline = (iot: IotEmulator, t: Timeline): RefreshingProvider =>
     withRefresh({ onEvent: t.observer('iot') }),
   )
 
+/** A workload outside AWS: its X.509 certificate (with an intermediate) through IAM Roles Anywhere. */
+const rolesAnywherePipeline = (ra: RolesAnywhereEmulator, t: Timeline): RefreshingProvider =>
+  pipe(
+    fromRolesAnywhere({
+      endpoint: ra.endpoint, // loopback only; the default is https://rolesanywhere.REGION.amazonaws.com
+      trustAnchorArn: ra.trustAnchorArn,
+      profileArn: ra.profileArn,
+      roleArn: ra.roleArn,
+      certificate: ra.certificate.certificate,
+      privateKey: ra.certificate.privateKey,
+      intermediates: ra.certificate.intermediates!,
+    }),
+    withRefresh({ onEvent: t.observer('ra') }),
+  )
+
 /** Application code: every call asks the factory for its client (a cache hit) and sends. */
 const callAws = async (clients: ClientFactory, sts: StsEmulator, t: Timeline, tally: Tally, verbose: boolean): Promise<void> => {
   tally.clientCalls += 2
@@ -72,15 +89,16 @@ const callAws = async (clients: ClientFactory, sts: StsEmulator, t: Timeline, ta
   }
 }
 
-const run = async (sts: StsEmulator, iot: IotEmulator, t: Timeline): Promise<Tally> => {
+const run = async (sts: StsEmulator, iot: IotEmulator, ra: RolesAnywhereEmulator, t: Timeline): Promise<Tally> => {
   const tally: Tally = { mfaAsked: 0, clientCalls: 0, callerErrors: 0, commands: 0 }
   const credentials = stsPipeline(sts, t, tally)
   const clients = pipe(credentials, withClientCache({ region: sts.region, defaults: { endpoint: sts.endpoint } }))
   const device = iotPipeline(iot, t)
+  const workload = rolesAnywherePipeline(ra, t)
   try {
     t.section('1. Assume an MFA-protected role; clients come from one factory sharing the provider')
     t.log('app', `whoami() -> ${(await clients.whoami()).Arn}`)
-    await device()
+    await Promise.all([device(), workload()])
     t.section(`2. Traffic for ${plan.seconds} s: refreshes happen in the background, callers never wait`)
     const start = Date.now()
     let outage = false
@@ -95,17 +113,18 @@ const run = async (sts: StsEmulator, iot: IotEmulator, t: Timeline): Promise<Tal
         sts.clearFaults()
         t.log('chaos', green('STS is back'))
       }
-      await Promise.all([callAws(clients, sts, t, tally, tick % Math.round(2_000 / plan.tick) === 0), device()])
+      await Promise.all([callAws(clients, sts, t, tally, tick % Math.round(2_000 / plan.tick) === 0), device(), workload()])
       await sleep(plan.tick)
     }
     return tally
   } finally {
     clients.close() // destroys the cached clients and stops the provider's timer
     device.close()
+    workload.close()
   }
 }
 
-const summary = (sts: StsEmulator, iot: IotEmulator, tally: Tally): void => {
+const summary = (sts: StsEmulator, iot: IotEmulator, ra: RolesAnywhereEmulator, tally: Tally): void => {
   const assume = sts.requests.filter((r) => r.action === 'AssumeRole')
   const ok = assume.filter((r) => r.status === 200).length
   console.log(`\n${bold('Summary')}`)
@@ -114,20 +133,22 @@ const summary = (sts: StsEmulator, iot: IotEmulator, tally: Tally): void => {
   console.log(`  STS AssumeRole calls             ${assume.length} (${ok} succeeded, ${assume.length - ok} hit the outage)`)
   console.log(`  MFA codes asked                  ${tally.mfaAsked} (one per STS call, none for cached calls)`)
   console.log(`  IoT credential requests          ${iot.requests.length} over ${iot.stats.tlsHandshakes} TLS handshake(s), ${iot.discoveryRequests.length} DescribeEndpoint`)
-  if (tally.callerErrors > 0 || ok < 2) throw new Error('the demo expected every call to succeed and at least two refreshes')
+  console.log(`  Roles Anywhere CreateSession     ${ra.requests.length} (${ra.requests.filter((r) => r.status === 201).length} succeeded), signed ${ra.requests[0]?.algorithm ?? '-'}`)
+  if (tally.callerErrors > 0 || ok < 2 || ra.requests.filter((r) => r.status === 201).length < 2) throw new Error('the demo expected every call to succeed and at least two refreshes')
   console.log(green('\n  Every call was served, through the outage too.'))
 }
 
 const main = async (): Promise<void> => {
-  console.log(bold('aws-refresh-session demo') + (quick ? ' (quick)' : '') + dim(': local STS and IoT emulators on 127.0.0.1, no AWS account'))
+  console.log(bold('aws-refresh-session demo') + (quick ? ' (quick)' : '') + dim(': local STS, IoT and Roles Anywhere emulators on 127.0.0.1, no AWS account'))
   const t = timeline()
   const sts = await startStsEmulator({ roles: [{ arn: ROLE, mfaRequired: true }], credentialLifetimeSeconds: plan.stsLifetime, mfa: { periodSeconds: plan.mfaStep } })
   const iot = await startIotEmulator({ things: ['demo-thing'], roleAliases: { 'demo-device': { credentialDurationSeconds: plan.iotLifetime } } })
-  console.log(dim(`  STS ${sts.endpoint} (credentials live ${plan.stsLifetime} s, MFA step ${plan.mfaStep} s); IoT ${iot.hostName} via ${iot.endpoint} (${plan.iotLifetime} s)`))
+  const ra = await startRolesAnywhereEmulator({ credentialLifetimeSeconds: plan.raLifetime })
+  console.log(dim(`  STS ${sts.endpoint} (credentials live ${plan.stsLifetime} s, MFA step ${plan.mfaStep} s); IoT ${iot.hostName} via ${iot.endpoint} (${plan.iotLifetime} s); Roles Anywhere ${ra.endpoint} (${plan.raLifetime} s)`))
   try {
-    summary(sts, iot, await run(sts, iot, t))
+    summary(sts, iot, ra, await run(sts, iot, ra, t))
   } finally {
-    await Promise.all([sts.close(), iot.close()])
+    await Promise.all([sts.close(), iot.close(), ra.close()])
   }
 }
 
