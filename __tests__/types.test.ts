@@ -12,6 +12,7 @@ import { fromAssumeRole } from '../lib/sources/fromAssumeRole'
 import { fromSessionToken } from '../lib/sources/fromSessionToken'
 import { fromWebIdentity } from '../lib/sources/fromWebIdentity'
 import { fromIotCertificate } from '../lib/sources/fromIotCertificate'
+import { fromRolesAnywhere } from '../lib/sources/fromRolesAnywhere'
 import { withMfa } from '../lib/transforms/withMfa'
 
 // These checks run in the type-checker (npm test runs tsc over __tests__);
@@ -32,6 +33,7 @@ export const everySource: readonly Sdk[] = [
 ]
 // fromIotCertificate checks its key at construction, so it is checked by type alone.
 export const iotIsSdk: ReturnType<typeof fromIotCertificate> extends Sdk ? true : never = true
+export const rolesAnywhereIsSdk: ReturnType<typeof fromRolesAnywhere> extends Sdk ? true : never = true
 // @ts-expect-error -- a RefreshingProvider needs memoized, current, invalidate and close
 const notAProvider: RefreshingProvider = source
 
