@@ -49,4 +49,5 @@ export type { RefreshWindows } from './refresh/windows.js'
 
 export { withClientCache } from './clients/withClientCache.js'
 export type { WithClientCacheOptions } from './clients/withClientCache.js'
+export { expiredTokenRecovery } from './clients/expiredTokenRecovery.js'
 export type { CallerIdentity, ClientConfigOf, ClientFactory, SdkClient, SdkClientClass } from './types.js'
