@@ -23,6 +23,8 @@ export type { FromSessionTokenOptions, FromSessionTokenParams } from './sources/
 export { fromWebIdentity } from './sources/fromWebIdentity.js'
 export type { FromWebIdentityBaseParams, FromWebIdentityOptions, FromWebIdentityParams } from './sources/fromWebIdentity.js'
 export type { StsSourceOptions } from './internal/stsClient.js'
+export { fromProfile } from './sources/fromProfile.js'
+export type { FromProfileOptions } from './sources/fromProfile.js'
 export { fromIotCertificate } from './sources/fromIotCertificate.js'
 export type { FromIotCertificateOptions, IotCommonOptions, IotPkcs11Options } from './sources/fromIotCertificate.js'
 export type { MaterialInput } from './internal/iotOptions.js'
