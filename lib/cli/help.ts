@@ -30,7 +30,7 @@ const SOURCES = `Source (exactly one):
       --duration-seconds N          900-43200; default: the role alias's
 
 Common:
-  --region REGION                   default: $AWS_REGION, then us-east-1 (IoT: the SDK's region chain)
+  --region REGION                   default: the SDK's region chain ($AWS_REGION, the profile's region), then us-east-1
   --endpoint-url URL                the STS endpoint (a VPC endpoint, a local emulator)
   --config FILE                     a JSON object of the flags above without '--', e.g.
                                     {"assume-role": "arn:...", "duration-seconds": 3600};
