@@ -17,6 +17,8 @@ export type DiscoveryOptions = {
   readonly logger: Logger | undefined
   /** The config of the SDK client that asked, inherited where the options are silent. */
   readonly caller: SourceContext['callerClientConfig']
+  /** The source's one fallback warning (see `fallbackWarning`). */
+  readonly warnFallback: (logger: Logger | undefined) => void
 }
 
 const loadClient = async (): Promise<typeof import('@aws-sdk/client-iot')> => {
@@ -45,7 +47,7 @@ const failure = (e: unknown): CredentialError => {
 export const discoverEndpoint = async (o: DiscoveryOptions): Promise<string> => {
   const { IoTClient, DescribeEndpointCommand } = await loadClient()
   const { config, ownLogger } = inheritedClientConfig(o.clientConfig ?? {}, o.logger, o.caller)
-  const region = await regionChain([o.region, o.clientConfig?.region as RegionInput, o.caller?.region], config.profile as string | undefined, SOURCE, ownLogger)
+  const region = await regionChain([o.region, o.clientConfig?.region as RegionInput, o.caller?.region], config.profile as string | undefined, () => o.warnFallback(ownLogger))
   const client = new IoTClient({
     ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
     ...config,

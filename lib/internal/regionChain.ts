@@ -29,15 +29,28 @@ export type RegionInput = string | (() => Promise<string | undefined>) | undefin
 const read = async (r: RegionInput): Promise<string | undefined> => ((typeof r === 'function' ? await r() : r) || undefined)
 
 /**
+ * A warning of the `us-east-1` fallback through `logger`, written at most once per returned
+ * function: each source makes one and keeps it, so it warns once however often it resolves.
+ * @internal
+ */
+export const fallbackWarning = (source: string): ((logger: Logger | undefined) => void) => {
+  let warned = false
+  return (logger) => {
+    if (warned || logger === undefined) return
+    warned = true
+    logTo(logger, 'warn', `${source}: no region in its options, the calling client, AWS_REGION or the profile's config; using ${FALLBACK_REGION}. Set options.region or AWS_REGION to choose one`)
+  }
+}
+
+/**
  * The first region of `candidates` (in order), then {@link sdkRegion} for `profile`, then
- * `us-east-1` with one warning through `logger` naming `source`.
+ * `us-east-1`, calling `onFallback` (see {@link fallbackWarning}).
  * @internal
  */
 export const regionChain = async (
   candidates: readonly RegionInput[],
   profile: string | undefined,
-  source: string,
-  logger: Logger | undefined,
+  onFallback: () => void,
 ): Promise<string> => {
   for (const c of candidates) {
     const region = await read(c)
@@ -45,6 +58,6 @@ export const regionChain = async (
   }
   const fromSdk = await sdkRegion(profile)
   if (fromSdk !== undefined) return fromSdk
-  logTo(logger, 'warn', `${source}: no region in its options, the calling client, AWS_REGION or the profile's config; using ${FALLBACK_REGION}. Set options.region or AWS_REGION to choose one`)
+  onFallback()
   return FALLBACK_REGION
 }

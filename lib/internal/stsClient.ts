@@ -2,7 +2,7 @@ import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import type { SourceContext } from '../types.js'
 import { inheritedClientConfig } from './callerConfig.js'
-import { regionChain } from './regionChain.js'
+import { fallbackWarning, regionChain } from './regionChain.js'
 import type { Logger } from './sdkLogger.js'
 
 /**
@@ -63,12 +63,11 @@ export type LazyStsClient = {
  * The region rule of every STS source: option, client config, caller, the SDK's region
  * chain (`AWS_REGION`, the profile's config), then `us-east-1` with a warning.
  */
-export const resolveRegion = async (options: StsSourceOptions, context?: SourceContext, source = 'STS source', logger?: Logger): Promise<string> =>
+export const resolveRegion = async (options: StsSourceOptions, context?: SourceContext, onFallback: () => void = () => undefined): Promise<string> =>
   regionChain(
     [options.region, options.clientConfig?.region as string | (() => Promise<string>) | undefined, context?.callerClientConfig?.region],
     (options.clientConfig?.profile ?? context?.callerClientConfig?.profile),
-    source,
-    logger,
+    onFallback,
   )
 
 /**
@@ -77,10 +76,11 @@ export const resolveRegion = async (options: StsSourceOptions, context?: SourceC
  */
 export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'): LazyStsClient => {
   let pending: Promise<StsHandle> | undefined
+  const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
     const sts = await import('@aws-sdk/client-sts')
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
-    const region = await resolveRegion(options, context, source, inherited.ownLogger)
+    const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials
     // The SDK's own retries would resend a one-time MFA code: an MFA source makes one attempt
     // per call (unless the config says otherwise), and withRetry after withMfa asks anew.

@@ -1,6 +1,7 @@
 import type { IoTClientConfig } from '@aws-sdk/client-iot'
 import { deadline, untilAborted } from '../internal/iotDeadline.js'
 import { discoverEndpoint } from '../internal/iotDiscovery.js'
+import { fallbackWarning } from '../internal/regionChain.js'
 import { httpsTransport } from '../internal/iotHttps.js'
 import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
 import { pkcs11Transport, type Pkcs11Settings } from '../internal/iotPkcs11.js'
@@ -96,9 +97,10 @@ const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((cont
     return () => fixed
   }
   let discovered: Promise<IotTarget> | undefined
+  const warnFallback = fallbackWarning('fromIotCertificate')
   return (context) => {
     const pending = (discovered ??= discoverEndpoint({
-      region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig,
+      region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig, warnFallback,
     })
       .then((host) => toTarget(host, o.connectTo)))
     // A failed discovery is not cached: the next call asks again.
