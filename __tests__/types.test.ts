@@ -13,6 +13,7 @@ import { fromSessionToken } from '../lib/sources/fromSessionToken'
 import { fromWebIdentity } from '../lib/sources/fromWebIdentity'
 import { fromIotCertificate } from '../lib/sources/fromIotCertificate'
 import { fromRolesAnywhere } from '../lib/sources/fromRolesAnywhere'
+import { fromProfile } from '../lib/sources/fromProfile'
 import { withMfa } from '../lib/transforms/withMfa'
 
 // These checks run in the type-checker (npm test runs tsc over __tests__);
@@ -29,6 +30,7 @@ export const everySource: readonly Sdk[] = [
   fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r' }),
   fromSessionToken(),
   fromWebIdentity({ RoleArn: 'arn:aws:iam::123456789012:role/r', WebIdentityToken: 'token' }),
+  fromProfile('p', { filepath: '/nonexistent', configFilepath: '/nonexistent' }),
   pipe(fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: 'arn:aws:iam::123456789012:mfa/me' }), withMfa(() => '123456'), withRetry(), withRefresh()),
 ]
 // fromIotCertificate checks its key at construction, so it is checked by type alone.

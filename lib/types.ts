@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger, MetadataBearer, MiddlewareStack, RequestHandler } from '@smithy/types'
 
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
 
@@ -15,10 +15,17 @@ export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
 export type SourceContext = {
   /** Skip every cache and fetch new credentials. */
   readonly forceRefresh?: boolean
-  /** The config of the SDK client that asked; sources read its region. */
+  /**
+   * The config of the SDK client that asked. Sources read its region, and their private
+   * clients inherit its `requestHandler`, `logger`, `userAgentAppId` and `profile`.
+   */
   readonly callerClientConfig?: {
     readonly region: () => Promise<string>
     readonly profile?: string
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own type (AwsIdentityProperties)
+    readonly requestHandler?: RequestHandler<any, any>
+    readonly logger?: Logger
+    readonly userAgentAppId?: () => Promise<string | undefined>
   }
   /** Aborts the fetch (see `withTimeout`). */
   readonly signal?: AbortSignal

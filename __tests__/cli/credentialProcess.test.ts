@@ -114,7 +114,7 @@ describe('credential-process', () => {
     expect(sts.requests.at(-1)).toMatchObject({ action: 'AssumeRole', accessKeyId: sts.baseCredentials.accessKeyId, status: 200 })
     const missing = await run(['--assume-role', ROLE, '--base-profile', 'nobody'], { env, baseCredentials: undefined })
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toMatch(/^aws-refresh-session: the base profile nobody gave no credentials; check it with 'aws sts get-caller-identity --profile nobody' \[SourceFailed\]/)
+    expect(missing.stderr).toMatch(/^aws-refresh-session: fromProfile: profile "nobody" is not in the shared config or credentials file \[InvalidConfiguration\]/)
   })
 
   it('fails with exit 1 and the reason, without prompting, when an MFA code is needed and there is no terminal', async () => {

@@ -70,7 +70,7 @@ describe('runCli usage errors (exit 2, one clear line, no stack)', () => {
   })
 
   it('asks for a source when none is given, and for only one', async () => {
-    await expectUsage(['credential-process'], /no source: give one of --assume-role ARN, --session-token, --web-identity, --iot or --roles-anywhere/)
+    await expectUsage(['credential-process'], /no source: give one of --assume-role ARN, --session-token, --web-identity, --iot, --roles-anywhere or --profile NAME/)
     await expectUsage(['credential-process', '--assume-role', ROLE, '--session-token'], /give only one source; got --assume-role and --session-token/)
   })
 

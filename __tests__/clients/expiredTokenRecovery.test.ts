@@ -1,11 +1,12 @@
-import { addExpiredTokenRecovery, createRecovery, isExpiredTokenError, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
+import { createRecovery, expiredTokenRecovery, isExpiredTokenError, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
+import type { RefreshingProvider } from '../../lib/types'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fakeSource } from '../support/fakeSource'
 
 const HOUR = 3_600_000
 
 describe('isExpiredTokenError', () => {
-  it.each(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'])('recognises %s by name, Code or code', (code) => {
+  it.each(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])('recognises %s by name, Code or code', (code) => {
     expect(isExpiredTokenError(Object.assign(new Error('x'), { name: code }))).toBe(true)
     expect(isExpiredTokenError({ Code: code })).toBe(true)
     expect(isExpiredTokenError({ code })).toBe(true)
@@ -62,50 +63,65 @@ describe('createRecovery', () => {
   })
 })
 
-describe('addExpiredTokenRecovery', () => {
-  type Handler = (args: { request?: unknown }) => Promise<unknown>
+describe('expiredTokenRecovery', () => {
+  type Handler = (args: Record<PropertyKey, unknown>) => Promise<unknown>
   type Mw = (next: Handler, context: object) => Handler
   const AUTH = (key: string) => ({ headers: { authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=x` } })
   const expired = () => Object.assign(new Error('expired'), { name: 'ExpiredToken' })
 
-  /** A client whose stack is the two middlewares, around a terminal handler answering `answers` in turn. */
-  const stack = (answers: (() => unknown)[], signedWith: (attempt: number) => unknown) => {
+  /** A stack of the plugin's two middlewares around a terminal handler answering `answers` in turn. */
+  const stack = (provider: RefreshingProvider, answers: (() => unknown)[], signedWith: (attempt: number) => unknown) => {
     const added: { mw: Mw; step: string }[] = []
-    addExpiredTokenRecovery({ middlewareStack: { add: (mw: unknown, o: unknown) => void added.push({ mw: mw as Mw, step: (o as { step: string }).step }) }, destroy: () => undefined } as never, recover)
+    expiredTokenRecovery(provider).applyToStack({ add: (mw: unknown, o: unknown) => void added.push({ mw: mw as Mw, step: (o as { step: string }).step }) } as never)
     let attempt = 0
     const terminal: Handler = async () => answers[attempt++]!()
     const context = {}
     const recorder = added.find((a) => a.step === 'deserialize')!.mw(terminal, context)
-    // What sits between the two: the SDK signing the request of each attempt.
+    // What sits between the two: the SDK serializing and signing each attempt, passing args on by spreading.
     const signing: Handler = (args) => recorder({ ...args, request: signedWith(attempt) })
     return added.find((a) => a.step === 'initialize')!.mw(signing, context)
   }
-  const recover = jest.fn(async () => undefined)
-  beforeEach(() => recover.mockClear())
+  const provider = () => {
+    const source = fakeSource(HOUR)
+    return { source, provider: withRefresh()(source) }
+  }
 
   it('adds its middlewares at initialize (so the retry is signed again) and at deserialize', () => {
     const steps: string[] = []
-    addExpiredTokenRecovery({ middlewareStack: { add: (_: unknown, o: unknown) => void steps.push((o as { step: string }).step) }, destroy: () => undefined } as never, recover)
+    const { provider: p } = provider()
+    expiredTokenRecovery(p).applyToStack({ add: (_: unknown, o: unknown) => void steps.push((o as { step: string }).step) } as never)
     expect(steps).toEqual(['initialize', 'deserialize'])
   })
 
-  it('recovers the key that signed the failed request, then retries once', async () => {
-    const handler = stack([() => Promise.reject(expired()), () => 'ok'], (n) => AUTH(`ASIAKEY${n}`))
+  it('refreshes once for the key that signed the failed request, then retries once', async () => {
+    const { source, provider: p } = provider()
+    const { accessKeyId } = await p()
+    const handler = stack(p, [() => Promise.reject(expired()), () => 'ok'], () => AUTH(accessKeyId))
     await expect(handler({})).resolves.toBe('ok')
-    expect(recover).toHaveBeenCalledTimes(1)
-    expect(recover).toHaveBeenCalledWith('ASIAKEY0')
+    expect(source.calls).toBe(2)
+    p.close()
   })
 
   it('returns a second failure as it is', async () => {
+    const { source, provider: p } = provider()
+    const { accessKeyId } = await p()
     const second = expired()
-    const handler = stack([() => Promise.reject(expired()), () => Promise.reject(second)], (n) => AUTH(`ASIAKEY${n}`))
+    const handler = stack(p, [() => Promise.reject(expired()), () => Promise.reject(second)], () => AUTH(accessKeyId))
     await expect(handler({})).rejects.toBe(second)
-    expect(recover).toHaveBeenCalledTimes(1)
+    expect(source.calls).toBe(2)
+    p.close()
   })
 
   it('does not retry an unsigned request, nor another error', async () => {
-    await expect(stack([() => Promise.reject(expired())], () => ({ headers: {} }))({})).rejects.toMatchObject({ name: 'ExpiredToken' })
-    await expect(stack([() => Promise.reject(new Error('other'))], (n) => AUTH(`ASIAKEY${n}`))({})).rejects.toThrow('other')
-    expect(recover).not.toHaveBeenCalled()
+    const { source, provider: p } = provider()
+    await p()
+    await expect(stack(p, [() => Promise.reject(expired())], () => ({ headers: {} }))({})).rejects.toMatchObject({ name: 'ExpiredToken' })
+    await expect(stack(p, [() => Promise.reject(new Error('other'))], () => AUTH('ASIAKEY'))({})).rejects.toThrow('other')
+    expect(source.calls).toBe(1)
+    p.close()
+  })
+
+  it('rejects a provider that is not a refreshing provider at once', () => {
+    expect(() => expiredTokenRecovery((async () => ({})) as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
   })
 })

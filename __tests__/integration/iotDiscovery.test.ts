@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { recordingLogger } from '../support/recordingLogger'
 import { fromIotCertificate, type FromIotCertificateOptions } from '../../lib/sources/fromIotCertificate.js'
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator.js'
 
@@ -61,5 +66,47 @@ describe('fromIotCertificate endpoint discovery', () => {
   it('does not contact IoT until the first call', () => {
     discovering()
     expect(iot.discoveryRequests).toHaveLength(0)
+  })
+})
+
+describe('fromIotCertificate discovery: region chain, logger and caller config', () => {
+  const saved = { region: process.env['AWS_REGION'], config: process.env['AWS_CONFIG_FILE'], profile: process.env['AWS_PROFILE'] }
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ars-iot-region-'))
+    delete process.env['AWS_REGION']
+    delete process.env['AWS_PROFILE']
+    process.env['AWS_CONFIG_FILE'] = join(dir, 'config')
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+    for (const [k, v] of [['AWS_REGION', saved.region], ['AWS_CONFIG_FILE', saved.config], ['AWS_PROFILE', saved.profile]] as const)
+      if (v === undefined) delete process.env[k]; else process.env[k] = v
+  })
+
+  it("takes the profile's region from the shared config file, logs through the logger, and sends through the caller's requestHandler", async () => {
+    writeFileSync(join(dir, 'config'), `[default]\nregion = ${iot.region}\n`)
+    const logger = recordingLogger()
+    const inner = new NodeHttpHandler()
+    const sent: string[] = []
+    const requestHandler = { handle: (r: { hostname: string; path: string }, o?: object) => (sent.push(r.path), inner.handle(r as never, o)) }
+    const s = discovering({ region: undefined, logger })
+    try {
+      await expect(s({ callerClientConfig: { region: async () => '', requestHandler: requestHandler as never } })).resolves.toHaveProperty('accessKeyId')
+    } finally {
+      inner.destroy()
+    }
+    expect(iot.discoveryRequests).toEqual([{ endpointType: 'iot:CredentialProvider', status: 200 }])
+    expect(sent).toEqual(['/endpoint'])
+    expect(logger.at('debug')).toContain(`fromIotCertificate: IoT DescribeEndpoint (iot:CredentialProvider) in ${iot.region}`)
+    expect(logger.at('warn')).toEqual([])
+  })
+
+  it('with no region anywhere, discovers in us-east-1 and warns once', async () => {
+    const logger = recordingLogger()
+    const s = discovering({ region: undefined, logger })
+    await s().catch(() => undefined)
+    await s().catch(() => undefined)
+    expect(logger.at('warn').filter((l) => l.includes('using us-east-1'))).toHaveLength(1)
   })
 })

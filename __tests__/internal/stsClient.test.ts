@@ -1,10 +1,15 @@
 import { resolveRegion } from '../../lib/internal/stsClient'
 
 describe('resolveRegion', () => {
-  const saved = process.env['AWS_REGION']
+  const saved = { region: process.env['AWS_REGION'], config: process.env['AWS_CONFIG_FILE'] }
+  beforeEach(() => {
+    process.env['AWS_CONFIG_FILE'] = '/nonexistent/aws-refresh-session/config'
+  })
   afterEach(() => {
-    if (saved === undefined) delete process.env['AWS_REGION']
-    else process.env['AWS_REGION'] = saved
+    if (saved.region === undefined) delete process.env['AWS_REGION']
+    else process.env['AWS_REGION'] = saved.region
+    if (saved.config === undefined) delete process.env['AWS_CONFIG_FILE']
+    else process.env['AWS_CONFIG_FILE'] = saved.config
   })
   const caller = { callerClientConfig: { region: async () => 'caller-region' } }
 

@@ -26,7 +26,8 @@ const canonicalJson = (value: Readonly<Record<string, unknown>>): string =>
  */
 export const cacheKey = (spec: SourceSpec, env: NodeJS.ProcessEnv): string => {
   const signed = (spec.kind === 'assume-role' || spec.kind === 'session-token') && spec.baseProfile === undefined
-  const base = signed ? canonicalJson({ profile: env['AWS_PROFILE'] || undefined, accessKeyId: env['AWS_ACCESS_KEY_ID'] || undefined }) : undefined
+  const files = spec.kind === 'profile' ? canonicalJson({ config: env['AWS_CONFIG_FILE'] || undefined, credentials: env['AWS_SHARED_CREDENTIALS_FILE'] || undefined }) : undefined
+  const base = signed ? canonicalJson({ profile: env['AWS_PROFILE'] || undefined, accessKeyId: env['AWS_ACCESS_KEY_ID'] || undefined }) : files
   const material = canonicalJson({ format: FORMAT, spec: canonicalJson(spec), base })
   return `${createHash('sha256').update(material).digest('hex')}.json`
 }

@@ -30,6 +30,7 @@ export const SOURCE_FLAGS: Readonly<Record<string, OptionSpec>> = {
   'mfa-totp-secret-env': { type: 'string' },
   'mfa-command': { type: 'string' },
   'base-profile': { type: 'string' },
+  profile: { type: 'string' },
   'web-identity-token-file': { type: 'string' },
   endpoint: { type: 'string' },
   'role-alias': { type: 'string' },

@@ -6,7 +6,7 @@ const SOURCES = `Source (exactly one):
       --external-id ID
       --duration-seconds N          900-43200; default: STS's (3600)
       --mfa-serial ARN              the MFA device; the code comes as set under "MFA code"
-      --base-profile NAME           profile whose credentials call STS (needs @aws-sdk/credential-providers);
+      --base-profile NAME           profile of the shared config/credentials files whose credentials call STS;
                                     default: the SDK's default chain
   --session-token                   STS GetSessionToken (an IAM user's MFA-protected session)
       --duration-seconds N          900-129600; default: STS's (43200)
@@ -15,6 +15,9 @@ const SOURCES = `Source (exactly one):
       --role-arn ARN                default: $AWS_ROLE_ARN
       --web-identity-token-file PATH   re-read at each refresh; default: $AWS_WEB_IDENTITY_TOKEN_FILE
       --role-session-name NAME, --duration-seconds N   as above
+  --profile NAME                    a profile of the shared config/credentials files (role_arn, source_profile,
+                                    mfa_serial, credential_source, ...); MFA code as under "MFA code"
+      --region REGION, --endpoint-url URL   for every STS call of the profile's chain
   --iot                             AWS IoT Core credentials provider (mutual TLS)
       --role-alias NAME             required
       --certificate PATH            the device certificate (PEM); required
@@ -39,7 +42,7 @@ const SOURCES = `Source (exactly one):
       --region REGION               default: the trust anchor's
 
 Common:
-  --region REGION                   default: $AWS_REGION, then us-east-1 (IoT: the SDK's region chain)
+  --region REGION                   default: the SDK's region chain ($AWS_REGION, the profile's region), then us-east-1
   --endpoint-url URL                the STS endpoint (a VPC endpoint, a local emulator)
   --config FILE                     a JSON object of the flags above without '--', e.g.
                                     {"assume-role": "arn:...", "duration-seconds": 3600};

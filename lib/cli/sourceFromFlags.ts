@@ -2,6 +2,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { fromAssumeRole } from '../sources/fromAssumeRole.js'
 import { fromIotCertificate } from '../sources/fromIotCertificate.js'
 import { fromRolesAnywhere } from '../sources/fromRolesAnywhere.js'
+import { fromProfile } from '../sources/fromProfile.js'
 import { fromSessionToken } from '../sources/fromSessionToken.js'
 import { fromWebIdentity } from '../sources/fromWebIdentity.js'
 import type { StsSourceOptions } from '../internal/stsClient.js'
@@ -52,7 +53,7 @@ const passphrase = (cli: CliSource, env: NodeJS.ProcessEnv): string | undefined 
 /**
  * Builds the library source a {@link CliSource} describes: `fromAssumeRole` or
  * `fromSessionToken` (with `withMfa` when `--mfa-serial` is set), `fromWebIdentity`,
- * `fromIotCertificate` or `fromRolesAnywhere`. Does no network I/O; reads only the key files.
+ * `fromIotCertificate`, `fromRolesAnywhere`, or `fromProfile` (with `withMfa` when the profile has `mfa_serial`). Does no network I/O; reads only the key files.
  * @throws CredentialError `InvalidConfiguration` for options the library refuses.
  */
 export const sourceFromFlags = (cli: CliSource, deps: SourceDeps): CredentialSource => {
@@ -65,6 +66,14 @@ export const sourceFromFlags = (cli: CliSource, deps: SourceDeps): CredentialSou
       return fromWebIdentity(
         defined({ RoleArn: spec.roleArn, WebIdentityTokenFile: spec.webIdentityTokenFile, RoleSessionName: spec.roleSessionName, DurationSeconds: spec.durationSeconds }),
         stsOptions(spec, deps),
+      )
+    case 'profile':
+      return withMfaIfSerial(
+        fromProfile(spec.profile, defined({
+          filepath: deps.env['AWS_SHARED_CREDENTIALS_FILE'] || undefined, configFilepath: deps.env['AWS_CONFIG_FILE'] || undefined,
+          clientConfig: defined({ endpoint: spec.endpointUrl, region: spec.region }),
+        })),
+        cli, deps,
       )
     case 'iot':
       return fromIotCertificate(defined({

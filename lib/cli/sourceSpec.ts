@@ -4,7 +4,7 @@ import { PATH_FLAGS } from './loadConfig.js'
 import { splitCommand } from './splitCommand.js'
 
 /** The kinds of source the CLI builds. */
-export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere'
+export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere' | 'profile'
 
 /**
  * What identifies a source's credentials: everything that changes which credentials STS or
@@ -14,6 +14,7 @@ export type SourceSpec =
   | { readonly kind: 'assume-role'; readonly roleArn: string; readonly roleSessionName?: string; readonly externalId?: string; readonly durationSeconds?: number; readonly mfaSerial?: string; readonly baseProfile?: string; readonly region?: string; readonly endpointUrl?: string }
   | { readonly kind: 'session-token'; readonly durationSeconds?: number; readonly mfaSerial?: string; readonly baseProfile?: string; readonly region?: string; readonly endpointUrl?: string }
   | { readonly kind: 'web-identity'; readonly roleArn: string; readonly webIdentityTokenFile: string; readonly roleSessionName?: string; readonly durationSeconds?: number; readonly region?: string; readonly endpointUrl?: string }
+  | { readonly kind: 'profile'; readonly profile: string; readonly region?: string; readonly endpointUrl?: string }
   | { readonly kind: 'iot'; readonly roleAlias: string; readonly certificate: string; readonly privateKey: string; readonly endpoint?: string; readonly thingName?: string; readonly ca?: string; readonly durationSeconds?: number; readonly region?: string }
   | { readonly kind: 'roles-anywhere'; readonly trustAnchorArn: string; readonly profileArn: string; readonly roleArn: string; readonly certificate: string; readonly privateKey: string; readonly intermediates?: string; readonly roleSessionName?: string; readonly durationSeconds?: number; readonly endpoint?: string; readonly region?: string }
 
@@ -37,14 +38,15 @@ const KIND_FLAGS: Readonly<Record<SourceKind, readonly string[]>> = {
   iot: ['endpoint', 'role-alias', 'thing-name', 'certificate', 'private-key', 'passphrase-env', 'ca', 'duration-seconds', 'region'],
   // The flag names of AWS's rolesanywhere-credential-helper, so its credential_process lines carry over.
   'roles-anywhere': ['trust-anchor-arn', 'profile-arn', 'role-arn', 'certificate', 'private-key', 'intermediates', 'passphrase-env', 'session-duration', 'duration-seconds', 'role-session-name', 'endpoint', 'region'],
+  profile: ['mfa-totp-secret-env', 'mfa-command', 'region', 'endpoint-url'],
 }
 const KINDS = Object.keys(KIND_FLAGS) as SourceKind[]
 const ALL_SOURCE_FLAGS = new Set(Object.values(KIND_FLAGS).flat())
-const MAX_DURATION: Readonly<Record<SourceKind, number>> = { 'assume-role': 43_200, 'session-token': 129_600, 'web-identity': 43_200, iot: 43_200, 'roles-anywhere': 43_200 }
+const MAX_DURATION: Readonly<Record<SourceKind, number>> = { 'assume-role': 43_200, 'session-token': 129_600, 'web-identity': 43_200, iot: 43_200, 'roles-anywhere': 43_200, profile: 43_200 }
 
 const kindOf = (flags: Flags): SourceKind => {
   const given = KINDS.filter((k) => flags[k] !== undefined && flags[k] !== false)
-  if (given.length === 0) throw usageError('no source: give one of --assume-role ARN, --session-token, --web-identity, --iot or --roles-anywhere (or a --config file)')
+  if (given.length === 0) throw usageError('no source: give one of --assume-role ARN, --session-token, --web-identity, --iot, --roles-anywhere or --profile NAME (or a --config file)')
   if (given.length > 1) throw usageError(`give only one source; got ${given.map((k) => `--${k}`).join(' and ')}`)
   return given[0]!
 }
@@ -103,6 +105,8 @@ const specOf = (flags: Flags, kind: SourceKind, env: NodeJS.ProcessEnv, cwd: str
         webIdentityTokenFile: resolve(cwd, required(flags, 'web-identity-token-file', kind, env['AWS_WEB_IDENTITY_TOKEN_FILE'] || undefined)),
         roleSessionName: s('role-session-name'), ...sts,
       }
+    case 'profile':
+      return { kind, profile: required(flags, 'profile', kind), region: s('region'), endpointUrl: s('endpoint-url') }
     case 'iot':
       return {
         kind, roleAlias: required(flags, 'role-alias', kind), certificate: resolve(cwd, required(flags, 'certificate', kind)),
@@ -132,5 +136,6 @@ export const sourceSpec = (flags: Flags, env: NodeJS.ProcessEnv, cwd: string): C
   const kind = kindOf(flags)
   checkApplicable(flags, kind)
   const spec = compact(specOf(flags, kind, env, cwd))
-  return { spec, secrets: secretsOf(flags, 'mfaSerial' in spec ? spec.mfaSerial : undefined) }
+  // A profile's serial is its mfa_serial, read from the files.
+  return { spec, secrets: secretsOf(flags, 'mfaSerial' in spec ? spec.mfaSerial : spec.kind === 'profile' ? spec.profile : undefined) }
 }

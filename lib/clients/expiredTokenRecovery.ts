@@ -1,4 +1,4 @@
-// Expired-token recovery for the clients of one factory.
+// Expired-token recovery for any v3 client, as a smithy plugin.
 //
 // Where it sits in the SDK's middleware stack, and why: smithy resolves the identity in
 // the `serialize` step (httpAuthSchemeMiddleware, which stores it in the context) and signs
@@ -9,17 +9,43 @@
 // either design. A second, tiny middleware in `deserialize` (after signing) reads the
 // access key id that really signed the request, so a request that failed with a key the
 // provider has already replaced does not force another refresh.
-import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer } from '@smithy/types'
+//
+// State is per request, never per handler context: with the client option
+// `cacheMiddleware: true` the SDK builds one handler (and one context object) per command
+// class and reuses it for every request, concurrent ones included. The recovery puts a
+// small record into the request's own `args` (smithy's middlewares pass args on with
+// `{ ...args, request }`, which keeps it), and the recorder writes the signing key there.
+import type {
+  DeserializeMiddleware,
+  InitializeMiddleware,
+  MetadataBearer,
+  MiddlewareStack,
+  Pluggable,
+} from '@smithy/types'
+import { CredentialError } from '../errors.js'
 import type { RefreshingProvider, SdkClient } from '../types.js'
 
-/** The error names (or `Code`s) that mean: the signing credentials have expired. */
-const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'])
+/**
+ * The error codes that mean: the signing credentials have expired.
+ * - `ExpiredToken` (S3, STS and the other XML services: "The provided token has expired"),
+ * - `ExpiredTokenException` (the JSON services: "The security token included in the request is expired"),
+ * - `RequestExpired` (AWS common errors: the request's signing date is too old),
+ * - `TokenRefreshRequired` (S3: "The provided token must be refreshed"),
+ * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
+ * AWS common errors of the service API references.
+ */
+const EXPIRED: ReadonlySet<string> = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
 
 /** `Credential=AKID/20250101/us-east-1/sts/aws4_request` in a SigV4 (or SigV4a) Authorization header. */
 const CREDENTIAL = /Credential=([^/,\s]+)\//
 
 export const RECOVERY_MIDDLEWARE = 'awsRefreshSessionExpiredTokenRecovery'
 export const SIGNED_KEY_MIDDLEWARE = 'awsRefreshSessionSignedKeyRecorder'
+
+/** The per-request record, carried in the request's args under this key. */
+const SLOT: unique symbol = Symbol('awsRefreshSessionSignedKey')
+type Slot = { keyId: string | undefined }
+type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
 
 /** True when an SDK error says the request's credentials have expired. */
 export const isExpiredTokenError = (e: unknown): boolean => {
@@ -48,30 +74,67 @@ export const createRecovery =
     await provider({ forceRefresh: true })
   }
 
+const checkProvider = (provider: unknown): RefreshingProvider => {
+  const p = provider as { readonly current?: unknown } | undefined
+  if (typeof provider !== 'function' || typeof p?.current !== 'function')
+    throw new CredentialError('expiredTokenRecovery: expected a refreshing provider, e.g. pipe(source, withRefresh())', {
+      code: 'InvalidConfiguration',
+      source: 'expiredTokenRecovery',
+    })
+  return provider as RefreshingProvider
+}
+
 /**
- * Adds the recovery to `client`: a request that fails with an expired-token error, and was
- * signed with a key, gets `recover(key)` and is sent once more; a second failure is
- * returned as it is, and so is any other error. A failed refresh rejects with its
- * `CredentialError`. Unsigned requests (no SigV4 Authorization header) are not retried.
+ * A plugin for any AWS SDK v3 client that recovers from expired credentials: a request
+ * that fails with `ExpiredToken`, `ExpiredTokenException`, `RequestExpired` or
+ * `TokenRefreshRequired`, and was signed with a key, forces one refresh of `provider`
+ * (unless another request already replaced that key) and is sent once more; a second
+ * failure is returned as it is, and so is any other error. A burst of such failures
+ * refreshes once (the provider's one refresh in flight is shared). Unsigned requests are
+ * not retried, nor is a streaming body that was already read, as with the SDK's own retries.
+ *
+ * Caches nothing; its state is per request, so it is correct with the client option
+ * `cacheMiddleware: true` and concurrent requests. `withClientCache` adds the same plugin.
+ * Give the client the same provider as its `credentials`.
+ *
+ * @throws CredentialError `InvalidConfiguration` at once when `provider` is not a
+ * `withRefresh` provider. A request whose forced refresh fails rejects with the refresh's
+ * `CredentialError`.
+ * @example
+ * ```ts
+ * const credentials = pipe(fromAssumeRole({ RoleArn }), withRefresh())
+ * const s3 = new S3Client({ credentials, cacheMiddleware: true })
+ * s3.middlewareStack.use(expiredTokenRecovery(credentials))
+ * ```
+ * @category clients
+ * @since 0.2.0
  */
-export const addExpiredTokenRecovery = (client: SdkClient, recover: (failedKeyId: string) => Promise<void>): void => {
-  const signedWith = new WeakMap<object, string>()
-  const recovery: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
+  const recover = createRecovery(checkProvider(provider))
+  const recovery: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
+    const slot: Slot = { keyId: undefined }
     try {
-      return await next(args)
+      return await next({ ...args, [SLOT]: slot } as typeof args)
     } catch (e) {
-      const keyId = signedWith.get(context)
+      const keyId = slot.keyId
       if (keyId === undefined || !isExpiredTokenError(e)) throw e
-      signedWith.delete(context)
       await recover(keyId)
       return next(args)
     }
   }
-  const recorder: DeserializeMiddleware<object, MetadataBearer> = (next, context) => (args) => {
-    const keyId = signedKeyId(args.request)
-    if (keyId !== undefined) signedWith.set(context, keyId)
+  const recorder: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => {
+    const slot = (args as SlottedArgs)[SLOT]
+    if (slot !== undefined) slot.keyId = signedKeyId(args.request)
     return next(args)
   }
-  client.middlewareStack.add(recovery, { step: 'initialize', priority: 'low', name: RECOVERY_MIDDLEWARE, override: true })
-  client.middlewareStack.add(recorder, { step: 'deserialize', priority: 'low', name: SIGNED_KEY_MIDDLEWARE, override: true })
+  return {
+    applyToStack: (stack: MiddlewareStack<object, MetadataBearer>) => {
+      stack.add(recovery, { step: 'initialize', priority: 'low', name: RECOVERY_MIDDLEWARE, override: true })
+      stack.add(recorder, { step: 'deserialize', priority: 'low', name: SIGNED_KEY_MIDDLEWARE, override: true })
+    },
+  }
 }
+
+/** Adds {@link expiredTokenRecovery} to a client of the factory. */
+export const addExpiredTokenRecovery = (client: SdkClient, plugin: Pluggable<object, MetadataBearer>): void =>
+  plugin.applyToStack(client.middlewareStack as MiddlewareStack<object, MetadataBearer>)

@@ -2,7 +2,7 @@ import { CredentialError } from '../errors.js'
 import { describeError } from '../internal/redact.js'
 import type { ClientConfigOf, ClientFactory, RefreshingProvider, SdkClient, SdkClientClass } from '../types.js'
 import { type CacheConfig, cacheConfig, checkProvider, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
-import { addExpiredTokenRecovery, createRecovery } from './expiredTokenRecovery.js'
+import { addExpiredTokenRecovery, expiredTokenRecovery } from './expiredTokenRecovery.js'
 import { createClientLru } from './lru.js'
 import { createWhoami } from './whoami.js'
 
@@ -28,8 +28,8 @@ export type WithClientCacheOptions = {
    */
   readonly defaults?: Readonly<Record<string, unknown>>
   /**
-   * Add the expired-token recovery middleware to every client: a request failing with
-   * `ExpiredToken`, `ExpiredTokenException` or `RequestExpired` forces one refresh of the
+   * Add the {@link expiredTokenRecovery} plugin to every client: a request failing with
+   * `ExpiredToken`, `ExpiredTokenException`, `RequestExpired` or `TokenRefreshRequired` forces one refresh of the
    * shared provider (unless another request already replaced the key it was signed
    * with) and is sent once more. Unsigned requests are not retried. A streaming body
    * that was already read cannot be sent again, as with the SDK's own retries.
@@ -77,7 +77,7 @@ export const withClientCache =
 
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
   const cache = createClientLru<SdkClient>(c.maxSize, (client) => client.destroy())
-  const recover = createRecovery(credentials)
+  const recovery = expiredTokenRecovery(credentials)
   let closed = false
 
   const build = (ClientClass: SdkClientClass, config: Readonly<Record<string, unknown>>): SdkClient => {
@@ -89,7 +89,7 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
     }
     if (typeof created?.destroy !== 'function' || typeof created.middlewareStack?.add !== 'function')
       throw invalid(`${ClientClass.name || 'ClientClass'} is not an AWS SDK v3 client class (its instances need destroy() and middlewareStack)`)
-    if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recover)
+    if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recovery)
     return created
   }
 

@@ -1,6 +1,9 @@
 import type { IoTClientConfig } from '@aws-sdk/client-iot'
 import { CredentialError } from '../errors.js'
-import type { AwsCredentialIdentityProvider } from '../types.js'
+import type { AwsCredentialIdentityProvider, SourceContext } from '../types.js'
+import { inheritedClientConfig } from './callerConfig.js'
+import { regionChain, type RegionInput } from './regionChain.js'
+import { logTo, type Logger } from './sdkLogger.js'
 import { describeError } from './redact.js'
 import { isThrottling, isTransient } from './isTransient.js'
 
@@ -11,6 +14,11 @@ export type DiscoveryOptions = {
   readonly credentials: AwsCredentialIdentityProvider | undefined
   readonly clientConfig: IoTClientConfig | undefined
   readonly timeoutMs: number
+  readonly logger: Logger | undefined
+  /** The config of the SDK client that asked, inherited where the options are silent. */
+  readonly caller: SourceContext['callerClientConfig']
+  /** The source's one fallback warning (see `fallbackWarning`). */
+  readonly warnFallback: (logger: Logger | undefined) => void
 }
 
 const loadClient = async (): Promise<typeof import('@aws-sdk/client-iot')> => {
@@ -38,11 +46,14 @@ const failure = (e: unknown): CredentialError => {
  */
 export const discoverEndpoint = async (o: DiscoveryOptions): Promise<string> => {
   const { IoTClient, DescribeEndpointCommand } = await loadClient()
+  const { config, ownLogger } = inheritedClientConfig(o.clientConfig ?? {}, o.logger, o.caller)
+  const region = await regionChain([o.region, o.clientConfig?.region as RegionInput, o.caller?.region], config.profile as string | undefined, () => o.warnFallback(ownLogger))
   const client = new IoTClient({
-    ...(o.region !== undefined ? { region: o.region } : {}),
     ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
-    ...o.clientConfig,
+    ...config,
+    region,
   })
+  logTo(ownLogger, 'debug', `${SOURCE}: IoT DescribeEndpoint (iot:CredentialProvider) in ${region}`)
   try {
     const out = await client.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }), {
       abortSignal: AbortSignal.timeout(o.timeoutMs),

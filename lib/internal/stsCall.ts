@@ -2,6 +2,7 @@ import type { Credentials } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { CredentialError } from '../errors.js'
 import type { SourceContext } from '../types.js'
+import { logTo, type Logger } from './sdkLogger.js'
 import { abortError, stsError } from './stsErrors.js'
 
 /**
@@ -40,14 +41,18 @@ export const sendSts = async <T>(
   source: string,
   action: string,
   timeoutMs: number,
+  logger?: Logger,
 ): Promise<T> => {
   const outer = context?.signal
   if (outer?.aborted) throw abortError(source, outer)
   const { signal, dispose } = deadline(source, action, timeoutMs, outer)
+  logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
     return await untilAborted(send({ abortSignal: signal }), signal)
   } catch (e) {
-    throw stsError(e, source, action, signal)
+    const error = stsError(e, source, action, signal)
+    logTo(logger, 'warn', `${source}: STS ${action} failed (${error.code}): ${error.message}`)
+    throw error
   } finally {
     dispose()
   }

@@ -1,6 +1,9 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import type { SourceContext } from '../types.js'
+import { inheritedClientConfig } from './callerConfig.js'
+import { fallbackWarning, regionChain } from './regionChain.js'
+import type { Logger } from './sdkLogger.js'
 
 /**
  * Options shared by the STS sources.
@@ -12,9 +15,18 @@ export type StsSourceOptions = {
    * @default the SDK's default credential chain
    */
   readonly source?: AwsCredentialIdentityProvider
-  /** The STS region. @default `clientConfig.region`, the calling client's region, `AWS_REGION`, then `us-east-1` */
+  /**
+   * The STS region.
+   * @default `clientConfig.region`, the calling client's region, then the SDK's region chain
+   * (`AWS_REGION`, the profile's `region` in the shared config file), then `us-east-1` (logged once at warn)
+   */
   readonly region?: string
-  /** Config of the private `STSClient` (endpoint, requestHandler, maxAttempts, ...). @default {} */
+  /**
+   * Config of the private `STSClient` (endpoint, requestHandler, maxAttempts, ...). What it
+   * does not set is inherited from the SDK client that asks for credentials, as the SDK's
+   * `fromTemporaryCredentials` does: `requestHandler`, `logger`, `userAgentAppId`, `profile`.
+   * @default {}
+   */
   readonly clientConfig?: STSClientConfig
   /**
    * The deadline of each STS request in milliseconds, signing and SDK retries included:
@@ -25,43 +37,56 @@ export type StsSourceOptions = {
    * @default 10000
    */
   readonly timeoutMs?: number
+  /**
+   * The SDK's `Logger` (`console` works): STS calls at debug, failures and the region
+   * fallback at warn, never a secret. The private `STSClient` logs through it too, without
+   * the commands' input and output (they hold the session token and MFA code).
+   * @default `clientConfig.logger`, the calling client's logger, else none
+   */
+  readonly logger?: Logger
 }
 
 /** The `@aws-sdk/client-sts` module, loaded on first use only. */
 export type StsModule = typeof import('@aws-sdk/client-sts')
 
+/** What a source's private client gives a call. */
+export type StsHandle = { readonly client: STSClient; readonly sts: StsModule; readonly logger: Logger | undefined }
+
 /** A source's private STS client, created on first use and reused. */
 export type LazyStsClient = {
-  readonly get: (context?: SourceContext) => Promise<{ readonly client: STSClient; readonly sts: StsModule }>
+  readonly get: (context?: SourceContext) => Promise<StsHandle>
   /** Destroys the client; a later `get` creates a new one. */
   readonly close: () => void
 }
 
-const configRegion = async (config: STSClientConfig | undefined): Promise<string | undefined> => {
-  const r = config?.region
-  return typeof r === 'function' ? await r() : r
-}
+/**
+ * The region rule of every STS source: option, client config, caller, the SDK's region
+ * chain (`AWS_REGION`, the profile's config), then `us-east-1` with a warning.
+ */
+export const resolveRegion = async (options: StsSourceOptions, context?: SourceContext, onFallback: () => void = () => undefined): Promise<string> =>
+  regionChain(
+    [options.region, options.clientConfig?.region as string | (() => Promise<string>) | undefined, context?.callerClientConfig?.region],
+    (options.clientConfig?.profile ?? context?.callerClientConfig?.profile),
+    onFallback,
+  )
 
-/** The region rule of every STS source: option, client config, caller, environment, us-east-1. */
-export const resolveRegion = async (options: StsSourceOptions, context?: SourceContext): Promise<string> =>
-  options.region ??
-  (await configRegion(options.clientConfig)) ??
-  (context?.callerClientConfig ? await context.callerClientConfig.region() : undefined) ??
-  (process.env['AWS_REGION'] || undefined) ??
-  'us-east-1'
-
-/** The private client of one source. `@aws-sdk/client-sts` is imported only here, lazily. */
-export const lazyStsClient = (options: StsSourceOptions): LazyStsClient => {
-  let pending: Promise<{ client: STSClient; sts: StsModule }> | undefined
-  const create = async (context?: SourceContext): Promise<{ client: STSClient; sts: StsModule }> => {
+/**
+ * The private client of one source, built at the first call with what that call's caller
+ * passes (`context.callerClientConfig`). `@aws-sdk/client-sts` is imported only here, lazily.
+ */
+export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'): LazyStsClient => {
+  let pending: Promise<StsHandle> | undefined
+  const warnFallback = fallbackWarning(source)
+  const create = async (context?: SourceContext): Promise<StsHandle> => {
     const sts = await import('@aws-sdk/client-sts')
-    const region = await resolveRegion(options, context)
+    const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
+    const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials
     // The SDK's own retries would resend a one-time MFA code: an MFA source makes one attempt
     // per call (unless the config says otherwise), and withRetry after withMfa asks anew.
     const oneAttempt = context?.mfa !== undefined && options.clientConfig?.maxAttempts === undefined ? { maxAttempts: 1 } : {}
-    const client = new sts.STSClient({ ...options.clientConfig, ...oneAttempt, region, ...(credentials ? { credentials } : {}) })
-    return { client, sts }
+    const client = new sts.STSClient({ ...inherited.config, ...oneAttempt, region, ...(credentials ? { credentials } : {}) })
+    return { client, sts, logger: inherited.ownLogger }
   }
   return {
     get: (context) => {

@@ -1,4 +1,5 @@
 import { CredentialError } from '../errors.js'
+import { checkLogger, type Logger } from '../internal/sdkLogger.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
 /**
@@ -20,6 +21,11 @@ export interface WithRefreshOptions {
   readonly now?: () => number
   /** Observer of refreshes, failures, back-offs and stale serves; its errors are ignored. @default none */
   readonly onEvent?: (event: RefreshEvent) => void
+  /**
+   * The SDK's `Logger` (`console` works): refresh starts and back-offs at debug, successes
+   * at info, failures and stale serving at warn; never a secret. @default none
+   */
+  readonly logger?: Logger
   /** First back-off after a failed refresh, doubled per failure, jittered. @default 1_000 */
   readonly backoffBaseMs?: number
   /** Longest back-off. @default 60_000 */
@@ -29,8 +35,8 @@ export interface WithRefreshOptions {
 }
 
 /** Options with every default filled in. */
-export type RefreshConfig = Required<Omit<WithRefreshOptions, 'earlyMs' | 'onEvent'>> &
-  Pick<WithRefreshOptions, 'earlyMs' | 'onEvent'>
+export type RefreshConfig = Required<Omit<WithRefreshOptions, 'earlyMs' | 'onEvent' | 'logger'>> &
+  Pick<WithRefreshOptions, 'earlyMs' | 'onEvent' | 'logger'>
 
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -72,6 +78,7 @@ export const refreshConfig = (arg: number | WithRefreshOptions | undefined): Ref
     background: o.background ?? true,
     now: o.now ?? Date.now,
     onEvent: o.onEvent,
+    logger: checkLogger('withRefresh', o.logger),
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: Math.max(o.backoffMaxMs ?? 60_000, o.backoffBaseMs ?? 1_000),
     random: o.random ?? Math.random,

@@ -2,6 +2,7 @@ import { CredentialError } from '../errors.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
+import { logRefreshEvent } from './logRefreshEvent.js'
 import type { RefreshEvent, RefreshReason } from './RefreshEvent.js'
 import { type RefreshConfig, type WithRefreshOptions, MAX_TIMER_MS, refreshConfig } from './refreshConfig.js'
 import { backoffMs, refreshWindows } from './windows.js'
@@ -65,6 +66,7 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false,
   }
   const emit = (event: RefreshEvent): void => {
+    if (c.logger !== undefined) logRefreshEvent(c.logger, name, event)
     if (c.onEvent === undefined) return
     try { c.onEvent(event) } catch { /* an observer must not break refreshes */ }
   }

@@ -1,5 +1,6 @@
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
 import { defaultSessionName, mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { checkLogger } from '../internal/sdkLogger.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
@@ -18,8 +19,8 @@ export type FromAssumeRoleParams = Omit<AssumeRoleCommandInput, 'RoleSessionName
 }
 
 /**
- * Options of {@link fromAssumeRole}: `source`, `region`, `clientConfig` and `timeoutMs`
- * (default `10000`) of {@link StsSourceOptions}.
+ * Options of {@link fromAssumeRole}: `source`, `region`, `clientConfig`, `timeoutMs`
+ * (default `10000`) and `logger` of {@link StsSourceOptions}.
  *
  * @category sources
  * @since 0.1.0
@@ -59,13 +60,14 @@ const SOURCE = 'fromAssumeRole'
 export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
   const { timeoutMs } = validateStsOptions(SOURCE, options)
-  const sts = lazyStsClient(options)
+  checkLogger(SOURCE, options.logger)
+  const sts = lazyStsClient(options, SOURCE)
   const source = Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
-      const { client, sts: mod } = await sts.get(context)
+      const { client, sts: mod, logger } = await sts.get(context)
       const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
-      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole', timeoutMs)
+      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole', timeoutMs, logger)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

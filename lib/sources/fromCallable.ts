@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../errors.js'
 import { decodeCredentials } from '../internal/decodeCredentials.js'
+import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
@@ -29,6 +30,12 @@ export interface CallableCredentials {
 export interface FromCallableOptions {
   /** The clock used to reject already-expired results. @default Date.now */
   readonly now?: () => number
+  /**
+   * The SDK's `Logger` (`console` works): each call at debug, a failure at warn (its code
+   * and redacted message), never a secret. @default none
+   * @since 0.2.0
+   */
+  readonly logger?: Logger
 }
 
 /**
@@ -63,15 +70,21 @@ export const fromCallable = (
     })
   }
   const now = options.now ?? Date.now
+  const logger = checkLogger('fromCallable', options.logger)
+  const fail = (error: CredentialError): never => {
+    logTo(logger, 'warn', `fromCallable: ${error.code}: ${error.message}`)
+    throw error
+  }
   return async function fromCallableSource(context?: SourceContext) {
+    logTo(logger, 'debug', 'fromCallable: calling the function')
     let raw: unknown
     try {
       raw = await fn(context)
     } catch (e) {
-      throw toCredentialError(e, 'fromCallable')
+      return fail(toCredentialError(e, 'fromCallable'))
     }
     const decoded = decodeCredentials(raw, now())
     if (E.isRight(decoded)) return decoded.right
-    throw new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' })
+    return fail(new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' }))
   }
 }

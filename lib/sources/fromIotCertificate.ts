@@ -1,12 +1,15 @@
 import type { IoTClientConfig } from '@aws-sdk/client-iot'
 import { deadline, untilAborted } from '../internal/iotDeadline.js'
 import { discoverEndpoint } from '../internal/iotDiscovery.js'
+import { fallbackWarning } from '../internal/regionChain.js'
 import { httpsTransport } from '../internal/iotHttps.js'
 import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
 import { pkcs11Transport, type Pkcs11Settings } from '../internal/iotPkcs11.js'
 import { decodeIotCredentials, rejection } from '../internal/iotResponse.js'
 import { buildSecureContext } from '../internal/iotTls.js'
 import type { IotTransport } from '../internal/iotTransport.js'
+import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
+import { isCredentialError } from '../errors.js'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -26,7 +29,11 @@ export type IotPkcs11Options = Pkcs11Settings
 export type IotCommonOptions = {
   /** `host`, `host:port` or `https://host[:port]`. @default discovered once with IoT DescribeEndpoint (`iot:CredentialProvider`) */
   readonly endpoint?: string
-  /** Region of the discovery call. @default the SDK's region chain (`AWS_REGION`, profile) */
+  /**
+   * Region of the discovery call.
+   * @default `discoveryClientConfig.region`, the calling client's region, the SDK's region chain
+   * (`AWS_REGION`, the profile's `region`), then `us-east-1` (logged once at warn)
+   */
   readonly region?: string
   /** The IoT role alias, 1-128 of `[\w=,@-]`. */
   readonly roleAlias: string
@@ -51,6 +58,13 @@ export type IotCommonOptions = {
   readonly discoveryClientConfig?: IoTClientConfig
   /** Clock used to reject already-expired answers. @default Date.now */
   readonly now?: () => number
+  /**
+   * The SDK's `Logger` (`console` works): calls at debug, failures at warn, never a secret;
+   * the private discovery IoTClient logs through it too (without command input and output).
+   * @default `discoveryClientConfig.logger`, the calling client's logger, else none
+   * @since 0.2.0
+   */
+  readonly logger?: Logger
 }
 
 /**
@@ -77,14 +91,17 @@ const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTrans
   return httpsTransport(buildSecureContext(material, ca))
 }
 
-const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): (() => Promise<IotTarget>) => {
+const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((context?: SourceContext) => Promise<IotTarget>) => {
   if (o.endpoint !== undefined) {
     const fixed = Promise.resolve(toTarget(o.endpoint, o.connectTo))
     return () => fixed
   }
   let discovered: Promise<IotTarget> | undefined
-  return () => {
-    const pending = (discovered ??= discoverEndpoint({ region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs })
+  const warnFallback = fallbackWarning('fromIotCertificate')
+  return (context) => {
+    const pending = (discovered ??= discoverEndpoint({
+      region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig, warnFallback,
+    })
       .then((host) => toTarget(host, o.connectTo)))
     // A failed discovery is not cached: the next call asks again.
     pending.catch(() => { if (discovered === pending) discovered = undefined })
@@ -142,6 +159,7 @@ const requestHeaders = (thingName: string | undefined, durationSeconds: number |
  */
 export const fromIotCertificate = (options: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } => {
   const { roleAlias, thingName, durationSeconds, timeoutMs } = checkCommon(options)
+  const logger = checkLogger('fromIotCertificate', options.logger)
   const resolveTarget = targetResolver(options, timeoutMs)
   const transport = transportFor(options, timeoutMs)
   const now = options.now ?? Date.now
@@ -150,10 +168,14 @@ export const fromIotCertificate = (options: FromIotCertificateOptions): Credenti
   const fromIotCertificateSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const { signal, dispose } = deadline(timeoutMs, context?.signal)
     try {
-      const target = await untilAborted(resolveTarget(), signal)
+      const target = await untilAborted(resolveTarget(context), signal)
+      logTo(logger, 'debug', `fromIotCertificate: GET ${path} from ${target.host}`)
       const answer = await transport.request(target, path, headers, signal)
       if (answer.status !== 200) throw rejection(answer)
       return decodeIotCredentials(answer.body, now())
+    } catch (e) {
+      logTo(logger, 'warn', `fromIotCertificate: ${isCredentialError(e) ? `${e.code}: ${e.message}` : 'the call failed'}`)
+      throw e
     } finally {
       dispose()
     }

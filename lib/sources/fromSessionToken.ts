@@ -1,5 +1,6 @@
 import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
 import { mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { checkLogger } from '../internal/sdkLogger.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
@@ -48,13 +49,14 @@ const SOURCE = 'fromSessionToken'
 export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
   const { timeoutMs } = validateStsOptions(SOURCE, options)
-  const sts = lazyStsClient(options)
+  checkLogger(SOURCE, options.logger)
+  const sts = lazyStsClient(options, SOURCE)
   return Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
-      const { client, sts: mod } = await sts.get(context)
+      const { client, sts: mod, logger } = await sts.get(context)
       const input: GetSessionTokenCommandInput = { ...params, ...mfa }
-      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken', timeoutMs)
+      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken', timeoutMs, logger)
       return toIdentity(out.Credentials, undefined, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

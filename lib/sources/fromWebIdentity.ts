@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { defaultSessionName, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { checkLogger } from '../internal/sdkLogger.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
@@ -93,18 +94,18 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
   const { WebIdentityToken, WebIdentityTokenFile: _file, ...rest } = params
   validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, ['RoleArn'])
   const { timeoutMs } = validateStsOptions(SOURCE, options, false)
-  const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig })
+  const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig, logger: checkLogger(SOURCE, options.logger) }, SOURCE)
   return Object.assign(
     named(SOURCE, async (context?: SourceContext) => {
       const token = await tokenOf(params)
-      const { client, sts: mod } = await sts.get(context)
+      const { client, sts: mod, logger } = await sts.get(context)
       const input: AssumeRoleWithWebIdentityCommandInput = {
         ...rest,
         RoleSessionName: rest.RoleSessionName ?? defaultSessionName(),
         WebIdentityToken: token,
       }
       const command = new mod.AssumeRoleWithWebIdentityCommand(input)
-      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity', timeoutMs)
+      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity', timeoutMs, logger)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { close: sts.close },

@@ -1,0 +1,63 @@
+import { logTo, type Logger } from './sdkLogger.js'
+
+/** The region used when nothing names one, as the SDK's own STS credential providers do. */
+export const FALLBACK_REGION = 'us-east-1'
+
+/**
+ * The SDK's own region chain, as `fromTemporaryCredentials` reads it: `AWS_REGION`, then
+ * the `region` of `profile` (default `AWS_PROFILE`, then `default`) in the shared config
+ * file (`AWS_CONFIG_FILE`, default `~/.aws/config`). `undefined` when neither names one.
+ * Reads the files at each call; callers resolve once per client.
+ * @internal
+ */
+export const sdkRegion = async (profile?: string): Promise<string | undefined> => {
+  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = await import('@smithy/core/config')
+  try {
+    const region = await loadConfig(
+      { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined as unknown as string },
+      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...(profile === undefined ? {} : { profile }) },
+    )()
+    return region || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A region, or a provider of one (as SDK client configs hold it). */
+export type RegionInput = string | (() => Promise<string | undefined>) | undefined
+
+const read = async (r: RegionInput): Promise<string | undefined> => ((typeof r === 'function' ? await r() : r) || undefined)
+
+/**
+ * A warning of the `us-east-1` fallback through `logger`, written at most once per returned
+ * function: each source makes one and keeps it, so it warns once however often it resolves.
+ * @internal
+ */
+export const fallbackWarning = (source: string): ((logger: Logger | undefined) => void) => {
+  let warned = false
+  return (logger) => {
+    if (warned || logger === undefined) return
+    warned = true
+    logTo(logger, 'warn', `${source}: no region in its options, the calling client, AWS_REGION or the profile's config; using ${FALLBACK_REGION}. Set options.region or AWS_REGION to choose one`)
+  }
+}
+
+/**
+ * The first region of `candidates` (in order), then {@link sdkRegion} for `profile`, then
+ * `us-east-1`, calling `onFallback` (see {@link fallbackWarning}).
+ * @internal
+ */
+export const regionChain = async (
+  candidates: readonly RegionInput[],
+  profile: string | undefined,
+  onFallback: () => void,
+): Promise<string> => {
+  for (const c of candidates) {
+    const region = await read(c)
+    if (region !== undefined) return region
+  }
+  const fromSdk = await sdkRegion(profile)
+  if (fromSdk !== undefined) return fromSdk
+  onFallback()
+  return FALLBACK_REGION
+}
