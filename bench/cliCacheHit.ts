@@ -22,7 +22,7 @@ const warm = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> 
   })
 
 export const cliCacheHit = async (): Promise<Figure[]> => {
-  const rounds = smoke ? 2 : 25
+  const rounds = smoke ? 2 : 15
   heading(`CLI credential-process cache hit, fresh processes, median of ${rounds} interleaved rounds`)
   const sts = await testing().startStsEmulator()
   const home = mkdtempSync(join(tmpdir(), 'ars-bench-'))

@@ -9,7 +9,7 @@ import { timeProcesses } from './procs'
 const SDK = '@aws-sdk/credential-providers'
 
 export const importTime = async (): Promise<Figure[]> => {
-  const rounds = smoke ? 2 : 25
+  const rounds = smoke ? 2 : 15
   heading(`Import time, fresh processes, median of ${rounds} interleaved rounds, the node floor subtracted`)
   const esm = (code: string): string[] => ['--input-type=module', '-e', code]
   const t = await timeProcesses(

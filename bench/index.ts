@@ -48,6 +48,7 @@ const main = async (): Promise<void> => {
   let figures = 0
   const missed: string[] = []
   for (const [name, suite] of selected()) {
+    const t0 = performance.now()
     let result: readonly Figure[] | boolean
     try {
       result = await suite()
@@ -58,13 +59,14 @@ const main = async (): Promise<void> => {
     if (typeof result === 'boolean') {
       figures += 1
       if (!result) missed.push(name)
-      continue
+    } else {
+      for (const f of result) {
+        printFigure(f)
+        figures += 1
+        if (!f.ok) missed.push(`${name}: ${f.label}`)
+      }
     }
-    for (const f of result) {
-      printFigure(f)
-      figures += 1
-      if (!f.ok) missed.push(`${name}: ${f.label}`)
-    }
+    console.log(`  (${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
   }
   console.log(`\n${figures - missed.length} of ${figures} figures met their targets (${((performance.now() - started) / 1000).toFixed(0)} s)`)
   for (const m of missed) console.log(`  MISS ${m}`)

@@ -18,9 +18,10 @@ export const childEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
 /** Runs once; throws with the child's stderr when it fails. */
 export const runOnce = (c: ProcessCandidate, cwd: string): { ms: number; stdout: string } => {
   const start = performance.now()
-  const r = spawnSync(process.execPath, c.args, { cwd, env: c.env ?? childEnv(), encoding: 'utf8' })
+  // The timeout also guards a run that needs a server of this (blocked) process, e.g. a cache miss.
+  const r = spawnSync(process.execPath, c.args, { cwd, env: c.env ?? childEnv(), encoding: 'utf8', timeout: 30_000 })
   const ms = performance.now() - start
-  if (r.status !== 0) throw new Error(`${c.name}: node ${c.args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`)
+  if (r.status !== 0) throw new Error(`${c.name}: node ${c.args.join(' ')} ${r.status === null ? `killed (${r.signal})` : `exited ${r.status}`}: ${r.stderr.slice(0, 300)}`)
   c.check?.(r.stdout)
   return { ms, stdout: r.stdout }
 }
