@@ -20,7 +20,7 @@ export const clientCacheHit = async (): Promise<Figure[]> => {
       // Not destroyed: destroy() would also close the shared request handler.
       { name: 'new', fn: () => new S3Client({ region: 'eu-west-1', maxAttempts: 3, requestHandler, credentials: provider }) },
     ],
-    { calls: smoke ? 200 : 2_000, rounds: smoke ? 3 : 11 },
+    { calls: smoke ? 100 : 300, rounds: smoke ? 3 : 11 },
   )
   const size = clients.size
   clients.close()

@@ -24,7 +24,7 @@ export const perRequest = async (): Promise<Figure[]> => {
       { name: 'plain', fn: () => plain.send(new HeadObjectCommand(input)) },
       { name: 'plainCached', fn: () => plainCached.send(new HeadObjectCommand(input)) },
     ],
-    { calls: smoke ? 30 : 300, rounds: smoke ? 3 : 11, clock: 'cpu' },
+    { calls: smoke ? 30 : 200, rounds: smoke ? 3 : 9, clock: 'cpu' },
   )
   clients.close()
   plain.destroy()

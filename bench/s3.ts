@@ -5,12 +5,17 @@ import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/type
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { StsEmulator } from '../lib/testing/index.js'
 
-/** Answers every S3 request at once with a 200 HeadObject-style response, in-process. */
+/**
+ * Answers every S3 request with a 200 HeadObject-style response, in-process, on the next
+ * turn of the event loop (as a network answer would: callers that never left the microtask
+ * queue would starve timers and sockets, the STS refresh among them).
+ */
 export const inProcessS3 = () => ({
   metadata: { handlerProtocol: 'http/1.1' },
-  handle: async (_request: HttpRequest, _options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> => ({
-    response: { statusCode: 200, headers: { 'content-length': '3', etag: '"bench"', 'x-amz-request-id': 'bench' }, body: Readable.from([]) },
-  }),
+  handle: async (_request: HttpRequest, _options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> => {
+    await new Promise((resolve) => setImmediate(resolve))
+    return { response: { statusCode: 200, headers: { 'content-length': '3', etag: '"bench"', 'x-amz-request-id': 'bench' }, body: Readable.from([]) } }
+  },
   updateHttpClientConfig: () => undefined,
   httpHandlerConfigs: () => ({}),
   destroy: () => undefined,
