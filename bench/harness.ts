@@ -9,6 +9,8 @@ export const smoke = process.argv.includes('--smoke')
 export interface Candidate {
   readonly name: string
   readonly fn: () => unknown
+  /** Calls per round for this candidate. @default the `calls` option */
+  readonly calls?: number
 }
 
 /** What a round measures: elapsed wall time, or the process's CPU time (user + system). */
@@ -67,9 +69,10 @@ export const interleave = async (candidates: readonly Candidate[], o: Interleave
   const batches = new Map(candidates.map((c) => [c.name, ownLoop(c.fn)]))
   const samples = await interleaveRounds(candidates, o.rounds, async (c) => {
     const batch = batches.get(c.name) as Batch
+    const calls = c.calls ?? o.calls
     const start = nowNs(clock)
-    await batch(o.calls)
-    return (nowNs(clock) - start) / o.calls
+    await batch(calls)
+    return (nowNs(clock) - start) / calls
   })
   return new Map([...samples].map(([k, v]) => [k, median(v)]))
 }
