@@ -23,6 +23,7 @@ export type CredentialErrorCode =
   | 'Aborted'
   | 'Expired'
   | 'Closed'
+  | 'PeerMissing'
 
 /**
  * Options of {@link CredentialError}.

@@ -1,6 +1,7 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import type { SourceContext } from '../types.js'
+import { loadPeer } from './loadPeer.js'
 
 /**
  * Options shared by the STS sources.
@@ -51,10 +52,10 @@ export const resolveRegion = async (options: StsSourceOptions, context?: SourceC
   'us-east-1'
 
 /** The private client of one source. `@aws-sdk/client-sts` is imported only here, lazily. */
-export const lazyStsClient = (options: StsSourceOptions): LazyStsClient => {
+export const lazyStsClient = (options: StsSourceOptions, sourceName = 'STS'): LazyStsClient => {
   let pending: Promise<{ client: STSClient; sts: StsModule }> | undefined
   const create = async (context?: SourceContext): Promise<{ client: STSClient; sts: StsModule }> => {
-    const sts = await import('@aws-sdk/client-sts')
+    const sts = await loadPeer<StsModule>('@aws-sdk/client-sts', { source: sourceName, purpose: 'the STS call', load: () => import('@aws-sdk/client-sts') })
     const region = await resolveRegion(options, context)
     const credentials = options.source ?? options.clientConfig?.credentials
     // The SDK's own retries would resend a one-time MFA code: an MFA source makes one attempt

@@ -59,7 +59,7 @@ const SOURCE = 'fromAssumeRole'
 export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
   const { timeoutMs } = validateStsOptions(SOURCE, options)
-  const sts = lazyStsClient(options)
+  const sts = lazyStsClient(options, SOURCE)
   const source = Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)

@@ -1,12 +1,9 @@
-import type { IoTClientConfig } from '@aws-sdk/client-iot'
 import { deadline, untilAborted } from '../internal/iotDeadline.js'
-import { discoverEndpoint } from '../internal/iotDiscovery.js'
-import { httpsTransport } from '../internal/iotHttps.js'
+import type { IotDiscoveryClientConfig } from '../internal/iotDiscovery.js'
 import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
-import { pkcs11Transport, type Pkcs11Settings } from '../internal/iotPkcs11.js'
-import { decodeIotCredentials, rejection } from '../internal/iotResponse.js'
+import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
 import { buildSecureContext } from '../internal/iotTls.js'
-import type { IotTransport } from '../internal/iotTransport.js'
+import { lazyTransport, type IotTransport } from '../internal/iotTransport.js'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -48,7 +45,7 @@ export type IotCommonOptions = {
   /** Credentials of the DescribeEndpoint call. @default the SDK's default chain */
   readonly discovery?: AwsCredentialIdentityProvider
   /** Extra config of the private discovery IoTClient (endpoint, requestHandler, ...). @default none */
-  readonly discoveryClientConfig?: IoTClientConfig
+  readonly discoveryClientConfig?: IotDiscoveryClientConfig
   /** Clock used to reject already-expired answers. @default Date.now */
   readonly now?: () => number
 }
@@ -70,11 +67,16 @@ export type FromIotCertificateOptions = IotCommonOptions & (
 const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
   const kind = keyKind(o)
   const ca = o.ca === undefined ? undefined : readPem('ca', o.ca)
-  if (kind === 'pkcs11') return pkcs11Transport(o.pkcs11!, readPem('certificate', o.certificate!).toString('utf8'), ca?.toString('utf8'), timeoutMs)
+  if (kind === 'pkcs11') {
+    const certificate = readPem('certificate', o.certificate!).toString('utf8')
+    return lazyTransport(async () => (await import('../internal/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
+  }
   const material = kind === 'pfx'
     ? { kind, pfx: readBinary('pfx', o.pfx!), passphrase: o.passphrase }
     : { kind, certificate: readPem('certificate', o.certificate!), privateKey: readPem('privateKey', o.privateKey!), passphrase: o.passphrase }
-  return httpsTransport(buildSecureContext(material, ca))
+  // The TLS context is built now, so a bad key fails at construction; the agent at the first call.
+  const context = buildSecureContext(material, ca)
+  return lazyTransport(async () => (await import('../internal/iotHttps.js')).httpsTransport(context))
 }
 
 const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): (() => Promise<IotTarget>) => {
@@ -84,8 +86,8 @@ const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): (() =>
   }
   let discovered: Promise<IotTarget> | undefined
   return () => {
-    const pending = (discovered ??= discoverEndpoint({ region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs })
-      .then((host) => toTarget(host, o.connectTo)))
+    const pending = (discovered ??= import('../internal/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({ region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs })
+      .then((host) => toTarget(host, o.connectTo))))
     // A failed discovery is not cached: the next call asks again.
     pending.catch(() => { if (discovered === pending) discovered = undefined })
     return pending
@@ -152,6 +154,8 @@ export const fromIotCertificate = (options: FromIotCertificateOptions): Credenti
     try {
       const target = await untilAborted(resolveTarget(), signal)
       const answer = await transport.request(target, path, headers, signal)
+      // The answer's decoder (and fp-ts's Either) loads with the first answer, not with the package.
+      const { decodeIotCredentials, rejection } = await import('../internal/iotResponse.js')
       if (answer.status !== 200) throw rejection(answer)
       return decodeIotCredentials(answer.body, now())
     } finally {

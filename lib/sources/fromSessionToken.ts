@@ -48,7 +48,7 @@ const SOURCE = 'fromSessionToken'
 export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
   validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
   const { timeoutMs } = validateStsOptions(SOURCE, options)
-  const sts = lazyStsClient(options)
+  const sts = lazyStsClient(options, SOURCE)
   return Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)

@@ -93,7 +93,7 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
   const { WebIdentityToken, WebIdentityTokenFile: _file, ...rest } = params
   validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, ['RoleArn'])
   const { timeoutMs } = validateStsOptions(SOURCE, options, false)
-  const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig })
+  const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig }, SOURCE)
   return Object.assign(
     named(SOURCE, async (context?: SourceContext) => {
       const token = await tokenOf(params)
