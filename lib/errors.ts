@@ -24,6 +24,7 @@ export type CredentialErrorCode =
   | 'Aborted'
   | 'Expired'
   | 'Closed'
+  | 'PeerMissing'
 
 /**
  * Options of {@link CredentialError}.

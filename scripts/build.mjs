@@ -14,5 +14,6 @@ for (const t of targets) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', t.dir,
     '--module', t.module, '--moduleResolution', t.moduleResolution], { stdio: 'inherit' })
   mkdirSync(t.dir, { recursive: true })
-  writeFileSync(`${t.dir}/package.json`, JSON.stringify({ type: t.type }) + '\n')
+  // Bundlers read `sideEffects` from the nearest package.json, which is this one.
+  writeFileSync(`${t.dir}/package.json`, JSON.stringify({ type: t.type, sideEffects: false }) + '\n')
 }

@@ -1,7 +1,8 @@
 // Packs the library as npm would publish it, installs the tarball into a fresh project
 // (offline: the project's node_modules supply the dependencies), and checks that
 // `require` and `import` work for `.` and `./testing`, that types resolve under
-// moduleResolution node16 and bundler, and that publint and attw report nothing.
+// moduleResolution node16 and bundler, and that publint and attw report nothing; then
+// scripts/check-consumer.mjs installs the tarball as a new user would (bundles, strict types).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -60,6 +61,8 @@ export const start: () => Promise<StsEmulator> = startStsEmulator
     run(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--module', module, '--moduleResolution', resolution, 'consumer.ts'], project)
     console.log(`types (${resolution}): ok`)
   }
+  // The same tarball in a fresh project that installs only it and its required peers.
+  run(process.execPath, [join(root, 'scripts', 'check-consumer.mjs'), join(work, out)])
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -5,13 +5,16 @@ import { join } from 'node:path'
 import { createSoftHsmToken } from '../../lib/testing/createSoftHsmToken.js'
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator.js'
 import type { ChildInput, ChildResult } from './iotPkcs11.child.js'
+import { hasSystemPackage } from '../support/systemPackages.js'
 
-// Runs in CI (.ci/run installs softhsm2). The tokens live in this file's temp directory; the
+// Skipped with one line when softhsm2 is missing; CI (.ci/run) installs it and forbids the skip. The tokens live in this file's temp directory; the
 // source runs in a child process that gets SOFTHSM2_CONF in its real environment.
 const PIN = '731946'
 let iot: IotEmulator
 let dir: string
 let results: Map<string, ChildResult>
+const withSoftHsm = hasSystemPackage('softhsm2', 'fromIotCertificate with a PKCS#11 key')
+const describeHsm = withSoftHsm ? describe : describe.skip
 
 const runChild = (input: ChildInput, conf: string): Promise<ChildResult[]> =>
   new Promise((resolve, reject) => {
@@ -20,7 +23,7 @@ const runChild = (input: ChildInput, conf: string): Promise<ChildResult[]> =>
       error ? reject(new Error(`child failed: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as ChildResult[]))
   })
 
-beforeAll(async () => {
+if (withSoftHsm) beforeAll(async () => {
   iot = await startIotEmulator({ things: ['hsm-device'] })
   dir = mkdtempSync(join(tmpdir(), 'iot-pkcs11-'))
   const token = await createSoftHsmToken({ dir, pin: PIN, label: 'iot-main', privateKeyPem: iot.device.privateKey })
@@ -31,12 +34,12 @@ beforeAll(async () => {
   }
   results = new Map((await runChild(input, token.env.SOFTHSM2_CONF)).map((r) => [r.name, r]))
 }, 60_000)
-afterAll(async () => {
+if (withSoftHsm) afterAll(async () => {
   await iot.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('fromIotCertificate with a PKCS#11 key (SoftHSM2 through aws-crt)', () => {
+describeHsm('fromIotCertificate with a PKCS#11 key (SoftHSM2 through aws-crt)', () => {
   it('gets credentials with the key held in the token, on every call', () => {
     expect(results.get('happy path')).toMatchObject({ ok: true, accessKeyIds: [expect.stringMatching(/^ASIA/), expect.stringMatching(/^ASIA/), expect.stringMatching(/^ASIA/)] })
     const ok = iot.requests.filter((r) => r.status === 200)

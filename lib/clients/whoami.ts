@@ -1,19 +1,15 @@
 import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts'
 import { CredentialError } from '../errors.js'
+import { loadPeer } from '../internal/loadPeer.js'
 import { stsError } from '../internal/stsErrors.js'
 import type { CallerIdentity, ClientFactory } from '../types.js'
-import { invalid, SOURCE } from './cacheConfig.js'
+import { SOURCE } from './cacheConfig.js'
 
 type StsModule = typeof import('@aws-sdk/client-sts')
 
-/** `@aws-sdk/client-sts` is an optional peer: loaded at the first `whoami()` only. */
-const loadSts = async (): Promise<StsModule> => {
-  try {
-    return await import('@aws-sdk/client-sts')
-  } catch (e) {
-    throw invalid('whoami() needs the package @aws-sdk/client-sts; install it', e)
-  }
-}
+/** `@aws-sdk/client-sts` is loaded at the first `whoami()` only. */
+const loadSts = (): Promise<StsModule> =>
+  loadPeer<StsModule>('@aws-sdk/client-sts', { source: SOURCE, purpose: 'whoami()', load: () => import('@aws-sdk/client-sts') })
 
 /**
  * `whoami()` of a factory: GetCallerIdentity through the factory's own `client(STSClient)`,

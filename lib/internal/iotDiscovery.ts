@@ -1,10 +1,17 @@
-import type { IoTClientConfig } from '@aws-sdk/client-iot'
 import { CredentialError } from '../errors.js'
 import type { AwsCredentialIdentityProvider, SourceContext } from '../types.js'
 import { inheritedClientConfig } from './callerConfig.js'
 import { regionChain, type RegionInput } from './regionChain.js'
 import { logTo, type Logger } from './sdkLogger.js'
+
+/**
+ * Config of the private discovery `IoTClient`, as `@aws-sdk/client-iot`'s `IoTClientConfig`
+ * takes it (endpoint, requestHandler, maxAttempts, ...). Declared here by shape, so the
+ * types of this package do not need the optional `@aws-sdk/client-iot` installed.
+ */
+export type IotDiscoveryClientConfig = { readonly [option: string]: unknown }
 import { describeError } from './redact.js'
+import { loadPeer } from './loadPeer.js'
 import { isThrottling, isTransient } from './isTransient.js'
 
 const SOURCE = 'fromIotCertificate'
@@ -12,7 +19,7 @@ const SOURCE = 'fromIotCertificate'
 export type DiscoveryOptions = {
   readonly region: string | undefined
   readonly credentials: AwsCredentialIdentityProvider | undefined
-  readonly clientConfig: IoTClientConfig | undefined
+  readonly clientConfig: IotDiscoveryClientConfig | undefined
   readonly timeoutMs: number
   readonly logger: Logger | undefined
   /** The config of the SDK client that asked, inherited where the options are silent. */
@@ -21,15 +28,18 @@ export type DiscoveryOptions = {
   readonly warnFallback: (logger: Logger | undefined) => void
 }
 
-const loadClient = async (): Promise<typeof import('@aws-sdk/client-iot')> => {
-  try {
-    return await import('@aws-sdk/client-iot')
-  } catch (e) {
-    throw new CredentialError(`${SOURCE}: endpoint discovery needs @aws-sdk/client-iot; install it or give endpoint`, {
-      code: 'InvalidConfiguration', source: SOURCE, cause: e,
-    })
+/** The few parts of `@aws-sdk/client-iot` used here: an optional peer, so no type of it is public. */
+type IotModule = {
+  readonly IoTClient: new (config: object) => {
+    send: (command: object, options: { abortSignal: AbortSignal }) => Promise<{ endpointAddress?: string }>
+    destroy: () => void
   }
+  readonly DescribeEndpointCommand: new (input: { endpointType: string }) => object
 }
+
+// An optional peer: loaded by a computed name, so a bundle without it still builds.
+const loadClient = (): Promise<IotModule> =>
+  loadPeer<IotModule>('@aws-sdk/client-iot', { source: SOURCE, purpose: 'endpoint discovery (no endpoint given)' })
 
 const failure = (e: unknown): CredentialError => {
   if (e instanceof CredentialError) return e

@@ -1,7 +1,9 @@
-import { Agent, request, type RequestOptions } from 'node:https'
+import type * as Https from 'node:https'
+import type { Agent, RequestOptions } from 'node:https'
 import type { IncomingMessage } from 'node:http'
 import type { SecureContext } from 'node:tls'
 import { isIpHost, type IotTarget } from './iotOptions.js'
+import { loadBuiltin } from './loadBuiltin.js'
 import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, networkError, type IotRawResponse, type IotTransport } from './iotTransport.js'
 
 const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail: (e: unknown) => void): void => {
@@ -22,6 +24,7 @@ const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail:
  * own connection (no agent), so a closed source still works but holds nothing open.
  */
 export const httpsTransport = (secureContext: SecureContext): IotTransport => {
+  const { Agent, request } = loadBuiltin<typeof Https>('node:https')
   let agent: Agent | undefined = new Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 1, scheduling: 'lifo' })
   const send = (t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, retried = false): Promise<IotRawResponse> =>
     new Promise<IotRawResponse>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { isIP } from 'node:net'
+import type * as Net from 'node:net'
 import { CredentialError } from '../errors.js'
+import { loadBuiltin } from './loadBuiltin.js'
 import { redact } from './redact.js'
 
 const SOURCE = 'fromIotCertificate'
@@ -44,7 +45,7 @@ export const toTarget = (endpoint: string, connectTo?: { readonly host: string; 
 /** Node's largest timer delay; a longer one fires at once. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1
 
-export const isIpHost = (host: string): boolean => isIP(host) !== 0
+export const isIpHost = (host: string): boolean => loadBuiltin<typeof Net>('node:net').isIP(host) !== 0
 
 export type MaterialInput = string | Buffer | Uint8Array
 

@@ -1,5 +1,7 @@
-import { isIP } from 'node:net'
+import type * as Net from 'node:net'
 import { CredentialError } from '../errors.js'
+import { loadBuiltin } from './loadBuiltin.js'
+import { loadPeer } from './loadPeer.js'
 import type { IotTarget } from './iotOptions.js'
 import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, type IotRawResponse, type IotTransport } from './iotTransport.js'
 
@@ -43,14 +45,11 @@ export const crtError = (e: unknown, t: IotTarget | undefined): CredentialError 
   return new CredentialError(`${SOURCE}: cannot reach ${where}: ${name}`, { code: 'NetworkError', source: SOURCE, cause: e, retryable: true })
 }
 
-const loadCrt = async (): Promise<Crt> => {
+const loadCrt = (): Promise<Crt> => {
   // aws-crt warns on every Node 20 start unless told not to; respect a value the user set.
   process.env['AWS_CRT_NODEJS_SUPPRESS_NODE_DEPRECATION_WARNING'] ??= '1'
-  try {
-    return await import('aws-crt')
-  } catch (e) {
-    throw new CredentialError(`${SOURCE}: pkcs11 needs the aws-crt package; install it`, { code: 'InvalidConfiguration', source: SOURCE, cause: e })
-  }
+  // An optional peer with a native binary: loaded by a computed name, never bundled.
+  return loadPeer<Crt>('aws-crt', { source: SOURCE, purpose: 'pkcs11' })
 }
 
 type Context = { readonly crt: Crt; readonly lib: InstanceType<Crt['io']['Pkcs11Lib']>; readonly tls: InstanceType<Crt['io']['ClientTlsContext']> }
@@ -73,6 +72,7 @@ const buildContext = async (p: Pkcs11Settings, certificate: string, ca: string |
 const exchange = (c: Context, t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, timeoutMs: number) =>
   new Promise<IotRawResponse>((resolve, reject) => {
     const { io, http } = c.crt
+    const { isIP } = loadBuiltin<typeof Net>('node:net')
     const domain = isIP(t.connectHost) === 6 ? io.SocketDomain.IPV6 : io.SocketDomain.IPV4
     const socket = new io.SocketOptions(io.SocketType.STREAM, domain, Math.ceil(timeoutMs))
     const tls = new io.TlsConnectionOptions(c.tls, isIP(t.host) === 0 ? t.host : undefined)

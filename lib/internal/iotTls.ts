@@ -1,4 +1,6 @@
-import { createSecureContext, type SecureContext } from 'node:tls'
+import type * as Tls from 'node:tls'
+import type { SecureContext } from 'node:tls'
+import { loadBuiltin } from './loadBuiltin.js'
 import { invalid } from './iotOptions.js'
 
 /** Key material read from the options. */
@@ -22,7 +24,7 @@ const why = (code: string, kind: IotKeyMaterial['kind']): string =>
  */
 export const buildSecureContext = (material: IotKeyMaterial, ca: Buffer | undefined): SecureContext => {
   try {
-    return createSecureContext({
+    return loadBuiltin<typeof Tls>('node:tls').createSecureContext({
       ...(material.kind === 'pem' ? { cert: material.certificate, key: material.privateKey } : { pfx: material.pfx }),
       ...(material.passphrase !== undefined ? { passphrase: material.passphrase } : {}),
       ...(ca !== undefined ? { ca } : {}),

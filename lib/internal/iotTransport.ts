@@ -15,6 +15,28 @@ export type IotTransport = {
   readonly close: () => void
 }
 
+/**
+ * A transport created at its first request, so the module that sends (node:https, or
+ * aws-crt for PKCS#11) loads with the first call, not with the package. `close()` before
+ * that first request is remembered: the transport is then closed as soon as it exists.
+ */
+export const lazyTransport = (create: () => Promise<IotTransport>): IotTransport => {
+  let closed = false
+  let pending: Promise<IotTransport> | undefined
+  const get = (): Promise<IotTransport> => {
+    const current = (pending ??= create().then((t) => { if (closed) t.close(); return t }))
+    current.catch(() => { if (pending === current) pending = undefined })
+    return current
+  }
+  return {
+    request: async (target, path, headers, signal) => (await get()).request(target, path, headers, signal),
+    close: () => {
+      closed = true
+      void pending?.then((t) => t.close(), () => undefined)
+    },
+  }
+}
+
 /** Largest response body read; IoT's answers are about 1 KiB. */
 export const MAX_BODY_BYTES = 64 * 1024
 

@@ -1,46 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { createBase32Plugin, createCryptoPlugin } from '@otplib/core'
 import { generateSync, verifySync } from '@otplib/totp'
+import { decodeBase32, encodeBase32 } from './base32.js'
+
+export { isBase32Secret } from './base32.js'
 
 // otplib's own packages, with node:crypto plugins instead of its defaults: the `otplib`
 // root loads @noble/hashes and @scure/base, which are ESM-only and cannot be required
 // from CommonJS on Node < 20.19 (nor under Jest 30 on Node 20).
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-
-/** RFC 4648 base32 (no padding needed); throws on other characters. */
-const decodeBase32 = (text: string): Uint8Array => {
-  const clean = text.replace(/=+$/, '').toUpperCase()
-  const out: number[] = []
-  let bits = 0
-  let value = 0
-  for (const ch of clean) {
-    const index = ALPHABET.indexOf(ch)
-    if (index < 0) throw new Error('not base32')
-    value = (value << 5) | index
-    bits += 5
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff)
-      bits -= 8
-    }
-  }
-  return Uint8Array.from(out)
-}
-
-const encodeBase32 = (bytes: Uint8Array): string => {
-  let out = ''
-  let bits = 0
-  let value = 0
-  for (const byte of bytes) {
-    value = (value << 8) | byte
-    bits += 8
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31]
-      bits -= 5
-    }
-  }
-  return bits > 0 ? out + ALPHABET[(value << (5 - bits)) & 31] : out
-}
 
 const crypto = createCryptoPlugin({
   name: 'node',
@@ -59,12 +26,3 @@ export const verifyTotp = (secret: string, token: string, epochSeconds: number, 
 
 /** A new random base32 secret of 20 bytes (what AWS virtual MFA devices use). */
 export const newTotpSecret = (): string => encodeBase32(randomBytes(20))
-
-/** True when `secret` decodes as base32 to at least 10 bytes. */
-export const isBase32Secret = (secret: string): boolean => {
-  try {
-    return decodeBase32(secret).length >= 10
-  } catch {
-    return false
-  }
-}

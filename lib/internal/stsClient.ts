@@ -4,6 +4,7 @@ import type { SourceContext } from '../types.js'
 import { inheritedClientConfig } from './callerConfig.js'
 import { fallbackWarning, regionChain } from './regionChain.js'
 import type { Logger } from './sdkLogger.js'
+import { loadPeer } from './loadPeer.js'
 
 /**
  * Options shared by the STS sources.
@@ -78,7 +79,7 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
   let pending: Promise<StsHandle> | undefined
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
-    const sts = await import('@aws-sdk/client-sts')
+    const sts = await loadPeer<StsModule>('@aws-sdk/client-sts', { source, purpose: 'the STS call', load: () => import('@aws-sdk/client-sts') })
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials

@@ -1,5 +1,7 @@
-import { execFile, type ChildProcess } from 'node:child_process'
+import type * as ChildProcesses from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { CredentialError } from '../errors.js'
+import { loadBuiltin } from '../internal/loadBuiltin.js'
 
 /**
  * Options of {@link codeFromCommand}.
@@ -56,6 +58,7 @@ export const codeFromCommand = (
       const signal = call?.signal
       if (signal?.aborted) return reject(new CredentialError(`${SOURCE}: aborted before ${file} was started`, { code: 'Aborted', source: SOURCE }))
       const env = { ...(options.env ?? process.env), AWS_MFA_SERIAL: serialNumber }
+      const { execFile } = loadBuiltin<typeof ChildProcesses>('node:child_process')
       const child = execFile(file, args, { cwd: options.cwd, env, shell: false, windowsHide: true }, (error, stdout) => {
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)

@@ -1,5 +1,5 @@
 import { CredentialError } from '../errors.js'
-import { isBase32Secret, totpCode } from '../internal/otp.js'
+import { isBase32Secret } from '../internal/base32.js'
 
 /**
  * Options of {@link totp}.
@@ -69,6 +69,8 @@ export const totp = (base32Secret: string, options: TotpOptions = {}): ((serialN
       step = Math.floor(now() / periodMs)
     }
     lastStep = step
+    // otplib loads with the first code, not with the package.
+    const { totpCode } = await import('../internal/otp.js')
     return totpCode(secret, (step * periodMs) / 1000, periodMs / 1000)
   }
   return () => {

@@ -1,6 +1,4 @@
-import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../errors.js'
-import { decodeCredentials } from '../internal/decodeCredentials.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { CredentialSource, SourceContext } from '../types.js'
@@ -83,8 +81,10 @@ export const fromCallable = (
     } catch (e) {
       return fail(toCredentialError(e, 'fromCallable'))
     }
+    // The decoder (and fp-ts's Either) loads with the first answer, not with the package.
+    const { decodeCredentials } = await import('../internal/decodeCredentials.js')
     const decoded = decodeCredentials(raw, now())
-    if (E.isRight(decoded)) return decoded.right
+    if (decoded._tag === 'Right') return decoded.right
     return fail(new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' }))
   }
 }

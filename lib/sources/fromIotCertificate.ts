@@ -1,13 +1,10 @@
-import type { IoTClientConfig } from '@aws-sdk/client-iot'
 import { deadline, untilAborted } from '../internal/iotDeadline.js'
-import { discoverEndpoint } from '../internal/iotDiscovery.js'
+import type { IotDiscoveryClientConfig } from '../internal/iotDiscovery.js'
 import { fallbackWarning } from '../internal/regionChain.js'
-import { httpsTransport } from '../internal/iotHttps.js'
 import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
-import { pkcs11Transport, type Pkcs11Settings } from '../internal/iotPkcs11.js'
-import { decodeIotCredentials, rejection } from '../internal/iotResponse.js'
+import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
 import { buildSecureContext } from '../internal/iotTls.js'
-import type { IotTransport } from '../internal/iotTransport.js'
+import { lazyTransport, type IotTransport } from '../internal/iotTransport.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { isCredentialError } from '../errors.js'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CredentialSource, SourceContext } from '../types.js'
@@ -55,7 +52,7 @@ export type IotCommonOptions = {
   /** Credentials of the DescribeEndpoint call. @default the SDK's default chain */
   readonly discovery?: AwsCredentialIdentityProvider
   /** Extra config of the private discovery IoTClient (endpoint, requestHandler, ...). @default none */
-  readonly discoveryClientConfig?: IoTClientConfig
+  readonly discoveryClientConfig?: IotDiscoveryClientConfig
   /** Clock used to reject already-expired answers. @default Date.now */
   readonly now?: () => number
   /**
@@ -84,11 +81,16 @@ export type FromIotCertificateOptions = IotCommonOptions & (
 const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
   const kind = keyKind(o)
   const ca = o.ca === undefined ? undefined : readPem('ca', o.ca)
-  if (kind === 'pkcs11') return pkcs11Transport(o.pkcs11!, readPem('certificate', o.certificate!).toString('utf8'), ca?.toString('utf8'), timeoutMs)
+  if (kind === 'pkcs11') {
+    const certificate = readPem('certificate', o.certificate!).toString('utf8')
+    return lazyTransport(async () => (await import('../internal/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
+  }
   const material = kind === 'pfx'
     ? { kind, pfx: readBinary('pfx', o.pfx!), passphrase: o.passphrase }
     : { kind, certificate: readPem('certificate', o.certificate!), privateKey: readPem('privateKey', o.privateKey!), passphrase: o.passphrase }
-  return httpsTransport(buildSecureContext(material, ca))
+  // The TLS context is built now, so a bad key fails at construction; the agent at the first call.
+  const context = buildSecureContext(material, ca)
+  return lazyTransport(async () => (await import('../internal/iotHttps.js')).httpsTransport(context))
 }
 
 const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((context?: SourceContext) => Promise<IotTarget>) => {
@@ -99,9 +101,9 @@ const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((cont
   let discovered: Promise<IotTarget> | undefined
   const warnFallback = fallbackWarning('fromIotCertificate')
   return (context) => {
-    const pending = (discovered ??= discoverEndpoint({
+    const pending = (discovered ??= import('../internal/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({
       region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig, warnFallback,
-    })
+    }))
       .then((host) => toTarget(host, o.connectTo)))
     // A failed discovery is not cached: the next call asks again.
     pending.catch(() => { if (discovered === pending) discovered = undefined })
@@ -171,6 +173,8 @@ export const fromIotCertificate = (options: FromIotCertificateOptions): Credenti
       const target = await untilAborted(resolveTarget(context), signal)
       logTo(logger, 'debug', `fromIotCertificate: GET ${path} from ${target.host}`)
       const answer = await transport.request(target, path, headers, signal)
+      // The answer's decoder (and fp-ts's Either) loads with the first answer, not with the package.
+      const { decodeIotCredentials, rejection } = await import('../internal/iotResponse.js')
       if (answer.status !== 200) throw rejection(answer)
       return decodeIotCredentials(answer.body, now())
     } catch (e) {

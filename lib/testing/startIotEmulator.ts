@@ -5,7 +5,8 @@ import { createTestCertificateAuthority, type TestCertificate } from './createTe
 import type { IotRecordedRequest, IotRoleAliasState } from './iot/credentials.js'
 import { closeServer, startCredentialsServer } from './iot/credentialsServer.js'
 import { deviceFactory, fileWriter, type Registry } from './iot/devices.js'
-import { startDiscoveryServer, type IotRecordedDiscovery } from './iot/discovery.js'
+import type { IotRecordedDiscovery } from './iot/discovery.js'
+import { loadPeer } from '../internal/loadPeer.js'
 import { faultQueue, type IotFault } from './iot/faults.js'
 import type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotRoleAliasOptions } from './iot/types.js'
 
@@ -86,6 +87,10 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
   const { port, requests, stats } = https
   const credentials = options.discoveryCredentials ?? EMULATOR_DISCOVERY_CREDENTIALS
   const discoveryRequests: IotRecordedDiscovery[] = []
+  // The discovery endpoint checks SigV4 with @smithy/signature-v4 (which @aws-sdk/client-sts brings): loaded at start.
+  const { startDiscoveryServer } = await loadPeer<typeof import('./iot/discovery.js')>('@smithy/signature-v4', {
+    source: 'startIotEmulator', purpose: 'the IoT emulator', load: () => import('./iot/discovery.js'),
+  })
   const discovery = await startDiscoveryServer({ region, prefix, credentials, nowMs, recorded: discoveryRequests })
   let dir: string | undefined
   return {

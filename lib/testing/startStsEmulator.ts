@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import { newTotpSecret } from '../internal/otp.js'
 import { createFaultQueue } from './sts/faults.js'
-import { createHandler } from './sts/handler.js'
+import { loadPeer } from '../internal/loadPeer.js'
 import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
 import type { MfaDevice } from './sts/mfa.js'
 import { createTimers, listen } from './sts/server.js'
@@ -98,6 +98,10 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
   const requests: StsEmulatorRequest[] = []
   const faults = createFaultQueue()
   const timers = createTimers()
+  // SigV4 checks and XML answers need two packages that @aws-sdk/client-sts brings: loaded at start.
+  const { createHandler } = await loadPeer<typeof import('./sts/handler.js')>('@smithy/signature-v4', {
+    source: 'startStsEmulator', purpose: 'the STS emulator', with: ['@aws-sdk/xml-builder'], load: () => import('./sts/handler.js'),
+  })
   const server = createServer(
     createHandler({
       accountId,

@@ -1,0 +1,50 @@
+import { CredentialError } from '../errors.js'
+
+/** What needs the package, for the error message: the failing function and the feature. */
+export type LoadPeerOptions = {
+  /** The public function that needs the package, e.g. `fromIotCertificate`. */
+  readonly source: string
+  /** What the package is needed for, e.g. `endpoint discovery`. */
+  readonly purpose: string
+  /**
+   * How to load it. Give `() => import('literal')` for a package a bundler should include
+   * (a required peer); the default loads by a computed name, which bundlers leave alone, so
+   * an optional peer that is not installed never breaks a bundle.
+   * @default a dynamic import of `name` that bundlers do not resolve
+   */
+  readonly load?: () => Promise<unknown>
+  /** More packages the user must install with this one (named in the error). @default none */
+  readonly with?: readonly string[]
+}
+
+// A computed specifier: tsc's CommonJS output turns it into `require(name)` and the ES module
+// build keeps `import(name)`; neither is a string literal, so esbuild, webpack and rollup
+// leave it to run time instead of failing with "Could not resolve".
+const importByName = (name: string): Promise<unknown> => import(name)
+
+const reason = (e: unknown): string => {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') return 'it is not installed'
+  return `it could not be loaded (${typeof message === 'string' ? message.split('\n')[0]!.slice(0, 120) : String(code ?? 'unknown error')})`
+}
+
+/**
+ * Loads a peer package on first use. Every lazy load of a package goes through here, so a
+ * missing one is always a `CredentialError` with code `PeerMissing` naming the package(s) to
+ * install, never a plain `Error`. Nothing is cached here: Node's module cache makes a second
+ * load free, and a failed load is tried again at the next call.
+ *
+ * @throws CredentialError `PeerMissing` when the package cannot be loaded (`cause`: the loader's error).
+ * @internal
+ */
+export const loadPeer = async <T>(name: string, options: LoadPeerOptions): Promise<T> => {
+  try {
+    return (await (options.load ?? (() => importByName(name)))()) as T
+  } catch (e) {
+    const names = [name, ...(options.with ?? [])]
+    throw new CredentialError(
+      `${options.source}: ${options.purpose} needs the package ${names.join(' and ')}, but ${reason(e)}; install it (npm install ${names.join(' ')})`,
+      { code: 'PeerMissing', source: options.source, cause: e },
+    )
+  }
+}

@@ -1,0 +1,86 @@
+// The files of the fresh consumer project that scripts/check-consumer.mjs writes.
+
+// Both entries, both module systems: the STS emulator runs with no optional peer installed;
+// the IoT emulator says which packages it needs.
+const smoke = (kind) => `
+  const sts = await startStsEmulator()
+  const credentials = pipe(fromAssumeRole({ RoleArn: sts.roleArns[0] }, { source: async () => sts.baseCredentials, region: sts.region, clientConfig: { endpoint: sts.endpoint } }), withRefresh())
+  const c = await credentials()
+  if (!c.sessionToken) throw new Error('${kind}: no session token')
+  credentials.close(); await sts.close()
+  const missing = await startIotEmulator().then(() => undefined, (e) => e)
+  if (!isCredentialError(missing) || missing.code !== 'PeerMissing' || !missing.message.includes('@peculiar/x509') || !missing.message.includes('reflect-metadata'))
+    throw new Error('${kind}: startIotEmulator without its packages: ' + missing)
+  const src = fromIotCertificate({ roleAlias: 'r', certificate: process.env.SMOKE_CERT, privateKey: process.env.SMOKE_KEY, region: 'us-east-1', timeoutMs: 2000 })
+  const noIot = await src().then(() => undefined, (e) => e)
+  if (noIot?.code !== 'PeerMissing' || !noIot.message.includes('@aws-sdk/client-iot')) throw new Error('${kind}: discovery without @aws-sdk/client-iot: ' + noIot)
+  const hsm = fromIotCertificate({ endpoint: 'localhost:1', roleAlias: 'r', certificate: process.env.SMOKE_CERT, pkcs11: { library: '/nonexistent.so', pin: '1' }, timeoutMs: 2000 })
+  const noCrt = await hsm().then(() => undefined, (e) => e)
+  if (noCrt?.code !== 'PeerMissing' || !noCrt.message.includes('aws-crt')) throw new Error('${kind}: pkcs11 without aws-crt: ' + noCrt)
+  console.log('${kind}: both entries load; STS emulator ok; IoT emulator, discovery and pkcs11 name their packages')
+`
+export const smokeCjs = `
+const { withRefresh, fromAssumeRole, fromIotCertificate, pipe, isCredentialError } = require('aws-refresh-session')
+const { startStsEmulator, startIotEmulator } = require('aws-refresh-session/testing')
+;(async () => {${smoke('require')}})().catch((e) => { console.error(e); process.exit(1) })
+`
+export const smokeMjs = `
+import { withRefresh, fromAssumeRole, fromIotCertificate, pipe, isCredentialError } from 'aws-refresh-session'
+import { startStsEmulator, startIotEmulator } from 'aws-refresh-session/testing'
+${smoke('import')}
+`
+
+// Strict type-check of both entries with only the required peers installed.
+export const typesTs = `
+import { S3Client } from '@aws-sdk/client-s3'
+import { pipe, fromCallable, fromAssumeRole, fromIotCertificate, withRefresh, withClientCache, withMfa, totp, type RefreshingProvider, type ClientFactory, type CredentialErrorCode } from 'aws-refresh-session'
+import { startStsEmulator, startIotEmulator, type StsEmulator, type IotEmulator } from 'aws-refresh-session/testing'
+export const provider: RefreshingProvider = pipe(fromCallable(() => ({ accessKeyId: 'a', secretAccessKey: 'b' })), withRefresh())
+export const clients: ClientFactory = pipe(fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: 'arn:aws:iam::123456789012:mfa/u' }), withMfa(totp('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')), withRefresh(), withClientCache())
+export const s3: S3Client = clients.client(S3Client)
+export const iot = (): RefreshingProvider => pipe(fromIotCertificate({ endpoint: 'e', roleAlias: 'r', certificate: 'c', privateKey: 'k', discoveryClientConfig: { maxAttempts: 2 } }), withRefresh())
+export const code: CredentialErrorCode = 'PeerMissing'
+export const start: [() => Promise<StsEmulator>, () => Promise<IotEmulator>] = [startStsEmulator, startIotEmulator]
+`
+
+// Handlers as users write them. Each runs once when loaded and prints what it got; the
+// configuration comes from the environment (the emulators' endpoints).
+const stsBody = `
+const clients = pipe(
+  fromAssumeRole({ RoleArn: process.env.ROLE_ARN }, { region: 'us-east-1', clientConfig: { endpoint: process.env.STS_ENDPOINT } }),
+  withRefresh(),
+  withClientCache({ region: 'us-east-1', defaults: { endpoint: process.env.STS_ENDPOINT } }),
+)
+const handler = async () => {
+  const credentials = await clients.credentials()
+  const { Arn } = await clients.whoami()
+  return credentials.expiration ? Arn : 'no expiration'
+}
+`
+const iotBody = `
+const credentials = pipe(
+  fromIotCertificate({
+    endpoint: process.env.IOT_HOST, connectTo: JSON.parse(process.env.IOT_ADDRESS), ca: process.env.IOT_CA,
+    certificate: process.env.IOT_CERT, privateKey: process.env.IOT_KEY, roleAlias: 'device-role', timeoutMs: 5000,
+  }),
+  withRefresh(),
+)
+const handler = async () => (await credentials()).accessKeyId
+`
+const runs = `handler().then((v) => console.log('ok ' + v), (e) => { console.log('error ' + (e && e.code) + ' ' + (e && e.message)); process.exitCode = 1 })\n`
+export const handlers = [
+  { name: 'sts-import', file: 'sts-import.mjs', measure: true, source: `import { fromAssumeRole, withRefresh, withClientCache, pipe } from 'aws-refresh-session'\n${stsBody}${runs}` },
+  { name: 'sts-require', file: 'sts-require.cjs', measure: true, source: `const { fromAssumeRole, withRefresh, withClientCache, pipe } = require('aws-refresh-session')\n${stsBody}${runs}` },
+  { name: 'iot-import', file: 'iot-import.mjs', source: `import { fromIotCertificate, withRefresh, pipe } from 'aws-refresh-session'\n${iotBody}${runs}` },
+  { name: 'iot-require', file: 'iot-require.cjs', source: `const { fromIotCertificate, withRefresh, pipe } = require('aws-refresh-session')\n${iotBody}${runs}` },
+]
+
+// The root entry loads only what the common STS path needs: no TLS/HTTPS/child-process
+// modules of Node, no otplib, no fp-ts Either, no optional peer.
+const lightCheck = `
+const natives = process.moduleLoadList.filter((m) => /^NativeModule (net|tls|https|_http_client|child_process|dgram)$/.test(m))
+const files = Object.keys(loaded).filter((f) => /@otplib|fp-ts[\\/]lib[\\/]Either|client-iot|aws-crt|iotHttps|iotPkcs11|iotDiscovery|decodeCredentials|[\\/]otp\\.js/.test(f))
+if (natives.length + files.length > 0) { console.error('the root entry loads ' + [...natives, ...files].join(', ')); process.exit(1) }
+`
+export const lightCjs = `require('aws-refresh-session')\nconst loaded = require.cache\n${lightCheck}console.log('require: the root entry is light')\n`
+export const lightMjs = `import 'aws-refresh-session'\nimport { createRequire } from 'node:module'\nconst loaded = createRequire(import.meta.url).cache\n${lightCheck}console.log('import: the root entry is light')\n`
