@@ -50,3 +50,6 @@ export type { RefreshWindows } from './refresh/windows.js'
 export { withClientCache } from './clients/withClientCache.js'
 export type { WithClientCacheOptions } from './clients/withClientCache.js'
 export type { CallerIdentity, ClientConfigOf, ClientFactory, SdkClient, SdkClientClass } from './types.js'
+
+export { withRolePool } from './clients/withRolePool.js'
+export type { RolePool, RolePoolParams, WithRolePoolOptions } from './clients/withRolePool.js'
