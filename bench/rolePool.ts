@@ -79,7 +79,7 @@ const runPool = async (sts: StsEmulator, n: number): Promise<Figures> => {
   return { coldMs, peak, calls, distinct, failed, kbPerRole, refreshMs, refreshPeak, refreshCalls, spreadMs, busiest }
 }
 
-const runNaive = async (sts: StsEmulator, n: number): Promise<{ readonly ms: number; readonly peak: number; readonly failed: number; readonly kbPerRole: number }> => {
+const runNaive = async (sts: StsEmulator, n: number): Promise<{ readonly ms: number; readonly peak: number; readonly failed: number; readonly reasons: string; readonly kbPerRole: number }> => {
   sts.clearRequests()
   const base = async (): Promise<AwsCredentialIdentity> => sts.baseCredentials
   const providers = Array.from({ length: n }, (_, i) => fromTemporaryCredentials({ params: { RoleArn: roleArn(i) }, masterCredentials: base, clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 } }))
@@ -87,13 +87,15 @@ const runNaive = async (sts: StsEmulator, n: number): Promise<{ readonly ms: num
   const results = await Promise.allSettled(providers.map((p) => p()))
   const ms = performance.now() - start
   const peak = sts.peakInFlight()
-  const failed = results.filter((r) => r.status === 'rejected').length
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code?: string; name?: string }] : []))
+  const failed = failures.length
+  const reasons = [...new Set(failures.map((e) => e.code ?? e.name ?? 'unknown'))].slice(0, 3).join(', ')
   results.length = 0
   sts.clearRequests()
   const withProviders = heapMb()
   providers.length = 0
   const kbPerRole = ((withProviders - heapMb()) * 1024) / n
-  return { ms, peak, failed, kbPerRole }
+  return { ms, peak, failed, reasons, kbPerRole }
 }
 
 /** N roles cold and one refresh cycle through withRolePool, then the naive alternative. */
@@ -120,6 +122,7 @@ export async function rolePool(): Promise<boolean> {
       check('refresh cycle: total time', seconds(p.refreshMs), '<= 1.5x cold', p.refreshMs <= 1.5 * p.coldMs),
     ]
     line('naive fromTemporaryCredentials x N: total time / failed', `${seconds(naive.ms)} / ${naive.failed}`)
+    if (naive.failed > 0) line('naive: failures', naive.reasons)
     line('naive: heap per role (provider + its STSClient)', `${naive.kbPerRole.toFixed(1)} KB`)
     checks.push(check('naive: most in flight at the emulator (pool / naive)', `${p.peak} / ${naive.peak}`, 'pool < naive', p.peak < naive.peak))
     checks.push(check('heap per role, pool / naive', `${(p.kbPerRole / naive.kbPerRole).toFixed(2)}x`, '< 0.75x', p.kbPerRole < 0.75 * naive.kbPerRole))

@@ -160,6 +160,16 @@ describe('withRolePool', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  it('never destroys the request handler given in clientConfig: it stays the caller\'s', async () => {
+    const destroy = jest.spyOn(sts.handler, 'destroy')
+    const pool = make({ maxSize: 1 })
+    await pool.provider({ RoleArn: roleArn(1) })()
+    await pool.provider({ RoleArn: roleArn(2) })() // evicts role 1; each call's STS client was destroyed
+    await pool.close()
+    expect(destroy).not.toHaveBeenCalled()
+    expect(assumeRoles()).toBe(2)
+  })
+
   it('forgets a role whose factory its user closed', () => {
     const pool = make()
     const clients = pool.clients({ RoleArn: roleArn(1) })
