@@ -55,3 +55,6 @@ export { withClientCache } from './clients/withClientCache.js'
 export type { WithClientCacheOptions } from './clients/withClientCache.js'
 export { expiredTokenRecovery } from './clients/expiredTokenRecovery.js'
 export type { CallerIdentity, ClientConfigOf, ClientFactory, SdkClient, SdkClientClass } from './types.js'
+
+export { withRolePool } from './clients/withRolePool.js'
+export type { RolePool, RolePoolParams, WithRolePoolOptions } from './clients/withRolePool.js'

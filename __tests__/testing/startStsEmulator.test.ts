@@ -171,6 +171,28 @@ describe('startStsEmulator', () => {
     expect(sts.requests).toHaveLength(0)
   })
 
+  it('delays one request per use of a delay fault, and counts the requests in flight', async () => {
+    sts.inject({ type: 'delay', ms: 100, action: 'GetCallerIdentity', count: 2 })
+    const c = client()
+    const inFlightMidway = async (): Promise<number> => {
+      const seen = sts.requests.length
+      const call = c.send(new GetCallerIdentityCommand({}))
+      while (sts.requests.length === seen) await new Promise((r) => setImmediate(r))
+      await new Promise((r) => setTimeout(r, 20))
+      const n = sts.inFlight()
+      await call
+      return n
+    }
+    // One after the other: each of the two delayed requests is still in flight 20 ms in.
+    expect([await inFlightMidway(), await inFlightMidway(), await inFlightMidway()]).toEqual([1, 1, 0])
+    sts.inject({ type: 'delay', ms: 100, action: 'GetCallerIdentity', count: 3 })
+    await Promise.all(Array.from({ length: 3 }, () => c.send(new GetCallerIdentityCommand({}))))
+    expect(sts.inFlight()).toBe(0)
+    expect(sts.peakInFlight()).toBe(3)
+    sts.clearRequests()
+    expect(sts.peakInFlight()).toBe(0)
+  })
+
   it('escapes text in its XML answers', async () => {
     const res = await rawSignedRequest(sts, 'Action=%3Cx%26y%3E&Version=2011-06-15')
     expect(res.status).toBe(400)

@@ -98,26 +98,32 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
   const requests: StsEmulatorRequest[] = []
   const faults = createFaultQueue()
   const timers = createTimers()
+  const load = { current: 0, peak: 0 }
   // SigV4 checks and XML answers need two packages that @aws-sdk/client-sts brings: loaded at start.
   const { createHandler } = await loadPeer<typeof import('./sts/handler.js')>('@smithy/signature-v4', {
     source: 'startStsEmulator', purpose: 'the STS emulator', with: ['@aws-sdk/xml-builder'], load: () => import('./sts/handler.js'),
   })
-  const server = createServer(
-    createHandler({
-      accountId,
-      roles: new Map(roles.map((r) => [r.arn, r])),
-      mfaDevices: [mfa],
-      usedCodes: new Map(),
-      keys: createKeyStore({ ...baseCredentials, arn: userArn, userId: randomId('AIDA') }),
-      credentialLifetimeSeconds: options.credentialLifetimeSeconds,
-      verifyWebIdentityToken: options.verifyWebIdentityToken ?? (() => true),
-      serverNow: () => now() + skewMs,
-      maxSkewMs: options.maxSkewMs ?? 300_000,
-      faults,
-      requests,
-      sleep: timers.sleep,
-    }),
-  )
+  const handler = createHandler({
+    accountId,
+    roles: new Map(roles.map((r) => [r.arn, r])),
+    mfaDevices: [mfa],
+    usedCodes: new Map(),
+    keys: createKeyStore({ ...baseCredentials, arn: userArn, userId: randomId('AIDA') }),
+    credentialLifetimeSeconds: options.credentialLifetimeSeconds,
+    verifyWebIdentityToken: options.verifyWebIdentityToken ?? (() => true),
+    serverNow: () => now() + skewMs,
+    maxSkewMs: options.maxSkewMs ?? 300_000,
+    faults,
+    requests,
+    sleep: timers.sleep,
+  })
+  // Requests being handled: counted from arrival until the answer is sent or the socket dies.
+  const server = createServer((req, res) => {
+    load.current += 1
+    load.peak = Math.max(load.peak, load.current)
+    res.once('close', () => void (load.current -= 1))
+    handler(req, res)
+  })
   const port = await listen(server)
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -130,7 +136,12 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     requests,
     inject: faults.add,
     clearFaults: faults.clear,
-    clearRequests: () => void requests.splice(0),
+    clearRequests: () => {
+      requests.splice(0)
+      load.peak = load.current
+    },
+    inFlight: () => load.current,
+    peakInFlight: () => load.peak,
     setSkewMs: (ms) => void (skewMs = ms),
     close: () => {
       timers.clear()

@@ -4,8 +4,8 @@ import type { StsFault } from './types.js'
 export type FaultQueue = {
   readonly add: (fault: StsFault) => void
   readonly clear: () => void
-  /** Takes (consumes one use of) the first fault matching the request, if any. */
-  readonly take: (action: string, accessKeyId: string | undefined) => StsFault | undefined
+  /** Takes (consumes one use of) the first fault matching the request, if any, skipping faults of type `except`. */
+  readonly take: (action: string, accessKeyId: string | undefined, except?: StsFault['type']) => StsFault | undefined
 }
 
 const matches = (f: StsFault, action: string, accessKeyId: string | undefined): boolean =>
@@ -16,8 +16,8 @@ export const createFaultQueue = (): FaultQueue => {
   return {
     add: (fault) => void entries.push({ fault, left: fault.count ?? 1 }),
     clear: () => void entries.splice(0),
-    take: (action, accessKeyId) => {
-      const i = entries.findIndex((e) => matches(e.fault, action, accessKeyId))
+    take: (action, accessKeyId, except) => {
+      const i = entries.findIndex((e) => e.fault.type !== except && matches(e.fault, action, accessKeyId))
       const entry = entries[i]
       if (!entry) return undefined
       entry.left -= 1

@@ -56,9 +56,10 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
   const record: StsEmulatorRequest = { action, params, accessKeyId: keyId, headers: { ...req.headers }, status: 0 }
   state.requests.push(record)
   let fault = state.faults.take(action, keyId)
-  while (fault?.type === 'delay') {
+  // One delay per request (a delay with `count: N` slows N requests), then any other fault.
+  if (fault?.type === 'delay') {
     await state.sleep(fault.ms)
-    fault = state.faults.take(action, keyId)
+    fault = state.faults.take(action, keyId, 'delay')
   }
   if (fault?.type === 'reset') return void req.socket.destroy()
   if (fault?.type === 'malformed') return answer(res, state, record, 200, '<AssumeRoleResponse><Unclosed')

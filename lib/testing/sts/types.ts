@@ -130,8 +130,12 @@ export type StsEmulator = {
   readonly inject: (fault: StsFault) => void
   /** Removes every pending fault. */
   readonly clearFaults: () => void
-  /** Forgets the recorded requests. */
+  /** Forgets the recorded requests and resets `peakInFlight()` to the requests in flight now. */
   readonly clearRequests: () => void
+  /** How many requests the emulator is handling now (received, not yet answered). @since 0.2.0 */
+  readonly inFlight: () => number
+  /** The most requests it handled at once since it started or since `clearRequests()`. @since 0.2.0 */
+  readonly peakInFlight: () => number
   /** Moves the server clock by `ms` from `now()` (positive = ahead); the `Date` header follows it. */
   readonly setSkewMs: (ms: number) => void
   /** Stops the server, drops open connections and pending delays. */
