@@ -20,6 +20,9 @@ export const openControllingTerminal = (): Terminal | undefined => {
   try {
     const input = new ReadStream(openSync('/dev/tty', 'r'))
     const output = new WriteStream(openSync('/dev/tty', 'w'))
+    // A hung-up terminal (SIGHUP) fails writes with EIO: the signal handler exits, not an uncaught error.
+    input.on('error', () => undefined)
+    output.on('error', () => undefined)
     return { input, output, close: () => { input.destroy(); output.destroy() } }
   } catch {
     // No /dev/tty (Windows, or no controlling terminal): a terminal on stdin still works.
@@ -27,7 +30,7 @@ export const openControllingTerminal = (): Terminal | undefined => {
   }
 }
 
-const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => async (serialNumber) => {
+const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => async (serialNumber, call) => {
   const terminal = openTerminal()
   if (terminal === undefined)
     throw new CredentialError(`no terminal to ask for the MFA code of ${serialNumber}; give --mfa-totp-secret-env NAME or --mfa-command "CMD"`, {
@@ -35,7 +38,7 @@ const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => as
       source: COMMAND,
     })
   try {
-    return await promptForCode({ input: terminal.input, output: terminal.output })(serialNumber)
+    return await promptForCode({ input: terminal.input, output: terminal.output })(serialNumber, call)
   } finally {
     terminal.close()
   }
