@@ -155,7 +155,12 @@ export const startServe = async (options: StartServeOptions): Promise<ServeHandl
   server.prependListener('request', cap.onRequest)
   // A connection that never sends a byte has no request for the timeouts above: an idle socket timeout closes it.
   server.setTimeout(2 * headersTimeout, (socket) => socket.destroy())
-  server.on('clientError', (_e, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'); else socket.destroy() })
+  // Answer, then close at once: the server socket is half-open and would otherwise wait for the client's FIN.
+  server.on('clientError', (e: { code?: string }, socket) => {
+    if (!socket.writable) return socket.destroy()
+    const status = e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy())
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
