@@ -90,6 +90,7 @@ describe('credential-process as a real process', () => {
     process.kill(-holder.pid!, 'SIGKILL') // the run and its MFA command
     const next = await runChild(process.execPath, args, { env: { ...env, CODE: totpCode(sts.mfa.secret, Math.floor(Date.now() / 1000)) } })
     expect({ code: next.code, stderr: next.stderr }).toEqual({ code: 0, stderr: '' })
+    expect(json(next)).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) })
     expect(next.ms).toBeLessThan(10_000)
     expect(readdirSync(cache).filter((f) => f.endsWith('.lock'))).toEqual([])
   })
@@ -237,13 +238,13 @@ describe('serve as a real process', () => {
     const silent = await raw()
     const half = await raw()
     half.write('GET /credentials HTTP/1.1\r\nHost: 127.0.0.1\r\n')
-    await until(() => sockets() === baseline + 2, 2_000)
+    await until(() => sockets() >= baseline + 2, 3_000)
     const started = Date.now()
-    await until(() => sockets() === baseline, 10_000)
-    expect(Date.now() - started).toBeLessThan(7_000)
+    await until(() => sockets() <= baseline, 12_000)
+    expect(Date.now() - started).toBeLessThan(9_000)
     silent.destroy()
     half.destroy()
-  }, 25_000)
+  }, 35_000)
 
   it('exits 143 on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => served.once('exit', (c) => resolve(c)))

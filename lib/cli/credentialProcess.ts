@@ -2,8 +2,7 @@ import { CredentialError } from '../errors.js'
 import { describeError } from '../internal/redact.js'
 import { type FileCacheEvent, withFileCache } from '../transforms/withFileCache.js'
 import type { AwsCredentialIdentity, CredentialSource } from '../types.js'
-import { toProcessJson } from './cachedOutput.js'
-import { CLI_SOURCE_NAME } from './cliCacheKey.js'
+import { CLI_SOURCE_NAME, toProcessJson } from './cachedOutput.js'
 import { COMMAND } from './flags.js'
 
 export { toProcessJson }

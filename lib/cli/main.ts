@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `aws-refresh-session` executable: a thin wrapper that gives runCli the real process.
 // A fresh `credential-process` cache entry is printed before the rest of the CLI is loaded.
+import { writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { cachedOutput } from './cachedOutput.js'
 
@@ -55,5 +56,14 @@ const slowPath = (): void => {
   )
 }
 
-if (hit !== undefined) process.stdout.write(hit)
+/** A synchronous write to fd 1: creating `process.stdout` (a pipe under the AWS CLI) costs more than the whole hit. */
+const print = (text: string): void => {
+  try {
+    writeSync(1, text)
+  } catch {
+    process.stdout.write(text)
+  }
+}
+
+if (hit !== undefined) print(hit)
 else slowPath()

@@ -1,9 +1,7 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { CredentialError } from '../errors.js'
-import { defaultCacheDir } from '../internal/fileCache/cacheDir.js'
-import { type FileCacheEntry, isFresh, readEntry, writeEntry } from '../internal/fileCache/entry.js'
-import { entryMaterial, entryName } from '../internal/fileCache/entryName.js'
+import { defaultCacheDir, entryMaterial, entryName, type FileCacheEntry, isFresh, readEntry, writeEntry } from '../internal/fileCache/entry.js'
 import { ensureCacheDir } from '../internal/fileCache/ensureCacheDir.js'
 import { withFileLock } from '../internal/fileCache/withFileLock.js'
 import { sourceName } from '../internal/sourceName.js'
@@ -66,7 +64,7 @@ type Cache = { readonly self: CredentialSource; readonly dir: string; readonly p
 const refresh = async (c: Cache, context: SourceContext | undefined, asked: number): Promise<AwsCredentialIdentity> => {
   const stored = readEntry(c.path)
   const t = c.now()
-  if (stored !== undefined && isFresh(stored, t) && (context?.forceRefresh !== true || stored.issuedAt >= asked)) return stored.credentials
+  if (stored !== undefined && isFresh(stored, t) && (context?.forceRefresh !== true || stored.issuedAt > asked)) return stored.credentials
   let credentials: AwsCredentialIdentity
   try {
     credentials = await c.self(context)

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { CredentialError } from '../../errors.js'
-import { unsafeDirReason } from './cacheDir.js'
+import { unsafeDirReason } from './entry.js'
 
 /**
  * Creates the cache directory (mode 0700) when missing, and refuses one that another user

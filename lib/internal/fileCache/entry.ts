@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
+// Loaded on the CLI's cache-hit path: node built-ins and the refresh windows only, in as few files as possible.
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { refreshWindows } from '../../refresh/windows.js'
@@ -95,4 +96,64 @@ export const writeEntry = (path: string, dir: string, entry: FileCacheEntry): vo
 export const isFresh = (entry: FileCacheEntry, now: number): boolean => {
   const expiresAt = entry.credentials.expiration.getTime()
   return now < expiresAt - refreshWindows(expiresAt - entry.issuedAt).advisoryMs
+}
+
+/** JSON with object keys sorted at every depth and undefined members dropped: equal keys in any order give one text. */
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`
+  if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/**
+ * The file name of a cache entry: the hex SHA-256 of the canonical JSON of the key, so the
+ * name reveals nothing of the key, equal keys share a file and different ones never do.
+ * @internal
+ */
+export const entryName = (key: unknown): string => `${createHash('sha256').update(canonical(key)).digest('hex')}.json`
+
+/**
+ * What an entry's name is made of: the caller's key, plus what the cached source tells of
+ * itself (its name and MFA serial), so two kinds of source never share an entry even
+ * under one key.
+ * @internal
+ */
+export const entryMaterial = (key: unknown, sourceName: string, mfaSerialNumber: string | undefined): unknown =>
+  ({ format: 1, key, source: sourceName, mfaSerialNumber })
+
+/**
+ * The default cache directory: `AWS_REFRESH_SESSION_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/aws-refresh-session`, else `~/.cache/aws-refresh-session`
+ * (`%LOCALAPPDATA%\aws-refresh-session\cache` on Windows). Our own, never the AWS CLI's.
+ * @internal
+ */
+export const defaultCacheDir = (env: NodeJS.ProcessEnv, homeDir: string, platform: NodeJS.Platform = process.platform): string => {
+  if (env['AWS_REFRESH_SESSION_CACHE_DIR']) return env['AWS_REFRESH_SESSION_CACHE_DIR']
+  if (env['XDG_CACHE_HOME']) return join(env['XDG_CACHE_HOME'], 'aws-refresh-session')
+  if (platform === 'win32' && env['LOCALAPPDATA']) return join(env['LOCALAPPDATA'], 'aws-refresh-session', 'cache')
+  return join(homeDir, '.cache', 'aws-refresh-session')
+}
+
+/**
+ * Why `dir` must not hold credentials, or undefined when only this user can write it: it
+ * must be a directory owned by this user and not writable by group or others (POSIX only;
+ * on Windows the per-user profile folder is trusted). `'missing'` when it does not exist.
+ * @internal
+ */
+export const unsafeDirReason = (dir: string): string | undefined => {
+  let st
+  try {
+    st = statSync(dir)
+  } catch {
+    return 'missing'
+  }
+  if (!st.isDirectory()) return 'is not a directory'
+  const uid = process.getuid?.()
+  if (uid === undefined) return undefined
+  if (st.uid !== uid) return `is owned by another user (uid ${st.uid})`
+  if ((st.mode & 0o022) !== 0) return `is writable by ${(st.mode & 0o002) !== 0 ? 'every user' : 'its group'} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})`
+  return undefined
 }
