@@ -67,7 +67,7 @@ const prepare = (subcommand: Subcommand, flags: Flags, io: CliIo): Prepared => {
   const cli = sourceSpec(merged, io.env, io.cwd)
   if (merged['no-cache'] === true && merged['cache-dir'] !== undefined) throw usageError('give only one of --cache-dir and --no-cache')
   integerFlag(merged, 'port', 0, 65_535)
-  const source = sourceFromFlags(cli, { env: io.env, openTerminal: io.openTerminal ?? openControllingTerminal, baseCredentials: io.baseCredentials })
+  const source = sourceFromFlags(cli, { env: io.env, openTerminal: io.openTerminal ?? openControllingTerminal, baseCredentials: io.baseCredentials, signal: io.signal })
   return { subcommand, flags: merged, cli, source }
 }
 
