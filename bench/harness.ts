@@ -91,6 +91,12 @@ export interface Figure {
 /** Info lines (no target) printed under a heading. */
 export const info = (label: string, value: string): void => console.log(`    ${label.padEnd(56)} ${value}`)
 
+/** An older-style suite's line: label, value, and optionally its target and verdict. */
+export const line = (label: string, value: string, target?: string, ok?: boolean): void => {
+  const verdict = ok === undefined ? '' : ok ? '  ok' : '  MISS'
+  console.log(`    ${label.padEnd(56)} ${value.padStart(14)}${target ? `   target ${target}` : ''}${verdict}`)
+}
+
 export const heading = (title: string): void => console.log(`\n${title}`)
 
 export const printFigure = (f: Figure): void => {

@@ -10,6 +10,7 @@ import { heapAndTimers } from './heapAndTimers'
 import { importTime } from './importTime'
 import { perRequest } from './perRequest'
 import { refreshLatency } from './refreshLatency'
+import { rolePool } from './rolePool'
 import { type Figure, printFigure, smoke } from './harness'
 import { coldStampede } from './stampede'
 import { stsPerRefresh } from './stsPerRefresh'
@@ -28,7 +29,7 @@ const suites: readonly (readonly [string, Suite])[] = [
   ['client-cache-hit', clientCacheHit],
   ['per-request', perRequest],
   ['sts-per-refresh', stsPerRefresh],
-  // ['role-pool', rolePool],  (bench/rolePool.ts: `async function rolePool(): Promise<boolean>`)
+  ['role-pool', rolePool],
   ['import-time', importTime],
   ['bundle-size', bundleSize],
   ['cli-cache-hit', cliCacheHit],

@@ -3,11 +3,13 @@
 // fromTemporaryCredentials per account, all asked at once). Requests in flight are counted
 // by the emulator itself; each AssumeRole is delayed 20 ms there to stand in for STS latency.
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers'
-import { withRolePool } from '../lib/clients/withRolePool'
-import { startStsEmulator, type StsEmulator } from '../lib/testing/startStsEmulator'
+import type { StsEmulator } from '../lib/testing/startStsEmulator'
 import type { RefreshEvent } from '../lib/refresh/RefreshEvent'
 import type { AwsCredentialIdentity } from '../lib/types'
+import { lib, testing } from './dist'
 import { heading, line, smoke } from './harness'
+
+const { withRolePool } = lib
 
 const CONCURRENCY = 50
 const LATENCY_MS = 20
@@ -102,7 +104,7 @@ const runNaive = async (sts: StsEmulator, n: number): Promise<{ readonly ms: num
 export async function rolePool(): Promise<boolean> {
   const n = smoke ? 500 : 10_000
   heading(`Role pool: ${n} roles, concurrency ${CONCURRENCY}, against the STS emulator (${LATENCY_MS} ms per AssumeRole)`)
-  const sts = await startStsEmulator({ roles: Array.from({ length: n }, (_, i) => ({ arn: roleArn(i) })) })
+  const sts = await testing().startStsEmulator({ roles: Array.from({ length: n }, (_, i) => ({ arn: roleArn(i) })) })
   sts.inject({ type: 'delay', ms: LATENCY_MS, action: 'AssumeRole', count: Infinity })
   try {
     // Warm both paths up (JIT, the SDK's lazy modules) so neither pays it in the figures.

@@ -44,6 +44,8 @@ export type { CodeFromCommandOptions } from './mfa/codeFromCommand.js'
 export { withRetry } from './transforms/withRetry.js'
 export type { WithRetryOptions } from './transforms/withRetry.js'
 export { withTimeout } from './transforms/withTimeout.js'
+export { withFileCache } from './transforms/withFileCache.js'
+export type { FileCacheEvent, WithFileCacheOptions } from './transforms/withFileCache.js'
 
 export { withRefresh } from './refresh/withRefresh.js'
 export type { WithRefreshOptions } from './refresh/refreshConfig.js'

@@ -54,7 +54,7 @@ describe('the aws-refresh-session executable with the SDK consumers', () => {
     expect(readdirSync(join(dir.path, 'cache'))).toHaveLength(1)
   })
 
-  it('serve is read by the SDK fromContainerMetadata and stops cleanly on SIGTERM', async () => {
+  it('serve is read by the SDK fromContainerMetadata and stops on SIGTERM with exit code 143', async () => {
     const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: configFile }
     const child = spawn(process.execPath, [TSX, MAIN, 'serve', ...sourceArgs], { stdio: ['ignore', 'pipe', 'pipe'], env })
     try {
@@ -64,7 +64,7 @@ describe('the aws-refresh-session executable with the SDK consumers', () => {
       expect(c).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), expiration: expect.any(Date) })
       const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])))
       child.kill('SIGTERM')
-      expect(await exited).toEqual([0, null])
+      expect(await exited).toEqual([143, null]) // 128 + 15, as shells report SIGTERM
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }

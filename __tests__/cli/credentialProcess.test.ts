@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cacheKey, defaultCacheDir, isDue, readCache, writeCache } from '../../lib/cli/cache'
+import { cliCacheKey } from '../../lib/cli/cachedOutput'
+import { defaultCacheDir, entryName, isFresh, readEntry as readCache, writeEntry } from '../../lib/internal/fileCache/entry'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import { codeAt } from '../support/stsFixture'
 import { fakeTerminal, runIn, tempDir, type CliRun } from './cliFixture'
@@ -199,15 +200,25 @@ describe('credential-process', () => {
 })
 
 describe('the cache file', () => {
-  const spec = { kind: 'assume-role', roleArn: ROLE } as const
-
-  it('names files by a sha256 of the options, never by a secret, and keys signed sources on the base identity', () => {
-    const a = cacheKey(spec, {})
-    expect(a).toMatch(/^[0-9a-f]{64}\.json$/)
-    expect(cacheKey({ roleArn: ROLE, kind: 'assume-role' }, {})).toBe(a)
-    expect(cacheKey(spec, { AWS_PROFILE: 'other' })).not.toBe(a)
-    expect(cacheKey(spec, { AWS_ACCESS_KEY_ID: 'AKIAOTHER' })).not.toBe(a)
-    expect(cacheKey({ ...spec, baseProfile: 'p' }, { AWS_PROFILE: 'other' })).toBe(cacheKey({ ...spec, baseProfile: 'p' }, {}))
+  it('names files by a sha256 of the key, never by a secret; the key holds the flags, the identity environment and the AWS files', () => {
+    const dir = tempDir()
+    try {
+      const key = (env: NodeJS.ProcessEnv, cwd = '/w'): string => entryName(cliCacheKey(['--assume-role', ROLE, '--config', 'c.json'], env, cwd, dir.path))
+      const a = key({})
+      expect(a).toMatch(/^[0-9a-f]{64}\.json$/)
+      expect(key({ UNRELATED: 'x' })).toBe(a)
+      for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_ROLE_ARN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'])
+        expect(key({ [name]: 'other' })).not.toBe(a)
+      expect(key({}, '/elsewhere')).not.toBe(a) // --config c.json is another file there
+      mkdirSync(join(dir.path, '.aws'))
+      writeFileSync(join(dir.path, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAONE\n')
+      const one = key({})
+      writeFileSync(join(dir.path, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIATWO\n')
+      expect(key({})).not.toBe(one)
+      expect(one).not.toBe(a)
+    } finally {
+      dir.remove()
+    }
   })
 
   it('defaults to our own directory: AWS_REFRESH_SESSION_CACHE_DIR, XDG_CACHE_HOME, ~/.cache', () => {
@@ -218,6 +229,7 @@ describe('the cache file', () => {
 
   it('is due by the advisory window scaled to the lifetime, as withRefresh', () => {
     const entry = (lifetimeMs: number) => ({ credentials: { accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(lifetimeMs) }, issuedAt: 0 })
+    const isDue = (e: ReturnType<typeof entry>, now: number): boolean => !isFresh(e, now)
     expect(isDue(entry(60 * MINUTE), 45 * MINUTE - 1)).toBe(false)
     expect(isDue(entry(60 * MINUTE), 45 * MINUTE)).toBe(true)
     expect(isDue(entry(15 * MINUTE), 10 * MINUTE - 1)).toBe(false)
@@ -230,7 +242,7 @@ describe('the cache file', () => {
     try {
       const path = join(dir.path, 'x.json')
       const credentials = { accessKeyId: 'ASIA1', secretAccessKey: 'S', sessionToken: 'T', expiration: new Date(2_000_000), accountId: ACCOUNT }
-      writeCache(path, dir.path, { credentials, issuedAt: 1_000_000 })
+      writeEntry(path, dir.path, { credentials, issuedAt: 1_000_000 })
       expect(readCache(path)).toEqual({ credentials, issuedAt: 1_000_000 })
       for (const bad of ['', 'null', '{"Format":2}', JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), Expiration: 'soon' })]) {
         writeFileSync(path, bad)

@@ -71,10 +71,12 @@ const CREDENTIAL_PROCESS = `Usage: ${COMMAND} credential-process SOURCE [options
 Prints the AWS credential_process JSON (Version 1, AccessKeyId, SecretAccessKey,
 SessionToken, Expiration, AccountId when known) on stdout. The AWS CLI and SDKs run it
 for every command, so the credentials are kept in a cache file (mode 0600, one per set of
-source options) and the source is called, and an MFA code asked for, only when they are
-due for refresh (by one run at a time: runs started together wait for it). If a refresh
-fails while the cached credentials are still valid, those are printed with a warning on
-stderr. The MFA prompt goes to the terminal (/dev/tty), since the AWS CLI pipes stderr.
+source options, base identity and AWS environment) and the source is called, and an MFA
+code asked for, only when they are due for refresh (by one run at a time: runs started
+together wait for it). If a refresh fails while the cached credentials are still valid,
+those are printed with a warning on stderr. The MFA prompt goes to the terminal
+(/dev/tty), since the AWS CLI pipes stderr. A cache directory others can write is
+refused. SIGINT, SIGTERM and SIGHUP restore the terminal and exit 130, 143 and 129.
 
 Options:
   --cache-dir DIR                   default: $AWS_REFRESH_SESSION_CACHE_DIR,
@@ -108,7 +110,7 @@ before expiry, logs refreshes (never a secret) to stderr, and prints on stdout:
   export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:PORT/credentials
   export AWS_CONTAINER_AUTHORIZATION_TOKEN=TOKEN
 
-Every AWS SDK and the AWS CLI read these two variables. Stops on SIGINT or SIGTERM.
+Every AWS SDK and the AWS CLI read these two variables. Stops on SIGINT, SIGTERM or SIGHUP.
 With --mfa-serial, prefer --mfa-totp-secret-env or --mfa-command: refreshes happen in the
 background, so a prompt would appear at the refresh time in this terminal.
 

@@ -20,6 +20,9 @@ export const openControllingTerminal = (): Terminal | undefined => {
   try {
     const input = new ReadStream(openSync('/dev/tty', 'r'))
     const output = new WriteStream(openSync('/dev/tty', 'w'))
+    // A hung-up terminal (SIGHUP) fails writes with EIO: the signal handler exits, not an uncaught error.
+    input.on('error', () => undefined)
+    output.on('error', () => undefined)
     return { input, output, close: () => { input.destroy(); output.destroy() } }
   } catch {
     // No /dev/tty (Windows, or no controlling terminal): a terminal on stdin still works.
@@ -27,7 +30,11 @@ export const openControllingTerminal = (): Terminal | undefined => {
   }
 }
 
-const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => async (serialNumber) => {
+/** The call's signal and the run's (SIGINT, SIGTERM, SIGHUP): either one ends the prompt and gives the terminal back. */
+const eitherSignal = (call: AbortSignal | undefined, run: AbortSignal | undefined): AbortSignal | undefined =>
+  call === undefined ? run : run === undefined ? call : AbortSignal.any([call, run])
+
+const prompt = (openTerminal: () => Terminal | undefined, signal: AbortSignal | undefined): MfaCodeProvider => async (serialNumber, call) => {
   const terminal = openTerminal()
   if (terminal === undefined)
     throw new CredentialError(`no terminal to ask for the MFA code of ${serialNumber}; give --mfa-totp-secret-env NAME or --mfa-command "CMD"`, {
@@ -35,7 +42,7 @@ const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => as
       source: COMMAND,
     })
   try {
-    return await promptForCode({ input: terminal.input, output: terminal.output })(serialNumber)
+    return await promptForCode({ input: terminal.input, output: terminal.output })(serialNumber, { signal: eitherSignal(call?.signal, signal) })
   } finally {
     terminal.close()
   }
@@ -47,12 +54,12 @@ const prompt = (openTerminal: () => Terminal | undefined): MfaCodeProvider => as
  * terminal. Built before any I/O, so a missing variable is a usage error.
  * @throws CredentialError `InvalidConfiguration` when the variable is unset or not base32.
  */
-export const mfaFromFlags = (secrets: SecretSpec, env: NodeJS.ProcessEnv, openTerminal: () => Terminal | undefined): MfaCodeProvider => {
+export const mfaFromFlags = (secrets: SecretSpec, env: NodeJS.ProcessEnv, openTerminal: () => Terminal | undefined, signal?: AbortSignal): MfaCodeProvider => {
   if (secrets.mfaTotpSecretEnv !== undefined) {
     const secret = env[secrets.mfaTotpSecretEnv]
     if (secret === undefined || secret === '') throw usageError(`--mfa-totp-secret-env: the environment variable ${secrets.mfaTotpSecretEnv} is not set`)
     return totp(secret)
   }
   if (secrets.mfaCommand !== undefined) return codeFromCommand(secrets.mfaCommand as [string, ...string[]], { env })
-  return prompt(openTerminal)
+  return prompt(openTerminal, signal)
 }

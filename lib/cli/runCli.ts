@@ -1,9 +1,8 @@
-import { resolve } from 'node:path'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { isCredentialError } from '../errors.js'
 import { describeError } from '../internal/redact.js'
 import type { CredentialSource } from '../types.js'
-import { defaultCacheDir } from './cache.js'
+import { cliCacheFile } from './cachedOutput.js'
 import { credentialProcess } from './credentialProcess.js'
 import { COMMAND, type Flags, integerFlag, parseFlags, stringFlag, type Subcommand, usageError } from './flags.js'
 import { helpText } from './help.js'
@@ -68,16 +67,16 @@ const prepare = (subcommand: Subcommand, flags: Flags, io: CliIo): Prepared => {
   const cli = sourceSpec(merged, io.env, io.cwd)
   if (merged['no-cache'] === true && merged['cache-dir'] !== undefined) throw usageError('give only one of --cache-dir and --no-cache')
   integerFlag(merged, 'port', 0, 65_535)
-  const source = sourceFromFlags(cli, { env: io.env, openTerminal: io.openTerminal ?? openControllingTerminal, baseCredentials: io.baseCredentials })
+  const source = sourceFromFlags(cli, { env: io.env, openTerminal: io.openTerminal ?? openControllingTerminal, baseCredentials: io.baseCredentials, signal: io.signal })
   return { subcommand, flags: merged, cli, source }
 }
 
 const execute = async (p: Prepared, io: CliIo): Promise<void> => {
   if (p.subcommand === 'serve')
     return serve({ source: p.source, port: integerFlag(p.flags, 'port', 0, 65_535), json: p.flags['json'] === true, stdout: io.stdout, stderr: io.stderr, signal: io.signal, now: io.now })
-  const dir = stringFlag(p.flags, 'cache-dir')
-  const cacheDir = p.flags['no-cache'] === true ? undefined : dir !== undefined ? resolve(io.cwd, dir) : defaultCacheDir(io.env, io.homeDir)
-  return credentialProcess({ source: p.source, spec: p.cli.spec, cacheDir, env: io.env, stdout: io.stdout, stderr: io.stderr, now: io.now })
+  stringFlag(p.flags, 'cache-dir')
+  const cache = cliCacheFile(io.argv.slice(1), io.env, io.cwd, io.homeDir)
+  return credentialProcess({ source: p.source, cache, stdout: io.stdout, stderr: io.stderr, now: io.now, signal: io.signal })
 }
 
 /** `help`, `--help`, `--version` and a missing or unknown command; undefined when argv names a subcommand. */

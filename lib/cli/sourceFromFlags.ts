@@ -20,6 +20,8 @@ export type SourceDeps = {
   readonly openTerminal: () => Terminal | undefined
   /** Base credentials of the STS sources when no `--base-profile` is given. @default the SDK's default chain */
   readonly baseCredentials?: AwsCredentialIdentityProvider
+  /** The run's signal: it also ends an MFA prompt that a background refresh opened (`serve`). */
+  readonly signal?: AbortSignal
 }
 
 type StsSpec = Extract<SourceSpec, { kind: 'assume-role' | 'session-token' }>
@@ -32,7 +34,7 @@ const stsOptions = (spec: SourceSpec & { endpointUrl?: string; baseProfile?: str
 }
 
 const withMfaIfSerial = (source: MfaCapableSource, cli: CliSource, deps: SourceDeps): CredentialSource =>
-  source.mfaSerialNumber === undefined ? source : withMfa(mfaFromFlags(cli.secrets, deps.env, deps.openTerminal))(source)
+  source.mfaSerialNumber === undefined ? source : withMfa(mfaFromFlags(cli.secrets, deps.env, deps.openTerminal, deps.signal))(source)
 
 const stsSource = (spec: StsSpec, cli: CliSource, deps: SourceDeps): CredentialSource => {
   const options = stsOptions(spec, deps)

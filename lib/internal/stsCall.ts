@@ -7,8 +7,9 @@ import { abortError, stsError } from './stsErrors.js'
 
 /**
  * A signal that aborts after `timeoutMs` (reason: a `Timeout` CredentialError) or when the
- * caller's signal does (reason: `Aborted`, or the caller's own CredentialError). Its timer is
- * `unref`'d and `dispose()` clears it and the listener, so nothing outlives the call.
+ * caller's signal does (reason: `Aborted`, or the caller's own CredentialError). The caller
+ * waits on its timer, so it is not `unref`'d; `dispose()` clears it and the listener, so
+ * nothing outlives the call.
  */
 const deadline = (source: string, action: string, timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } => {
   const controller = new AbortController()
@@ -16,7 +17,6 @@ const deadline = (source: string, action: string, timeoutMs: number, outer: Abor
     `${source}: no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
     { code: 'Timeout', source, retryable: true },
   )), timeoutMs)
-  timer.unref()
   const onOuter = (): void => controller.abort(abortError(source, outer!))
   outer?.addEventListener('abort', onOuter, { once: true })
   return { signal: controller.signal, dispose: () => { clearTimeout(timer); outer?.removeEventListener('abort', onOuter) } }

@@ -10,7 +10,7 @@ import { isBase32Secret } from '../internal/base32.js'
 export type TotpOptions = {
   /** The clock, epoch ms. @default Date.now */
   readonly now?: () => number
-  /** Waits `ms`; used to wait for the next time step. @default an unref'd setTimeout */
+  /** Waits `ms`; used to wait for the next time step. @default a setTimeout (ref'd: the caller is waiting for it, so it keeps the process alive) */
   readonly sleep?: (ms: number) => Promise<void>
   /** The time step, a positive whole number of seconds. @default 30 (what AWS virtual MFA devices use) */
   readonly periodSeconds?: number
@@ -19,7 +19,7 @@ export type TotpOptions = {
 const SOURCE = 'totp'
 
 const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms).unref())
+  new Promise((resolve) => setTimeout(resolve, ms))
 
 const invalid = (message: string): CredentialError =>
   new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })

@@ -36,7 +36,6 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
           () => abort(new CredentialError(`${name}: no credentials within ${ms} ms`, { code: 'Timeout', source: 'withTimeout', retryable: true })),
           ms,
         )
-        timer.unref()
         if (parent?.aborted) onParentAbort()
         else parent?.addEventListener('abort', onParentAbort, { once: true })
         Promise.resolve()
