@@ -20,7 +20,7 @@ export const describeError = (e: unknown): string => {
 }
 
 /** Fields of a foreign error that hold no secret and say what went wrong; copied as they are when primitive. */
-const SAFE_FIELDS = ['code', 'errno', 'syscall', '$fault', 'statusCode', 'Code', 'Type'] as const
+const SAFE_FIELDS = ['code', 'errno', 'syscall', '$fault', 'statusCode', 'Code', 'Type', 'exitCode', 'signal'] as const
 const MAX_DEPTH = 8
 
 const safeMetadata = (m: unknown): unknown => {

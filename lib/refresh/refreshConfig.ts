@@ -26,6 +26,14 @@ export interface WithRefreshOptions {
   readonly backoffMaxMs?: number
   /** Random numbers in [0, 1) for jitter; for tests. @default Math.random */
   readonly random?: () => number
+  /**
+   * Longest wait of a caller in the mandatory window while a still-valid value is cached:
+   * past it the caller gets that value and the refresh goes on. With nothing valid cached
+   * callers wait for the fetch however long it takes (bound it with `withTimeout`).
+   * @default 5_000
+   * @since 0.2.0
+   */
+  readonly waitMs?: number
 }
 
 /** Options with every default filled in. */
@@ -55,6 +63,7 @@ export const refreshConfig = (arg: number | WithRefreshOptions | undefined): Ref
   checkMs('mandatoryMs', o.mandatoryMs, 0)
   checkMs('backoffBaseMs', o.backoffBaseMs, 1)
   checkMs('backoffMaxMs', o.backoffMaxMs, 1)
+  checkMs('waitMs', o.waitMs, 0)
   if (o.jitter !== undefined && (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1))) {
     throw invalid(`jitter must be a fraction from 0 to 1 (got ${String(o.jitter)})`)
   }
@@ -75,6 +84,7 @@ export const refreshConfig = (arg: number | WithRefreshOptions | undefined): Ref
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: Math.max(o.backoffMaxMs ?? 60_000, o.backoffBaseMs ?? 1_000),
     random: o.random ?? Math.random,
+    waitMs: o.waitMs ?? 5_000,
   }
 }
 

@@ -25,6 +25,8 @@ interface State {
   timerAt: number
   nextAt: number
   closed: boolean
+  /** Bumped by `invalidate()`: a fetch started under an older generation stores nothing. */
+  generation: number
 }
 
 const noop = (): void => undefined
@@ -62,17 +64,19 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
   const name = sourceName(self)
   const s: State = {
     value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity,
-    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false,
+    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false, generation: 0,
   }
   const emit = (event: RefreshEvent): void => {
     if (c.onEvent === undefined) return
     try { c.onEvent(event) } catch { /* an observer must not break refreshes */ }
   }
 
-  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason): AwsCredentialIdentity => {
+  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason, generation: number): AwsCredentialIdentity => {
     const t = c.now()
     const exp = expirationMs(creds, name)
     if (exp <= t) throw new CredentialError(`${name} returned credentials that are already expired (${new Date(exp).toISOString()})`, { code: 'Expired', source: name })
+    // Fetched before invalidate(): its own callers get it, the cache does not.
+    if (generation !== s.generation) return creds
     const { advisoryMs, mandatoryMs } = refreshWindows(exp - t, c.earlyMs, c.mandatoryMs)
     s.value = creds
     s.settled = Promise.resolve(creds)
@@ -89,8 +93,9 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     return creds
   }
 
-  const fail = (e: unknown, startedAt: number, reason: RefreshReason): never => {
+  const fail = (e: unknown, startedAt: number, reason: RefreshReason, generation: number): never => {
     const error = toCredentialError(e, name)
+    if (generation !== s.generation) throw error
     const t = c.now()
     s.failures += 1
     s.staleReported = false
@@ -116,10 +121,11 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     const sourceContext = context?.callerClientConfig === undefined && !forced
       ? undefined
       : { ...(context?.callerClientConfig === undefined ? {} : { callerClientConfig: context.callerClientConfig }), ...(forced ? { forceRefresh: true } : {}) }
+    const generation = s.generation
     const p = Promise.resolve()
       .then(() => self(sourceContext))
-      .then((creds) => store(creds, startedAt, reason))
-      .catch((e: unknown) => fail(e, startedAt, reason))
+      .then((creds) => store(creds, startedAt, reason, generation))
+      .catch((e: unknown) => fail(e, startedAt, reason, generation))
       .finally(() => { if (s.inflight === p) s.inflight = undefined })
     s.inflight = p
     p.catch(noop)
@@ -176,10 +182,14 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
       return s.settled as Promise<AwsCredentialIdentity>
     }
     if (t < s.retryAt) return serveStale()
-    return wait(refresh('mandatory', context), context, name).catch((e: unknown) => {
-      if (s.value !== undefined && c.now() < s.expiresAt) return serveStale()
-      throw e
-    })
+    const valid = (): boolean => s.value !== undefined && c.now() < s.expiresAt
+    return wait(bounded(refresh('mandatory', context), c.waitMs, valid), context, name).then(
+      (creds) => creds ?? serveStale(),
+      (e: unknown) => {
+        if (valid()) return serveStale()
+        throw e
+      },
+    )
   }
 
   const now = c.now
@@ -191,6 +201,8 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     current: (): AwsCredentialIdentity | undefined => (s.value !== undefined && c.now() < s.expiresAt ? s.value : undefined),
     invalidate: (): void => {
       Object.assign(s, { value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity, failures: 0, retryAt: 0 })
+      s.generation += 1
+      s.inflight = undefined
       schedule(Infinity)
     },
     close: (): void => {
@@ -224,3 +236,14 @@ const wait = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefi
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
+
+/**
+ * `p`, or undefined once `waitMs` has passed while `valid()` still holds (rule 9): the
+ * caller then gets the cached value and `p` goes on. At expiry the caller keeps waiting.
+ */
+const bounded = (p: Promise<AwsCredentialIdentity>, waitMs: number, valid: () => boolean): Promise<AwsCredentialIdentity | undefined> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { if (valid()) resolve(undefined) }, waitMs)
+    timer.unref()
+    p.then(resolve, reject).finally(() => clearTimeout(timer))
+  })
