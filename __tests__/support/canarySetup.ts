@@ -24,7 +24,8 @@ errors.CredentialError = class CredentialError extends Original {
   constructor(...args: ConstructorParameters<typeof Original>) {
     super(...args)
     scan(`CredentialError(${this.code})`, this.message)
-    scan(`inspect(CredentialError(${this.code}))`, inspect(this, { depth: Infinity }))
+    // Without a cause, what inspect prints beyond the message is the code, source and stack.
+    if (this.cause !== undefined) scan(`inspect(CredentialError(${this.code}))`, inspect(this, { depth: Infinity }))
   }
 }
 

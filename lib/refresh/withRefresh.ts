@@ -16,6 +16,8 @@ interface State {
   mandatoryAt: number
   expiresAt: number
   inflight: Promise<AwsCredentialIdentity> | undefined
+  /** The fetch in flight raced against `waitMs` (rule 9): one timer per refresh, not per caller. */
+  bounded: { readonly of: Promise<AwsCredentialIdentity>; readonly race: Promise<AwsCredentialIdentity | undefined> } | undefined
   failures: number
   /** End of the back-off after a failure; no call-started refresh before it. */
   retryAt: number
@@ -64,7 +66,7 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
   const name = sourceName(self)
   const s: State = {
     value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity,
-    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false, generation: 0,
+    inflight: undefined, bounded: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false, generation: 0,
   }
   const emit = (event: RefreshEvent): void => {
     if (c.onEvent === undefined) return
@@ -126,7 +128,9 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
       .then(() => self(sourceContext))
       .then((creds) => store(creds, startedAt, reason, generation))
       .catch((e: unknown) => fail(e, startedAt, reason, generation))
-      .finally(() => { if (s.inflight === p) s.inflight = undefined })
+      .finally(() => {
+        if (s.inflight === p) s.inflight = undefined
+      })
     s.inflight = p
     p.catch(noop)
     return p
@@ -183,8 +187,10 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     }
     if (t < s.retryAt) return serveStale()
     const valid = (): boolean => s.value !== undefined && c.now() < s.expiresAt
-    return wait(bounded(refresh('mandatory', context), c.waitMs, valid), context, name).then(
-      (creds) => creds ?? serveStale(),
+    const p = refresh('mandatory', context)
+    if (s.bounded?.of !== p) s.bounded = { of: p, race: bounded(p, c.waitMs, valid) }
+    return wait(s.bounded.race, context, name).then(
+      (creds) => creds ?? (valid() ? serveStale() : wait(p, context, name)),
       (e: unknown) => {
         if (valid()) return serveStale()
         throw e
@@ -225,7 +231,7 @@ const expirationMs = (creds: AwsCredentialIdentity, name: string): number => {
 }
 
 /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
-const wait = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined, name: string): Promise<AwsCredentialIdentity> => {
+const wait = <T>(p: Promise<T>, context: SourceContext | undefined, name: string): Promise<T> => {
   const signal = context?.signal
   if (signal === undefined) return p
   const aborted = (): CredentialError => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason })
@@ -241,9 +247,12 @@ const wait = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefi
  * `p`, or undefined once `waitMs` has passed while `valid()` still holds (rule 9): the
  * caller then gets the cached value and `p` goes on. At expiry the caller keeps waiting.
  */
-const bounded = (p: Promise<AwsCredentialIdentity>, waitMs: number, valid: () => boolean): Promise<AwsCredentialIdentity | undefined> =>
-  new Promise((resolve, reject) => {
+const bounded = (p: Promise<AwsCredentialIdentity>, waitMs: number, valid: () => boolean): Promise<AwsCredentialIdentity | undefined> => {
+  const raced = new Promise<AwsCredentialIdentity | undefined>((resolve, reject) => {
     const timer = setTimeout(() => { if (valid()) resolve(undefined) }, waitMs)
     timer.unref()
     p.then(resolve, reject).finally(() => clearTimeout(timer))
   })
+  raced.catch(noop)
+  return raced
+}
