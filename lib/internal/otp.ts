@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import { createBase32Plugin, createCryptoPlugin } from '@otplib/core'
+import { createBase32Plugin, createCryptoPlugin, createGuardrails } from '@otplib/core'
 import { generateSync, verifySync } from '@otplib/totp'
 
 // otplib's own packages, with node:crypto plugins instead of its defaults: the `otplib`
@@ -49,21 +49,30 @@ const crypto = createCryptoPlugin({
 })
 const base32 = createBase32Plugin({ name: 'rfc4648', encode: encodeBase32, decode: decodeBase32 })
 
+/**
+ * Secret lengths accepted: 80 bits (16 base32 characters, the RFC 4226 minimum most
+ * authenticator apps accept and most examples use) to 512 bits. otplib's default
+ * floor of 128 bits would refuse the former at every call.
+ */
+export const SECRET_BYTES = { min: 10, max: 64 } as const
+const guardrails = createGuardrails({ MIN_SECRET_BYTES: SECRET_BYTES.min, MAX_SECRET_BYTES: SECRET_BYTES.max })
+
 /** The 6-digit TOTP (SHA-1, `periodSeconds`) of a base32 secret at `epochSeconds`. */
 export const totpCode = (secret: string, epochSeconds: number, periodSeconds = 30): string =>
-  generateSync({ secret, epoch: epochSeconds, period: periodSeconds, crypto, base32 })
+  generateSync({ secret, epoch: epochSeconds, period: periodSeconds, crypto, base32, guardrails })
 
 /** Whether `token` is the TOTP (`periodSeconds` steps) of `secret` within ±`toleranceSeconds` of `epochSeconds`. */
 export const verifyTotp = (secret: string, token: string, epochSeconds: number, toleranceSeconds: number, periodSeconds = 30): boolean =>
-  verifySync({ secret, token, epoch: epochSeconds, epochTolerance: toleranceSeconds, period: periodSeconds, crypto, base32 }).valid
+  verifySync({ secret, token, epoch: epochSeconds, epochTolerance: toleranceSeconds, period: periodSeconds, crypto, base32, guardrails }).valid
 
 /** A new random base32 secret of 20 bytes (what AWS virtual MFA devices use). */
 export const newTotpSecret = (): string => encodeBase32(randomBytes(20))
 
-/** True when `secret` decodes as base32 to at least 10 bytes. */
+/** True when `secret` decodes as base32 to a length within {@link SECRET_BYTES}. */
 export const isBase32Secret = (secret: string): boolean => {
   try {
-    return decodeBase32(secret).length >= 10
+    const bytes = decodeBase32(secret).length
+    return bytes >= SECRET_BYTES.min && bytes <= SECRET_BYTES.max
   } catch {
     return false
   }

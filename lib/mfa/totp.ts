@@ -52,7 +52,7 @@ const validate = (options: TotpOptions): void => {
 export const totp = (base32Secret: string, options: TotpOptions = {}): ((serialNumber: string) => Promise<string>) => {
   const secret = typeof base32Secret === 'string' ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
   if (!isBase32Secret(secret))
-    throw new CredentialError(`${SOURCE}: the MFA secret must be base32 (A–Z, 2–7), at least 16 characters`, {
+    throw new CredentialError(`${SOURCE}: the MFA secret must be base32 (A–Z, 2–7) of 80 to 512 bits (16 to 103 characters)`, {
       code: 'InvalidConfiguration',
       source: SOURCE,
     })
