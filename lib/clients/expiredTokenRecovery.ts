@@ -10,10 +10,8 @@
 // access key id that really signed the request, so a request that failed with a key the
 // provider has already replaced does not force another refresh.
 import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer } from '@smithy/types'
+import { isExpiredToken } from '../internal/isTransient.js'
 import type { RefreshingProvider, SdkClient } from '../types.js'
-
-/** The error names (or `Code`s) that mean: the signing credentials have expired. */
-const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'])
 
 /** `Credential=AKID/20250101/us-east-1/sts/aws4_request` in a SigV4 (or SigV4a) Authorization header. */
 const CREDENTIAL = /Credential=([^/,\s]+)\//
@@ -22,11 +20,7 @@ export const RECOVERY_MIDDLEWARE = 'awsRefreshSessionExpiredTokenRecovery'
 export const SIGNED_KEY_MIDDLEWARE = 'awsRefreshSessionSignedKeyRecorder'
 
 /** True when an SDK error says the request's credentials have expired. */
-export const isExpiredTokenError = (e: unknown): boolean => {
-  if (typeof e !== 'object' || e === null) return false
-  const { name, Code, code } = e as { name?: unknown; Code?: unknown; code?: unknown }
-  return [name, Code, code].some((v) => typeof v === 'string' && EXPIRED.has(v))
-}
+export const isExpiredTokenError = isExpiredToken
 
 /** The access key id that signed `request`, read from its Authorization header. */
 export const signedKeyId = (request: unknown): string | undefined => {
