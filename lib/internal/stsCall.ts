@@ -100,6 +100,23 @@ export const mfaParams = (
   return {}
 }
 
+type CommandStack = { readonly middlewareStack: { readonly add: (...args: never[]) => void } }
+type Add = (middleware: unknown, options: Readonly<Record<string, unknown>>) => void
+
+/**
+ * Makes `command` one attempt, whatever retry settings its client has: the client's retry
+ * middleware (`retryMiddleware`, finalizeRequest step) is replaced for this command only by
+ * one that sends once. For calls carrying a one-time MFA code, which AWS refuses when it
+ * comes twice; other calls of the same client keep the SDK's retries.
+ */
+export const oneAttempt = <C extends CommandStack>(command: C, context: SourceContext | undefined): C => {
+  if (context?.mfa === undefined) return command
+  const sendOnce = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args)
+  const add = command.middlewareStack.add as unknown as Add
+  add.call(command.middlewareStack, sendOnce, { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true })
+  return command
+}
+
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
 export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`
 

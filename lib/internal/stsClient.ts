@@ -57,10 +57,8 @@ export const lazyStsClient = (options: StsSourceOptions): LazyStsClient => {
     const sts = await import('@aws-sdk/client-sts')
     const region = await resolveRegion(options, context)
     const credentials = options.source ?? options.clientConfig?.credentials
-    // The SDK's own retries would resend a one-time MFA code: an MFA source makes one attempt
-    // per call (unless the config says otherwise), and withRetry after withMfa asks anew.
-    const oneAttempt = context?.mfa !== undefined && options.clientConfig?.maxAttempts === undefined ? { maxAttempts: 1 } : {}
-    const client = new sts.STSClient({ ...options.clientConfig, ...oneAttempt, region, ...(credentials ? { credentials } : {}) })
+    // A call carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
+    const client = new sts.STSClient({ ...options.clientConfig, region, ...(credentials ? { credentials } : {}) })
     return { client, sts }
   }
   return {

@@ -1,5 +1,5 @@
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
-import { defaultSessionName, mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { defaultSessionName, mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
@@ -65,7 +65,7 @@ export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssume
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)
       const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
-      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole', timeoutMs)
+      const out = await sendSts((o) => client.send(oneAttempt(new mod.AssumeRoleCommand(input), context), o), context, SOURCE, 'AssumeRole', timeoutMs)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

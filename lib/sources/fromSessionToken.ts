@@ -1,5 +1,5 @@
 import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
-import { mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
@@ -54,7 +54,7 @@ export const fromSessionToken = (params: FromSessionTokenParams = {}, options: F
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod } = await sts.get(context)
       const input: GetSessionTokenCommandInput = { ...params, ...mfa }
-      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken', timeoutMs)
+      const out = await sendSts((o) => client.send(oneAttempt(new mod.GetSessionTokenCommand(input), context), o), context, SOURCE, 'GetSessionToken', timeoutMs)
       return toIdentity(out.Credentials, undefined, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },
