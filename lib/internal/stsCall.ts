@@ -2,6 +2,7 @@ import type { Credentials } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { CredentialError } from '../errors.js'
 import type { SourceContext } from '../types.js'
+import { abortable, onAbort } from './abortable.js'
 import { abortError, stsError } from './stsErrors.js'
 
 /**
@@ -16,18 +17,9 @@ const deadline = (source: string, action: string, timeoutMs: number, outer: Abor
     { code: 'Timeout', source, retryable: true },
   )), timeoutMs)
   timer.unref()
-  const onOuter = (): void => controller.abort(abortError(source, outer!))
-  outer?.addEventListener('abort', onOuter, { once: true })
-  return { signal: controller.signal, dispose: () => { clearTimeout(timer); outer?.removeEventListener('abort', onOuter) } }
+  const cancel = onAbort(outer, () => controller.abort(abortError(source, outer!)))
+  return { signal: controller.signal, dispose: () => { clearTimeout(timer); cancel() } }
 }
-
-/** Settles with `p`, or rejects with `signal.reason` as soon as it aborts, whatever `p` does (its outcome is still observed). */
-const untilAborted = <A>(p: Promise<A>, signal: AbortSignal): Promise<A> =>
-  new Promise<A>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 
 /**
  * Sends one STS command within `timeoutMs` and the caller's signal; every failure becomes a
@@ -45,7 +37,7 @@ export const sendSts = async <T>(
   if (outer?.aborted) throw abortError(source, outer)
   const { signal, dispose } = deadline(source, action, timeoutMs, outer)
   try {
-    return await untilAborted(send({ abortSignal: signal }), signal)
+    return await abortable(send({ abortSignal: signal }), { signal })
   } catch (e) {
     throw stsError(e, source, action, signal)
   } finally {

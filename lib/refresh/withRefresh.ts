@@ -1,4 +1,5 @@
 import { CredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
@@ -231,17 +232,11 @@ const expirationMs = (creds: AwsCredentialIdentity, name: string): number => {
 }
 
 /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
-const wait = <T>(p: Promise<T>, context: SourceContext | undefined, name: string): Promise<T> => {
-  const signal = context?.signal
-  if (signal === undefined) return p
-  const aborted = (): CredentialError => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason })
-  if (signal.aborted) return Promise.reject(aborted())
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(aborted())
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+const wait = <T>(p: Promise<T>, context: SourceContext | undefined, name: string): Promise<T> =>
+  abortable(p, {
+    signal: context?.signal,
+    aborted: (signal) => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason }),
   })
-}
 
 /**
  * `p`, or undefined once `waitMs` has passed while `valid()` still holds (rule 9): the

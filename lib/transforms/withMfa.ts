@@ -1,4 +1,5 @@
 import { CredentialError, isCredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../types.js'
 
@@ -110,15 +111,7 @@ const aborted = (signal: AbortSignal): CredentialError =>
     : new CredentialError(`${SOURCE}: aborted while waiting for the MFA code`, { code: 'Aborted', source: SOURCE, cause: signal.reason })
 
 /** `promise`, or a rejection as soon as `signal` aborts. */
-const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted(signal))
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => abortable(promise, { signal, aborted })
 
 const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: string | undefined, signal: AbortSignal | undefined): Promise<string> => {
   for (let asked = 0; asked <= MAX_REASKS; asked++) {

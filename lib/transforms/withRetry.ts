@@ -1,4 +1,5 @@
 import { CredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
 import { isTransient } from '../internal/isTransient.js'
 import { sourceName } from '../internal/sourceName.js'
@@ -39,20 +40,19 @@ const validate = (o: WithRetryOptions): void => {
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const aborted = (): CredentialError => new CredentialError(`${name}: aborted during retry back-off`, { code: 'Aborted', source: 'withRetry', cause: signal?.reason })
-    if (signal?.aborted) return reject(aborted())
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(aborted())
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
+/** Waits `ms` (the deadline of a race against nothing), or rejects with `Aborted` when `signal` aborts first. */
+const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promise<void> => {
+  const elapsed = Symbol('elapsed')
+  return abortable(new Promise<never>(() => undefined), {
+    signal,
+    aborted: (s) => new CredentialError(`${name}: aborted during retry back-off`, { code: 'Aborted', source: 'withRetry', cause: s.reason }),
+    timeoutMs: ms,
+    timedOut: () => elapsed,
+    unref: false, // the caller awaits this back-off: it keeps the process alive, as before
+  }).catch((e: unknown) => {
+    if (e !== elapsed) throw e
   })
+}
 
 /**
  * Retries a failed fetch when a retry can fix it (throttling, 5xx, network errors,

@@ -1,4 +1,5 @@
 import { CredentialError } from '../errors.js'
+import { onAbort } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
 import { sourceName } from '../internal/sourceName.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext, Transformed } from '../types.js'
@@ -37,14 +38,13 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
           ms,
         )
         timer.unref()
-        if (parent?.aborted) onParentAbort()
-        else parent?.addEventListener('abort', onParentAbort, { once: true })
+        const cancel = onAbort(parent, onParentAbort)
         Promise.resolve()
           .then(() => self({ ...context, signal: controller.signal }))
           .then(resolve, reject)
           .finally(() => {
             clearTimeout(timer)
-            parent?.removeEventListener('abort', onParentAbort)
+            cancel()
           })
       })
     }
