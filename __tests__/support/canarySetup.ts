@@ -37,7 +37,7 @@ refresh.withRefresh = (arg) => {
   let options: Record<string, unknown>
   try {
     options = typeof arg === 'number' ? { earlyMs: arg } : { ...arg }
-    if ((arg !== undefined && typeof arg !== 'number' && (typeof arg !== 'object' || arg === null)) || (options['onEvent'] !== undefined && typeof options['onEvent'] !== 'function')) return withRefresh(arg)
+    if ((arg !== undefined && typeof arg !== 'number' && (typeof arg !== 'object' || arg === null || Array.isArray(arg))) || (options['onEvent'] !== undefined && typeof options['onEvent'] !== 'function')) return withRefresh(arg)
   } catch {
     return withRefresh(arg) // hostile options (validation tests): let withRefresh itself answer
   }

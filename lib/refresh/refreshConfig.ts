@@ -1,4 +1,4 @@
-import { CredentialError } from '../errors.js'
+import { checkMs as checkMsOf, guarded, invalidConfiguration, kindOf, MAX_TIMER_MS, requireFunction, requireObject } from '../internal/validate.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
 /**
@@ -40,25 +40,22 @@ export interface WithRefreshOptions {
 export type RefreshConfig = Required<Omit<WithRefreshOptions, 'earlyMs' | 'onEvent'>> &
   Pick<WithRefreshOptions, 'earlyMs' | 'onEvent'>
 
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`withRefresh: ${message}`, { code: 'InvalidConfiguration', source: 'withRefresh' })
-
-const checkMs = (name: string, v: unknown, min: number): void => {
-  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_TIMER_MS)) {
-    throw invalid(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS} (got ${String(v)})`)
-  }
-}
-
-const checkFunction = (name: string, v: unknown): void => {
-  if (v !== undefined && typeof v !== 'function') throw invalid(`${name} must be a function (got ${typeof v})`)
-}
+const SOURCE = 'withRefresh'
+const invalid = (message: string) => invalidConfiguration(SOURCE, message)
+const checkMs = (name: string, v: unknown, min: number): void => checkMsOf(SOURCE, name, v, min)
+const checkFunction = (name: string, v: unknown): void => requireFunction(SOURCE, name, v)
 
 /** Validates `withRefresh`'s argument and fills in the defaults; throws before any I/O. */
-export const refreshConfig = (arg: number | WithRefreshOptions | undefined): RefreshConfig => {
-  const o: WithRefreshOptions = typeof arg === 'number' ? { earlyMs: arg } : (arg ?? {})
-  if (typeof o !== 'object') throw invalid(`expected earlyMs as a number or an options object (got ${typeof arg})`)
+export const refreshConfig = (arg: number | WithRefreshOptions | undefined): RefreshConfig =>
+  guarded(SOURCE, () => {
+    if (typeof arg !== 'number' && arg !== undefined && (typeof arg !== 'object' || arg === null || Array.isArray(arg)))
+      throw invalid(`expected earlyMs as a number or an options object (got ${kindOf(arg)})`)
+    const o: WithRefreshOptions = typeof arg === 'number' ? { earlyMs: arg } : { ...arg }
+    requireObject(SOURCE, 'options', o)
+    return fill(o)
+  })
+
+const fill = (o: WithRefreshOptions): RefreshConfig => {
   checkMs('earlyMs', o.earlyMs, 0)
   checkMs('mandatoryMs', o.mandatoryMs, 0)
   checkMs('backoffBaseMs', o.backoffBaseMs, 1)

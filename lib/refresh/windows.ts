@@ -1,3 +1,5 @@
+import { invalidConfiguration, kindOf } from '../internal/validate.js'
+
 const MINUTE = 60_000
 
 /**
@@ -29,6 +31,7 @@ export interface RefreshWindows {
  * lifetime, and the mandatory window at half the advisory one, so short-lived
  * credentials are refreshed about once per half-life and never on every call.
  *
+ * @throws CredentialError `InvalidConfiguration` for a negative or non-number argument (checked on every call: it is pure).
  * @example
  * ```ts
  * refreshWindows(15 * 60_000) // { advisoryMs: 300_000, mandatoryMs: 60_000 }
@@ -38,6 +41,8 @@ export interface RefreshWindows {
  * @since 0.1.0
  */
 export const refreshWindows = (lifetimeMs: number, earlyMs?: number, mandatoryMs = MINUTE): RefreshWindows => {
+  for (const [name, v] of [['lifetimeMs', lifetimeMs], ['earlyMs', earlyMs], ['mandatoryMs', mandatoryMs]] as const)
+    if ((v !== undefined || name === 'lifetimeMs') && !(typeof v === 'number' && v >= 0)) throw invalidConfiguration('refreshWindows', `${name} must be a number of milliseconds, 0 or more (got ${kindOf(v)})`)
   const advisoryMs = Math.max(0, Math.min(earlyMs ?? defaultEarlyMs(lifetimeMs), lifetimeMs / 2))
   return { advisoryMs, mandatoryMs: Math.min(mandatoryMs, advisoryMs / 2) }
 }

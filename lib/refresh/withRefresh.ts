@@ -1,5 +1,6 @@
 import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
+import { requireSource } from '../internal/validate.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
@@ -60,7 +61,10 @@ const MAX_EARLY_SHARE = 0.75
 export const withRefresh =
   (earlyMsOrOptions?: number | WithRefreshOptions): ((self: CredentialSource) => RefreshingProvider) => {
     const config = refreshConfig(earlyMsOrOptions)
-    return (self) => createProvider(self, config)
+    return (self) => {
+      requireSource('withRefresh', self)
+      return createProvider(self, config)
+    }
   }
 
 const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingProvider => {

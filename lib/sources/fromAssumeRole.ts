@@ -2,6 +2,7 @@ import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
 import { defaultSessionName, mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -56,9 +57,13 @@ const SOURCE = 'fromAssumeRole'
  * @category sources
  * @since 0.1.0
  */
-export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
-  validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
-  const { timeoutMs } = validateStsOptions(SOURCE, options)
+export const fromAssumeRole = (given: FromAssumeRoleParams, givenOptions: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+  // Snapshots taken under the guard: a throwing getter fails here, not at call time.
+  const { params, options } = guarded(SOURCE, () => ({ params: snapshot(SOURCE, 'params', given), options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']) }))
+  const { timeoutMs } = guarded(SOURCE, () => {
+    validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
+    return validateStsOptions(SOURCE, options)
+  })
   const sts = lazyStsClient(options)
   const source = Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../errors.js'
 import { decodeCredentials } from '../internal/decodeCredentials.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
+import { guarded, kindOf, requireFunction, snapshot } from '../internal/validate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -56,13 +57,12 @@ export const fromCallable = (
   fn: (context?: SourceContext) => CallableCredentials | Promise<CallableCredentials>,
   options: FromCallableOptions = {},
 ): CredentialSource => {
-  if (typeof fn !== 'function') {
-    throw new CredentialError(`fromCallable: expected a function returning credentials (got ${fn === null ? 'null' : typeof fn})`, {
-      code: 'InvalidConfiguration',
-      source: 'fromCallable',
-    })
-  }
-  const now = options.now ?? Date.now
+  const now = guarded('fromCallable', () => {
+    if (typeof fn !== 'function') requireFunction('fromCallable', `the argument (a function returning credentials; got ${kindOf(fn)})`, fn, false)
+    const given = options === undefined ? undefined : snapshot('fromCallable', 'options', options).now
+    requireFunction('fromCallable', 'options.now', given)
+    return given ?? Date.now
+  })
   return async function fromCallableSource(context?: SourceContext) {
     let raw: unknown
     try {
@@ -70,7 +70,13 @@ export const fromCallable = (
     } catch (e) {
       throw toCredentialError(e, 'fromCallable')
     }
-    const decoded = decodeCredentials(raw, now())
+    let at: number
+    try {
+      at = now()
+    } catch (e) {
+      throw toCredentialError(e, 'fromCallable')
+    }
+    const decoded = decodeCredentials(raw, at)
     if (E.isRight(decoded)) return decoded.right
     throw new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' })
   }

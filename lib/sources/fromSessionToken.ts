@@ -2,6 +2,7 @@ import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
 import { mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -45,9 +46,13 @@ const SOURCE = 'fromSessionToken'
  * @category sources
  * @since 0.1.0
  */
-export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
-  validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
-  const { timeoutMs } = validateStsOptions(SOURCE, options)
+export const fromSessionToken = (given: FromSessionTokenParams = {}, givenOptions: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+  // Snapshots taken under the guard: a throwing getter fails here, not at call time.
+  const { params, options } = guarded(SOURCE, () => ({ params: snapshot(SOURCE, 'params', given), options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']) }))
+  const { timeoutMs } = guarded(SOURCE, () => {
+    validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
+    return validateStsOptions(SOURCE, options)
+  })
   const sts = lazyStsClient(options)
   return Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {

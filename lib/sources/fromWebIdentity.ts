@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises'
 import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
+import { guarded, snapshot } from '../internal/validate.js'
 import { defaultSessionName, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { abortError } from '../internal/stsErrors.js'
@@ -105,7 +106,10 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * @category sources
  * @since 0.1.0
  */
-export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } => {
+export const fromWebIdentity = (given: FromWebIdentityParams, givenOptions: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } =>
+  guarded(SOURCE, () => build(snapshot(SOURCE, 'params', given), snapshot(SOURCE, 'options', givenOptions, ['clientConfig'])))
+
+const build = (params: FromWebIdentityParams, options: FromWebIdentityOptions): CredentialSource & { readonly close: () => void } => {
   requireObject(SOURCE, 'params', params)
   const hasToken = params.WebIdentityToken !== undefined
   const hasFile = params.WebIdentityTokenFile !== undefined

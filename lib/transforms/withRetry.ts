@@ -1,6 +1,7 @@
 import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
+import { guarded, invalidConfiguration, requireObject, requireSource } from '../internal/validate.js'
 import { isTransient } from '../internal/isTransient.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
@@ -26,10 +27,10 @@ export interface WithRetryOptions {
   readonly random?: () => number
 }
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`withRetry: ${message}`, { code: 'InvalidConfiguration', source: 'withRetry' })
+const invalid = (message: string): CredentialError => invalidConfiguration('withRetry', message)
 
 const validate = (o: WithRetryOptions): void => {
+  requireObject('withRetry', 'options', o)
   if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw invalid(`retries must be an integer from 0 to 100 (got ${String(o.retries)})`)
   for (const key of ['baseMs', 'maxMs'] as const) {
     const v = o[key]
@@ -76,14 +77,18 @@ const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promi
  * @since 0.1.0
  */
 export const withRetry =
-  (options: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
-    validate(options)
+  (given: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
+    const options = guarded('withRetry', () => {
+      validate(given)
+      return { ...given }
+    })
     const retries = options.retries ?? 3
     const baseMs = options.baseMs ?? 200
     const maxMs = Math.max(options.maxMs ?? 5_000, baseMs)
     const isRetryable = options.isRetryable ?? isTransient
     const random = options.random ?? Math.random
     return (self) => {
+      requireSource('withRetry', self)
       const name = sourceName(self)
       const retrying = async (context?: SourceContext) => {
         for (let attempt = 0; ; attempt++) {
