@@ -44,5 +44,7 @@ export const stsError = (error: unknown, source: string, action: string, signal?
   if (isServerStatus(status)) return make('ServiceUnavailable', `STS failed ${action} with HTTP ${status} (${detail})`, true)
   if (name === 'AccessDenied' && typeof e.message === 'string' && MFA_FAILED.test(e.message))
     return make('MfaCodeInvalid', `STS refused the MFA code for ${action} (${detail})`)
-  return make('StsRejected', `STS refused ${action} with HTTP ${status} (${detail})`, isTransient(error))
+  // A refusal is retryable only by its name (IDPCommunicationError); the SDK has already
+  // retried what its clock-skew correction could fix.
+  return make('StsRejected', `STS refused ${action} with HTTP ${status} (${detail})`, isTransient({ name }))
 }

@@ -42,7 +42,7 @@ const MAX_EARLY_SHARE = 0.75
  * Turns a source into a memoized, self-refreshing provider that every SDK client can
  * share. Caches the last credentials; calls the source only when nothing is cached, on
  * `forceRefresh`, or when the value enters its refresh windows (rules 1–9 in the README):
- * a background refresh in the advisory window, a waited one in the mandatory window,
+ * a background refresh in the advisory window, a waited one in the mandatory window (at most `waitMs` while a valid value is cached),
  * with still-valid credentials served through a failing source and jittered back-off.
  * Does not retry a failed fetch itself: compose `withRetry` for that.
  *
