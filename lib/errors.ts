@@ -1,4 +1,5 @@
 import { CredentialsProviderError } from '@smithy/property-provider'
+import { REDACTED_SOURCE, redactCause } from './internal/redact.js'
 
 /**
  * The stable codes of {@link CredentialError}.
@@ -37,7 +38,7 @@ export interface CredentialErrorOptions {
   readonly code: CredentialErrorCode
   /** The name of the source or transform that failed, e.g. `fromAssumeRole`. */
   readonly source: string
-  /** The original error. */
+  /** The original error; stored as a redacted copy (see {@link originalCause}). */
   readonly cause?: unknown
   /** Whether a retry can fix it. @default false */
   readonly retryable?: boolean
@@ -73,11 +74,35 @@ export class CredentialError extends CredentialsProviderError {
     this.source = options.source
     this.retryable = options.retryable ?? false
     this.statusCode = options.statusCode
+    Object.defineProperty(this, REDACTED_SOURCE, { value: true })
     if (options.cause !== undefined) {
-      Object.defineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true, enumerable: false })
+      // `cause` is what loggers print (util.inspect follows it, and every cause below it):
+      // a redacted copy. The original is kept behind a non-enumerable symbol-keyed getter,
+      // which neither util.inspect nor JSON.stringify reads.
+      const original = options.cause
+      Object.defineProperty(this, 'cause', { value: redactCause(original), writable: true, configurable: true, enumerable: false })
+      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true, enumerable: false })
     }
   }
 }
+
+const ORIGINAL_CAUSE = Symbol.for('aws-refresh-session.originalCause')
+
+/**
+ * The unredacted original of `error.cause`, for debugging: a `CredentialError` stores a
+ * redacted copy as `cause` (secret-looking text masked, SDK response bodies dropped) so that
+ * `console.error(err)` and loggers print nothing secret. Do not log what this returns.
+ *
+ * @returns the value given as `cause` when the error was built, or undefined
+ * @example
+ * ```ts
+ * catch (e) { if (isCredentialError(e)) debugger; const raw = originalCause(e) }
+ * ```
+ * @category errors
+ * @since 0.2.0
+ */
+export const originalCause = (error: CredentialError): unknown =>
+  typeof error === 'object' && error !== null ? (error as unknown as Record<symbol, unknown>)[ORIGINAL_CAUSE] : undefined
 
 /**
  * True for a {@link CredentialError}, also one made by another copy of this package

@@ -10,7 +10,7 @@ export type {
   SourceContext,
   Transformed,
 } from './types.js'
-export { CredentialError, isCredentialError } from './errors.js'
+export { CredentialError, isCredentialError, originalCause } from './errors.js'
 export type { CredentialErrorCode, CredentialErrorOptions } from './errors.js'
 
 export { fromCallable } from './sources/fromCallable.js'

@@ -32,6 +32,30 @@ describe('withClientCache (against the STS emulator)', () => {
   const callerIdentity = (clients: ClientFactory) => clients.client(STSClient).send(new GetCallerIdentityCommand({}))
   const keyOf = (p: RefreshingProvider): string => p.current()?.accessKeyId ?? 'none'
 
+  it('destroys an evicted client only after its last request in flight settles', async () => {
+    const clients = factory(assumeRole(), { maxSize: 1 })
+    await callerIdentity(clients) // credentials cached: the next request goes straight to the delay
+    const first = clients.client(STSClient)
+    const destroy = jest.spyOn(first, 'destroy')
+    sts.inject({ type: 'delay', ms: 300, action: 'GetCallerIdentity' })
+    const inFlight = first.send(new GetCallerIdentityCommand({}))
+    await new Promise((resolve) => setTimeout(resolve, 50)) // the request is on the wire
+    clients.client(STSClient, { customUserAgent: 'other' }) // evicts `first`
+    expect(clients.size).toBe(1)
+    expect(destroy).not.toHaveBeenCalled()
+    await expect(inFlight).resolves.toMatchObject({ Account: expect.any(String) }) // maxAttempts 1: no resend would save it
+    expect(destroy).toHaveBeenCalledTimes(1)
+  })
+
+  it('destroys an evicted client at once when nothing is in flight', async () => {
+    const clients = factory(assumeRole(), { maxSize: 1 })
+    await callerIdentity(clients)
+    const first = clients.client(STSClient)
+    const destroy = jest.spyOn(first, 'destroy')
+    clients.client(STSClient, { customUserAgent: 'other' })
+    expect(destroy).toHaveBeenCalledTimes(1)
+  })
+
   it('retries a request that failed with ExpiredToken for the current key once, after exactly one refresh', async () => {
     const clients = factory()
     await callerIdentity(clients)

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { pipe } from 'fp-ts/function'
 import { totp } from '../../lib/mfa/totp'
 import { withRefresh } from '../../lib/refresh/withRefresh'
@@ -158,6 +159,34 @@ describe('STS sources against the emulator (integration)', () => {
     const sent = sts.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.params['TokenCode'])
     expect(sent).toHaveLength(2)
     expect(new Set(sent).size).toBe(2)
+  })
+
+  it.each([
+    ['an explicit maxAttempts', { maxAttempts: 5 }],
+    ['a retryStrategy', { retryStrategy: new ConfiguredRetryStrategy(5, 0) }],
+    ['an explicit maxAttempts and retryMode', { maxAttempts: 4, retryMode: 'adaptive' }],
+  ])('sends a code once whatever the client config: %s', async (_, extra) => {
+    const clientConfig = { endpoint: sts.endpoint, region: sts.region, ...extra }
+    const source = fromAssumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }, { source: async () => BASE, clientConfig })
+    cleanups.push(() => source.close())
+    sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
+    await expect(pipe(source, withMfa(mfaTotp()))()).rejects.toMatchObject({ code: 'ServiceUnavailable' })
+    expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
+  })
+
+  it('sends a code once also when the same source was first called without MFA, and still retries calls without one', async () => {
+    const clientConfig = { endpoint: sts.endpoint, region: sts.region } // the SDK's default 3 attempts
+    const source = fromAssumeRole({ RoleArn: ROLE }, { source: async () => BASE, clientConfig })
+    cleanups.push(() => source.close())
+    sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
+    remember(await source()) // no MFA: the SDK retried the 503
+    expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(2)
+    sts.clearRequests()
+    sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
+    const code = await mfaTotp()('serial')
+    secrets.add(code)
+    await expect(source({ mfa: { serialNumber: sts.mfa.serialNumber, tokenCode: code } })).rejects.toMatchObject({ code: 'ServiceUnavailable' })
+    expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
   })
 
   it('never sends a code twice: totp waits for the next step, and a repeating provider fails with MfaCodeReused before any request', async () => {

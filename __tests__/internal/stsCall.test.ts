@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { sendSts } from '../../lib/internal/stsCall'
 
 describe('sendSts', () => {
@@ -43,10 +44,14 @@ describe('sendSts', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
-  it("removes its listener from the caller's signal after the call", async () => {
+  it("adds at most one listener to a caller's signal, however many calls share it", async () => {
     const controller = new AbortController()
-    const remove = jest.spyOn(controller.signal, 'removeEventListener')
-    await sendSts(async () => 'answer', { signal: controller.signal }, 'fromAssumeRole', 'AssumeRole', 10_000)
-    expect(remove).toHaveBeenCalledWith('abort', expect.any(Function))
+    for (let i = 0; i < 20; i++) await sendSts(async () => 'answer', { signal: controller.signal }, 'fromAssumeRole', 'AssumeRole', 10_000)
+    // One shared listener per signal (lib/internal/abortable.ts), none per call.
+    expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1)
+    const aborted = jest.fn()
+    controller.signal.addEventListener('abort', aborted)
+    controller.abort()
+    expect(aborted).toHaveBeenCalledTimes(1)
   })
 })

@@ -1,3 +1,5 @@
+import { inspect } from 'node:util'
+import { originalCause } from '../../lib/errors'
 import { stsError } from '../../lib/internal/stsErrors'
 
 describe('stsError', () => {
@@ -13,7 +15,9 @@ describe('stsError', () => {
     ].join('\n')
     const sdkError = Object.assign(new Error(message), { name: 'SignatureDoesNotMatch', $fault: 'client', $metadata: { httpStatusCode: 403 } })
     const error = stsError(sdkError, 'fromAssumeRole', 'AssumeRole')
-    expect(error).toMatchObject({ code: 'StsRejected', statusCode: 403, cause: sdkError })
+    expect(error).toMatchObject({ code: 'StsRejected', statusCode: 403, cause: { name: 'SignatureDoesNotMatch' } })
+    expect(originalCause(error)).toBe(sdkError)
+    expect(inspect(error, { depth: Infinity })).not.toContain('CANARY')
     expect(error.message).toContain('SignatureDoesNotMatch: The request signature we calculated does not match')
     expect(error.message).toContain('x-amz-security-token:***')
     expect(error.message).not.toContain('CANARY')

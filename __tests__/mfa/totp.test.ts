@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { totp } from '../../lib/mfa/totp'
 
 // RFC 6238 appendix B, SHA-1 seed "12345678901234567890", last 6 of the 8 digits.
@@ -61,5 +62,25 @@ describe('totp', () => {
 
   it.each(['now', 'sleep'])('rejects a %s that is not a function at construction with InvalidConfiguration', (key) => {
     expect(() => totp(RFC_SECRET, { [key]: 5 } as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining(key) }))
+  })
+
+  it('accepts an 80-bit secret (16 base32 characters, what most examples and authenticators use) and computes its RFC 6238 code', async () => {
+    // The reference computation, RFC 4226 section 5.3, on the key bytes of 'JBSWY3DPEHPK3PXP' ("Hello!\xde\xad\xbe\xef").
+    const key = Buffer.from('48656c6c6f21deadbeef', 'hex')
+    const at = 1_700_000_000_000
+    const counter = Buffer.alloc(8)
+    counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)))
+    const mac = createHmac('sha1', key).update(counter).digest()
+    const offset = mac[mac.length - 1]! & 15
+    const expected = String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0')
+    await expect(totp('JBSWY3DPEHPK3PXP', { now: () => at })('serial')).resolves.toBe(expected)
+  })
+
+  it.each([
+    ['shorter than 80 bits', 'JBSWY3DPEHPK3PX'],
+    ['longer than 512 bits', 'A'.repeat(104)],
+    ['empty', ''],
+  ])('rejects a secret %s at construction, never at call time', (_, secret) => {
+    expect(() => totp(secret)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'totp' }))
   })
 })

@@ -113,6 +113,9 @@ interface World {
   readonly violations: string[]
   sourceCalls: number
   inFlight: number
+  /** Source calls in flight that started since the last invalidate(); older ones store nothing. */
+  inFlightCurrent: number
+  generation: number
   latencyTimers: number
   pendingCalls: number
   /** A forced call was made since the last source call started. */
@@ -144,7 +147,7 @@ const violation = (w: World, message: string): void => {
   w.violations.push(`${message} (at +${Date.now() - START} ms)`)
 }
 
-const modelStore = (w: World, creds: AwsCredentialIdentity, now: number): void => {
+const storeInModel = (w: World, creds: AwsCredentialIdentity, now: number): void => {
   const m = w.model
   const expiresAt = creds.expiration?.getTime() ?? Infinity
   const lifetimeMs = expiresAt - now
@@ -153,7 +156,7 @@ const modelStore = (w: World, creds: AwsCredentialIdentity, now: number): void =
   Object.assign(m, { value: creds, expiresAt, refreshAt, windowMs: expiresAt - refreshAt, failures: 0, retryAt: 0, tries: 0, rewound: false })
 }
 
-const modelFail = (w: World, code: string, now: number): void => {
+const failInModel = (w: World, code: string, now: number): void => {
   const m = w.model
   m.failures += 1
   const ceiling = backoffCeiling(w, m.failures)
@@ -164,7 +167,7 @@ const modelFail = (w: World, code: string, now: number): void => {
 /** (b), (c), (d): checked whenever the source is called, whoever called it. */
 const checkSourceStart = (w: World, now: number): void => {
   const m = w.model
-  if (w.inFlight > 0) violation(w, '(b) a second source call started while one was in flight')
+  if (w.inFlightCurrent > 0) violation(w, '(b) a second source call started while one was in flight')
   const forced = w.forced
   w.forced = false
   if (forced || m.value === undefined || now >= m.expiresAt) return
@@ -182,8 +185,11 @@ const delay = (w: World, ms: number): Promise<void> => {
 }
 
 /** Settles one fetch as scripted, telling the model first (the provider stores or fails in the same tick). */
-const settle = (w: World, fetch: Fetch, n: number, startedAt: number): AwsCredentialIdentity => {
+const settle = (w: World, fetch: Fetch, n: number, startedAt: number, current = true): AwsCredentialIdentity => {
   const now = Date.now()
+  // A fetch started before invalidate() answers its own callers and changes nothing else.
+  const modelStore = current ? storeInModel : (): void => undefined
+  const modelFail = current ? failInModel : (ww: World, code: string): void => { ww.codes.add(code) }
   const lifetimeMs = fetch.lifetime === undefined ? undefined : Math.max(1, perMille(w.sc.scaleMs, fetch.lifetime))
   switch (fetch.outcome) {
     case 'ok': {
@@ -217,9 +223,12 @@ const instrumentedSource = (w: World): CredentialSource => () => {
   w.sourceCalls += 1
   if (fetch.outcome === 'throws') return settle(w, fetch, n, startedAt) as never // throws synchronously
   w.inFlight += 1
+  w.inFlightCurrent += 1
+  const generation = w.generation
   return delay(w, perMille(w.sc.scaleMs, fetch.latency)).then(() => {
     w.inFlight -= 1
-    return settle(w, fetch, n, startedAt)
+    if (generation === w.generation) w.inFlightCurrent -= 1
+    return settle(w, fetch, n, startedAt, generation === w.generation)
   })
 }
 
@@ -253,7 +262,8 @@ const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 
 const checkAfterStep = (w: World, provider: RefreshingProvider): void => {
   const providerTimers = jest.getTimerCount() - w.latencyTimers
-  if (providerTimers > (w.sc.options.background ? 1 : 0)) violation(w, `rule 8: ${providerTimers} timers armed by the provider`)
+  // The background timer, and while a refresh is in flight the one waitMs bound of its waiters (rule 9).
+  if (providerTimers > (w.sc.options.background ? 1 : 0) + (w.inFlight > 0 ? 1 : 0)) violation(w, `rule 8: ${providerTimers} timers armed by the provider`)
   const current = provider.current()
   if (current?.expiration !== undefined && current.expiration.getTime() <= Date.now()) violation(w, '(a) current() returned an expired value')
 }
@@ -286,6 +296,8 @@ const runStep = async (w: World, provider: RefreshingProvider, step: Step): Prom
     }
     case 'invalidate':
       provider.invalidate()
+      w.generation += 1
+      w.inFlightCurrent = 0
       Object.assign(w.model, { value: undefined, expiresAt: -Infinity, refreshAt: -Infinity, windowMs: 0, failures: 0, retryAt: 0, tries: 0, rewound: false })
       break
   }
@@ -301,7 +313,7 @@ const runScenario = async (sc: Scenario): Promise<string[]> => {
   jest.useFakeTimers({ now: START, doNotFake: ['setImmediate', 'nextTick'] })
   const w: World = {
     sc, model: { value: undefined, expiresAt: -Infinity, refreshAt: -Infinity, windowMs: 0, failures: 0, retryAt: 0, tries: 0, rewound: false },
-    minted: new Set(), codes: new Set(), violations: [], sourceCalls: 0, inFlight: 0, latencyTimers: 0, pendingCalls: 0, forced: false,
+    minted: new Set(), codes: new Set(), violations: [], sourceCalls: 0, inFlight: 0, inFlightCurrent: 0, generation: 0, latencyTimers: 0, pendingCalls: 0, forced: false,
   }
   const unhandledBefore = unhandled.length
   try {

@@ -1,4 +1,4 @@
-import { CredentialError } from '../../lib/errors'
+import { CredentialError, originalCause } from '../../lib/errors'
 import type { RefreshEvent } from '../../lib/refresh/RefreshEvent'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fakeSource, flush } from '../support/fakeSource'
@@ -160,7 +160,8 @@ describe('withRefresh', () => {
     const provider = withRefresh()(source)
     const error = await provider().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CredentialError)
-    expect(error).toMatchObject({ code: 'SourceFailed', cause })
+    expect(error).toMatchObject({ code: 'SourceFailed', cause: { name: 'TypeError', message: 'boom' } })
+    expect(originalCause(error as CredentialError)).toBe(cause)
   })
 
   it('rule 6: with no earlyMs the window scales with the lifetime (5 / 15 / 60 min)', async () => {
@@ -336,6 +337,73 @@ describe('withRefresh', () => {
     expect(await provider()).not.toBe(first)
     expect(source.calls).toBe(2)
     expect(provider.memoized).toBe(true)
+    provider.close()
+  })
+
+  it('invalidate() during a refresh: the next call starts a new fetch, and the old one never overwrites what a later fetch stored', async () => {
+    const pending: { resolve: (c: { accessKeyId: string; secretAccessKey: string; expiration: Date }) => void }[] = []
+    const source = (): Promise<{ accessKeyId: string; secretAccessKey: string; expiration: Date }> => new Promise((resolve) => { pending.push({ resolve }) })
+    const provider = withRefresh({ jitter: 0 })(source)
+    const before = provider()
+    provider.invalidate()
+    const after = provider()
+    await flush()
+    expect(pending).toHaveLength(2)
+    const mint = (id: string) => ({ accessKeyId: id, secretAccessKey: 's', expiration: new Date(Date.now() + HOUR) })
+    pending[1]!.resolve(mint('NEW'))
+    expect((await after).accessKeyId).toBe('NEW')
+    pending[0]!.resolve(mint('OLD'))
+    expect((await before).accessKeyId).toBe('OLD') // its own callers still get their answer
+    await flush()
+    expect(provider.current()?.accessKeyId).toBe('NEW')
+    expect((await provider()).accessKeyId).toBe('NEW')
+    provider.close()
+  })
+
+  it('rule 9: in the mandatory window a caller waits at most waitMs (default 5 s), then gets the still-valid value while the refresh goes on', async () => {
+    const events: RefreshEvent[] = []
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ jitter: 0, background: false, onEvent: (e) => events.push(e) })(source)
+    const first = await provider()
+    jest.setSystemTime(Date.now() + HOUR - 30_000)
+    source.hold()
+    let settled: unknown
+    const waiting = provider().then((c) => { settled = c })
+    await jest.advanceTimersByTimeAsync(4_999)
+    expect(settled).toBeUndefined()
+    await jest.advanceTimersByTimeAsync(1)
+    await waiting
+    expect(settled).toBe(first)
+    expect(source.calls).toBe(2)
+    expect(events.map((e) => e.type)).toContain('stale-served')
+    source.release()
+    await flush()
+    expect((await provider()).accessKeyId).toBe('ASIAFAKE00000002')
+    expect(source.calls).toBe(2)
+    provider.close()
+  })
+
+  it('rule 9: waitMs is configurable, and with nothing valid cached callers keep waiting past it', async () => {
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ jitter: 0, background: false, waitMs: 100 })(source)
+    source.hold()
+    let cold: unknown
+    const coldCall = provider().then((c) => { cold = c })
+    await jest.advanceTimersByTimeAsync(60_000)
+    expect(cold).toBeUndefined()
+    source.release()
+    await coldCall
+    const first = cold
+    jest.setSystemTime(Date.now() + HOUR - 30_000)
+    source.hold()
+    let warm: unknown
+    const warmCall = provider().then((c) => { warm = c })
+    await jest.advanceTimersByTimeAsync(100)
+    await warmCall
+    expect(warm).toBe(first)
+    source.release()
+    expect(() => withRefresh({ waitMs: -1 })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+    expect(() => withRefresh({ waitMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
     provider.close()
   })
 

@@ -1,4 +1,4 @@
-import { CredentialError } from '../../lib/errors'
+import { CredentialError, originalCause } from '../../lib/errors'
 import { fromCallable } from '../../lib/sources/fromCallable'
 
 const NOW = Date.parse('2026-01-01T00:00:00Z')
@@ -86,7 +86,8 @@ describe('fromCallable', () => {
   it('wraps what the function throws as SourceFailed with the cause, masking secrets in the message', async () => {
     const cause = new Error(`vault said no for ${SECRET}`)
     const e = await fromCallable(() => { throw cause }, { now })().catch((x: unknown) => x)
-    expect(e).toMatchObject({ code: 'SourceFailed', source: 'fromCallable', cause })
+    expect(e).toMatchObject({ code: 'SourceFailed', source: 'fromCallable', cause: { name: 'Error' } })
+    expect(originalCause(e as CredentialError)).toBe(cause)
     expect((e as Error).message).not.toContain(SECRET)
   })
 

@@ -65,6 +65,17 @@ describe('fromIotCertificate', () => {
     expect(last().status).toBe(200)
   })
 
+  it('checks the certificate against an IP endpoint, not the connectTo host, wherever the connection goes', async () => {
+    // The emulator's certificate names localhost, 127.0.0.1 and its IoT host name, not 10.9.9.9.
+    await expect(source({ endpoint: '10.9.9.9', connectTo: iot.address })()).rejects.toMatchObject({ code: 'TlsError' })
+    await expect(source({ endpoint: '127.0.0.1', connectTo: { host: 'localhost', port: iot.address.port } })()).resolves.toMatchObject({ accessKeyId: expect.any(String) })
+    expect(last().servername).toBeUndefined()
+  })
+
+  it('checks the certificate against the endpoint host name, not the connectTo host', async () => {
+    await expect(source({ endpoint: 'other.credentials.iot.eu-west-1.amazonaws.com' })()).rejects.toMatchObject({ code: 'TlsError' })
+  })
+
   it('reads certificate, key and ca from PEM text, Buffers and file paths', async () => {
     await source({ certificate: Buffer.from(iot.device.certificate), privateKey: Buffer.from(iot.device.privateKey), ca: Buffer.from(iot.ca) })()
     const files = iot.writeFiles(iot.device)

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { fromWebIdentity } from '../../lib/sources/fromWebIdentity'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import { clientConfigFor } from '../support/stsFixture'
@@ -89,6 +90,24 @@ describe('fromWebIdentity', () => {
   it('fails with SourceFailed naming the file when it cannot be read, before any request', async () => {
     const file = join(dir, 'missing')
     await expect(make({ RoleArn: ROLE, WebIdentityTokenFile: file })()).rejects.toMatchObject({ code: 'SourceFailed', message: expect.stringContaining(file) })
+    expect(sts.requests).toHaveLength(0)
+  })
+
+  it('never hangs on a token file nobody writes (a FIFO): the read is inside timeoutMs and parks no thread', async () => {
+    const fifo = join(dir, 'fifo-token')
+    execFileSync('mkfifo', [fifo])
+    const source = fromWebIdentity({ RoleArn: ROLE, WebIdentityTokenFile: fifo }, { clientConfig: clientConfigFor(sts), timeoutMs: 500 })
+    closers.push(source.close)
+    const started = Date.now()
+    await expect(source()).rejects.toMatchObject({ code: expect.stringMatching(/^(SourceFailed|Timeout)$/), source: 'fromWebIdentity' })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(sts.requests).toHaveLength(0)
+  })
+
+  it('counts the token read against timeoutMs: a slow token function makes the call time out', async () => {
+    const source = fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: () => new Promise<string>(() => undefined) }, { clientConfig: clientConfigFor(sts), timeoutMs: 200 })
+    closers.push(source.close)
+    await expect(source()).rejects.toMatchObject({ code: 'Timeout', retryable: true })
     expect(sts.requests).toHaveLength(0)
   })
 

@@ -1,9 +1,11 @@
 // Runs before every test file (jest.config.ts setupFilesAfterEnv). It makes the emulators
 // default to canary secrets and records every CredentialError message, console line and
-// write to a stream other than a socket; afterAll fails the file if a canary leaked.
+// write to a stream other than a socket, with util.inspect (what console.error and loggers
+// print, causes included) of every CredentialError and every withRefresh event; afterAll
+// fails the file if a canary leaked.
 import { Socket } from 'node:net'
 import { Writable } from 'node:stream'
-import { format } from 'node:util'
+import { format, inspect } from 'node:util'
 import { CANARY_MFA_SECRET, canarySecretAccessKey, findCanary } from './canaries'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -22,7 +24,31 @@ errors.CredentialError = class CredentialError extends Original {
   constructor(...args: ConstructorParameters<typeof Original>) {
     super(...args)
     scan(`CredentialError(${this.code})`, this.message)
+    // Without a cause, what inspect prints beyond the message is the code, source and stack.
+    if (this.cause !== undefined) scan(`inspect(CredentialError(${this.code}))`, inspect(this, { depth: Infinity }))
   }
+}
+
+// Every refresh event, as a logger would print it (`onEvent: (e) => log.info(e.type, e)`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const refresh = require('../../lib/refresh/withRefresh') as Mutable<typeof import('../../lib/refresh/withRefresh')>
+const withRefresh = refresh.withRefresh
+refresh.withRefresh = (arg) => {
+  let options: Record<string, unknown>
+  try {
+    options = typeof arg === 'number' ? { earlyMs: arg } : { ...arg }
+    if ((arg !== undefined && typeof arg !== 'number' && (typeof arg !== 'object' || arg === null || Array.isArray(arg))) || (options['onEvent'] !== undefined && typeof options['onEvent'] !== 'function')) return withRefresh(arg)
+  } catch {
+    return withRefresh(arg) // hostile options (validation tests): let withRefresh itself answer
+  }
+  const onEvent = options['onEvent'] as ((event: unknown) => void) | undefined
+  return withRefresh({
+    ...options,
+    onEvent: (event) => {
+      scan(`inspect(refresh event ${event.type})`, inspect(event, { depth: Infinity }))
+      onEvent?.(event)
+    },
+  })
 }
 
 // The emulators use canary secrets unless a test chooses its own.

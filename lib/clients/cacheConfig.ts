@@ -1,4 +1,5 @@
-import { CredentialError } from '../errors.js'
+import type { CredentialError } from '../errors.js'
+import { guarded, invalidConfiguration, kindOf } from '../internal/validate.js'
 import type { RefreshingProvider } from '../types.js'
 import type { WithClientCacheOptions } from './withClientCache.js'
 
@@ -12,8 +13,7 @@ export type CacheConfig = {
   readonly baseKeys: readonly string[]
 }
 
-export const invalid = (message: string, cause?: unknown): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE, cause })
+export const invalid = (message: string, cause?: unknown): CredentialError => invalidConfiguration(SOURCE, message, cause)
 
 /** A client config: a non-null, non-array object without `credentials`. */
 const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>> => {
@@ -24,9 +24,11 @@ const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>
 }
 
 /** Validates `withClientCache`'s options and fills in the defaults; throws before any I/O. */
-export const cacheConfig = (options: WithClientCacheOptions | undefined): CacheConfig => {
-  const o = options ?? {}
-  if (typeof o !== 'object' || o === null) throw invalid(`expected an options object (got ${o === null ? 'null' : typeof o})`)
+export const cacheConfig = (options: WithClientCacheOptions | undefined): CacheConfig => guarded(SOURCE, () => fill(options))
+
+const fill = (options: WithClientCacheOptions | undefined): CacheConfig => {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw invalid(`expected an options object (got ${kindOf(options)})`)
+  const o = { ...options }
   const { region, maxSize = 64, recoverExpiredToken = true } = o
   if (region !== undefined && (typeof region !== 'string' || region === '')) throw invalid('region must be a non-empty string, e.g. "eu-west-1"')
   if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)

@@ -23,18 +23,8 @@ import type {
   Pluggable,
 } from '@smithy/types'
 import { CredentialError } from '../errors.js'
+import { isExpiredToken } from '../internal/isTransient.js'
 import type { RefreshingProvider, SdkClient } from '../types.js'
-
-/**
- * The error codes that mean: the signing credentials have expired.
- * - `ExpiredToken` (S3, STS and the other XML services: "The provided token has expired"),
- * - `ExpiredTokenException` (the JSON services: "The security token included in the request is expired"),
- * - `RequestExpired` (AWS common errors: the request's signing date is too old),
- * - `TokenRefreshRequired` (S3: "The provided token must be refreshed"),
- * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
- * AWS common errors of the service API references.
- */
-const EXPIRED: ReadonlySet<string> = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
 
 /** `Credential=AKID/20250101/us-east-1/sts/aws4_request` in a SigV4 (or SigV4a) Authorization header. */
 const CREDENTIAL = /Credential=([^/,\s]+)\//
@@ -48,11 +38,7 @@ type Slot = { keyId: string | undefined }
 type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
 
 /** True when an SDK error says the request's credentials have expired. */
-export const isExpiredTokenError = (e: unknown): boolean => {
-  if (typeof e !== 'object' || e === null) return false
-  const { name, Code, code } = e as { name?: unknown; Code?: unknown; code?: unknown }
-  return [name, Code, code].some((v) => typeof v === 'string' && EXPIRED.has(v))
-}
+export const isExpiredTokenError = isExpiredToken
 
 /** The access key id that signed `request`, read from its Authorization header. */
 export const signedKeyId = (request: unknown): string | undefined => {

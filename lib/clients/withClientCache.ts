@@ -3,6 +3,7 @@ import { describeError } from '../internal/redact.js'
 import type { ClientConfigOf, ClientFactory, RefreshingProvider, SdkClient, SdkClientClass } from '../types.js'
 import { type CacheConfig, cacheConfig, checkProvider, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
 import { addExpiredTokenRecovery, expiredTokenRecovery } from './expiredTokenRecovery.js'
+import { trackInflight } from './inflight.js'
 import { createClientLru } from './lru.js'
 import { createWhoami } from './whoami.js'
 
@@ -18,7 +19,7 @@ export type WithClientCacheOptions = {
    * @default none: each client resolves its region as the SDK does (`AWS_REGION`, profile)
    */
   readonly region?: string
-  /** How many clients are kept; past it the least recently used one is `destroy()`ed. @default 64 */
+  /** How many clients are kept; past it the least recently used one is `destroy()`ed, after its requests in flight settle. @default 64 */
   readonly maxSize?: number
   /**
    * Client config merged into every client, under the config given to `client()`
@@ -76,7 +77,8 @@ export const withClientCache =
   }
 
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
-  const cache = createClientLru<SdkClient>(c.maxSize, (client) => client.destroy())
+  const inflight = trackInflight()
+  const cache = createClientLru<SdkClient>(c.maxSize, inflight.destroyWhenIdle)
   const recovery = expiredTokenRecovery(credentials)
   let closed = false
 
@@ -89,6 +91,7 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
     }
     if (typeof created?.destroy !== 'function' || typeof created.middlewareStack?.add !== 'function')
       throw invalid(`${ClientClass.name || 'ClientClass'} is not an AWS SDK v3 client class (its instances need destroy() and middlewareStack)`)
+    inflight.track(created)
     if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recovery)
     return created
   }

@@ -38,10 +38,18 @@ export const encodeBase32 = (bytes: Uint8Array): string => {
   return bits > 0 ? out + ALPHABET[(value << (5 - bits)) & 31] : out
 }
 
-/** True when `secret` decodes as base32 to at least 10 bytes. */
+/**
+ * Secret lengths accepted: 80 bits (16 base32 characters, the RFC 4226 minimum most
+ * authenticator apps accept and most examples use) to 512 bits. otplib's default
+ * floor of 128 bits would refuse the former at every call.
+ */
+export const SECRET_BYTES = { min: 10, max: 64 } as const
+
+/** True when `secret` decodes as base32 to a length within {@link SECRET_BYTES}. */
 export const isBase32Secret = (secret: string): boolean => {
   try {
-    return decodeBase32(secret).length >= 10
+    const bytes = decodeBase32(secret).length
+    return bytes >= SECRET_BYTES.min && bytes <= SECRET_BYTES.max
   } catch {
     return false
   }

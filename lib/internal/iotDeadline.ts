@@ -1,4 +1,5 @@
 import { CredentialError, isCredentialError } from '../errors.js'
+import { abortable, onAbort } from './abortable.js'
 
 const SOURCE = 'fromIotCertificate'
 
@@ -15,16 +16,9 @@ export const deadline = (timeoutMs: number, outer: AbortSignal | undefined): { s
   const onOuter = (): void => controller.abort(isCredentialError(outer?.reason) ? outer?.reason : new CredentialError(
     `${SOURCE}: the request was aborted by the caller`, { code: 'Aborted', source: SOURCE, cause: outer?.reason },
   ))
-  if (outer?.aborted) onOuter()
-  else outer?.addEventListener('abort', onOuter, { once: true })
-  return { signal: controller.signal, dispose: () => { clearTimeout(timer); outer?.removeEventListener('abort', onOuter) } }
+  const cancel = onAbort(outer, onOuter)
+  return { signal: controller.signal, dispose: () => { clearTimeout(timer); cancel() } }
 }
 
 /** Settles with `p`, or rejects with `signal.reason` as soon as it aborts (leaving `p` running for others). */
-export const untilAborted = <A>(p: Promise<A>, signal: AbortSignal): Promise<A> =>
-  new Promise<A>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
+export const untilAborted = <A>(p: Promise<A>, signal: AbortSignal): Promise<A> => abortable(p, { signal })

@@ -1,7 +1,7 @@
 import type * as Https from 'node:https'
 import type { Agent, RequestOptions } from 'node:https'
 import type { IncomingMessage } from 'node:http'
-import type { SecureContext } from 'node:tls'
+import { checkServerIdentity, type SecureContext } from 'node:tls'
 import { isIpHost, type IotTarget } from './iotOptions.js'
 import { loadBuiltin } from './loadBuiltin.js'
 import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, networkError, type IotRawResponse, type IotTransport } from './iotTransport.js'
@@ -44,6 +44,9 @@ export const httpsTransport = (secureContext: SecureContext): IotTransport => {
         headers: { ...headers, host: hostHeader(t) },
         secureContext,
         rejectUnauthorized: true,
+        // Node checks against servername, else the connect host; for an IP endpoint (no SNI)
+        // that would be connectTo's host. The certificate must name the endpoint itself.
+        checkServerIdentity: (_host, cert) => checkServerIdentity(t.host, cert),
         agent: agent ?? false,
       }
       const req = request(options)

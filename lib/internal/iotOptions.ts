@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import type * as Net from 'node:net'
-import { CredentialError } from '../errors.js'
+import type { CredentialError } from '../errors.js'
 import { loadBuiltin } from './loadBuiltin.js'
+import { invalidConfiguration, kindOf, requireObject } from './validate.js'
 import { redact } from './redact.js'
 
 const SOURCE = 'fromIotCertificate'
@@ -12,8 +13,7 @@ const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/
 export type IotTarget = { readonly host: string; readonly port: number; readonly connectHost: string; readonly connectPort: number }
 
 /** A configuration error of fromIotCertificate, thrown at construction. */
-export const invalid = (message: string, cause?: unknown): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE, cause })
+export const invalid = (message: string, cause?: unknown): CredentialError => invalidConfiguration(SOURCE, message, cause)
 
 /** Parses `host`, `host:port` or `https://host[:port][/]`; the port defaults to 443. */
 export const parseEndpoint = (endpoint: string): { host: string; port: number } => {
@@ -32,8 +32,10 @@ export const parseEndpoint = (endpoint: string): { host: string; port: number } 
 
 /** The target for an endpoint, optionally connecting somewhere else (`connectTo`). */
 export const toTarget = (endpoint: string, connectTo?: { readonly host: string; readonly port?: number }): IotTarget => {
+  if (typeof endpoint !== 'string' || endpoint.length === 0 || endpoint.length > 2048) throw invalid(`endpoint must be a host name, host:port or https URL (got ${kindOf(endpoint)})`)
   const { host, port } = parseEndpoint(endpoint)
   if (connectTo !== undefined) {
+    requireObject(SOURCE, 'connectTo', connectTo)
     if (typeof connectTo.host !== 'string' || connectTo.host.length === 0) throw invalid('connectTo.host must be a non-empty host name or IP')
     const p = connectTo.port
     if (p !== undefined && !(Number.isInteger(p) && p > 0 && p < 65_536)) throw invalid(`connectTo.port must be a port number (got ${String(p)})`)
@@ -100,7 +102,7 @@ export const checkCommon = (o: {
 }
 
 /** Which kind of key the options give; exactly one of privateKey, pfx and pkcs11. */
-export const keyKind = (o: { certificate?: unknown; privateKey?: unknown; pfx?: unknown; pkcs11?: unknown }): 'pem' | 'pfx' | 'pkcs11' => {
+export const keyKind = (o: { certificate?: unknown; privateKey?: unknown; pfx?: unknown; pkcs11?: unknown; ca?: unknown; passphrase?: unknown }): 'pem' | 'pfx' | 'pkcs11' => {
   const given = (['privateKey', 'pfx', 'pkcs11'] as const).filter((k) => o[k] !== undefined)
   if (given.length !== 1)
     throw invalid(`give exactly one of privateKey (with certificate), pfx or pkcs11 (with certificate); got ${given.length === 0 ? 'none' : given.join(' and ')}`)
@@ -110,6 +112,8 @@ export const keyKind = (o: { certificate?: unknown; privateKey?: unknown; pfx?: 
   if (kind === 'pem' && !isMaterial(o.privateKey)) throw invalid('privateKey must be PEM text, a file path or a Buffer')
   if (kind === 'pfx' && !isMaterial(o.pfx)) throw invalid('pfx must be a file path or a Buffer')
   if (kind === 'pkcs11') checkPkcs11(o.pkcs11)
+  if (o.ca !== undefined && !isMaterial(o.ca)) throw invalid(`ca must be PEM text, a file path or a Buffer (got ${kindOf(o.ca)})`)
+  if (o.passphrase !== undefined && typeof o.passphrase !== 'string') throw invalid(`passphrase must be a string (got ${kindOf(o.passphrase)})`)
   return kind
 }
 

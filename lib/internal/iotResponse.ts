@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../errors.js'
 import type { AwsCredentialIdentity } from '../types.js'
 import { decodeExpiration } from './decodeCredentials.js'
+import { isServerStatus, isThrottling } from './isTransient.js'
 import { redact } from './redact.js'
 import type { IotRawResponse } from './iotTransport.js'
 
@@ -29,9 +30,9 @@ const iotMessage = (body: string): string => {
 /** Maps a non-200 answer to a CredentialError: 429 Throttled, 5xx ServiceUnavailable (both retryable), else IotRejected. */
 export const rejection = (r: IotRawResponse): CredentialError => {
   const message = iotMessage(r.body)
-  if (r.status === 429)
+  if (isThrottling({ $metadata: { httpStatusCode: r.status } }))
     return new CredentialError(`${SOURCE}: IoT throttled the request (429: ${message})`, { code: 'Throttled', source: SOURCE, retryable: true, statusCode: 429 })
-  if (r.status >= 500)
+  if (isServerStatus(r.status))
     return new CredentialError(`${SOURCE}: IoT is unavailable (${r.status}: ${message})`, { code: 'ServiceUnavailable', source: SOURCE, retryable: true, statusCode: r.status })
   const hint = HINTS.find(([re]) => re.test(message))?.[1]
   return new CredentialError(`${SOURCE}: IoT refused the credentials request (${r.status}: ${message})${hint ? `; ${hint}` : ''}`, {

@@ -1,35 +1,88 @@
 import { isCredentialError } from '../errors.js'
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET'])
-const THROTTLING_NAMES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'PriorRequestNotComplete'])
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalFailure', 'InternalError', 'ServiceUnavailable', 'IDPCommunicationError'])
+// The one classification of foreign errors. The lists are the SDK's own (its retry strategy's
+// service-error classification, `@smithy/service-error-classification`, now in
+// `@smithy/core/retry`), so withRetry retries what the SDK retries; a test checks that they
+// agree. They are kept here rather than imported: that package pulls in most of
+// `@smithy/core`, which the root entry must not load. Additions beyond the SDK are marked.
+const THROTTLING_NAMES = new Set([
+  'BandwidthLimitExceeded', 'EC2ThrottledException', 'LimitExceededException', 'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException',
+  'SlowDown', 'ThrottledException', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'TransactionInProgressException',
+])
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  // Beyond the SDK: 5xx-class service errors deserialized without a status, and STS's
+  // "the identity provider could not be reached" (AWS STS API reference, AssumeRoleWithWebIdentity).
+  'InternalFailure', 'InternalError', 'ServiceUnavailable', 'IDPCommunicationError', 'IDPCommunicationErrorException',
+])
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  // Beyond the SDK: other socket failures Node and undici report.
+  'ECONNABORTED', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+])
+/** The error names (or `Code`s) that mean: the request's signing credentials have expired. */
+/**
+ * The error codes that mean: the signing credentials have expired.
+ * - `ExpiredToken` (S3, STS and the other XML services: "The provided token has expired"),
+ * - `ExpiredTokenException` (the JSON services: "The security token included in the request is expired"),
+ * - `RequestExpired` (AWS common errors: the request's signing date is too old),
+ * - `TokenRefreshRequired` (S3: "The provided token must be refreshed"),
+ * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
+ * AWS common errors of the service API references.
+ */
+const EXPIRED_NAMES: ReadonlySet<string> = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
+const MAX_CAUSE_DEPTH = 10
 
 type Foreign = {
   readonly name?: unknown
   readonly code?: unknown
+  readonly Code?: unknown
+  readonly cause?: unknown
   readonly $retryable?: unknown
-  readonly $metadata?: { readonly httpStatusCode?: unknown }
+  readonly $metadata?: { readonly httpStatusCode?: unknown; readonly clockSkewCorrected?: unknown }
 }
 
-/** True when the error says the service asked us to slow down. */
+const fields = (e: unknown): Foreign => {
+  if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return {}
+  try {
+    const f = e as Foreign
+    return { name: f.name, code: f.code, Code: f.Code, cause: f.cause, $retryable: f.$retryable, $metadata: f.$metadata ?? undefined }
+  } catch {
+    return {} // a throwing getter or Proxy: nothing known
+  }
+}
+
+/** True for a 5xx status (the SDK's list is 500, 502, 503, 504; every 5xx is a server failure). */
+export const isServerStatus = (status: unknown): boolean => typeof status === 'number' && status >= 500 && status <= 599
+
+/** True when the error says the service asked us to slow down (a throttling name, HTTP 429, or the SDK's throttling trait). */
 export const isThrottling = (e: unknown): boolean => {
-  const f = (e ?? {}) as Foreign
+  const f = fields(e)
   return THROTTLING_NAMES.has(String(f.name)) || f.$metadata?.httpStatusCode === 429 ||
-    (typeof f.$retryable === 'object' && f.$retryable !== null && (f.$retryable as { throttling?: boolean }).throttling === true)
+    (typeof f.$retryable === 'object' && f.$retryable !== null && (f.$retryable as { throttling?: unknown }).throttling === true)
+}
+
+/** True for a socket-level failure (refused, reset, DNS, unreachable). */
+export const isNetworkError = (e: unknown): boolean => NETWORK_CODES.has(String(fields(e).code))
+
+/** True when an SDK error says the request's credentials have expired (the client factory's recovery). */
+export const isExpiredToken = (e: unknown): boolean => {
+  const f = fields(e)
+  return [f.name, f.Code, f.code].some((v) => typeof v === 'string' && EXPIRED_NAMES.has(v))
 }
 
 /**
  * True when a retry can fix the error: throttling, a 5xx answer, a network failure or a
- * timeout. A {@link CredentialError} answers with its own `retryable`.
+ * timeout, also when one of its causes is; never an abort. A {@link CredentialError}
+ * answers with its own `retryable`.
  */
-export const isTransient = (e: unknown): boolean => {
+export const isTransient = (e: unknown, depth = 0): boolean => {
   if (isCredentialError(e)) return e.retryable
-  if (e === null || typeof e !== 'object') return false
-  const f = e as Foreign
-  const status = f.$metadata?.httpStatusCode
-  return f.$retryable !== undefined ||
-    isThrottling(e) ||
-    (typeof status === 'number' && status >= 500) ||
-    TRANSIENT_NAMES.has(String(f.name)) ||
-    TRANSIENT_CODES.has(String(f.code))
+  const f = fields(e)
+  if (f.name === undefined && f.code === undefined && f.$metadata === undefined) return false
+  if (f.name === 'AbortError') return false
+  return f.$retryable !== undefined || isThrottling(e) || isServerStatus(f.$metadata?.httpStatusCode) ||
+    f.$metadata?.clockSkewCorrected === true || TRANSIENT_NAMES.has(String(f.name)) || isNetworkError(e) ||
+    (f.cause !== undefined && depth < MAX_CAUSE_DEPTH && isTransient(f.cause, depth + 1))
 }

@@ -3,6 +3,7 @@ import type { AwsCredentialIdentity } from '@smithy/types'
 import { CredentialError } from '../errors.js'
 import type { SourceContext } from '../types.js'
 import { logTo, type Logger } from './sdkLogger.js'
+import { abortable, onAbort } from './abortable.js'
 import { abortError, stsError } from './stsErrors.js'
 
 /**
@@ -17,18 +18,9 @@ const deadline = (source: string, action: string, timeoutMs: number, outer: Abor
     `${source}: no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
     { code: 'Timeout', source, retryable: true },
   )), timeoutMs)
-  const onOuter = (): void => controller.abort(abortError(source, outer!))
-  outer?.addEventListener('abort', onOuter, { once: true })
-  return { signal: controller.signal, dispose: () => { clearTimeout(timer); outer?.removeEventListener('abort', onOuter) } }
+  const cancel = onAbort(outer, () => controller.abort(abortError(source, outer!)))
+  return { signal: controller.signal, dispose: () => { clearTimeout(timer); cancel() } }
 }
-
-/** Settles with `p`, or rejects with `signal.reason` as soon as it aborts, whatever `p` does (its outcome is still observed). */
-const untilAborted = <A>(p: Promise<A>, signal: AbortSignal): Promise<A> =>
-  new Promise<A>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 
 /**
  * Sends one STS command within `timeoutMs` and the caller's signal; every failure becomes a
@@ -48,7 +40,7 @@ export const sendSts = async <T>(
   const { signal, dispose } = deadline(source, action, timeoutMs, outer)
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
-    return await untilAborted(send({ abortSignal: signal }), signal)
+    return await abortable(send({ abortSignal: signal }), { signal })
   } catch (e) {
     const error = stsError(e, source, action, signal)
     logTo(logger, 'warn', `${source}: STS ${action} failed (${error.code}): ${error.message}`)
@@ -103,6 +95,23 @@ export const mfaParams = (
       { code: 'MfaRequired', source },
     )
   return {}
+}
+
+type CommandStack = { readonly middlewareStack: { readonly add: (...args: never[]) => void } }
+type Add = (middleware: unknown, options: Readonly<Record<string, unknown>>) => void
+
+/**
+ * Makes `command` one attempt, whatever retry settings its client has: the client's retry
+ * middleware (`retryMiddleware`, finalizeRequest step) is replaced for this command only by
+ * one that sends once. For calls carrying a one-time MFA code, which AWS refuses when it
+ * comes twice; other calls of the same client keep the SDK's retries.
+ */
+export const oneAttempt = <C extends CommandStack>(command: C, context: SourceContext | undefined): C => {
+  if (context?.mfa === undefined) return command
+  const sendOnce = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args)
+  const add = command.middlewareStack.add as unknown as Add
+  add.call(command.middlewareStack, sendOnce, { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true })
+  return command
 }
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */

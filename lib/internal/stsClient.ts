@@ -83,10 +83,8 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials
-    // The SDK's own retries would resend a one-time MFA code: an MFA source makes one attempt
-    // per call (unless the config says otherwise), and withRetry after withMfa asks anew.
-    const oneAttempt = context?.mfa !== undefined && options.clientConfig?.maxAttempts === undefined ? { maxAttempts: 1 } : {}
-    const client = new sts.STSClient({ ...inherited.config, ...oneAttempt, region, ...(credentials ? { credentials } : {}) })
+    // A call carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
+    const client = new sts.STSClient({ ...inherited.config, region, ...(credentials ? { credentials } : {}) })
     return { client, sts, logger: inherited.ownLogger }
   }
   return {

@@ -1,10 +1,9 @@
 import { CredentialError, isCredentialError, type CredentialErrorCode } from '../errors.js'
+import { isNetworkError, isServerStatus, isThrottling, isTransient } from './isTransient.js'
 import { describeError, redact } from './redact.js'
 
 type SdkError = { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } }
 
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled'])
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 const MFA_FAILED = /MultiFactorAuthentication failed/i
 
 /** An error caused by `signal`: `Timeout` when its reason is a timeout, `Aborted` otherwise. */
@@ -36,15 +35,16 @@ export const stsError = (error: unknown, source: string, action: string, signal?
   if (name === 'AbortError') return make('Aborted', `the STS ${action} request was aborted`)
   if (status === undefined && (name === 'CredentialsProviderError' || name === 'ProviderError' || 'tryNextLink' in e))
     return make('SourceFailed', `no base credentials to sign ${action} (${describeError(error)}); pass options.source or configure the SDK's default chain`)
-  if (status === undefined || (typeof e.code === 'string' && NETWORK.has(e.code)))
+  if (status === undefined || isNetworkError(error))
     return make('NetworkError', `could not reach STS for ${action} (${typeof e.code === 'string' ? e.code : name}); check the endpoint and network`, true)
   if (status >= 200 && status < 300)
     return make('SourceFailed', `STS answered ${action} with a response that could not be read`, true)
   const detail = `${name}: ${typeof e.message === 'string' ? redact(e.message) : ''}`
-  if (THROTTLING.has(name)) return make('Throttled', `STS throttled ${action} (${detail})`, true)
-  if (status >= 500) return make('ServiceUnavailable', `STS failed ${action} with HTTP ${status} (${detail})`, true)
+  if (isThrottling(error)) return make('Throttled', `STS throttled ${action} (${detail})`, true)
+  if (isServerStatus(status)) return make('ServiceUnavailable', `STS failed ${action} with HTTP ${status} (${detail})`, true)
   if (name === 'AccessDenied' && typeof e.message === 'string' && MFA_FAILED.test(e.message))
     return make('MfaCodeInvalid', `STS refused the MFA code for ${action} (${detail})`)
-  const retryable = name === 'IDPCommunicationErrorException' || name === 'IDPCommunicationError'
-  return make('StsRejected', `STS refused ${action} with HTTP ${status} (${detail})`, retryable)
+  // A refusal is retryable only by its name (IDPCommunicationError); the SDK has already
+  // retried what its clock-skew correction could fix.
+  return make('StsRejected', `STS refused ${action} with HTTP ${status} (${detail})`, isTransient({ name }))
 }

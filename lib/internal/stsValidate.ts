@@ -1,4 +1,5 @@
-import { CredentialError } from '../errors.js'
+import type { CredentialError } from '../errors.js'
+import { invalidConfiguration } from './validate.js'
 
 /** A check of one parameter: undefined when valid, else what is wrong (never the value). */
 type Check = (value: unknown) => string | undefined
@@ -80,8 +81,8 @@ export const requireObject = (source: string, name: string, value: unknown): voi
 export const validateStsOptions = (source: string, options: unknown, signed = true): { readonly timeoutMs: number } => {
   requireObject(source, 'options', options)
   const { region, source: base, clientConfig, timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options as Record<string, unknown>
-  if (region !== undefined && (typeof region !== 'string' || region === ''))
-    throw invalid(source, `options.region must be a non-empty string such as 'eu-west-1' (got ${typeof region === 'string' ? 'an empty string' : kind(region)})`)
+  if (region !== undefined && (typeof region !== 'string' || region === '' || region.length > 64))
+    throw invalid(source, `options.region must be a non-empty string such as 'eu-west-1' (got ${typeof region === 'string' ? `${region.length} characters` : kind(region)})`)
   if (signed && base !== undefined && typeof base !== 'function')
     throw invalid(source, `options.source must be a credential provider function, e.g. async () => credentials (got ${kind(base)})`)
   if (clientConfig !== undefined) requireObject(source, 'options.clientConfig', clientConfig)
@@ -91,5 +92,4 @@ export const validateStsOptions = (source: string, options: unknown, signed = tr
 }
 
 /** An `InvalidConfiguration` error of `source`. */
-export const invalid = (source: string, message: string): CredentialError =>
-  new CredentialError(`${source}: ${message}`, { code: 'InvalidConfiguration', source })
+export const invalid = (source: string, message: string): CredentialError => invalidConfiguration(source, message)

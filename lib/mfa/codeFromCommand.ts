@@ -2,6 +2,7 @@ import type * as ChildProcesses from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { CredentialError } from '../errors.js'
 import { loadBuiltin } from '../internal/loadBuiltin.js'
+import { guarded, invalidConfiguration, requireObject } from '../internal/validate.js'
 
 /**
  * Options of {@link codeFromCommand}.
@@ -47,11 +48,14 @@ const lastSixDigits = (stdout: string): string | undefined => stdout.match(SIX_D
  * @since 0.1.0
  */
 export const codeFromCommand = (
-  argv: readonly [string, ...string[]],
-  options: CodeFromCommandOptions = {},
+  givenArgv: readonly [string, ...string[]],
+  given: CodeFromCommandOptions = {},
 ): ((serialNumber: string, call?: { readonly signal?: AbortSignal }) => Promise<string>) => {
-  validate(argv, options)
-  const [file, ...args] = argv
+  const { argv, options } = guarded(SOURCE, () => {
+    validate(givenArgv, given)
+    return { argv: [...givenArgv], options: { ...given } }
+  })
+  const [file = '', ...args] = argv
   const timeoutMs = options.timeoutMs ?? 30_000
   return (serialNumber, call) =>
     new Promise<string>((resolve, reject) => {
@@ -90,14 +94,13 @@ const kill = (child: ChildProcess): void => {
   child.stderr?.destroy()
 }
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 // Neither argv nor env is echoed: either may hold a secret.
 const validate = (argv: unknown, options: CodeFromCommandOptions): void => {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && !a.includes('\0')) || argv[0] === '')
     throw invalid('argv must be a non-empty array of strings (without NUL), starting with the command to run')
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  requireObject(SOURCE, 'options', options)
   const { timeoutMs, cwd, env } = options
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1))
     throw invalid(`timeoutMs must be a number of milliseconds from 1 to 2147483647 (got ${String(timeoutMs)})`)

@@ -1,5 +1,6 @@
-import { CredentialError } from '../errors.js'
+import type { CredentialError } from '../errors.js'
 import { isBase32Secret } from '../internal/base32.js'
+import { guarded, invalidConfiguration, requireObject } from '../internal/validate.js'
 
 /**
  * Options of {@link totp}.
@@ -21,11 +22,10 @@ const SOURCE = 'totp'
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms))
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const validate = (options: TotpOptions): void => {
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  requireObject(SOURCE, 'options', options)
   const { periodSeconds } = options
   if (periodSeconds !== undefined && !(Number.isSafeInteger(periodSeconds) && periodSeconds > 0))
     throw invalid(`periodSeconds must be a positive whole number of seconds (got ${String(periodSeconds)})`)
@@ -49,14 +49,14 @@ const validate = (options: TotpOptions): void => {
  * @category mfa
  * @since 0.1.0
  */
-export const totp = (base32Secret: string, options: TotpOptions = {}): ((serialNumber: string) => Promise<string>) => {
-  const secret = typeof base32Secret === 'string' ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
-  if (!isBase32Secret(secret))
-    throw new CredentialError(`${SOURCE}: the MFA secret must be base32 (A–Z, 2–7), at least 16 characters`, {
-      code: 'InvalidConfiguration',
-      source: SOURCE,
-    })
-  validate(options)
+export const totp = (base32Secret: string, given: TotpOptions = {}): ((serialNumber: string) => Promise<string>) => {
+  // Checked here without otplib: a bad secret fails at construction, never at call time.
+  const secret = typeof base32Secret === 'string' && base32Secret.length <= 1024 ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
+  if (!isBase32Secret(secret)) throw invalid('the MFA secret must be base32 (A–Z, 2–7) of 80 to 512 bits (16 to 103 characters)')
+  const options = guarded(SOURCE, () => {
+    validate(given)
+    return { ...given }
+  })
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? defaultSleep
   const periodMs = (options.periodSeconds ?? 30) * 1000

@@ -1,5 +1,5 @@
-import { CredentialError } from '../errors.js'
 import { checkLogger, type Logger } from '../internal/sdkLogger.js'
+import { checkMs as checkMsOf, guarded, invalidConfiguration, kindOf, MAX_TIMER_MS, requireFunction, requireObject } from '../internal/validate.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
 /**
@@ -32,35 +32,41 @@ export interface WithRefreshOptions {
   readonly backoffMaxMs?: number
   /** Random numbers in [0, 1) for jitter; for tests. @default Math.random */
   readonly random?: () => number
+  /**
+   * Longest wait of a caller in the mandatory window while a still-valid value is cached:
+   * past it the caller gets that value and the refresh goes on. With nothing valid cached
+   * callers wait for the fetch however long it takes (bound it with `withTimeout`).
+   * @default 5_000
+   * @since 0.2.0
+   */
+  readonly waitMs?: number
 }
 
 /** Options with every default filled in. */
 export type RefreshConfig = Required<Omit<WithRefreshOptions, 'earlyMs' | 'onEvent' | 'logger'>> &
   Pick<WithRefreshOptions, 'earlyMs' | 'onEvent' | 'logger'>
 
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`withRefresh: ${message}`, { code: 'InvalidConfiguration', source: 'withRefresh' })
-
-const checkMs = (name: string, v: unknown, min: number): void => {
-  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_TIMER_MS)) {
-    throw invalid(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS} (got ${String(v)})`)
-  }
-}
-
-const checkFunction = (name: string, v: unknown): void => {
-  if (v !== undefined && typeof v !== 'function') throw invalid(`${name} must be a function (got ${typeof v})`)
-}
+const SOURCE = 'withRefresh'
+const invalid = (message: string) => invalidConfiguration(SOURCE, message)
+const checkMs = (name: string, v: unknown, min: number): void => checkMsOf(SOURCE, name, v, min)
+const checkFunction = (name: string, v: unknown): void => requireFunction(SOURCE, name, v)
 
 /** Validates `withRefresh`'s argument and fills in the defaults; throws before any I/O. */
-export const refreshConfig = (arg: number | WithRefreshOptions | undefined): RefreshConfig => {
-  const o: WithRefreshOptions = typeof arg === 'number' ? { earlyMs: arg } : (arg ?? {})
-  if (typeof o !== 'object') throw invalid(`expected earlyMs as a number or an options object (got ${typeof arg})`)
+export const refreshConfig = (arg: number | WithRefreshOptions | undefined): RefreshConfig =>
+  guarded(SOURCE, () => {
+    if (typeof arg !== 'number' && arg !== undefined && (typeof arg !== 'object' || arg === null || Array.isArray(arg)))
+      throw invalid(`expected earlyMs as a number or an options object (got ${kindOf(arg)})`)
+    const o: WithRefreshOptions = typeof arg === 'number' ? { earlyMs: arg } : { ...arg }
+    requireObject(SOURCE, 'options', o)
+    return fill(o)
+  })
+
+const fill = (o: WithRefreshOptions): RefreshConfig => {
   checkMs('earlyMs', o.earlyMs, 0)
   checkMs('mandatoryMs', o.mandatoryMs, 0)
   checkMs('backoffBaseMs', o.backoffBaseMs, 1)
   checkMs('backoffMaxMs', o.backoffMaxMs, 1)
+  checkMs('waitMs', o.waitMs, 0)
   if (o.jitter !== undefined && (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1))) {
     throw invalid(`jitter must be a fraction from 0 to 1 (got ${String(o.jitter)})`)
   }
@@ -82,6 +88,7 @@ export const refreshConfig = (arg: number | WithRefreshOptions | undefined): Ref
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: Math.max(o.backoffMaxMs ?? 60_000, o.backoffBaseMs ?? 1_000),
     random: o.random ?? Math.random,
+    waitMs: o.waitMs ?? 5_000,
   }
 }
 

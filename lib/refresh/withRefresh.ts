@@ -1,4 +1,6 @@
 import { CredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
+import { requireSource } from '../internal/validate.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
@@ -17,6 +19,8 @@ interface State {
   mandatoryAt: number
   expiresAt: number
   inflight: Promise<AwsCredentialIdentity> | undefined
+  /** The fetch in flight raced against `waitMs` (rule 9): one timer per refresh, not per caller. */
+  bounded: { readonly of: Promise<AwsCredentialIdentity>; readonly race: Promise<AwsCredentialIdentity | undefined> } | undefined
   failures: number
   /** End of the back-off after a failure; no call-started refresh before it. */
   retryAt: number
@@ -26,6 +30,8 @@ interface State {
   timerAt: number
   nextAt: number
   closed: boolean
+  /** Bumped by `invalidate()`: a fetch started under an older generation stores nothing. */
+  generation: number
 }
 
 const noop = (): void => undefined
@@ -36,8 +42,8 @@ const MAX_EARLY_SHARE = 0.75
 /**
  * Turns a source into a memoized, self-refreshing provider that every SDK client can
  * share. Caches the last credentials; calls the source only when nothing is cached, on
- * `forceRefresh`, or when the value enters its refresh windows (rules 1–8 in the README):
- * a background refresh in the advisory window, a waited one in the mandatory window,
+ * `forceRefresh`, or when the value enters its refresh windows (rules 1–9 in the README):
+ * a background refresh in the advisory window, a waited one in the mandatory window (at most `waitMs` while a valid value is cached),
  * with still-valid credentials served through a failing source and jittered back-off.
  * Does not retry a failed fetch itself: compose `withRetry` for that.
  *
@@ -56,14 +62,17 @@ const MAX_EARLY_SHARE = 0.75
 export const withRefresh =
   (earlyMsOrOptions?: number | WithRefreshOptions): ((self: CredentialSource) => RefreshingProvider) => {
     const config = refreshConfig(earlyMsOrOptions)
-    return (self) => createProvider(self, config)
+    return (self) => {
+      requireSource('withRefresh', self)
+      return createProvider(self, config)
+    }
   }
 
 const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingProvider => {
   const name = sourceName(self)
   const s: State = {
     value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity,
-    inflight: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false,
+    inflight: undefined, bounded: undefined, failures: 0, retryAt: 0, staleReported: false, timer: undefined, timerAt: Infinity, nextAt: Infinity, closed: false, generation: 0,
   }
   const emit = (event: RefreshEvent): void => {
     if (c.logger !== undefined) logRefreshEvent(c.logger, name, event)
@@ -71,10 +80,12 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     try { c.onEvent(event) } catch { /* an observer must not break refreshes */ }
   }
 
-  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason): AwsCredentialIdentity => {
+  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason, generation: number): AwsCredentialIdentity => {
     const t = c.now()
     const exp = expirationMs(creds, name)
     if (exp <= t) throw new CredentialError(`${name} returned credentials that are already expired (${new Date(exp).toISOString()})`, { code: 'Expired', source: name })
+    // Fetched before invalidate(): its own callers get it, the cache does not.
+    if (generation !== s.generation) return creds
     const { advisoryMs, mandatoryMs } = refreshWindows(exp - t, c.earlyMs, c.mandatoryMs)
     s.value = creds
     s.settled = Promise.resolve(creds)
@@ -91,8 +102,9 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     return creds
   }
 
-  const fail = (e: unknown, startedAt: number, reason: RefreshReason): never => {
+  const fail = (e: unknown, startedAt: number, reason: RefreshReason, generation: number): never => {
     const error = toCredentialError(e, name)
+    if (generation !== s.generation) throw error
     const t = c.now()
     s.failures += 1
     s.staleReported = false
@@ -118,11 +130,14 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     const sourceContext = context?.callerClientConfig === undefined && !forced
       ? undefined
       : { ...(context?.callerClientConfig === undefined ? {} : { callerClientConfig: context.callerClientConfig }), ...(forced ? { forceRefresh: true } : {}) }
+    const generation = s.generation
     const p = Promise.resolve()
       .then(() => self(sourceContext))
-      .then((creds) => store(creds, startedAt, reason))
-      .catch((e: unknown) => fail(e, startedAt, reason))
-      .finally(() => { if (s.inflight === p) s.inflight = undefined })
+      .then((creds) => store(creds, startedAt, reason, generation))
+      .catch((e: unknown) => fail(e, startedAt, reason, generation))
+      .finally(() => {
+        if (s.inflight === p) s.inflight = undefined
+      })
     s.inflight = p
     p.catch(noop)
     return p
@@ -178,10 +193,16 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
       return s.settled as Promise<AwsCredentialIdentity>
     }
     if (t < s.retryAt) return serveStale()
-    return wait(refresh('mandatory', context), context, name).catch((e: unknown) => {
-      if (s.value !== undefined && c.now() < s.expiresAt) return serveStale()
-      throw e
-    })
+    const valid = (): boolean => s.value !== undefined && c.now() < s.expiresAt
+    const p = refresh('mandatory', context)
+    if (s.bounded?.of !== p) s.bounded = { of: p, race: bounded(p, c.waitMs, valid) }
+    return wait(s.bounded.race, context, name).then(
+      (creds) => creds ?? (valid() ? serveStale() : wait(p, context, name)),
+      (e: unknown) => {
+        if (valid()) return serveStale()
+        throw e
+      },
+    )
   }
 
   const now = c.now
@@ -193,6 +214,8 @@ const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingPro
     current: (): AwsCredentialIdentity | undefined => (s.value !== undefined && c.now() < s.expiresAt ? s.value : undefined),
     invalidate: (): void => {
       Object.assign(s, { value: undefined, settled: undefined, refreshAt: -Infinity, mandatoryAt: -Infinity, expiresAt: -Infinity, failures: 0, retryAt: 0 })
+      s.generation += 1
+      s.inflight = undefined
       schedule(Infinity)
     },
     close: (): void => {
@@ -215,14 +238,22 @@ const expirationMs = (creds: AwsCredentialIdentity, name: string): number => {
 }
 
 /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
-const wait = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined, name: string): Promise<AwsCredentialIdentity> => {
-  const signal = context?.signal
-  if (signal === undefined) return p
-  const aborted = (): CredentialError => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason })
-  if (signal.aborted) return Promise.reject(aborted())
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(aborted())
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+const wait = <T>(p: Promise<T>, context: SourceContext | undefined, name: string): Promise<T> =>
+  abortable(p, {
+    signal: context?.signal,
+    aborted: (signal) => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason }),
   })
+
+/**
+ * `p`, or undefined once `waitMs` has passed while `valid()` still holds (rule 9): the
+ * caller then gets the cached value and `p` goes on. At expiry the caller keeps waiting.
+ */
+const bounded = (p: Promise<AwsCredentialIdentity>, waitMs: number, valid: () => boolean): Promise<AwsCredentialIdentity | undefined> => {
+  const raced = new Promise<AwsCredentialIdentity | undefined>((resolve, reject) => {
+    const timer = setTimeout(() => { if (valid()) resolve(undefined) }, waitMs)
+    timer.unref()
+    p.then(resolve, reject).finally(() => clearTimeout(timer))
+  })
+  raced.catch(noop)
+  return raced
 }

@@ -1,8 +1,9 @@
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
-import { defaultSessionName, mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { defaultSessionName, mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -57,17 +58,21 @@ const SOURCE = 'fromAssumeRole'
  * @category sources
  * @since 0.1.0
  */
-export const fromAssumeRole = (params: FromAssumeRoleParams, options: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
-  validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
-  const { timeoutMs } = validateStsOptions(SOURCE, options)
-  checkLogger(SOURCE, options.logger)
+export const fromAssumeRole = (given: FromAssumeRoleParams, givenOptions: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+  // Snapshots taken under the guard: a throwing getter fails here, not at call time.
+  const { params, options } = guarded(SOURCE, () => ({ params: snapshot(SOURCE, 'params', given), options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']) }))
+  const { timeoutMs } = guarded(SOURCE, () => {
+    validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
+    checkLogger(SOURCE, options.logger)
+    return validateStsOptions(SOURCE, options)
+  })
   const sts = lazyStsClient(options, SOURCE)
   const source = Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod, logger } = await sts.get(context)
       const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
-      const out = await sendSts((o) => client.send(new mod.AssumeRoleCommand(input), o), context, SOURCE, 'AssumeRole', timeoutMs, logger)
+      const out = await sendSts((o) => client.send(oneAttempt(new mod.AssumeRoleCommand(input), context), o), context, SOURCE, 'AssumeRole', timeoutMs, logger)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

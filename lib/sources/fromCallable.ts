@@ -1,6 +1,7 @@
 import { CredentialError } from '../errors.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
+import { guarded, kindOf, requireFunction, snapshot } from '../internal/validate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -61,14 +62,12 @@ export const fromCallable = (
   fn: (context?: SourceContext) => CallableCredentials | Promise<CallableCredentials>,
   options: FromCallableOptions = {},
 ): CredentialSource => {
-  if (typeof fn !== 'function') {
-    throw new CredentialError(`fromCallable: expected a function returning credentials (got ${fn === null ? 'null' : typeof fn})`, {
-      code: 'InvalidConfiguration',
-      source: 'fromCallable',
-    })
-  }
-  const now = options.now ?? Date.now
-  const logger = checkLogger('fromCallable', options.logger)
+  const { now, logger } = guarded('fromCallable', () => {
+    if (typeof fn !== 'function') requireFunction('fromCallable', `the argument (a function returning credentials; got ${kindOf(fn)})`, fn, false)
+    const o: FromCallableOptions = options === undefined ? {} : snapshot('fromCallable', 'options', options)
+    requireFunction('fromCallable', 'options.now', o.now)
+    return { now: o.now ?? Date.now, logger: checkLogger('fromCallable', o.logger) }
+  })
   const fail = (error: CredentialError): never => {
     logTo(logger, 'warn', `fromCallable: ${error.code}: ${error.message}`)
     throw error
@@ -81,9 +80,15 @@ export const fromCallable = (
     } catch (e) {
       return fail(toCredentialError(e, 'fromCallable'))
     }
+    let at: number
+    try {
+      at = now()
+    } catch (e) {
+      return fail(toCredentialError(e, 'fromCallable'))
+    }
     // The decoder (and fp-ts's Either) loads with the first answer, not with the package.
     const { decodeCredentials } = await import('../internal/decodeCredentials.js')
-    const decoded = decodeCredentials(raw, now())
+    const decoded = decodeCredentials(raw, at)
     if (decoded._tag === 'Right') return decoded.right
     return fail(new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' }))
   }

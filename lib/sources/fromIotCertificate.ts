@@ -7,6 +7,9 @@ import { buildSecureContext } from '../internal/iotTls.js'
 import { lazyTransport, type IotTransport } from '../internal/iotTransport.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { isCredentialError } from '../errors.js'
+import { guarded, requireFunction, snapshot } from '../internal/validate.js'
+
+const SOURCE = 'fromIotCertificate'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -159,8 +162,12 @@ const requestHeaders = (thingName: string | undefined, durationSeconds: number |
  * @category sources
  * @since 0.1.0
  */
-export const fromIotCertificate = (options: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } => {
+export const fromIotCertificate = (given: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } =>
+  guarded(SOURCE, () => build(snapshot(SOURCE, 'options', given)))
+
+const build = (options: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } => {
   const { roleAlias, thingName, durationSeconds, timeoutMs } = checkCommon(options)
+  requireFunction(SOURCE, 'now', options.now)
   const logger = checkLogger('fromIotCertificate', options.logger)
   const resolveTarget = targetResolver(options, timeoutMs)
   const transport = transportFor(options, timeoutMs)

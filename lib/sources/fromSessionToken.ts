@@ -1,8 +1,9 @@
 import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
-import { mfaParams, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -46,17 +47,21 @@ const SOURCE = 'fromSessionToken'
  * @category sources
  * @since 0.1.0
  */
-export const fromSessionToken = (params: FromSessionTokenParams = {}, options: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
-  validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
-  const { timeoutMs } = validateStsOptions(SOURCE, options)
-  checkLogger(SOURCE, options.logger)
+export const fromSessionToken = (given: FromSessionTokenParams = {}, givenOptions: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+  // Snapshots taken under the guard: a throwing getter fails here, not at call time.
+  const { params, options } = guarded(SOURCE, () => ({ params: snapshot(SOURCE, 'params', given), options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']) }))
+  const { timeoutMs } = guarded(SOURCE, () => {
+    validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
+    checkLogger(SOURCE, options.logger)
+    return validateStsOptions(SOURCE, options)
+  })
   const sts = lazyStsClient(options, SOURCE)
   return Object.assign(
     named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
       const mfa = mfaParams(params.SerialNumber, context, SOURCE)
       const { client, sts: mod, logger } = await sts.get(context)
       const input: GetSessionTokenCommandInput = { ...params, ...mfa }
-      const out = await sendSts((o) => client.send(new mod.GetSessionTokenCommand(input), o), context, SOURCE, 'GetSessionToken', timeoutMs, logger)
+      const out = await sendSts((o) => client.send(oneAttempt(new mod.GetSessionTokenCommand(input), context), o), context, SOURCE, 'GetSessionToken', timeoutMs, logger)
       return toIdentity(out.Credentials, undefined, SOURCE)
     }),
     { mfaSerialNumber: params.SerialNumber, close: sts.close },

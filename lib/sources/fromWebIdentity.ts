@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
+import { guarded, snapshot } from '../internal/validate.js'
 import { defaultSessionName, named, sendSts, toIdentity } from '../internal/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
+import { abortError } from '../internal/stsErrors.js'
 import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
@@ -43,10 +47,30 @@ export type FromWebIdentityOptions = Omit<StsSourceOptions, 'source'>
 
 const SOURCE = 'fromWebIdentity'
 
+/** Largest token file read; STS takes tokens of up to 20 000 characters. */
+const MAX_TOKEN_BYTES = 64 * 1024
+
+/**
+ * Reads the token file without ever blocking a thread-pool thread on it: opened with
+ * O_NONBLOCK (a FIFO nobody writes to opens at once instead of waiting for a writer) and
+ * refused unless it is a regular file (a FIFO, device or socket could block or never end).
+ */
+const readTokenFile = async (path: string): Promise<string> => {
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    if (!(await file.stat()).isFile()) throw new Error('not a regular file')
+    const buffer = Buffer.alloc(MAX_TOKEN_BYTES)
+    const { bytesRead } = await file.read(buffer, 0, MAX_TOKEN_BYTES, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8').trim()
+  } finally {
+    await file.close()
+  }
+}
+
 const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
   try {
     const raw = params.WebIdentityTokenFile !== undefined
-      ? (await readFile(params.WebIdentityTokenFile, 'utf8')).trim()
+      ? await readTokenFile(params.WebIdentityTokenFile)
       : typeof params.WebIdentityToken === 'function' ? await params.WebIdentityToken() : params.WebIdentityToken
     if (typeof raw !== 'string' || raw.length < 4 || raw.length > 20_000)
       throw new CredentialError(`${SOURCE}: the web identity token must be a string of 4–20000 characters`, { code: 'InvalidCredentials', source: SOURCE })
@@ -63,8 +87,10 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * STS expects (no base credentials are resolved). The token is read at each call, so a
  * rotated token file (EKS, GitHub Actions) is picked up. Caches nothing but its private
  * `STSClient` (created at the first call, destroyed by `close()`). Not MFA-capable.
- * The STS request has a deadline, `options.timeoutMs` (default `10000` ms, SDK retries
- * included): past it the request is aborted and the call fails with `Timeout` (retryable).
+ * The call has a deadline, `options.timeoutMs` (default `10000` ms): reading the token
+ * (file or function) and the STS request with the SDK's retries; past it the call fails
+ * with `Timeout` (retryable). A token file must be a regular file: it is opened
+ * non-blocking, so a FIFO or a device fails at once with `SourceFailed` instead of hanging.
  *
  * @throws CredentialError `InvalidConfiguration` at construction (both or neither token
  * options, a token that is not a string or function, a token file that is not a path, bad
@@ -81,7 +107,10 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * @category sources
  * @since 0.1.0
  */
-export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } => {
+export const fromWebIdentity = (given: FromWebIdentityParams, givenOptions: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } =>
+  guarded(SOURCE, () => build(snapshot(SOURCE, 'params', given), snapshot(SOURCE, 'options', givenOptions, ['clientConfig'])))
+
+const build = (params: FromWebIdentityParams, options: FromWebIdentityOptions): CredentialSource & { readonly close: () => void } => {
   requireObject(SOURCE, 'params', params)
   const hasToken = params.WebIdentityToken !== undefined
   const hasFile = params.WebIdentityTokenFile !== undefined
@@ -97,7 +126,14 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
   const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig, logger: checkLogger(SOURCE, options.logger) }, SOURCE)
   return Object.assign(
     named(SOURCE, async (context?: SourceContext) => {
-      const token = await tokenOf(params)
+      const startedAt = Date.now()
+      // timeoutMs covers the whole call: reading the token, then the STS request.
+      const token = await abortable(tokenOf(params), {
+        signal: context?.signal,
+        aborted: (signal) => abortError(SOURCE, signal),
+        timeoutMs,
+        timedOut: () => new CredentialError(`${SOURCE}: no web identity token within timeoutMs (${timeoutMs} ms); check the token file or function`, { code: 'Timeout', source: SOURCE, retryable: true }),
+      })
       const { client, sts: mod, logger } = await sts.get(context)
       const input: AssumeRoleWithWebIdentityCommandInput = {
         ...rest,
@@ -105,7 +141,8 @@ export const fromWebIdentity = (params: FromWebIdentityParams, options: FromWebI
         WebIdentityToken: token,
       }
       const command = new mod.AssumeRoleWithWebIdentityCommand(input)
-      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity', timeoutMs, logger)
+      const remainingMs = Math.max(1, timeoutMs - (Date.now() - startedAt))
+      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity', remainingMs, logger)
       return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
     }),
     { close: sts.close },

@@ -1,5 +1,7 @@
 import { CredentialError, isCredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
+import { guarded, invalidConfiguration, requireSource } from '../internal/validate.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../types.js'
 
 /**
@@ -60,8 +62,11 @@ const MAX_REASKS = 3
  * @category transforms
  * @since 0.1.0
  */
-export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions = {}): ((self: MfaCapableSource) => CredentialSource) => {
-  validate(codeProvider, options)
+export const withMfa = (codeProvider: MfaCodeProvider, given: WithMfaOptions = {}): ((self: MfaCapableSource) => CredentialSource) => {
+  const options = guarded(SOURCE, () => {
+    validate(codeProvider, given)
+    return { ...given }
+  })
   const lastSent = new Map<string, string>()
   // Asking and recording are serialized, so concurrent calls cannot both send one code.
   let turn: Promise<unknown> = Promise.resolve()
@@ -77,7 +82,8 @@ export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions =
     return untilAborted(code, signal)
   }
   return (self) => {
-    const serialNumber = self.mfaSerialNumber ?? options.serialNumber
+    requireSource(SOURCE, self)
+    const serialNumber = guarded(SOURCE, () => self.mfaSerialNumber) ?? options.serialNumber
     if (serialNumber === undefined)
       throw new CredentialError(`${SOURCE}: no MFA serial: set SerialNumber on the source or withMfa's serialNumber option`, {
         code: 'InvalidConfiguration',
@@ -92,12 +98,11 @@ export const withMfa = (codeProvider: MfaCodeProvider, options: WithMfaOptions =
   }
 }
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const validate = (codeProvider: unknown, options: unknown): void => {
   if (typeof codeProvider !== 'function') throw invalid('codeProvider must be a function (serialNumber) => code, e.g. totp(secret)')
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid('options must be an object')
   const { serialNumber } = options as { serialNumber?: unknown }
   if (serialNumber !== undefined && (typeof serialNumber !== 'string' || serialNumber === ''))
     throw invalid('serialNumber must be the MFA device serial or ARN, a non-empty string')
@@ -110,15 +115,7 @@ const aborted = (signal: AbortSignal): CredentialError =>
     : new CredentialError(`${SOURCE}: aborted while waiting for the MFA code`, { code: 'Aborted', source: SOURCE, cause: signal.reason })
 
 /** `promise`, or a rejection as soon as `signal` aborts. */
-const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted(signal))
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => abortable(promise, { signal, aborted })
 
 const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: string | undefined, signal: AbortSignal | undefined): Promise<string> => {
   for (let asked = 0; asked <= MAX_REASKS; asked++) {

@@ -1,5 +1,7 @@
 import { CredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
+import { guarded, invalidConfiguration, requireObject, requireSource } from '../internal/validate.js'
 import { isTransient } from '../internal/isTransient.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
@@ -25,10 +27,10 @@ export interface WithRetryOptions {
   readonly random?: () => number
 }
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`withRetry: ${message}`, { code: 'InvalidConfiguration', source: 'withRetry' })
+const invalid = (message: string): CredentialError => invalidConfiguration('withRetry', message)
 
 const validate = (o: WithRetryOptions): void => {
+  requireObject('withRetry', 'options', o)
   if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw invalid(`retries must be an integer from 0 to 100 (got ${String(o.retries)})`)
   for (const key of ['baseMs', 'maxMs'] as const) {
     const v = o[key]
@@ -39,20 +41,19 @@ const validate = (o: WithRetryOptions): void => {
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const aborted = (): CredentialError => new CredentialError(`${name}: aborted during retry back-off`, { code: 'Aborted', source: 'withRetry', cause: signal?.reason })
-    if (signal?.aborted) return reject(aborted())
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(aborted())
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
+/** Waits `ms` (the deadline of a race against nothing), or rejects with `Aborted` when `signal` aborts first. */
+const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promise<void> => {
+  const elapsed = Symbol('elapsed')
+  return abortable(new Promise<never>(() => undefined), {
+    signal,
+    aborted: (s) => new CredentialError(`${name}: aborted during retry back-off`, { code: 'Aborted', source: 'withRetry', cause: s.reason }),
+    timeoutMs: ms,
+    timedOut: () => elapsed,
+    unref: false, // the caller awaits this back-off: it keeps the process alive, as before
+  }).catch((e: unknown) => {
+    if (e !== elapsed) throw e
   })
+}
 
 /**
  * Retries a failed fetch when a retry can fix it (throttling, 5xx, network errors,
@@ -76,14 +77,18 @@ const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promi
  * @since 0.1.0
  */
 export const withRetry =
-  (options: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
-    validate(options)
+  (given: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
+    const options = guarded('withRetry', () => {
+      validate(given)
+      return { ...given }
+    })
     const retries = options.retries ?? 3
     const baseMs = options.baseMs ?? 200
     const maxMs = Math.max(options.maxMs ?? 5_000, baseMs)
     const isRetryable = options.isRetryable ?? isTransient
     const random = options.random ?? Math.random
     return (self) => {
+      requireSource('withRetry', self)
       const name = sourceName(self)
       const retrying = async (context?: SourceContext) => {
         for (let attempt = 0; ; attempt++) {

@@ -1,5 +1,7 @@
 import { CredentialError } from '../errors.js'
+import { onAbort } from '../internal/abortable.js'
 import { inherit } from '../internal/inherit.js'
+import { invalidConfiguration, kindOf, MAX_TIMER_MS, requireSource } from '../internal/validate.js'
 import { sourceName } from '../internal/sourceName.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext, Transformed } from '../types.js'
 
@@ -17,10 +19,11 @@ import type { AwsCredentialIdentity, CredentialSource, SourceContext, Transforme
  * @since 0.1.0
  */
 export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) => Transformed<S>) => {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1) {
-    throw new CredentialError(`withTimeout: ms must be a positive number of milliseconds (got ${String(ms)})`, { code: 'InvalidConfiguration', source: 'withTimeout' })
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+    throw invalidConfiguration('withTimeout', `ms must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${typeof ms === 'number' ? String(ms) : kindOf(ms)})`)
   }
   return (self) => {
+    requireSource('withTimeout', self)
     const name = sourceName(self)
     const timed = (context?: SourceContext): Promise<AwsCredentialIdentity> => {
       const controller = new AbortController()
@@ -36,14 +39,13 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
           () => abort(new CredentialError(`${name}: no credentials within ${ms} ms`, { code: 'Timeout', source: 'withTimeout', retryable: true })),
           ms,
         )
-        if (parent?.aborted) onParentAbort()
-        else parent?.addEventListener('abort', onParentAbort, { once: true })
+        const cancel = onAbort(parent, onParentAbort)
         Promise.resolve()
           .then(() => self({ ...context, signal: controller.signal }))
           .then(resolve, reject)
           .finally(() => {
             clearTimeout(timer)
-            parent?.removeEventListener('abort', onParentAbort)
+            cancel()
           })
       })
     }

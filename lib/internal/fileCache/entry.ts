@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rm
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
-import { refreshWindows } from '../../refresh/windows.js'
+import { windowsFor } from '../../refresh/lifetimeWindows.js'
 
 /**
  * Credentials as a cache file keeps them, with the time they were stored: with
@@ -95,7 +95,7 @@ export const writeEntry = (path: string, dir: string, entry: FileCacheEntry): vo
 /** Fresh: before the advisory window of `withRefresh`, scaled to the entry's lifetime (no jitter). @internal */
 export const isFresh = (entry: FileCacheEntry, now: number): boolean => {
   const expiresAt = entry.credentials.expiration.getTime()
-  return now < expiresAt - refreshWindows(expiresAt - entry.issuedAt).advisoryMs
+  return now < expiresAt - windowsFor(expiresAt - entry.issuedAt, undefined).advisoryMs
 }
 
 /** JSON with object keys sorted at every depth and undefined members dropped: equal keys in any order give one text. */

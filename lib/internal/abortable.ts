@@ -1,0 +1,90 @@
+// The one way this library waits on an AbortSignal and a deadline. Callers that share a
+// signal (every caller of one refreshing provider passing the request's signal) share one
+// 'abort' listener on it: the waiters are kept in a set attached to the signal itself, so
+// a thousand waiting callers do not trip Node's MaxListenersExceededWarning.
+
+const WAITERS = Symbol.for('aws-refresh-session.abortWaiters')
+type Waiters = Set<() => void>
+
+const waitersOf = (signal: AbortSignal): Waiters => {
+  const holder = signal as unknown as Record<symbol, Waiters | undefined>
+  let waiters = holder[WAITERS]
+  if (waiters === undefined) {
+    const created: Waiters = new Set()
+    waiters = created
+    Object.defineProperty(signal, WAITERS, { value: created })
+    signal.addEventListener('abort', () => {
+      for (const fn of [...created]) fn()
+      created.clear()
+    }, { once: true })
+  }
+  return waiters
+}
+
+/**
+ * Calls `fn` once when `signal` aborts (at once if it already has); returns the function
+ * that cancels it. Adds at most one listener per signal, whatever the number of callers.
+ */
+export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() => void) => {
+  if (signal === undefined) return () => undefined
+  if (signal.aborted) {
+    fn()
+    return () => undefined
+  }
+  const waiters = waitersOf(signal)
+  const once = (): void => fn()
+  waiters.add(once)
+  return () => void waiters.delete(once)
+}
+
+/** What {@link abortable} races `promise` against. */
+export type AbortableOptions = {
+  /** The caller's signal. */
+  readonly signal?: AbortSignal | undefined
+  /** The error to reject with when `signal` aborts. @default `signal.reason` */
+  readonly aborted?: (signal: AbortSignal) => unknown
+  /** A deadline in milliseconds (an unref'd timer). @default none */
+  readonly timeoutMs?: number | undefined
+  /** The error to reject with at the deadline. */
+  readonly timedOut?: () => unknown
+  /** Whether the deadline timer lets the process exit (a wait someone awaits should keep it alive). @default true */
+  readonly unref?: boolean
+}
+
+/**
+ * Settles as `promise` does, or rejects as soon as the signal aborts or the deadline
+ * passes, whichever comes first; `promise` goes on, its outcome observed (never an
+ * unhandled rejection). Nothing outlives the race: the timer and the listener go with it.
+ */
+export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<T> => {
+  const { signal, timeoutMs } = o
+  if (signal === undefined && timeoutMs === undefined) return promise
+  const abortReason = (s: AbortSignal): unknown => (o.aborted ? o.aborted(s) : s.reason)
+  if (signal?.aborted) {
+    promise.catch(() => undefined)
+    return Promise.reject(abortReason(signal))
+  }
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let cancel = (): void => undefined
+    const done = (): void => {
+      cancel()
+      if (timer !== undefined) clearTimeout(timer)
+    }
+    cancel = onAbort(signal, () => {
+      done()
+      reject(abortReason(signal as AbortSignal))
+    })
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        done()
+        reject(o.timedOut ? o.timedOut() : new Error(`timed out after ${timeoutMs} ms`))
+      }, timeoutMs)
+      if (o.unref !== false) timer.unref()
+    }
+    promise.then(
+      (v) => { done(); resolve(v) },
+      (e: unknown) => { done(); reject(e) },
+    )
+  })
+}
