@@ -23,7 +23,7 @@ const main = async (): Promise<void> => {
         privateKey: files.privateKeyPath,
         roleAlias: 'pump-telemetry',
         thingName: 'pump-7',
-        timeoutMs: 2_000,
+        timeoutMs: 10_000, // one call's deadline; the first also loads @aws-sdk/client-iot and discovers
       }),
       withRefresh({ earlyMs: 1_500, mandatoryMs: 500 }),
     )

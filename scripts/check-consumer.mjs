@@ -1,9 +1,9 @@
 // What a new user gets from the packed tarball: a fresh project that installs only
 // aws-refresh-session (npm adds its required peer @aws-sdk/client-sts) and @aws-sdk/client-s3,
 // from the npm cache where it can (--prefer-offline). Checks that both entries load with `require` and `import`
-// (the STS emulator runs; the IoT emulator names its missing packages), that the types pass
-// `tsc --strict` without skipLibCheck under node16 and bundler, and that esbuild bundles STS
-// and IoT handlers written with `import` and with `require`, in both output formats, each
+// (the STS emulator runs; the IoT and Roles Anywhere emulators name their missing packages), that the types pass
+// `tsc --strict` without skipLibCheck under node16 and bundler, and that esbuild bundles STS,
+// IoT and Roles Anywhere handlers written with `import` and with `require`, in both output formats, each
 // running from a folder with no node_modules against the emulators; and that the library's
 // share of the minified STS bundle (SDK and smithy external) stays within its budget.
 //   node scripts/check-consumer.mjs path/to/aws-refresh-session-x.y.z.tgz
@@ -77,15 +77,18 @@ const bundle = async (project, out) => {
 
 // Each bundle runs from `out` (no node_modules there or above) against emulators started here.
 const runBundles = async (bundles, out) => {
-  const { startStsEmulator, startIotEmulator } = rootRequire('./dist/cjs/testing/index.js')
+  const { startStsEmulator, startIotEmulator, startRolesAnywhereEmulator } = rootRequire('./dist/cjs/testing/index.js')
   const sts = await startStsEmulator()
   const iot = await startIotEmulator()
+  const ra = await startRolesAnywhereEmulator()
   try {
     const childEnv = {
       PATH: process.env.PATH, HOME: out, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ACCESS_KEY_ID: sts.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sts.baseCredentials.secretAccessKey,
       ROLE_ARN: sts.roleArns[0], STS_ENDPOINT: sts.endpoint,
       IOT_HOST: iot.hostName, IOT_ADDRESS: JSON.stringify(iot.address), IOT_CA: iot.ca, IOT_CERT: iot.device.certificate, IOT_KEY: iot.device.privateKey,
+      RA_TRUST_ANCHOR: ra.trustAnchorArn, RA_PROFILE: ra.profileArn, RA_ROLE: ra.roleArn, RA_ENDPOINT: ra.endpoint,
+      RA_CERT: ra.certificate.certificate, RA_KEY: ra.certificate.privateKey, RA_CHAIN: ra.certificate.intermediates ?? "",
     }
     for (const b of bundles) {
       // Asynchronously: the emulators answer from this process's event loop.
@@ -96,7 +99,7 @@ const runBundles = async (bundles, out) => {
       console.log(`bundle ${b.name} runs without node_modules: ${line}`)
     }
   } finally {
-    await Promise.all([sts.close(), iot.close()])
+    await Promise.all([sts.close(), iot.close(), ra.close()])
   }
 }
 
@@ -112,7 +115,10 @@ try {
   writeFileSync(join(project, 'smoke.mjs'), smokeMjs)
   // A device certificate from this repository's test CA (the consumer has no @peculiar/x509).
   const device = await (await rootRequire('./dist/cjs/testing/index.js').createTestCertificateAuthority()).issue({ commonName: 'device', usage: 'client' })
-  const smokeEnv = { ...env, SMOKE_CERT: device.certificate, SMOKE_KEY: device.privateKey }
+  // A profile the SDK's fromProcess serves: fromProfile must name @aws-sdk/credential-providers.
+  writeFileSync(join(project, 'aws-config'), '[profile proc]\ncredential_process = /bin/false\n')
+  const smokeEnv = { ...env, SMOKE_CERT: device.certificate, SMOKE_KEY: device.privateKey,
+    AWS_CONFIG_FILE: join(project, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(project, 'aws-credentials') }
   for (const file of ['smoke.cjs', 'smoke.mjs']) execFileSync(process.execPath, [file], { cwd: project, stdio: 'inherit', env: smokeEnv })
   checkTypes(project)
   const out = join(work, 'bundles')

@@ -2,7 +2,10 @@
 
 // Both entries, both module systems: the STS emulator runs with no optional peer installed;
 // the IoT emulator says which packages it needs.
+const RA = 'arn:aws:rolesanywhere:us-east-1:123456789012'
+const raArns = `{ trustAnchorArn: '${RA}:trust-anchor/0a1b2c3d-4e5f-6789-abcd-ef0123456789', profileArn: '${RA}:profile/1b2c3d4e-5f60-789a-bcde-f0123456789a', roleArn: 'arn:aws:iam::123456789012:role/r' }`
 const smoke = (kind) => `
+  const RA_ARNS = ${raArns}
   const sts = await startStsEmulator()
   const credentials = pipe(fromAssumeRole({ RoleArn: sts.roleArns[0] }, { source: async () => sts.baseCredentials, region: sts.region, clientConfig: { endpoint: sts.endpoint } }), withRefresh())
   const c = await credentials()
@@ -17,16 +20,24 @@ const smoke = (kind) => `
   const hsm = fromIotCertificate({ endpoint: 'localhost:1', roleAlias: 'r', certificate: process.env.SMOKE_CERT, pkcs11: { library: '/nonexistent.so', pin: '1' }, timeoutMs: 2000 })
   const noCrt = await hsm().then(() => undefined, (e) => e)
   if (noCrt?.code !== 'PeerMissing' || !noCrt.message.includes('aws-crt')) throw new Error('${kind}: pkcs11 without aws-crt: ' + noCrt)
-  console.log('${kind}: both entries load; STS emulator ok; IoT emulator, discovery and pkcs11 name their packages')
+  const noRaPki = await startRolesAnywhereEmulator().then(() => undefined, (e) => e)
+  if (!isCredentialError(noRaPki) || noRaPki.code !== 'PeerMissing' || !noRaPki.message.includes('@peculiar/x509') || !noRaPki.message.includes('reflect-metadata'))
+    throw new Error('${kind}: startRolesAnywhereEmulator without its packages: ' + noRaPki)
+  const ra = fromRolesAnywhere({ ...RA_ARNS, certificate: process.env.SMOKE_CERT, privateKey: process.env.SMOKE_KEY, endpoint: 'http://127.0.0.1:1', timeoutMs: 2000 })
+  const raRefused = await ra().then(() => undefined, (e) => e)
+  if (raRefused?.code !== 'NetworkError') throw new Error('${kind}: fromRolesAnywhere (signed, sent to a closed port): ' + raRefused)
+  const noProviders = await fromProfile('proc')().then(() => undefined, (e) => e)
+  if (noProviders?.code !== 'PeerMissing' || !noProviders.message.includes('@aws-sdk/credential-providers')) throw new Error('${kind}: credential_process without @aws-sdk/credential-providers: ' + noProviders)
+  console.log('${kind}: both entries load; STS emulator ok; fromRolesAnywhere signs and sends; the IoT and Roles Anywhere emulators, discovery, pkcs11 and a delegated profile name their packages')
 `
 export const smokeCjs = `
-const { withRefresh, fromAssumeRole, fromIotCertificate, pipe, isCredentialError } = require('aws-refresh-session')
-const { startStsEmulator, startIotEmulator } = require('aws-refresh-session/testing')
+const { withRefresh, fromAssumeRole, fromIotCertificate, fromRolesAnywhere, fromProfile, pipe, isCredentialError } = require('aws-refresh-session')
+const { startStsEmulator, startIotEmulator, startRolesAnywhereEmulator } = require('aws-refresh-session/testing')
 ;(async () => {${smoke('require')}})().catch((e) => { console.error(e); process.exit(1) })
 `
 export const smokeMjs = `
-import { withRefresh, fromAssumeRole, fromIotCertificate, pipe, isCredentialError } from 'aws-refresh-session'
-import { startStsEmulator, startIotEmulator } from 'aws-refresh-session/testing'
+import { withRefresh, fromAssumeRole, fromIotCertificate, fromRolesAnywhere, fromProfile, pipe, isCredentialError } from 'aws-refresh-session'
+import { startStsEmulator, startIotEmulator, startRolesAnywhereEmulator } from 'aws-refresh-session/testing'
 ${smoke('import')}
 `
 
@@ -67,19 +78,32 @@ const credentials = pipe(
 )
 const handler = async () => (await credentials()).accessKeyId
 `
+const raBody = `
+const credentials = pipe(
+  fromRolesAnywhere({
+    trustAnchorArn: process.env.RA_TRUST_ANCHOR, profileArn: process.env.RA_PROFILE, roleArn: process.env.RA_ROLE, endpoint: process.env.RA_ENDPOINT,
+    certificate: process.env.RA_CERT, privateKey: process.env.RA_KEY, intermediates: process.env.RA_CHAIN || undefined, timeoutMs: 5000,
+  }),
+  withRefresh(),
+)
+const handler = async () => (await credentials()).accessKeyId
+`
 const runs = `handler().then((v) => console.log('ok ' + v), (e) => { console.log('error ' + (e && e.code) + ' ' + (e && e.message)); process.exitCode = 1 })\n`
 export const handlers = [
   { name: 'sts-import', file: 'sts-import.mjs', measure: true, source: `import { fromAssumeRole, withRefresh, withClientCache, pipe } from 'aws-refresh-session'\n${stsBody}${runs}` },
   { name: 'sts-require', file: 'sts-require.cjs', measure: true, source: `const { fromAssumeRole, withRefresh, withClientCache, pipe } = require('aws-refresh-session')\n${stsBody}${runs}` },
   { name: 'iot-import', file: 'iot-import.mjs', source: `import { fromIotCertificate, withRefresh, pipe } from 'aws-refresh-session'\n${iotBody}${runs}` },
   { name: 'iot-require', file: 'iot-require.cjs', source: `const { fromIotCertificate, withRefresh, pipe } = require('aws-refresh-session')\n${iotBody}${runs}` },
+  { name: 'ra-import', file: 'ra-import.mjs', source: `import { fromRolesAnywhere, withRefresh, pipe } from 'aws-refresh-session'\n${raBody}${runs}` },
+  { name: 'ra-require', file: 'ra-require.cjs', source: `const { fromRolesAnywhere, withRefresh, pipe } = require('aws-refresh-session')\n${raBody}${runs}` },
 ]
 
 // The root entry loads only what the common STS path needs: no TLS/HTTPS/child-process
-// modules of Node, no otplib, no fp-ts Either, no optional peer.
+// modules of Node, no otplib, no fp-ts Either, no optional peer, no Roles Anywhere signer,
+// transport or decoder.
 const lightCheck = `
 const natives = process.moduleLoadList.filter((m) => /^NativeModule (net|tls|https|_http_client|child_process|dgram)$/.test(m))
-const files = Object.keys(loaded).filter((f) => /@otplib|fp-ts[\\/]lib[\\/]Either|client-iot|aws-crt|iotHttps|iotPkcs11|iotDiscovery|decodeCredentials|[\\/]otp\\.js/.test(f))
+const files = Object.keys(loaded).filter((f) => /@otplib|fp-ts[\\/]lib[\\/]Either|client-iot|aws-crt|iotHttps|iotPkcs11|iotDiscovery|decodeCredentials|[\\/]otp\\.js|rolesAnywhere[\\/](createSession|sign|transport|response)\\.js|signature-v4|credential-providers/.test(f))
 if (natives.length + files.length > 0) { console.error('the root entry loads ' + [...natives, ...files].join(', ')); process.exit(1) }
 `
 export const lightCjs = `require('aws-refresh-session')\nconst loaded = require.cache\n${lightCheck}console.log('require: the root entry is light')\n`

@@ -20,8 +20,13 @@ export type FaultKind =
 
 /** Every credential the harnesses hand out lives one hour. */
 export const LIFETIME_SECONDS = 3600
-/** How long a `delay` fault holds an answer: well past the short timeout of delay cells. */
-export const DELAY_MS = 300
+/**
+ * How long a `delay` fault holds an answer: past the end of the cell, so no delayed answer
+ * can arrive before the short deadline however slow the machine. Every delay cell has an
+ * emulator of its own, whose close() drops the held answers (the callable's delay stops at
+ * the abort).
+ */
+export const DELAY_MS = 60_000
 
 /** One cell's source and its fault switch. */
 export type Harness = {
@@ -149,12 +154,15 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
     iot.createDevice({ foreignCa: true }),
   ])
   return {
-    harness: async (_fault, timeoutMs) => {
-      iot.reset()
-      const base = { endpoint: iot.hostName, connectTo: iot.address, roleAlias: 'device-role', timeoutMs, now }
-      const good = fromIotCertificate({ ...base, ca: iot.ca, certificate: iot.device.certificate, privateKey: iot.device.privateKey })
-      const untrusted = fromIotCertificate({ ...base, ca: otherCa, certificate: iot.device.certificate, privateKey: iot.device.privateKey })
-      const stranger = fromIotCertificate({ ...base, ca: iot.ca, certificate: foreign.certificate, privateKey: foreign.privateKey })
+    harness: async (fault, timeoutMs) => {
+      // As with STS, a `delay` cell gets an emulator of its own: closing it drops the held answers.
+      const own = fault === 'delay' ? await startIotEmulator({ now, roleAliases: { 'device-role': { credentialDurationSeconds: LIFETIME_SECONDS } } }) : undefined
+      const emu = own ?? iot
+      emu.reset()
+      const base = { endpoint: emu.hostName, connectTo: emu.address, roleAlias: 'device-role', timeoutMs, now }
+      const good = fromIotCertificate({ ...base, ca: emu.ca, certificate: emu.device.certificate, privateKey: emu.device.privateKey })
+      const untrusted = fromIotCertificate({ ...base, ca: otherCa, certificate: emu.device.certificate, privateKey: emu.device.privateKey })
+      const stranger = fromIotCertificate({ ...base, ca: emu.ca, certificate: foreign.certificate, privateKey: foreign.privateKey })
       const tls = countdown()
       let tlsCalls = 0
       const fromIotCertificateSource = (context?: SourceContext) => {
@@ -166,13 +174,13 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
         source: fromIotCertificateSource,
         inject: (f, count) => {
           const injected = iotFault(f)
-          if (injected) iot.inject({ ...injected, times: count })
+          if (injected) emu.inject({ ...injected, times: count })
           else tls.set(f, count)
         },
-        clear: () => { iot.reset(); tls.clear() },
+        clear: () => { emu.reset(); tls.clear() },
         // A handshake refused by the client never becomes a request on the server.
-        calls: () => iot.requests.length + tlsCalls,
-        close: async () => { good.close(); untrusted.close(); stranger.close() },
+        calls: () => emu.requests.length + tlsCalls,
+        close: async () => { good.close(); untrusted.close(); stranger.close(); await own?.close() },
       }
     },
     close: () => iot.close(),

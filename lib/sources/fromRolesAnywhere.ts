@@ -5,9 +5,6 @@ import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../
 import { deadline } from './rolesAnywhere/deadline.js'
 import { readSigningMaterial } from './rolesAnywhere/material.js'
 import { checkOptions, invalid } from './rolesAnywhere/options.js'
-import { decodeSession, rejection } from './rolesAnywhere/response.js'
-import { signRequest } from './rolesAnywhere/sign.js'
-import { post } from './rolesAnywhere/transport.js'
 
 /**
  * The options of {@link fromRolesAnywhere} that do not depend on where the key is.
@@ -97,13 +94,13 @@ export const fromRolesAnywhere = (options: FromRolesAnywhereOptions): Credential
   const query = { profileArn: checked.profileArn, roleArn: checked.roleArn, trustAnchorArn: checked.trustAnchorArn }
   const path = `/sessions?${new URLSearchParams(query).toString().replace(/\+/g, '%20')}`
   const body = JSON.stringify({ durationSeconds: checked.durationSeconds, ...(checked.roleSessionName !== undefined ? { roleSessionName: checked.roleSessionName } : {}) })
+  const request = { material, target: checked.target, region: checked.region, query, path, body, ca, now }
   const fromRolesAnywhereSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const { signal, dispose } = deadline(checked.timeoutMs, context?.signal)
     try {
-      const headers = signRequest(material, { host: checked.target.host, path: '/sessions', query, body, region: checked.region, nowMs: now() })
-      const answer = await post(checked.target, path, headers, body, signal, ca)
-      if (answer.status < 200 || answer.status > 299) throw rejection(answer)
-      return decodeSession(answer, now())
+      // The signer, node:http/https and the decoder load at the first call, not with the root entry.
+      const { createSession } = await import('./rolesAnywhere/createSession.js')
+      return await createSession(request, signal)
     } finally {
       dispose()
     }

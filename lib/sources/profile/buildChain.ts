@@ -1,5 +1,6 @@
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { CredentialError } from '../../errors.js'
+import { loadPeer } from '../../internal/loadPeer.js'
 import type { Logger } from '../../internal/sdkLogger.js'
 import type { AwsCredentialIdentityProvider, CredentialSource } from '../../types.js'
 import { fromAssumeRole } from '../fromAssumeRole.js'
@@ -21,13 +22,8 @@ type Providers = typeof import('@aws-sdk/credential-providers')
 const delegated = (profile: string, what: string, make: (p: Providers) => AwsCredentialIdentityProvider): CredentialSource => {
   let provider: Promise<AwsCredentialIdentityProvider> | undefined
   const load = async (): Promise<AwsCredentialIdentityProvider> => {
-    try {
-      return make(await import('@aws-sdk/credential-providers'))
-    } catch (e) {
-      throw new CredentialError(`fromProfile: profile "${profile}" uses ${what}, which needs the package @aws-sdk/credential-providers; install it`, {
-        code: 'InvalidConfiguration', source: 'fromProfile', cause: e,
-      })
-    }
+    // By name (no `load`): an optional peer a bundler must not try to resolve.
+    return make(await loadPeer<Providers>('@aws-sdk/credential-providers', { source: 'fromProfile', purpose: `profile "${profile}" (${what})` }))
   }
   return async (context) => {
     provider ??= load().catch((e: unknown) => {

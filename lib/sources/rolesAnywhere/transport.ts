@@ -1,6 +1,8 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import type * as Http from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import type * as Https from 'node:https'
 import { CredentialError } from '../../errors.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
 import { redact } from '../../internal/redact.js'
 import { SOURCE, type RolesAnywhereTarget } from './options.js'
 
@@ -51,8 +53,8 @@ export const post = (t: RolesAnywhereTarget, path: string, headers: Readonly<Rec
     const fail = (e: unknown): void => reject(signal.aborted ? signal.reason : networkError(e, t))
     const options = { host: t.hostname, port: t.port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false as const }
     const req = t.protocol === 'https:'
-      ? httpsRequest({ ...options, rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) })
-      : httpRequest(options)
+      ? loadBuiltin<typeof Https>('node:https').request({ ...options, rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) })
+      : loadBuiltin<typeof Http>('node:http').request(options)
     const abort = (): void => void req.destroy(signal.reason)
     signal.addEventListener('abort', abort, { once: true })
     req.on('error', (e) => { signal.removeEventListener('abort', abort); fail(e) })
