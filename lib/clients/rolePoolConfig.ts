@@ -1,7 +1,7 @@
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { CredentialError } from '../errors.js'
 import { withRefresh } from '../refresh/withRefresh.js'
-import type { WithRefreshOptions } from '../refresh/refreshConfig.js'
+import type { WithRefreshOptions } from '../refresh/withRefresh.js'
 import type { ClientFactory, CredentialSource, RefreshingProvider } from '../types.js'
 import { withClientCache, type WithClientCacheOptions } from './withClientCache.js'
 
