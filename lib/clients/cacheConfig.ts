@@ -1,5 +1,6 @@
 import type { CredentialError } from '../errors.js'
 import { guarded, invalidConfiguration, kindOf } from '../internal/validate.js'
+import { withoutUndefined } from '../internal/withoutUndefined.js'
 import type { RefreshingProvider } from '../types.js'
 
 export const SOURCE = 'withClientCache'
@@ -39,9 +40,6 @@ const fill = (options: unknown): CacheConfig => {
   const base = withoutUndefined({ ...(region === undefined ? {} : { region }), ...defaults })
   return { maxSize, recoverExpiredToken, base, baseKeys: Object.keys(base) }
 }
-
-const withoutUndefined = (config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
-  Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined))
 
 /**
  * The config of one client: `base` with `config` on top, except that a key holding

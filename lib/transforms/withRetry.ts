@@ -1,7 +1,7 @@
 import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { backoffMs } from '../internal/backoff.js'
-import { inherit } from '../internal/inherit.js'
+import { inherit } from './inherit.js'
 import { guarded, invalidConfiguration, MAX_TIMER_MS, requireObject, requireSource } from '../internal/validate.js'
 import { isTransient } from '../internal/isTransient.js'
 import { sourceName } from '../internal/sourceName.js'
