@@ -48,7 +48,7 @@ export { withFileCache } from './transforms/withFileCache.js'
 export type { FileCacheEvent, WithFileCacheOptions } from './transforms/withFileCache.js'
 
 export { withRefresh } from './refresh/withRefresh.js'
-export type { WithRefreshOptions } from './refresh/refreshConfig.js'
+export type { WithRefreshOptions } from './refresh/withRefresh.js'
 export type { RefreshEvent, RefreshReason } from './refresh/RefreshEvent.js'
 export { defaultEarlyMs, refreshWindows } from './refresh/windows.js'
 export type { RefreshWindows } from './refresh/windows.js'

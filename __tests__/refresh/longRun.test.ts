@@ -6,7 +6,7 @@
 // timers; every caller checks what it was given.
 import { CredentialError } from '../../lib/errors'
 import type { RefreshEvent } from '../../lib/refresh/RefreshEvent'
-import type { WithRefreshOptions } from '../../lib/refresh/refreshConfig'
+import type { WithRefreshOptions } from '../../lib/refresh/withRefresh'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import type { AwsCredentialIdentity, CredentialSource } from '../../lib/types'
 

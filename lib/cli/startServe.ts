@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 import { isCredentialError } from '../errors.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
-import type { WithRefreshOptions } from '../refresh/refreshConfig.js'
+import type { WithRefreshOptions } from '../refresh/withRefresh.js'
 import { withRefresh } from '../refresh/withRefresh.js'
 import type { CredentialError } from '../errors.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider } from '../types.js'

@@ -1,7 +1,7 @@
 import type { CredentialError } from '../errors.js'
 import { guarded, invalidConfiguration, kindOf } from '../internal/validate.js'
+import { withoutUndefined } from '../internal/withoutUndefined.js'
 import type { RefreshingProvider } from '../types.js'
-import type { WithClientCacheOptions } from './withClientCache.js'
 
 export const SOURCE = 'withClientCache'
 
@@ -24,14 +24,15 @@ const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>
 }
 
 /** Validates `withClientCache`'s options and fills in the defaults; throws before any I/O. */
-export const cacheConfig = (options: WithClientCacheOptions | undefined): CacheConfig => guarded(SOURCE, () => fill(options))
+export const cacheConfig = (options: unknown): CacheConfig => guarded(SOURCE, () => fill(options))
 
-const fill = (options: WithClientCacheOptions | undefined): CacheConfig => {
+/** Reads the fields of `WithClientCacheOptions` as unknown values and checks each. */
+const fill = (options: unknown): CacheConfig => {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw invalid(`expected an options object (got ${kindOf(options)})`)
-  const o = { ...options }
+  const o: Readonly<Record<string, unknown>> = { ...options }
   const { region, maxSize = 64, recoverExpiredToken = true } = o
   if (region !== undefined && (typeof region !== 'string' || region === '')) throw invalid('region must be a non-empty string, e.g. "eu-west-1"')
-  if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)
+  if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < 1) throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)
   if (typeof recoverExpiredToken !== 'boolean') throw invalid('recoverExpiredToken must be a boolean')
   const defaults = o.defaults === undefined ? {} : checkConfig('defaults', o.defaults)
   if (region !== undefined && defaults['region'] !== undefined)
@@ -39,9 +40,6 @@ const fill = (options: WithClientCacheOptions | undefined): CacheConfig => {
   const base = withoutUndefined({ ...(region === undefined ? {} : { region }), ...defaults })
   return { maxSize, recoverExpiredToken, base, baseKeys: Object.keys(base) }
 }
-
-const withoutUndefined = (config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
-  Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined))
 
 /**
  * The config of one client: `base` with `config` on top, except that a key holding

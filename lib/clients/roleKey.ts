@@ -3,13 +3,13 @@
 // missing; arrays keep their order (`Tags` in another order is another key: at worst a
 // second provider, never a wrong one).
 import { CredentialError } from '../errors.js'
+import { invalidConfiguration } from '../internal/validate.js'
 
 const SOURCE = 'withRolePool'
 /** AssumeRole parameters nest three levels (`Tags.member.N.Key`); deeper is a mistake or a cycle. */
 const MAX_DEPTH = 8
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'a class instance' : typeof v)
 

@@ -1,7 +1,8 @@
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { CredentialError } from '../errors.js'
+import { invalidConfiguration } from '../internal/validate.js'
 import { withRefresh } from '../refresh/withRefresh.js'
-import type { WithRefreshOptions } from '../refresh/refreshConfig.js'
+import type { WithRefreshOptions } from '../refresh/withRefresh.js'
 import type { ClientFactory, CredentialSource, RefreshingProvider } from '../types.js'
 import { withClientCache, type WithClientCacheOptions } from './withClientCache.js'
 
@@ -27,8 +28,7 @@ type Options = {
   readonly clientCache?: WithClientCacheOptions
 }
 
-export const invalid = (message: string): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+export const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
 const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -1,6 +1,6 @@
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { CredentialError } from '../errors.js'
-import type { WithRefreshOptions } from '../refresh/refreshConfig.js'
+import type { WithRefreshOptions } from '../refresh/withRefresh.js'
 import type { FromAssumeRoleParams } from '../sources/fromAssumeRole.js'
 import type { AwsCredentialIdentityProvider, ClientFactory, RefreshingProvider } from '../types.js'
 import { createGate } from './createGate.js'

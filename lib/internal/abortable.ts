@@ -24,6 +24,7 @@ const waitersOf = (signal: AbortSignal): Waiters => {
 /**
  * Calls `fn` once when `signal` aborts (at once if it already has); returns the function
  * that cancels it. Adds at most one listener per signal, whatever the number of callers.
+  * @internal
  */
 export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() => void) => {
   if (signal === undefined) return () => undefined
@@ -37,7 +38,10 @@ export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() =>
   return () => void waiters.delete(once)
 }
 
-/** What {@link abortable} races `promise` against. */
+/**
+ * What {@link abortable} races `promise` against.
+ * @internal
+ */
 export type AbortableOptions = {
   /** The caller's signal. */
   readonly signal?: AbortSignal | undefined
@@ -55,6 +59,7 @@ export type AbortableOptions = {
  * Settles as `promise` does, or rejects as soon as the signal aborts or the deadline
  * passes, whichever comes first; `promise` goes on, its outcome observed (never an
  * unhandled rejection). Nothing outlives the race: the timer and the listener go with it.
+  * @internal
  */
 export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<T> => {
   const { signal, timeoutMs } = o

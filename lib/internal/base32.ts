@@ -3,7 +3,10 @@
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
-/** RFC 4648 base32 (no padding needed); throws on other characters. */
+/**
+ * RFC 4648 base32 (no padding needed); throws on other characters.
+ * @internal
+ */
 export const decodeBase32 = (text: string): Uint8Array => {
   const clean = text.replace(/=+$/, '').toUpperCase()
   const out: number[] = []
@@ -22,7 +25,10 @@ export const decodeBase32 = (text: string): Uint8Array => {
   return Uint8Array.from(out)
 }
 
-/** RFC 4648 base32, no padding. */
+/**
+ * RFC 4648 base32, no padding.
+ * @internal
+ */
 export const encodeBase32 = (bytes: Uint8Array): string => {
   let out = ''
   let bits = 0
@@ -42,10 +48,14 @@ export const encodeBase32 = (bytes: Uint8Array): string => {
  * Secret lengths accepted: 80 bits (16 base32 characters, the RFC 4226 minimum most
  * authenticator apps accept and most examples use) to 512 bits. otplib's default
  * floor of 128 bits would refuse the former at every call.
+  * @internal
  */
 export const SECRET_BYTES = { min: 10, max: 64 } as const
 
-/** True when `secret` decodes as base32 to a length within {@link SECRET_BYTES}. */
+/**
+ * True when `secret` decodes as base32 to a length within {@link SECRET_BYTES}.
+ * @internal
+ */
 export const isBase32Secret = (secret: string): boolean => {
   try {
     const bytes = decodeBase32(secret).length

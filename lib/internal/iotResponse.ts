@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../errors.js'
 import type { AwsCredentialIdentity } from '../types.js'
-import { decodeExpiration } from './decodeCredentials.js'
+import { decodeExpiration } from '../sources/decodeCredentials.js'
 import { isServerStatus, isThrottling } from './isTransient.js'
 import { redact } from './redact.js'
 import type { IotRawResponse } from './iotTransport.js'

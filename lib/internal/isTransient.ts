@@ -53,20 +53,32 @@ const fields = (e: unknown): Foreign => {
   }
 }
 
-/** True for a 5xx status (the SDK's list is 500, 502, 503, 504; every 5xx is a server failure). */
+/**
+ * True for a 5xx status (the SDK's list is 500, 502, 503, 504; every 5xx is a server failure).
+ * @internal
+ */
 export const isServerStatus = (status: unknown): boolean => typeof status === 'number' && status >= 500 && status <= 599
 
-/** True when the error says the service asked us to slow down (a throttling name, HTTP 429, or the SDK's throttling trait). */
+/**
+ * True when the error says the service asked us to slow down (a throttling name, HTTP 429, or the SDK's throttling trait).
+ * @internal
+ */
 export const isThrottling = (e: unknown): boolean => {
   const f = fields(e)
   return THROTTLING_NAMES.has(String(f.name)) || f.$metadata?.httpStatusCode === 429 ||
     (typeof f.$retryable === 'object' && f.$retryable !== null && (f.$retryable as { throttling?: unknown }).throttling === true)
 }
 
-/** True for a socket-level failure (refused, reset, DNS, unreachable). */
+/**
+ * True for a socket-level failure (refused, reset, DNS, unreachable).
+ * @internal
+ */
 export const isNetworkError = (e: unknown): boolean => NETWORK_CODES.has(String(fields(e).code))
 
-/** True when an SDK error says the request's credentials have expired (the client factory's recovery). */
+/**
+ * True when an SDK error says the request's credentials have expired (the client factory's recovery).
+ * @internal
+ */
 export const isExpiredToken = (e: unknown): boolean => {
   const f = fields(e)
   return [f.name, f.Code, f.code].some((v) => typeof v === 'string' && EXPIRED_NAMES.has(v))
@@ -76,6 +88,7 @@ export const isExpiredToken = (e: unknown): boolean => {
  * True when a retry can fix the error: throttling, a 5xx answer, a network failure or a
  * timeout, also when one of its causes is; never an abort. A {@link CredentialError}
  * answers with its own `retryable`.
+  * @internal
  */
 export const isTransient = (e: unknown, depth = 0): boolean => {
   if (isCredentialError(e)) return e.retryable

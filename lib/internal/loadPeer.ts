@@ -1,6 +1,9 @@
 import { CredentialError } from '../errors.js'
 
-/** What needs the package, for the error message: the failing function and the feature. */
+/**
+ * What needs the package, for the error message: the failing function and the feature.
+ * @internal
+ */
 export type LoadPeerOptions = {
   /** The public function that needs the package, e.g. `fromIotCertificate`. */
   readonly source: string

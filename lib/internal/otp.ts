@@ -18,13 +18,22 @@ const base32 = createBase32Plugin({ name: 'rfc4648', encode: encodeBase32, decod
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: SECRET_BYTES.min, MAX_SECRET_BYTES: SECRET_BYTES.max })
 
-/** The 6-digit TOTP (SHA-1, `periodSeconds`) of a base32 secret at `epochSeconds`. */
+/**
+ * The 6-digit TOTP (SHA-1, `periodSeconds`) of a base32 secret at `epochSeconds`.
+ * @internal
+ */
 export const totpCode = (secret: string, epochSeconds: number, periodSeconds = 30): string =>
   generateSync({ secret, epoch: epochSeconds, period: periodSeconds, crypto, base32, guardrails })
 
-/** Whether `token` is the TOTP (`periodSeconds` steps) of `secret` within ±`toleranceSeconds` of `epochSeconds`. */
+/**
+ * Whether `token` is the TOTP (`periodSeconds` steps) of `secret` within ±`toleranceSeconds` of `epochSeconds`.
+ * @internal
+ */
 export const verifyTotp = (secret: string, token: string, epochSeconds: number, toleranceSeconds: number, periodSeconds = 30): boolean =>
   verifySync({ secret, token, epoch: epochSeconds, epochTolerance: toleranceSeconds, period: periodSeconds, crypto, base32, guardrails }).valid
 
-/** A new random base32 secret of 20 bytes (what AWS virtual MFA devices use). */
+/**
+ * A new random base32 secret of 20 bytes (what AWS virtual MFA devices use).
+ * @internal
+ */
 export const newTotpSecret = (): string => encodeBase32(randomBytes(20))

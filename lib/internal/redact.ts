@@ -7,13 +7,19 @@ const looksSecret = (run: string): boolean => run.length >= 32 || /\d/.test(run)
 const SIX_DIGITS = /(?<!\d)\d{6}(?!\d)/g
 const MAX_LENGTH = 300
 
-/** Masks secret-looking parts of a message from outside this library and bounds its length. */
+/**
+ * Masks secret-looking parts of a message from outside this library and bounds its length.
+ * @internal
+ */
 export const redact = (message: string): string => {
   const masked = message.replace(PEM, '[PEM]').replace(LONG_TOKEN, (run) => (looksSecret(run) ? '***' : run)).replace(SIX_DIGITS, '******')
   return masked.length > MAX_LENGTH ? `${masked.slice(0, MAX_LENGTH)}…` : masked
 }
 
-/** A short, safe description of any thrown value: its name and redacted message. */
+/**
+ * A short, safe description of any thrown value: its name and redacted message.
+ * @internal
+ */
 export const describeError = (e: unknown): string => {
   if (e instanceof Error) return e.message ? `${e.name}: ${redact(e.message)}` : e.name
   return typeof e === 'string' ? redact(e) : typeof e
@@ -41,6 +47,7 @@ const safeStack = (header: string, stack: unknown): string => {
  * anything but ids and counts, and its own `cause` (and an AggregateError's `errors`)
  * redacted the same way. Bodies (`$response`), request objects and any other field are
  * dropped. A value that is not an error becomes an `Error` holding its redacted summary.
+  * @internal
  */
 export const redactCause = (cause: unknown, depth = 0): unknown => {
   if (cause === undefined || cause === null) return cause
@@ -80,7 +87,10 @@ const isRedacted = (v: unknown): boolean => {
   const o = v as Record<string | symbol, unknown>
   return safeRead(o, REDACTED) === true || (safeRead(o, 'name') === 'CredentialError' && typeof safeRead(o, 'code') === 'string' && safeRead(o, REDACTED_SOURCE) === true)
 }
-/** Set by CredentialError on itself: its cause chain is already redacted. */
+/**
+ * Set by CredentialError on itself: its cause chain is already redacted.
+ * @internal
+ */
 export const REDACTED_SOURCE = Symbol.for('aws-refresh-session.redactedError')
 
 /** Reads a property of a foreign value; a throwing getter or Proxy trap reads as undefined. */

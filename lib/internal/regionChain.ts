@@ -1,6 +1,9 @@
 import { logTo, type Logger } from './sdkLogger.js'
 
-/** The region used when nothing names one, as the SDK's own STS credential providers do. */
+/**
+ * The region used when nothing names one, as the SDK's own STS credential providers do.
+ * @internal
+ */
 export const FALLBACK_REGION = 'us-east-1'
 
 /**
@@ -23,7 +26,10 @@ export const sdkRegion = async (profile?: string): Promise<string | undefined> =
   }
 }
 
-/** A region, or a provider of one (as SDK client configs hold it). */
+/**
+ * A region, or a provider of one (as SDK client configs hold it).
+ * @internal
+ */
 export type RegionInput = string | (() => Promise<string | undefined>) | undefined
 
 const read = async (r: RegionInput): Promise<string | undefined> => ((typeof r === 'function' ? await r() : r) || undefined)

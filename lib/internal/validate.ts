@@ -3,14 +3,23 @@
 // echoing the value (it may be a secret), synchronously and before any I/O.
 import { CredentialError, isCredentialError } from '../errors.js'
 
-/** The longest delay `setTimeout` honours; a longer one fires at once. */
+/**
+ * The longest delay `setTimeout` honours; a longer one fires at once.
+ * @internal
+ */
 export const MAX_TIMER_MS = 2 ** 31 - 1
 
-/** An `InvalidConfiguration` error of `source`. */
+/**
+ * An `InvalidConfiguration` error of `source`.
+ * @internal
+ */
 export const invalidConfiguration = (source: string, message: string, cause?: unknown): CredentialError =>
   new CredentialError(`${source}: ${message}`, { code: 'InvalidConfiguration', source, ...(cause === undefined ? {} : { cause }) })
 
-/** What a bad value is, without echoing it: `null`, `an array`, `a string`, `NaN`, ... */
+/**
+ * What a bad value is, without echoing it: `null`, `an array`, `a string`, `NaN`, ...
+ * @internal
+ */
 export const kindOf = (v: unknown): string => {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'an array'
@@ -22,6 +31,7 @@ export const kindOf = (v: unknown): string => {
  * Runs the checks and the construction of `source` so that whatever they throw is a
  * CredentialError: a throwing getter or Proxy trap in the options, or a TypeError from a
  * value of a wrong type, becomes `InvalidConfiguration`.
+  * @internal
  */
 export const guarded = <T>(source: string, build: () => T): T => {
   try {
@@ -32,46 +42,67 @@ export const guarded = <T>(source: string, build: () => T): T => {
   }
 }
 
-/** A plain object (not null, not an array); `undefined` too when `optional`. */
+/**
+ * A plain object (not null, not an array); `undefined` too when `optional`.
+ * @internal
+ */
 export const requireObject = (source: string, name: string, v: unknown, optional = false): void => {
   if (optional && v === undefined) return
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidConfiguration(source, `${name} must be an object (got ${kindOf(v)})`)
 }
 
-/** A function (`undefined` too when `optional`). */
+/**
+ * A function (`undefined` too when `optional`).
+ * @internal
+ */
 export const requireFunction = (source: string, name: string, v: unknown, optional = true): void => {
   if (optional && v === undefined) return
   if (typeof v !== 'function') throw invalidConfiguration(source, `${name} must be a function (got ${kindOf(v)})`)
 }
 
-/** The source a transform wraps: any credential provider function. */
+/**
+ * The source a transform wraps: any credential provider function.
+ * @internal
+ */
 export const requireSource = (source: string, self: unknown): void => {
   if (typeof self !== 'function')
     throw invalidConfiguration(source, `expected a credential source or provider function to wrap, e.g. pipe(fromAssumeRole(params), ${source}(...)) (got ${kindOf(self)})`)
 }
 
-/** A finite number of milliseconds in [min, max] (`undefined` passes: the default applies). */
+/**
+ * A finite number of milliseconds in [min, max] (`undefined` passes: the default applies).
+ * @internal
+ */
 export const checkMs = (source: string, name: string, v: unknown, min = 0, max = MAX_TIMER_MS): void => {
   if (v === undefined) return
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
     throw invalidConfiguration(source, `${name} must be a number of milliseconds from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`)
 }
 
-/** An integer in [min, max] (`undefined` passes). */
+/**
+ * An integer in [min, max] (`undefined` passes).
+ * @internal
+ */
 export const checkInteger = (source: string, name: string, v: unknown, min: number, max: number): void => {
   if (v === undefined) return
   if (!(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max))
     throw invalidConfiguration(source, `${name} must be an integer from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`)
 }
 
-/** A non-empty string of at most `maxLength` characters (`undefined` passes). */
+/**
+ * A non-empty string of at most `maxLength` characters (`undefined` passes).
+ * @internal
+ */
 export const checkString = (source: string, name: string, v: unknown, maxLength = 4096): void => {
   if (v === undefined) return
   if (typeof v !== 'string' || v.length === 0 || v.length > maxLength)
     throw invalidConfiguration(source, `${name} must be a non-empty string of at most ${maxLength} characters (got ${typeof v === 'string' ? `${v.length} characters` : kindOf(v)})`)
 }
 
-/** A shallow copy of an options object, so later calls never run a caller's getter again. */
+/**
+ * A shallow copy of an options object, so later calls never run a caller's getter again.
+ * @internal
+ */
 export const snapshot = <T>(source: string, name: string, v: T, nested: readonly string[] = []): T => {
   requireObject(source, name, v)
   const copy: Record<string, unknown> = { ...(v as object) }

@@ -2,7 +2,8 @@ import type * as ChildProcesses from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { CredentialError } from '../errors.js'
 import { loadBuiltin } from '../internal/loadBuiltin.js'
-import { guarded, invalidConfiguration, requireObject } from '../internal/validate.js'
+import { abortable } from '../internal/abortable.js'
+import { guarded, invalidConfiguration, MAX_TIMER_MS, requireObject } from '../internal/validate.js'
 
 /**
  * Options of {@link codeFromCommand}.
@@ -57,35 +58,37 @@ export const codeFromCommand = (
   })
   const [file = '', ...args] = argv
   const timeoutMs = options.timeoutMs ?? 30_000
-  return (serialNumber, call) =>
-    new Promise<string>((resolve, reject) => {
-      const signal = call?.signal
-      if (signal?.aborted) return reject(new CredentialError(`${SOURCE}: aborted before ${file} was started`, { code: 'Aborted', source: SOURCE }))
-      const env = { ...(options.env ?? process.env), AWS_MFA_SERIAL: serialNumber }
-      const { execFile } = loadBuiltin<typeof ChildProcesses>('node:child_process')
-      const child = execFile(file, args, { cwd: options.cwd, env, shell: false, windowsHide: true }, (error, stdout) => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+  return (serialNumber, call) => {
+    const signal = call?.signal
+    if (signal?.aborted) return Promise.reject(new CredentialError(`${SOURCE}: aborted before ${file} was started`, { code: 'Aborted', source: SOURCE }))
+    const env = { ...(options.env ?? process.env), AWS_MFA_SERIAL: serialNumber }
+    const { execFile } = loadBuiltin<typeof ChildProcesses>('node:child_process')
+    let child: ChildProcess | undefined
+    const run = new Promise<string>((resolve, reject) => {
+      child = execFile(file, args, { cwd: options.cwd, env, shell: false, windowsHide: true }, (error, stdout) => {
         if (error) return reject(commandError(file, error))
         const code = lastSixDigits(String(stdout))
         if (code === undefined)
           return reject(new CredentialError(`${SOURCE}: ${file} printed no 6-digit code on stdout`, { code: 'MfaCodeInvalid', source: SOURCE }))
         resolve(code)
       })
-      // Our own timer, not execFile's `timeout`: that one only sends a signal and waits for an
-      // exit that a command ignoring SIGTERM (or a grandchild holding stdout) never gives.
-      const timer = setTimeout(() => {
-        kill(child)
-        reject(new CredentialError(`${SOURCE}: ${file} did not finish within ${timeoutMs} ms`, { code: 'Timeout', source: SOURCE }))
-      }, timeoutMs)
-      // The call stopped waiting (withTimeout): the command is no longer needed.
-      const onAbort = (): void => {
-        clearTimeout(timer)
-        kill(child)
-        reject(new CredentialError(`${SOURCE}: aborted while ${file} was running`, { code: 'Aborted', source: SOURCE }))
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
     })
+    // The race lost (the call stopped waiting, or the deadline passed): the command is no longer needed.
+    const stopped = (message: string, code: 'Aborted' | 'Timeout'): CredentialError => {
+      if (child !== undefined) kill(child)
+      return new CredentialError(`${SOURCE}: ${message}`, { code, source: SOURCE })
+    }
+    // Our own deadline, not execFile's `timeout`: that one only sends a signal and waits for an
+    // exit that a command ignoring SIGTERM (or a grandchild holding stdout) never gives. It keeps
+    // the process alive: someone awaits the code.
+    return abortable(run, {
+      signal,
+      aborted: () => stopped(`aborted while ${file} was running`, 'Aborted'),
+      timeoutMs,
+      timedOut: () => stopped(`${file} did not finish within ${timeoutMs} ms`, 'Timeout'),
+      unref: false,
+    })
+  }
 }
 
 const kill = (child: ChildProcess): void => {
@@ -102,8 +105,8 @@ const validate = (argv: unknown, options: CodeFromCommandOptions): void => {
     throw invalid('argv must be a non-empty array of strings (without NUL), starting with the command to run')
   requireObject(SOURCE, 'options', options)
   const { timeoutMs, cwd, env } = options
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1))
-    throw invalid(`timeoutMs must be a number of milliseconds from 1 to 2147483647 (got ${String(timeoutMs)})`)
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS))
+    throw invalid(`timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${String(timeoutMs)})`)
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) throw invalid('cwd must be a directory path, a non-empty string')
   if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) throw invalid('env must be an object of environment variables')
 }

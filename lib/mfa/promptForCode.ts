@@ -1,4 +1,6 @@
 import { CredentialError } from '../errors.js'
+import { onAbort } from '../internal/abortable.js'
+import { invalidConfiguration } from '../internal/validate.js'
 
 /** The terminal input `promptForCode` needs: `process.stdin` or a test double. */
 export type PromptInput = NodeJS.ReadableStream & { readonly isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
@@ -43,8 +45,7 @@ export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumbe
   return (serialNumber, call) => ask(options, serialNumber, call?.signal)
 }
 
-const invalid = (message: string): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
@@ -75,10 +76,11 @@ const ask = (options: PromptForCodeOptions, serialNumber: string, signal: AbortS
 const readHidden = (input: PromptInput, output: NodeJS.WritableStream, signal: AbortSignal | undefined): Promise<string> =>
   new Promise((resolve, reject) => {
     let typed = ''
+    let cancel = (): void => undefined
     const done = (error?: CredentialError): void => {
       input.removeListener('data', onData)
       input.removeListener('end', onEnd)
-      signal?.removeEventListener('abort', onAbort)
+      cancel()
       input.setRawMode?.(false)
       input.pause()
       output.write('\n')
@@ -88,7 +90,7 @@ const readHidden = (input: PromptInput, output: NodeJS.WritableStream, signal: A
     const aborted = (): CredentialError => new CredentialError(`${SOURCE}: MFA code entry was cancelled`, { code: 'Aborted', source: SOURCE })
     const onEnd = (): void => done(aborted())
     // The call stopped waiting (withTimeout): give the terminal back instead of reading on.
-    const onAbort = (): void => done(aborted())
+    const stop = (): void => done(aborted())
     const onData = (chunk: Buffer | string): void => {
       for (const ch of String(chunk)) {
         if (ch === CTRL_C || ch === CTRL_D) return done(aborted())
@@ -98,7 +100,7 @@ const readHidden = (input: PromptInput, output: NodeJS.WritableStream, signal: A
       }
     }
     if (signal?.aborted) return reject(aborted())
-    signal?.addEventListener('abort', onAbort, { once: true })
+    cancel = onAbort(signal, stop)
     input.setRawMode?.(true)
     input.on('data', onData)
     input.on('end', onEnd)

@@ -25,15 +25,3 @@ export const refreshWindows = (lifetimeMs: number, earlyMs?: number, mandatoryMs
     if ((v !== undefined || name === 'lifetimeMs') && !(typeof v === 'number' && v >= 0)) throw invalidConfiguration('refreshWindows', `${name} must be a number of milliseconds, 0 or more (got ${kindOf(v)})`)
   return windowsFor(lifetimeMs, earlyMs, mandatoryMs)
 }
-
-/**
- * Jittered exponential back-off: the n-th consecutive failure waits between half and all
- * of `min(maxMs, baseMs * 2^(n-1))`.
- *
- * @category refresh
- * @since 0.1.0
- */
-export const backoffMs = (failures: number, baseMs: number, maxMs: number, random: () => number): number => {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1))
-  return ceiling / 2 + random() * (ceiling / 2)
-}

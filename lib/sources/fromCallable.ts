@@ -87,7 +87,7 @@ export const fromCallable = (
       return fail(toCredentialError(e, 'fromCallable'))
     }
     // The decoder (and fp-ts's Either) loads with the first answer, not with the package.
-    const { decodeCredentials } = await import('../internal/decodeCredentials.js')
+    const { decodeCredentials } = await import('./decodeCredentials.js')
     const decoded = decodeCredentials(raw, at)
     if (decoded._tag === 'Right') return decoded.right
     return fail(new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' }))

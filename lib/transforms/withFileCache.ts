@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { CredentialError } from '../errors.js'
+import { invalidConfiguration, MAX_TIMER_MS } from '../internal/validate.js'
 import { defaultCacheDir, entryMaterial, entryName, type FileCacheEntry, isFresh, readEntry, writeEntry } from '../internal/fileCache/entry.js'
 import { ensureCacheDir } from '../internal/fileCache/ensureCacheDir.js'
 import { withFileLock } from '../internal/fileCache/withFileLock.js'
@@ -45,7 +46,7 @@ export type WithFileCacheOptions = {
   readonly onEvent?: (event: FileCacheEvent) => void
 }
 
-const invalid = (message: string): CredentialError => new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE })
+const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const validate = (o: WithFileCacheOptions): void => {
   if (typeof o !== 'object' || o === null) throw invalid('options must be an object { key, dir? }')
@@ -53,7 +54,7 @@ const validate = (o: WithFileCacheOptions): void => {
   const keyOk = (typeof key === 'string' && key !== '') || (typeof key === 'object' && key !== null && !Array.isArray(key) && Object.keys(key).length > 0)
   if (!keyOk) throw invalid('key must be a non-empty string or object naming the identity (role, base identity, endpoint)')
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) throw invalid('dir must be a non-empty path')
-  if (lockTimeoutMs !== undefined && !(typeof lockTimeoutMs === 'number' && lockTimeoutMs > 0 && lockTimeoutMs <= 2 ** 31 - 1)) throw invalid('lockTimeoutMs must be a positive number of milliseconds')
+  if (lockTimeoutMs !== undefined && !(typeof lockTimeoutMs === 'number' && lockTimeoutMs > 0 && lockTimeoutMs <= MAX_TIMER_MS)) throw invalid('lockTimeoutMs must be a positive number of milliseconds')
   if (now !== undefined && typeof now !== 'function') throw invalid('now must be a function')
   if (onEvent !== undefined && typeof onEvent !== 'function') throw invalid('onEvent must be a function')
 }

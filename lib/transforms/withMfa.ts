@@ -1,6 +1,6 @@
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
-import { inherit } from '../internal/inherit.js'
+import { inherit } from './inherit.js'
 import { guarded, invalidConfiguration, requireSource } from '../internal/validate.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../types.js'
 

@@ -1,11 +1,11 @@
 import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
-import { inherit } from '../internal/inherit.js'
-import { guarded, invalidConfiguration, requireObject, requireSource } from '../internal/validate.js'
+import { backoffMs } from '../internal/backoff.js'
+import { inherit } from './inherit.js'
+import { guarded, invalidConfiguration, MAX_TIMER_MS, requireObject, requireSource } from '../internal/validate.js'
 import { isTransient } from '../internal/isTransient.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
-import { backoffMs } from '../refresh/windows.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -34,7 +34,7 @@ const validate = (o: WithRetryOptions): void => {
   if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw invalid(`retries must be an integer from 0 to 100 (got ${String(o.retries)})`)
   for (const key of ['baseMs', 'maxMs'] as const) {
     const v = o[key]
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 2 ** 31 - 1)) throw invalid(`${key} must be a number of milliseconds (got ${String(v)})`)
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_TIMER_MS)) throw invalid(`${key} must be a number of milliseconds (got ${String(v)})`)
   }
   for (const key of ['isRetryable', 'random'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') throw invalid(`${key} must be a function`)

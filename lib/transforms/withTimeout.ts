@@ -1,6 +1,6 @@
 import { CredentialError } from '../errors.js'
 import { onAbort } from '../internal/abortable.js'
-import { inherit } from '../internal/inherit.js'
+import { inherit } from './inherit.js'
 import { invalidConfiguration, kindOf, MAX_TIMER_MS, requireSource } from '../internal/validate.js'
 import { sourceName } from '../internal/sourceName.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext, Transformed } from '../types.js'

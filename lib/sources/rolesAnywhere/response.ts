@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CredentialError } from '../../errors.js'
-import { decodeExpiration } from '../../internal/decodeCredentials.js'
+import { decodeExpiration } from '../decodeCredentials.js'
 import { redact } from '../../internal/redact.js'
 import type { AwsCredentialIdentity } from '../../types.js'
 import { SOURCE } from './options.js'

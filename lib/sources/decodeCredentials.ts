@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
+import { withoutUndefined } from '../internal/withoutUndefined.js'
 import type { AwsCredentialIdentity } from '../types.js'
 
 // A zone is required: a zoneless time would be read in the process's local time zone.
@@ -56,9 +57,6 @@ export const decodeCredentials = (raw: unknown, nowMs: number): Decoded<AwsCrede
     E.apS('accountId', optionalString(r, 'accountId')),
     E.apS('credentialScope', optionalString(r, 'credentialScope')),
     E.apS('expiration', pipe(decodeExpiration(r.expiration), E.chain(notExpired(nowMs)))),
-    E.map(withoutUndefined),
+    E.map((c): AwsCredentialIdentity => withoutUndefined(c)),
   )
 }
-
-const withoutUndefined = (c: Record<string, unknown>): AwsCredentialIdentity =>
-  Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as unknown as AwsCredentialIdentity
