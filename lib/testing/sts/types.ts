@@ -30,12 +30,13 @@ export type StsEmulatorRole = {
 }
 
 /**
- * A fault of the STS emulator: an {@link EmulatorFault} limited, if `action` is given, to one STS action.
+ * A fault of the STS emulator: an {@link EmulatorFault} limited, if `action` is given, to one
+ * STS action (a {@link StsAction}, or any `Action` a client sends).
  *
  * @category testing
  * @since 0.2.0
  */
-export type StsEmulatorFault = EmulatorFault & { readonly action?: StsAction }
+export type StsEmulatorFault = EmulatorFault
 
 /**
  * A fault in the vocabulary of 0.1.0, for {@link StsEmulator.inject}. `action` limits it to one action (default: any); `count` is how many
