@@ -10,7 +10,7 @@ import type { EmulatorFault } from '../shared/faults.js'
 export type IotEmulatorFault = EmulatorFault & { readonly roleAlias?: string }
 
 /**
- * A fault in the vocabulary of 0.1.0, for {@link IotEmulator.inject}.
+ * A fault in the vocabulary of 0.1.0, for `IotEmulator.inject`.
  * `count` (default 1; `Infinity` for every one) answers are affected, as with the STS emulator; with `roleAlias`, only requests for that alias.
  *
  * - `status`: answer `status` (429, 500, 503, ...) with IoT's JSON error body.
