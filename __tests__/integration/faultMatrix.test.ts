@@ -1,9 +1,9 @@
-// The fault matrix (issue 7, item 1): every fault the emulators inject × every source ×
+// The fault matrix: every fault the emulators inject × every source ×
 // every window of a withRefresh provider. Each cell builds the documented stack
 //   source → withTimeout (STS, callable; IoT and Roles Anywhere have their own timeoutMs) → withRetry({ retries: 1 }) → withRefresh
 // caches one-hour credentials at an injected instant, moves the injected clock into the
 // window (no sleeping: only a `delay` fault waits, for its short timeout), injects the fault
-// and checks the outcome DESIGN's rules give (see expectedOutcome in support/faultMatrixTable).
+// and checks the outcome the README's refresh rules give (see expectedOutcome in support/faultMatrixTable).
 import { runInThisContext } from 'node:vm'
 import { pipe } from 'fp-ts/function'
 import { isCredentialError } from '../../lib/errors'

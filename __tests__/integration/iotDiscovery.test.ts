@@ -39,7 +39,7 @@ const discovering = (overrides: Partial<FromIotCertificateOptions> = {}) => {
 describe('fromIotCertificate endpoint discovery', () => {
   it('finds the iot:CredentialProvider endpoint with DescribeEndpoint and uses it as SNI', async () => {
     await expect(discovering()()).resolves.toHaveProperty('accessKeyId')
-    expect(iot.discoveryRequests).toEqual([{ endpointType: 'iot:CredentialProvider', status: 200 }])
+    expect(iot.discoveryRequests).toMatchObject([{ action: 'DescribeEndpoint', endpointType: 'iot:CredentialProvider', status: 200 }])
     expect(iot.requests[0]).toMatchObject({ servername: 'a1b2c3d4e5f6g7.credentials.iot.ap-southeast-2.amazonaws.com', status: 200 })
   })
 
@@ -96,7 +96,7 @@ describe('fromIotCertificate discovery: region chain, logger and caller config',
     } finally {
       inner.destroy()
     }
-    expect(iot.discoveryRequests).toEqual([{ endpointType: 'iot:CredentialProvider', status: 200 }])
+    expect(iot.discoveryRequests).toMatchObject([{ action: 'DescribeEndpoint', endpointType: 'iot:CredentialProvider', status: 200 }])
     expect(sent).toEqual(['/endpoint'])
     expect(logger.at('debug')).toContain(`fromIotCertificate: IoT DescribeEndpoint (iot:CredentialProvider) in ${iot.region}`)
     expect(logger.at('warn')).toEqual([])

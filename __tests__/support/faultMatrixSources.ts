@@ -8,9 +8,10 @@ import { fromRolesAnywhere } from '../../lib/sources/fromRolesAnywhere'
 import { fromSessionToken } from '../../lib/sources/fromSessionToken'
 import { fromWebIdentity } from '../../lib/sources/fromWebIdentity'
 import { createTestCertificateAuthority } from '../../lib/testing/createTestCertificateAuthority'
-import { startIotEmulator, type IotDevice, type IotEmulator, type IotFault } from '../../lib/testing/startIotEmulator'
-import { startRolesAnywhereEmulator, type RolesAnywhereEmulator, type RolesAnywhereFault } from '../../lib/testing/startRolesAnywhereEmulator'
-import { startStsEmulator, type StsAction, type StsEmulator, type StsFault } from '../../lib/testing/startStsEmulator'
+import type { EmulatorFault } from '../../lib/testing/shared/faults'
+import { startIotEmulator, type IotDevice, type IotEmulator } from '../../lib/testing/startIotEmulator'
+import { startRolesAnywhereEmulator, type RolesAnywhereEmulator } from '../../lib/testing/startRolesAnywhereEmulator'
+import { startStsEmulator, type StsAction, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import type { CredentialSource, SourceContext } from '../../lib/types'
 import { clientConfigFor } from './stsFixture'
 
@@ -65,32 +66,40 @@ const STS_ACTION: Record<'assume-role' | 'session-token' | 'web-identity', StsAc
   'assume-role': 'AssumeRole', 'session-token': 'GetSessionToken', 'web-identity': 'AssumeRoleWithWebIdentity',
 }
 
-/** A web identity token the emulator refuses, as STS refuses an expired one. */
-const EXPIRED_WEB_TOKEN = 'expired-web-identity-token'
+/**
+ * The faults every emulator injects, in the one vocabulary they share. Each emulator answers
+ * `expiredToken` as its service answers expired credentials (STS ExpiredToken, or
+ * InvalidIdentityToken for an unsigned web identity request; a 403 from IoT and Roles Anywhere).
+ */
+const EMULATOR_FAULTS: Readonly<Partial<Record<FaultKind, EmulatorFault>>> = {
+  throttle: { kind: 'throttle' },
+  '500': { kind: 'status', status: 500 },
+  '503': { kind: 'status', status: 503 },
+  delay: { kind: 'delay', ms: DELAY_MS },
+  reset: { kind: 'reset' },
+  malformed: { kind: 'malformed' },
+  'expired-creds': { kind: 'expiredCredentials' },
+  ExpiredToken: { kind: 'expiredToken' },
+}
 
-const stsFault = (fault: FaultKind, sts: StsEmulator): StsFault => {
-  switch (fault) {
-    case 'throttle': return { type: 'throttle' }
-    case '500': return { type: 'status', status: 500 }
-    case '503': return { type: 'status', status: 503 }
-    case 'delay': return { type: 'delay', ms: DELAY_MS }
-    case 'reset': return { type: 'reset' }
-    case 'malformed': return { type: 'malformed' }
-    case 'expired-creds': return { type: 'expiredCredentials' }
-    case 'ExpiredToken': return { type: 'expiredToken', accessKeyId: sts.baseCredentials.accessKeyId }
-    default: throw new Error(`the STS emulator cannot inject ${fault}`)
-  }
+/** Injects a fault of the table into an emulator for the next `count` requests of `action`; false when no emulator can. */
+const injectInto = <A extends string>(
+  emulator: { readonly fault: (f: EmulatorFault & { readonly action: A }) => void }, action: A, fault: FaultKind, count: number,
+): boolean => {
+  const injected = EMULATOR_FAULTS[fault]
+  if (injected) emulator.fault({ ...injected, action, count })
+  return injected !== undefined
 }
 
 const startSts = (now: () => number): Promise<StsEmulator> =>
   // A large skew allowance: the injected clock jumps an hour ahead of the SDK's signing clock.
-  startStsEmulator({ now, credentialLifetimeSeconds: LIFETIME_SECONDS, maxSkewMs: 86_400_000, verifyWebIdentityToken: (t) => t !== EXPIRED_WEB_TOKEN })
+  startStsEmulator({ now, credentialLifetimeSeconds: LIFETIME_SECONDS, maxSkewMs: 86_400_000 })
 
-const stsSource = (kind: keyof typeof STS_ACTION, sts: StsEmulator, webToken: () => string): CredentialSource & { close: () => void } => {
+const stsSource = (kind: keyof typeof STS_ACTION, sts: StsEmulator): CredentialSource & { close: () => void } => {
   const options = { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) }
   if (kind === 'assume-role') return fromAssumeRole({ RoleArn: sts.roleArns[0]!, DurationSeconds: LIFETIME_SECONDS }, options)
   if (kind === 'session-token') return fromSessionToken({ DurationSeconds: LIFETIME_SECONDS }, options)
-  return fromWebIdentity({ RoleArn: sts.roleArns[0]!, WebIdentityToken: webToken }, { clientConfig: options.clientConfig })
+  return fromWebIdentity({ RoleArn: sts.roleArns[0]!, WebIdentityToken: 'web-identity-token' }, { clientConfig: options.clientConfig })
 }
 
 /**
@@ -103,18 +112,14 @@ export const stsFixture = async (kind: keyof typeof STS_ACTION, now: () => numbe
   return {
     harness: async (fault) => {
       const sts = fault === 'delay' ? await startSts(now) : shared
-      sts.clearFaults()
-      const expiredWebToken = countdown()
-      const source = stsSource(kind, sts, () => (expiredWebToken.take() === undefined ? 'web-identity-token' : EXPIRED_WEB_TOKEN))
+      sts.reset()
+      const source = stsSource(kind, sts)
       return {
         source,
         inject: (f, count) => {
-          // Web identity requests are unsigned, so an ExpiredToken for a key cannot match
-          // them: the token itself is the expired one.
-          if (kind === 'web-identity' && f === 'ExpiredToken') expiredWebToken.set(f, count)
-          else sts.inject({ ...stsFault(f, sts), action, count })
+          if (!injectInto(sts, action, f, count)) throw new Error(`the STS emulator cannot inject ${f}`)
         },
-        clear: () => { sts.clearFaults(); expiredWebToken.clear() },
+        clear: () => sts.reset(),
         calls: () => sts.requests.filter((r) => r.action === action).length,
         close: async () => {
           source.close()
@@ -123,21 +128,6 @@ export const stsFixture = async (kind: keyof typeof STS_ACTION, now: () => numbe
       }
     },
     close: () => shared.close(),
-  }
-}
-
-const iotFault = (fault: FaultKind): IotFault | undefined => {
-  switch (fault) {
-    case 'throttle': return { type: 'status', status: 429 }
-    case '500': return { type: 'status', status: 500 }
-    case '503': return { type: 'status', status: 503 }
-    case 'delay': return { type: 'delay', ms: DELAY_MS }
-    case 'reset': return { type: 'reset' }
-    case 'malformed': return { type: 'malformed' }
-    case 'expired-creds': return { type: 'expired' }
-    // IoT has no ExpiredToken; its nearest answer is a 403 for the credentials request.
-    case 'ExpiredToken': return { type: 'status', status: 403, message: 'The security token included in the request is expired' }
-    default: return undefined
   }
 }
 
@@ -173,9 +163,7 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
       return {
         source: fromIotCertificateSource,
         inject: (f, count) => {
-          const injected = iotFault(f)
-          if (injected) emu.inject({ ...injected, times: count })
-          else tls.set(f, count)
+          if (!injectInto(emu, 'AssumeRoleWithCertificate', f, count)) tls.set(f, count)
         },
         clear: () => { emu.reset(); tls.clear() },
         // A handshake refused by the client never becomes a request on the server.
@@ -184,21 +172,6 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
       }
     },
     close: () => iot.close(),
-  }
-}
-
-const rolesAnywhereFault = (fault: FaultKind): RolesAnywhereFault => {
-  switch (fault) {
-    case 'throttle': return { type: 'throttle' }
-    case '500': return { type: 'status', status: 500 }
-    case '503': return { type: 'status', status: 503 }
-    case 'delay': return { type: 'delay', ms: DELAY_MS }
-    case 'reset': return { type: 'reset' }
-    case 'malformed': return { type: 'malformed' }
-    case 'expired-creds': return { type: 'expiredCredentials' }
-    // Roles Anywhere has no ExpiredToken; its nearest answer is a 403 refusal of the certificate.
-    case 'ExpiredToken': return { type: 'status', status: 403, message: 'Certificate is expired or not yet valid' }
-    default: throw new Error(`the Roles Anywhere emulator cannot inject ${fault}`)
   }
 }
 
@@ -215,8 +188,7 @@ export const rolesAnywhereFixture = async (now: () => number): Promise<Fixture> 
   return {
     harness: async (fault, timeoutMs) => {
       const ra = fault === 'delay' ? await startRolesAnywhere(now) : shared
-      ra.clearFaults()
-      ra.clearRequests()
+      ra.reset()
       const c = ra.certificate
       const source = fromRolesAnywhere({
         endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn,
@@ -224,8 +196,10 @@ export const rolesAnywhereFixture = async (now: () => number): Promise<Fixture> 
       })
       return {
         source,
-        inject: (f, count) => ra.inject({ ...rolesAnywhereFault(f), count }),
-        clear: () => ra.clearFaults(),
+        inject: (f, count) => {
+          if (!injectInto(ra, 'CreateSession', f, count)) throw new Error(`the Roles Anywhere emulator cannot inject ${f}`)
+        },
+        clear: () => ra.reset(),
         calls: () => ra.requests.length,
         close: async () => { if (ra !== shared) await ra.close() },
       }

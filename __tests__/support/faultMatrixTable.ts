@@ -74,7 +74,7 @@ export const FAULTS: Readonly<Record<SourceKind, readonly FaultSpec[]>> = {
     { fault: 'ExpiredToken', code: 'RolesAnywhereRejected', retryable: false },
   ],
   // A function's own errors are SourceFailed (retryable when they look transient); a bad
-  // or already-expired result is InvalidCredentials (DESIGN, fromCallable).
+  // or already-expired result is InvalidCredentials (README, fromCallable).
   callable: [
     { fault: 'throttle', code: 'SourceFailed', retryable: true },
     { fault: '500', code: 'SourceFailed', retryable: true },
@@ -99,7 +99,7 @@ export const rowsOf = (source: SourceKind): Row[] =>
   ])
 
 /**
- * The outcome DESIGN's rules give a cell:
+ * The outcome the README's refresh rules give a cell:
  * - fresh (rule 3) and advisory (rule 4): the cached value at once (`cached`);
  * - a fault that one retry fixes: the caller waits for the refresh, which succeeds (`waited`);
  * - otherwise mandatory (rule 5): the still-valid value is served (`stale`);

@@ -5,6 +5,7 @@ export type {
   StsAction,
   StsEmulator,
   StsEmulatorOptions,
+  StsEmulatorFault,
   StsEmulatorRequest,
   StsEmulatorRole,
   StsFault,
@@ -16,6 +17,7 @@ export type {
   IotDeviceFiles,
   IotDeviceOptions,
   IotEmulator,
+  IotEmulatorFault,
   IotEmulatorOptions,
   IotFault,
   IotRecordedDiscovery,
@@ -39,3 +41,6 @@ export type {
   RolesAnywhereEmulatorRequest,
   RolesAnywhereFault,
 } from './startRolesAnywhereEmulator.js'
+
+export type { EmulatorFault } from './shared/faults.js'
+export type { EmulatorControls, EmulatorRequestRecord } from './shared/types.js'

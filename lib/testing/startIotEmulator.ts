@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestCertificateAuthority, type TestCertificate } from './createTestCertificateAuthority.js'
 import type { IotRecordedRequest, IotRoleAliasState } from './iot/credentials.js'
-import { closeServer, startCredentialsServer } from './iot/credentialsServer.js'
+import { startCredentialsServer } from './iot/credentialsServer.js'
 import { deviceFactory, fileWriter, type Registry } from './iot/devices.js'
 import type { IotRecordedDiscovery } from './iot/discovery.js'
 import { loadPeer } from '../internal/loadPeer.js'
-import { faultQueue, type IotFault } from './iot/faults.js'
+import type { IotEmulatorFault, IotFault } from './iot/faults.js'
+import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
 import type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotRoleAliasOptions } from './iot/types.js'
 
-export type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotFault, IotRecordedDiscovery, IotRecordedRequest, IotRoleAliasOptions, TestCertificate }
+export type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotEmulatorFault, IotFault, IotRecordedDiscovery, IotRecordedRequest, IotRoleAliasOptions, TestCertificate }
 
 /**
  * Options of {@link startIotEmulator}.
@@ -50,7 +51,7 @@ const aliasState = (o: IotRoleAliasOptions = {}): IotRoleAliasState => ({
 /**
  * Starts a loopback AWS IoT Core credentials provider: an HTTPS server on 127.0.0.1 (ephemeral
  * port) with mutual TLS, answering `GET /role-aliases/ALIAS/credentials` as IoT does
- * (PROTOCOLS.md), plus a plain-HTTP DescribeEndpoint listener (SigV4 verified) for discovery.
+ * (AWS IoT Core Developer Guide, "Authorizing direct calls to AWS services"), plus a plain-HTTP DescribeEndpoint listener (SigV4 verified) for discovery.
  *
  * Generates at start (ECDSA P-256, valid one day, nothing written to disk): a CA, a server
  * certificate for `localhost`, `127.0.0.1` and {@link IotEmulator.hostName}, and a registered
@@ -82,8 +83,9 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
   const aliases = new Map(Object.entries(options.roleAliases ?? { 'device-role': {} }).map(([k, v]) => [k, aliasState(v)]))
   const createDevice = deviceFactory(reg)
   const device = await createDevice({ things: options.things ?? ['device-1'] })
-  const faults = faultQueue()
-  const https = await startCredentialsServer({ server, ca: reg.ca.certificate }, { aliases, devices: reg.devices, takeFault: faults.take, nowMs })
+  const faults = createFaultQueue()
+  const takeFault = (roleAlias: string, except?: IotEmulatorFault['kind']) => faults.take({ action: 'AssumeRoleWithCertificate', roleAlias }, except)
+  const https = await startCredentialsServer({ server, ca: reg.ca.certificate }, { aliases, devices: reg.devices, takeFault, nowMs })
   const { port, requests, stats } = https
   const credentials = options.discoveryCredentials ?? EMULATOR_DISCOVERY_CREDENTIALS
   const discoveryRequests: IotRecordedDiscovery[] = []
@@ -107,10 +109,16 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
     createDevice,
     writeFiles: fileWriter(reg.ca.certificate, () => (dir ??= mkdtempSync(join(tmpdir(), 'iot-emulator-')))),
     setRoleAlias: (name, o) => void aliases.set(name, aliasState(o)),
-    inject: faults.add,
-    reset: () => { requests.splice(0); discoveryRequests.splice(0); faults.clear(); stats.connections = 0; stats.tlsHandshakes = 0 },
+    fault: faults.add,
+    inject: (fault) => faults.add(fromLegacyFault(fault)),
+    reset: () => {
+      requests.splice(0); discoveryRequests.splice(0); faults.clear(); stats.connections = 0; stats.tlsHandshakes = 0
+      https.resetPeak(); discovery.resetPeak()
+    },
+    inFlight: () => https.inFlight() + discovery.inFlight(),
+    peakInFlight: () => https.peakInFlight() + discovery.peakInFlight(),
     close: async () => {
-      await Promise.all([https.close(), closeServer(discovery.server)])
+      await Promise.all([https.close(), discovery.close()])
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -1,13 +1,14 @@
 import { randomUUID, X509Certificate } from 'node:crypto'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
 import { createTestCertificateAuthority } from './createTestCertificateAuthority.js'
 import { createHandler } from './rolesAnywhere/handler.js'
 import { createPki, issuer } from './rolesAnywhere/pki.js'
 import type { ProfileState } from './rolesAnywhere/session.js'
-import type { RolesAnywhereEmulator, RolesAnywhereEmulatorProfile, RolesAnywhereEmulatorRequest, RolesAnywhereFault } from './rolesAnywhere/types.js'
-import { createTimers } from './sts/server.js'
+import type { RolesAnywhereEmulator, RolesAnywhereEmulatorProfile, RolesAnywhereEmulatorRequest } from './rolesAnywhere/types.js'
+import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
+import { listenLoopback } from './shared/listen.js'
+import { createTimers } from './shared/timers.js'
 
 export type {
   RolesAnywhereCertificate, RolesAnywhereCertificateOptions, RolesAnywhereEmulator, RolesAnywhereEmulatorProfile, RolesAnywhereEmulatorRequest, RolesAnywhereFault,
@@ -40,20 +41,6 @@ export type RolesAnywhereEmulatorOptions = {
   readonly tls?: boolean
 }
 
-const faultQueue = () => {
-  const pending: { fault: RolesAnywhereFault; left: number }[] = []
-  return {
-    add: (fault: RolesAnywhereFault): void => void pending.push({ fault, left: fault.count ?? 1 }),
-    clear: (): void => void pending.splice(0),
-    take: (): RolesAnywhereFault | undefined => {
-      const p = pending[0]
-      if (!p) return undefined
-      if (--p.left <= 0) pending.shift()
-      return p.fault
-    },
-  }
-}
-
 const profileStates = (region: string, accountId: string, profiles: readonly RolesAnywhereEmulatorProfile[] | undefined): Map<string, ProfileState> =>
   new Map((profiles ?? [{}]).map((p) => [`arn:aws:rolesanywhere:${region}:${accountId}:profile/${randomUUID()}`, {
     roleArns: p.roleArns ?? [`arn:aws:iam::${accountId}:role/roles-anywhere-role`],
@@ -76,7 +63,7 @@ const serve = async (tls: boolean, handler: ReturnType<typeof createHandler>): P
  * exist, that the role is in the profile and the duration within the profile's; success is 201
  * with `credentialSet`. Generates a test PKI at start (root = the trust anchor, an intermediate,
  * an untrusted CA; ECDSA P-256 CAs, leaves RSA or EC) and a ready workload certificate. Faults
- * as in the STS emulator ({@link RolesAnywhereFault}). Refusal wordings other than
+ * as in the other emulators ({@link EmulatorFault}). Refusal wordings other than
  * "Untrusted signing certificate" and "Not authorized to set roleSessionName." are assumed.
  *
  * @throws when the port cannot be bound.
@@ -85,7 +72,7 @@ const serve = async (tls: boolean, handler: ReturnType<typeof createHandler>): P
  * const ra = await startRolesAnywhereEmulator()
  * const source = fromRolesAnywhere({ endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn,
  *   roleArn: ra.roleArn, certificate: ra.certificate.certificate, privateKey: ra.certificate.privateKey, intermediates: ra.certificate.intermediates })
- * ra.inject({ type: 'throttle', count: 2 })
+ * ra.fault({ kind: 'throttle', count: 2 })
  * await ra.close()
  * ```
  * @category testing
@@ -99,22 +86,23 @@ export const startRolesAnywhereEmulator = async (options: RolesAnywhereEmulatorO
   const issueCertificate = issuer(pki)
   const trustAnchorArn = `arn:aws:rolesanywhere:${region}:${accountId}:trust-anchor/${randomUUID()}`
   const profiles = profileStates(region, accountId, options.profiles)
-  const faults = faultQueue()
+  const faults = createFaultQueue()
   const timers = createTimers()
   const requests: RolesAnywhereEmulatorRequest[] = []
   let skewMs = 0
   const handler = createHandler({
     accountId, trustAnchorArn, profiles, anchor: new X509Certificate(pki.root.certificate), credentialLifetimeSeconds: options.credentialLifetimeSeconds,
-    serverNow: () => now() + skewMs, maxSkewMs: options.maxSkewMs ?? 300_000, takeFault: faults.take, requests, sleep: timers.sleep,
+    serverNow: () => now() + skewMs, maxSkewMs: options.maxSkewMs ?? 300_000, faults, requests, sleep: timers.sleep,
   })
-  const { server, serverCa } = await serve(options.tls === true, handler)
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
-  })
+  const { server: http, serverCa } = await serve(options.tls === true, handler)
+  const server = await listenLoopback(http)
+  const clearRequests = (): void => {
+    requests.splice(0)
+    server.resetPeak()
+  }
   const [first] = profiles
   return {
-    endpoint: `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`,
+    endpoint: `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${server.port}`,
     region, accountId, trustAnchorArn,
     profileArns: [...profiles.keys()],
     profileArn: first![0],
@@ -124,13 +112,20 @@ export const startRolesAnywhereEmulator = async (options: RolesAnywhereEmulatorO
     certificate: await issueCertificate(),
     issueCertificate,
     requests,
-    inject: faults.add,
+    fault: faults.add,
+    reset: () => {
+      faults.clear()
+      clearRequests()
+    },
+    inject: (fault) => faults.add(fromLegacyFault(fault)),
     clearFaults: faults.clear,
-    clearRequests: () => void requests.splice(0),
+    clearRequests,
+    inFlight: server.inFlight,
+    peakInFlight: server.peakInFlight,
     setSkewMs: (ms) => void (skewMs = ms),
     close: () => {
       timers.clear()
-      return new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+      return server.close()
     },
   }
 }

@@ -1,13 +1,14 @@
 import { createServer } from 'node:http'
 import { newTotpSecret } from '../internal/otp.js'
-import { createFaultQueue } from './sts/faults.js'
+import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
+import { listenLoopback } from './shared/listen.js'
+import { createTimers } from './shared/timers.js'
 import { loadPeer } from '../internal/loadPeer.js'
 import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
 import type { MfaDevice } from './sts/mfa.js'
-import { createTimers, listen } from './sts/server.js'
 import type { StsEmulator, StsEmulatorRequest, StsEmulatorRole } from './sts/types.js'
 
-export type { StsAction, StsEmulator, StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
+export type { StsAction, StsEmulator, StsEmulatorFault, StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
 
 /**
  * Options of {@link startStsEmulator}.
@@ -72,7 +73,7 @@ const identities = (options: StsEmulatorOptions) => {
  * (`InvalidClientTokenId`), bad signatures and a clock skew over 5 minutes
  * (`SignatureDoesNotMatch`), and expired session keys (`ExpiredToken`); checks MFA codes
  * as TOTP against the configured secret and refuses a code already used. Faults can be
- * injected (see {@link StsFault}). It caches nothing across emulators; each has its own keys.
+ * injected (see {@link EmulatorFault}). It caches nothing across emulators; each has its own keys.
  *
  * Differences from AWS: no IAM policies beyond each role's `principals`; tags, policies and
  * external ids are recorded but not evaluated; lifetimes below 900 s are allowed.
@@ -85,7 +86,7 @@ const identities = (options: StsEmulatorOptions) => {
  *   source: async () => sts.baseCredentials,
  *   clientConfig: { endpoint: sts.endpoint, region: sts.region },
  * })
- * sts.inject({ type: 'throttle', action: 'AssumeRole', count: 2 })
+ * sts.fault({ kind: 'throttle', action: 'AssumeRole', count: 2 })
  * await sts.close()
  * ```
  * @category testing
@@ -98,7 +99,6 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
   const requests: StsEmulatorRequest[] = []
   const faults = createFaultQueue()
   const timers = createTimers()
-  const load = { current: 0, peak: 0 }
   // SigV4 checks and XML answers need two packages that @aws-sdk/client-sts brings: loaded at start.
   const { createHandler } = await loadPeer<typeof import('./sts/handler.js')>('@smithy/signature-v4', {
     source: 'startStsEmulator', purpose: 'the STS emulator', with: ['@aws-sdk/xml-builder'], load: () => import('./sts/handler.js'),
@@ -117,16 +117,13 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     requests,
     sleep: timers.sleep,
   })
-  // Requests being handled: counted from arrival until the answer is sent or the socket dies.
-  const server = createServer((req, res) => {
-    load.current += 1
-    load.peak = Math.max(load.peak, load.current)
-    res.once('close', () => void (load.current -= 1))
-    handler(req, res)
-  })
-  const port = await listen(server)
+  const server = await listenLoopback(createServer(handler))
+  const clearRequests = (): void => {
+    requests.splice(0)
+    server.resetPeak()
+  }
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${server.port}`,
     region: options.region ?? 'us-east-1',
     accountId,
     userArn,
@@ -134,21 +131,20 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     roleArns: roles.map((r) => r.arn),
     mfa,
     requests,
-    inject: faults.add,
-    clearFaults: faults.clear,
-    clearRequests: () => {
-      requests.splice(0)
-      load.peak = load.current
+    fault: faults.add,
+    reset: () => {
+      faults.clear()
+      clearRequests()
     },
-    inFlight: () => load.current,
-    peakInFlight: () => load.peak,
+    inject: (fault) => faults.add(fromLegacyFault(fault)),
+    clearFaults: faults.clear,
+    clearRequests,
+    inFlight: server.inFlight,
+    peakInFlight: server.peakInFlight,
     setSkewMs: (ms) => void (skewMs = ms),
     close: () => {
       timers.clear()
-      return new Promise((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      return server.close()
     },
   }
 }

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import { errorType, faultMessage, type IotFault } from './faults.js'
+import type { EmulatorRequestRecord } from '../shared/types.js'
+import type { EmulatorFault, QueuedFault } from '../shared/faults.js'
+import { errorType, faultMessage } from './faults.js'
 
 /** A role alias as the emulator knows it. */
 export type IotRoleAliasState = {
@@ -22,9 +24,8 @@ export type IotDeviceState = { readonly things: ReadonlySet<string>; readonly ro
  * @category testing
  * @since 0.1.0
  */
-export type IotRecordedRequest = {
+export type IotRecordedRequest = EmulatorRequestRecord & {
   readonly method: string
-  readonly path: string
   readonly roleAlias: string | undefined
   /** `x-amzn-iot-thingname`, if sent. */
   readonly thingName: string | undefined
@@ -37,14 +38,12 @@ export type IotRecordedRequest = {
   readonly clientCertificateFingerprint: string | undefined
   /** Whether the client certificate chains to the emulator's CA. */
   readonly authorized: boolean
-  /** The status answered; 0 for a reset. */
-  status: number
 }
 
 export type CredentialsContext = {
   readonly aliases: ReadonlyMap<string, IotRoleAliasState>
   readonly devices: ReadonlyMap<string, IotDeviceState>
-  readonly takeFault: (roleAlias: string) => IotFault | undefined
+  readonly takeFault: (roleAlias: string, except?: EmulatorFault['kind']) => QueuedFault | undefined
   readonly nowMs: () => number
   readonly later: (ms: number, fn: () => void) => void
 }
@@ -72,7 +71,7 @@ const issue = (res: ServerResponse, lifetimeSeconds: number, nowMs: number): voi
 }
 
 /** Records what the emulator saw of a request, before it is answered. */
-export const record = (req: IncomingMessage): IotRecordedRequest => {
+export const record = (req: IncomingMessage, time: number): IotRecordedRequest => {
   const socket = req.socket as TLSSocket
   const peer = socket.getPeerCertificate?.()
   const header = (name: string): string | undefined => {
@@ -81,8 +80,10 @@ export const record = (req: IncomingMessage): IotRecordedRequest => {
   }
   const alias = PATH.exec((req.url ?? '').split('?')[0] ?? '')?.[1]
   return {
+    action: 'AssumeRoleWithCertificate',
+    path: (req.url ?? '').split('?')[0] ?? '',
+    time,
     method: req.method ?? '',
-    path: req.url ?? '',
     roleAlias: alias === undefined ? undefined : decodeURIComponent(alias),
     thingName: header('x-amzn-iot-thingname'),
     durationSeconds: header('x-amzn-iot-credential-duration-seconds'),
@@ -94,17 +95,25 @@ export const record = (req: IncomingMessage): IotRecordedRequest => {
   }
 }
 
-const applyFault = (fault: IotFault, res: ServerResponse, ctx: CredentialsContext, then: () => void): void => {
-  switch (fault.type) {
+const applyFault = (fault: QueuedFault, res: ServerResponse, ctx: CredentialsContext, alias: string, then: () => void): void => {
+  switch (fault.kind) {
+    case 'throttle': return fail(res, 429, faultMessage(429))
     case 'status': return fail(res, fault.status, fault.message ?? faultMessage(fault.status))
-    case 'delay': return ctx.later(fault.ms, () => { if (!res.destroyed) then() })
+    // IoT has no ExpiredToken for a certificate; its nearest answer is this 403.
+    case 'expiredToken': return fail(res, 403, 'The security token included in the request is expired')
     case 'reset': return void res.socket?.destroy()
     case 'malformed': return json(res, 200, '{"credentials":{"accessKeyId":')
-    case 'expired': return issue(res, -60, ctx.nowMs())
+    case 'expiredCredentials': return issue(res, -60, ctx.nowMs())
+    // One delay per request, then any other fault.
+    case 'delay': return ctx.later(fault.ms, () => {
+      if (res.destroyed) return
+      const next = ctx.takeFault(alias, 'delay')
+      return next ? applyFault(next, res, ctx, alias, then) : then()
+    })
   }
 }
 
-/** Answers `GET /role-aliases/ALIAS/credentials` as IoT would (see PROTOCOLS.md). */
+/** Answers `GET /role-aliases/ALIAS/credentials` as IoT would (AWS IoT Core Developer Guide, "Authorizing direct calls to AWS services using AWS IoT Core credential provider"). */
 export const answerCredentials = (req: IncomingMessage, res: ServerResponse, seen: IotRecordedRequest, ctx: CredentialsContext): void => {
   if (seen.roleAlias === undefined) return fail(res, 404, 'Not Found')
   if (seen.method !== 'GET') return fail(res, 405, 'Method Not Allowed')
@@ -113,7 +122,7 @@ export const answerCredentials = (req: IncomingMessage, res: ServerResponse, see
   if (!device) return fail(res, 403, 'Certificate is invalid on this endpoint')
   const fault = ctx.takeFault(seen.roleAlias)
   const answer = (): void => decide(res, seen, device, ctx)
-  return fault ? applyFault(fault, res, ctx, answer) : answer()
+  return fault ? applyFault(fault, res, ctx, seen.roleAlias, answer) : answer()
 }
 
 const decide = (res: ServerResponse, seen: IotRecordedRequest, device: IotDeviceState, ctx: CredentialsContext): void => {

@@ -1,22 +1,14 @@
-import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:https'
 import type { TestCertificate } from '../createTestCertificateAuthority.js'
+import { listenLoopback, type Loopback } from '../shared/listen.js'
 import { answerCredentials, record, type CredentialsContext, type IotRecordedRequest } from './credentials.js'
 
-export type CredentialsServer = {
-  readonly port: number
+export type CredentialsServer = Omit<Loopback, 'close'> & {
   readonly requests: IotRecordedRequest[]
   readonly stats: { connections: number; tlsHandshakes: number }
   /** Clears pending delays, ends every connection and stops listening. */
   readonly close: () => Promise<void>
 }
-
-/** Stops a server and ends its open (keep-alive) connections. */
-export const closeServer = (server: { close: (cb: () => void) => void; closeAllConnections: () => void }): Promise<void> =>
-  new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
-
-const listen = (server: Server): Promise<number> =>
-  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
 
 /**
  * The mutual-TLS listener on 127.0.0.1: asks for a client certificate but, like IoT, lets
@@ -36,7 +28,7 @@ export const startCredentialsServer = async (
   const stats = { connections: 0, tlsHandshakes: 0 }
   const options = { key: tls.server.privateKey, cert: tls.server.certificate, ca: [tls.ca], requestCert: true, rejectUnauthorized: false }
   const server = createServer(options, (req, res) => {
-    const seen = record(req)
+    const seen = record(req, ctx.nowMs())
     requests.push(seen)
     res.on('finish', () => { seen.status = res.statusCode })
     req.resume()
@@ -45,15 +37,15 @@ export const startCredentialsServer = async (
   server.on('connection', () => void stats.connections++)
   server.on('secureConnection', () => void stats.tlsHandshakes++)
   server.on('tlsClientError', () => undefined)
-  const port = await listen(server)
+  const loopback = await listenLoopback(server)
   return {
-    port,
+    ...loopback,
     requests,
     stats,
     close: async () => {
       for (const t of timers) clearTimeout(t)
       timers.clear()
-      await closeServer(server)
+      await loopback.close()
     },
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { verifyIotSigV4 } from './sigv4.js'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { listenLoopback, type Loopback } from '../shared/listen.js'
+import { verifySigV4 } from '../shared/sigv4.js'
+import type { EmulatorRequestRecord } from '../shared/types.js'
+import { discoveryError } from './discoveryErrors.js'
 
 /**
  * One DescribeEndpoint call the emulator answered.
@@ -9,10 +11,8 @@ import { verifyIotSigV4 } from './sigv4.js'
  * @category testing
  * @since 0.1.0
  */
-export type IotRecordedDiscovery = {
+export type IotRecordedDiscovery = EmulatorRequestRecord & {
   readonly endpointType: string | undefined
-  /** The status answered: 200, or 403 for a bad signature. */
-  readonly status: number
 }
 
 export type DiscoveryContext = {
@@ -48,15 +48,18 @@ export const endpointAddress = (ctx: Pick<DiscoveryContext, 'prefix' | 'region'>
 const handle = async (req: IncomingMessage, res: ServerResponse, ctx: DiscoveryContext): Promise<void> => {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
   const endpointType = url.searchParams.get('endpointType') ?? undefined
-  const status = (code: number): void => void ctx.recorded.push({ endpointType, status: code })
+  const time = ctx.nowMs()
+  const status = (code: number): void => void ctx.recorded.push({ action: 'DescribeEndpoint', path: url.pathname, time, endpointType, status: code })
   if (req.method !== 'GET' || url.pathname !== '/endpoint') {
     status(404)
     return answer(res, 404, { message: 'Not Found' }, 'ResourceNotFoundException', ctx.nowMs())
   }
-  const failure = await verifyIotSigV4({
-    method: req.method, url: req.url ?? '/', headers: req.headers, nowMs: ctx.nowMs(), region: ctx.region, credentials: ctx.credentials,
+  const verified = await verifySigV4({
+    method: req.method, url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0), nowMs: ctx.nowMs(), maxSkewMs: 300_000,
+    lookup: (id) => (id === ctx.credentials.accessKeyId ? ctx.credentials : undefined), scope: { region: ctx.region, service: 'iot' },
   })
-  if (failure) {
+  if ('refusal' in verified) {
+    const failure = discoveryError(verified.refusal, verified.region, verified.service)
     status(failure.status)
     return answer(res, failure.status, { message: failure.message }, failure.type, ctx.nowMs())
   }
@@ -68,11 +71,11 @@ const handle = async (req: IncomingMessage, res: ServerResponse, ctx: DiscoveryC
 }
 
 /** Starts the plain-HTTP DescribeEndpoint listener on 127.0.0.1 (SigV4 verified, service `iot`). */
-export const startDiscoveryServer = async (ctx: DiscoveryContext): Promise<{ server: Server; endpoint: string }> => {
+export const startDiscoveryServer = async (ctx: DiscoveryContext): Promise<Loopback & { endpoint: string }> => {
   const server = createServer((req, res) => {
     req.resume()
     req.on('end', () => void handle(req, res, ctx).catch(() => answer(res, 500, { message: 'emulator failure' }, 'InternalFailureException')))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+  const loopback = await listenLoopback(server)
+  return { ...loopback, endpoint: `http://127.0.0.1:${loopback.port}` }
 }

@@ -1,5 +1,16 @@
+import type { EmulatorFault } from '../shared/faults.js'
+
 /**
- * A fault the IoT emulator injects into its next credential answers.
+ * A fault of the IoT emulator: an {@link EmulatorFault} limited, if `roleAlias` is given, to
+ * credential requests for that role alias.
+ *
+ * @category testing
+ * @since 0.2.0
+ */
+export type IotEmulatorFault = EmulatorFault & { readonly roleAlias?: string }
+
+/**
+ * A fault in the vocabulary of 0.1.0, for `IotEmulator.inject`.
  * `count` (default 1; `Infinity` for every one) answers are affected, as with the STS emulator; with `roleAlias`, only requests for that alias.
  *
  * - `status`: answer `status` (429, 500, 503, ...) with IoT's JSON error body.
@@ -8,6 +19,7 @@
  * - `malformed`: answer 200 with a body that is not JSON.
  * - `expired`: answer 200 with credentials that expired a minute ago.
  *
+ * @deprecated since 0.2.0: use {@link IotEmulatorFault} with `fault()` (`kind`, `expiredCredentials`, `count`); removed in the next release.
  * @category testing
  * @since 0.1.0
  */
@@ -22,24 +34,6 @@ export type IotFault = (
   /** @deprecated the same as `count`, kept for code written before 0.1.0 was released. */
   readonly times?: number
   readonly roleAlias?: string
-}
-
-type Pending = { fault: IotFault; left: number }
-
-/** A queue of injected faults; `take` consumes one answer's worth of the first that matches. */
-export const faultQueue = () => {
-  const pending: Pending[] = []
-  return {
-    add: (fault: IotFault): void => void pending.push({ fault, left: fault.count ?? fault.times ?? 1 }),
-    clear: (): void => void pending.splice(0),
-    take: (roleAlias: string): IotFault | undefined => {
-      const i = pending.findIndex((p) => p.fault.roleAlias === undefined || p.fault.roleAlias === roleAlias)
-      const p = pending[i]
-      if (!p) return undefined
-      if (--p.left <= 0) pending.splice(i, 1)
-      return p.fault
-    },
-  }
 }
 
 const ERROR_TYPES: Readonly<Record<number, string>> = {

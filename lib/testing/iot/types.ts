@@ -1,7 +1,8 @@
 import type { TestCertificate } from '../createTestCertificateAuthority.js'
 import type { IotRecordedDiscovery } from './discovery.js'
 import type { IotRecordedRequest } from './credentials.js'
-import type { IotFault } from './faults.js'
+import type { IotEmulatorFault, IotFault } from './faults.js'
+import type { EmulatorControls } from '../shared/types.js'
 
 /**
  * A role alias of the emulator.
@@ -59,7 +60,7 @@ export type IotDeviceFiles = { readonly certificatePath: string; readonly privat
  * @category testing
  * @since 0.1.0
  */
-export type IotEmulator = {
+export type IotEmulator = EmulatorControls<IotEmulatorFault> & {
   /** `https://127.0.0.1:PORT`: usable as `endpoint` as is (no SNI is sent to an IP). */
   readonly endpoint: string
   /** `PREFIX.credentials.iot.REGION.amazonaws.com`, in the server certificate: use as `endpoint` with `connectTo: address`. */
@@ -83,9 +84,8 @@ export type IotEmulator = {
   /** Writes a device's certificate, key (encrypted under `passphrase` if given) and the CA to a temp dir that `close()` removes. */
   readonly writeFiles: (device: TestCertificate, options?: { readonly passphrase?: string }) => IotDeviceFiles
   readonly setRoleAlias: (name: string, options?: IotRoleAliasOptions) => void
+  /** Adds a fault of 0.1.0's vocabulary. @deprecated since 0.2.0: use `fault({ kind, ... })`; removed in the next release. */
   readonly inject: (fault: IotFault) => void
-  /** Forgets recorded requests, counters and pending faults. */
-  readonly reset: () => void
   readonly close: () => Promise<void>
 }
 

@@ -1,14 +1,15 @@
 import { randomUUID, type X509Certificate } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createSession, type SessionContext } from './session.js'
-import type { RolesAnywhereEmulatorRequest, RolesAnywhereFault } from './types.js'
+import { nextFault, type FaultQueue, type QueuedFault } from '../shared/faults.js'
+import type { RolesAnywhereEmulatorRequest } from './types.js'
 import { isRaError, parseAuthorization, raError, verifyRequest, type RaError } from './verify.js'
 
 export type HandlerState = Omit<SessionContext, 'nowMs' | 'expired'> & {
   readonly anchor: X509Certificate
   readonly serverNow: () => number
   readonly maxSkewMs: number
-  readonly takeFault: () => RolesAnywhereFault | undefined
+  readonly faults: FaultQueue
   readonly requests: RolesAnywhereEmulatorRequest[]
   readonly sleep: (ms: number) => Promise<void>
 }
@@ -32,9 +33,11 @@ const send = (res: ServerResponse, record: RolesAnywhereEmulatorRequest, status:
   res.end(body)
 }
 
-const faultError = (f: RolesAnywhereFault | undefined): RaError | undefined => {
-  if (f?.type === 'throttle') return raError(429, 'ThrottlingException', 'Rate exceeded')
-  if (f?.type !== 'status') return undefined
+const faultError = (f: QueuedFault | undefined): RaError | undefined => {
+  if (f?.kind === 'throttle') return raError(429, 'ThrottlingException', 'Rate exceeded')
+  // The service has no expired-token answer for a certificate: its nearest is this refusal.
+  if (f?.kind === 'expiredToken') return raError(403, 'AccessDeniedException', 'Certificate is expired or not yet valid')
+  if (f?.kind !== 'status') return undefined
   const type = f.status === 503 ? 'ServiceUnavailableException' : f.status >= 500 ? 'InternalServerException' : f.status === 429 ? 'ThrottlingException' : 'AccessDeniedException'
   return raError(f.status, type, f.message ?? (f.status >= 500 ? 'Service unavailable, please retry' : 'Request refused'))
 }
@@ -49,20 +52,16 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
   const auth = parseAuthorization(req.headers.authorization)
   const record: RolesAnywhereEmulatorRequest = {
-    method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers },
+    action: 'CreateSession', path: url.pathname, time: state.serverNow(), method: req.method ?? '', query: Object.fromEntries(url.searchParams), headers: { ...req.headers },
     body: body.toString('utf8'), algorithm: auth?.algorithm, serial: auth?.serial, status: 0,
   }
   state.requests.push(record)
-  let fault = state.takeFault()
-  while (fault?.type === 'delay') {
-    await state.sleep(fault.ms)
-    fault = state.takeFault()
-  }
-  if (fault?.type === 'reset') return void req.socket.destroy()
-  if (fault?.type === 'malformed') return send(res, record, 201, '{"credentialSet": [ {"credentials": ')
+  const fault = await nextFault(state.faults, { action: 'CreateSession' }, state.sleep)
+  if (fault?.kind === 'reset') return void req.socket.destroy()
+  if (fault?.kind === 'malformed') return send(res, record, 201, '{"credentialSet": [ {"credentials": ')
   const injected = faultError(fault)
   if (injected) return send(res, record, injected.status, JSON.stringify({ message: injected.message }), injected)
-  const outcome = answer(state, req, url, body, fault?.type === 'expiredCredentials')
+  const outcome = answer(state, req, url, body, fault?.kind === 'expiredCredentials')
   if (isRaError(outcome)) return send(res, record, outcome.status, JSON.stringify({ message: outcome.message }), outcome)
   send(res, record, 201, JSON.stringify(outcome))
 }

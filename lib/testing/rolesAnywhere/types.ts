@@ -1,4 +1,5 @@
 import type { IssueCertificateOptions, TestCertificate } from '../createTestCertificateAuthority.js'
+import type { EmulatorControls, EmulatorRequestRecord } from '../shared/types.js'
 
 /**
  * A profile of the emulator: the roles it lets a certificate assume and their longest session.
@@ -16,7 +17,7 @@ export type RolesAnywhereEmulatorProfile = {
 }
 
 /**
- * A fault to inject, in the vocabulary of the STS emulator's faults. `count` is how many
+ * A fault in the vocabulary of 0.1.0, for {@link RolesAnywhereEmulator.inject}. `count` is how many
  * requests it hits (default 1; `Infinity` for all).
  *
  * - `throttle`: 429 `ThrottlingException` "Rate exceeded".
@@ -26,6 +27,7 @@ export type RolesAnywhereEmulatorProfile = {
  * - `malformed`: 201 with a body that is not JSON.
  * - `expiredCredentials`: a normal answer whose credentials expired a minute ago.
  *
+ * @deprecated since 0.2.0: use {@link EmulatorFault} with `fault()`, which names the type `kind`; removed in the next release.
  * @category testing
  * @since 0.2.0
  */
@@ -44,9 +46,8 @@ export type RolesAnywhereFault = (
  * @category testing
  * @since 0.2.0
  */
-export type RolesAnywhereEmulatorRequest = {
+export type RolesAnywhereEmulatorRequest = EmulatorRequestRecord & {
   readonly method: string
-  readonly path: string
   /** The query parameters, decoded. */
   readonly query: Readonly<Record<string, string>>
   /** The request headers (lower-case names). */
@@ -57,8 +58,6 @@ export type RolesAnywhereEmulatorRequest = {
   algorithm?: string
   /** The certificate serial (decimal) of the Credential scope, if it parsed. */
   serial?: string
-  /** The HTTP status answered (0 for a reset connection). */
-  status: number
   /** The error type answered (`X-Amzn-Errortype`), if any. */
   errorType?: string
   /** The error message answered, if any. */
@@ -99,7 +98,7 @@ export type RolesAnywhereCertificate = TestCertificate & {
  * @category testing
  * @since 0.2.0
  */
-export type RolesAnywhereEmulator = {
+export type RolesAnywhereEmulator = EmulatorControls & {
   /** `http://127.0.0.1:PORT` (or `https://` with `tls`): give it to `fromRolesAnywhere` as `endpoint`. */
   readonly endpoint: string
   readonly region: string
@@ -121,9 +120,11 @@ export type RolesAnywhereEmulator = {
   readonly issueCertificate: (options?: RolesAnywhereCertificateOptions) => Promise<RolesAnywhereCertificate>
   /** Every request received, oldest first (live). */
   readonly requests: readonly RolesAnywhereEmulatorRequest[]
-  /** Adds a fault; faults are matched in the order injected. */
+  /** Adds a fault of 0.1.0's vocabulary. @deprecated since 0.2.0: use `fault({ kind, ... })`; removed in the next release. */
   readonly inject: (fault: RolesAnywhereFault) => void
+  /** Removes every pending fault. @deprecated since 0.2.0: use `reset()`; removed in the next release. */
   readonly clearFaults: () => void
+  /** Forgets the recorded requests. @deprecated since 0.2.0: use `reset()`; removed in the next release. */
   readonly clearRequests: () => void
   /** Moves the server clock by `ms` from `now()` (positive = ahead). */
   readonly setSkewMs: (ms: number) => void

@@ -1,5 +1,6 @@
 import { createHash, createVerify, X509Certificate } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { checkAmzDate, headerValue as header } from '../shared/amzDate.js'
 
 /** An error answer of the service (restJson1: `X-Amzn-Errortype` and `{"message"}`). */
 export type RaError = { readonly status: number; readonly type: string; readonly message: string }
@@ -18,11 +19,6 @@ export const parseAuthorization = (value: string | undefined): ParsedAuth | unde
   return m ? { algorithm: m[1]!, serial: m[2]!, date: m[3]!, region: m[4]!, signedHeaders: m[5]!.split(';'), signature: m[6]! } : undefined
 }
 
-const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
-  const v = h[name]
-  return Array.isArray(v) ? v.join(',') : v
-}
-
 // RFC 3986 unreserved characters stay; everything else is %XX (SigV4's UriEncode).
 const uriEncode = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
@@ -33,9 +29,6 @@ const canonicalRequest = (method: string, url: URL, h: IncomingHttpHeaders, sign
   const headers = signed.map((n) => `${n}:${(header(h, n) ?? '').trim().replace(/\s+/g, ' ')}`)
   return [method, url.pathname, query, ...headers, '', signed.join(';'), createHash('sha256').update(body).digest('hex')].join('\n')
 }
-
-const amzDateMs = (v: string): number =>
-  Date.UTC(+v.slice(0, 4), +v.slice(4, 6) - 1, +v.slice(6, 8), +v.slice(9, 11), +v.slice(11, 13), +v.slice(13, 15))
 
 const parseCert = (b64: string): X509Certificate | undefined => {
   try {
@@ -69,8 +62,9 @@ const checkHeaders = (auth: ParsedAuth, h: IncomingHttpHeaders, nowMs: number, m
   for (const required of ['host', 'x-amz-date', 'x-amz-x509', ...(h['x-amz-x509-chain'] !== undefined ? ['x-amz-x509-chain'] : [])])
     if (!auth.signedHeaders.includes(required)) return denied(`Invalid signature: the ${required} header must be signed`)
   const date = header(h, 'x-amz-date') ?? ''
-  if (!/^\d{8}T\d{6}Z$/.test(date) || !date.startsWith(auth.date)) return denied('Invalid signature: X-Amz-Date is missing or does not match the credential scope')
-  if (Math.abs(nowMs - amzDateMs(date)) > maxSkewMs) return denied(`Signature expired: ${date} is outside the 5 minute window of the server time`)
+  const refusal = checkAmzDate(date, auth.date, nowMs, maxSkewMs)
+  if (refusal === 'date') return denied('Invalid signature: X-Amz-Date is missing or does not match the credential scope')
+  if (refusal === 'skew') return denied(`Signature expired: ${date} is outside the 5 minute window of the server time`)
   return undefined
 }
 

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as actions from './actions.js'
 import type { ActionContext } from './actions.js'
-import type { FaultQueue } from './faults.js'
-import { parseAuthorization, verifySigV4 } from './sigv4.js'
-import { isStsErrorSpec, stsError, type StsEmulatorRequest, type StsErrorSpec } from './types.js'
+import { nextFault, type FaultQueue, type QueuedFault } from '../shared/faults.js'
+import { headerValue } from '../shared/amzDate.js'
+import { parseAuthorization, verifySigV4 } from '../shared/sigv4.js'
+import { isStsErrorSpec, stsError, type KnownKey, type StsEmulatorRequest, type StsErrorSpec } from './types.js'
+import { sigV4Error } from './sigv4Errors.js'
 import { errorXml, successXml } from './xml.js'
 
 /** The emulator's state as the request handler sees it. */
@@ -53,17 +55,13 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
   const action = params['Action'] ?? ''
   const signed = action !== 'AssumeRoleWithWebIdentity'
   const keyId = signed ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined
-  const record: StsEmulatorRequest = { action, params, accessKeyId: keyId, headers: { ...req.headers }, status: 0 }
+  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname
+  const record: StsEmulatorRequest = { action, path, time: state.serverNow(), params, accessKeyId: keyId, headers: { ...req.headers }, status: 0 }
   state.requests.push(record)
-  let fault = state.faults.take(action, keyId)
-  // One delay per request (a delay with `count: N` slows N requests), then any other fault.
-  if (fault?.type === 'delay') {
-    await state.sleep(fault.ms)
-    fault = state.faults.take(action, keyId, 'delay')
-  }
-  if (fault?.type === 'reset') return void req.socket.destroy()
-  if (fault?.type === 'malformed') return answer(res, state, record, 200, '<AssumeRoleResponse><Unclosed')
-  const outcome = await run(state, req, body, params, action, fault?.type === 'expiredCredentials', faultError(fault))
+  const fault = await nextFault(state.faults, { action, accessKeyId: keyId }, state.sleep)
+  if (fault?.kind === 'reset') return void req.socket.destroy()
+  if (fault?.kind === 'malformed') return answer(res, state, record, 200, '<AssumeRoleResponse><Unclosed')
+  const outcome = await run(state, req, body, params, action, fault?.kind === 'expiredCredentials', faultError(fault, signed))
   if (isStsErrorSpec(outcome)) {
     record.errorCode = outcome.code
     return answer(res, state, record, outcome.status, errorXml(outcome, randomUUID()))
@@ -76,12 +74,25 @@ const answer = (res: ServerResponse, state: HandlerState, record: StsEmulatorReq
   send(res, state, status, body)
 }
 
-const faultError = (fault: ReturnType<FaultQueue['take']>): StsErrorSpec | undefined => {
-  if (fault?.type === 'throttle') return stsError(400, 'Throttling', 'Rate exceeded')
-  if (fault?.type === 'status' && fault.status === 503) return stsError(503, 'ServiceUnavailable', 'Service unavailable', 'Receiver')
-  if (fault?.type === 'status') return stsError(500, 'InternalFailure', 'An internal error occurred', 'Receiver')
-  if (fault?.type === 'expiredToken') return stsError(403, 'ExpiredToken', 'The security token included in the request is expired')
+const faultError = (fault: QueuedFault | undefined, signed: boolean): StsErrorSpec | undefined => {
+  if (fault?.kind === 'throttle') return stsError(400, 'Throttling', 'Rate exceeded')
+  if (fault?.kind === 'status' && fault.status === 503) return stsError(503, 'ServiceUnavailable', fault.message ?? 'Service unavailable', 'Receiver')
+  if (fault?.kind === 'status' && fault.status >= 500) return stsError(fault.status, 'InternalFailure', fault.message ?? 'An internal error occurred', 'Receiver')
+  if (fault?.kind === 'status') return stsError(fault.status, fault.status === 429 ? 'Throttling' : 'InvalidRequest', fault.message ?? 'Request refused')
+  // An unsigned web identity request has no key to expire: STS refuses its token instead.
+  if (fault?.kind === 'expiredToken' && !signed) return stsError(400, 'InvalidIdentityToken', 'The web identity token is expired')
+  if (fault?.kind === 'expiredToken') return stsError(403, 'ExpiredToken', 'The security token included in the request is expired')
   return undefined
+}
+
+const verify = async (state: HandlerState, req: IncomingMessage, body: Buffer, nowMs: number): Promise<KnownKey | StsErrorSpec> => {
+  const verified = await verifySigV4({
+    method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body, nowMs, maxSkewMs: state.maxSkewMs, lookup: state.keys.lookup,
+  })
+  if ('refusal' in verified) return sigV4Error(verified.refusal, headerValue(req.headers, 'x-amz-date'))
+  if (verified.key.expiresAt !== undefined && verified.key.expiresAt <= nowMs)
+    return stsError(403, 'ExpiredToken', 'The security token included in the request is expired')
+  return verified.key
 }
 
 const run = async (
@@ -95,9 +106,7 @@ const run = async (
 ): Promise<Record<string, unknown> | StsErrorSpec> => {
   if (injected) return injected
   const nowMs = state.serverNow()
-  const caller = action === 'AssumeRoleWithWebIdentity' ? undefined : await verifySigV4({
-    method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body, nowMs, maxSkewMs: state.maxSkewMs, lookup: state.keys.lookup,
-  })
+  const caller = action === 'AssumeRoleWithWebIdentity' ? undefined : await verify(state, req, body, nowMs)
   if (isStsErrorSpec(caller)) return caller
   const ctx: ActionContext = { ...state, params, caller, nowMs, issueExpired }
   try {

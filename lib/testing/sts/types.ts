@@ -1,3 +1,6 @@
+import type { EmulatorControls, EmulatorRequestRecord } from '../shared/types.js'
+import type { EmulatorFault } from '../shared/faults.js'
+
 /**
  * The STS actions the emulator answers.
  *
@@ -27,7 +30,16 @@ export type StsEmulatorRole = {
 }
 
 /**
- * A fault to inject. `action` limits it to one action (default: any); `count` is how many
+ * A fault of the STS emulator: an {@link EmulatorFault} limited, if `action` is given, to one
+ * STS action (a {@link StsAction}, or any `Action` a client sends).
+ *
+ * @category testing
+ * @since 0.2.0
+ */
+export type StsEmulatorFault = EmulatorFault
+
+/**
+ * A fault in the vocabulary of 0.1.0, for {@link StsEmulator.inject}. `action` limits it to one action (default: any); `count` is how many
  * matching requests it hits (default 1; `Infinity` for all).
  *
  * - `throttle`: 400 `Throttling` "Rate exceeded" (the SDK retries it).
@@ -38,6 +50,7 @@ export type StsEmulatorRole = {
  * - `expiredCredentials`: a normal answer whose credentials expired a minute ago.
  * - `expiredToken`: 403 `ExpiredToken` for requests signed by `accessKeyId`.
  *
+ * @deprecated since 0.2.0: use {@link StsEmulatorFault} with `fault()`, which names the type `kind`; removed in the next release.
  * @category testing
  * @since 0.1.0
  */
@@ -57,17 +70,13 @@ export type StsFault = (
  * @category testing
  * @since 0.1.0
  */
-export type StsEmulatorRequest = {
-  /** The `Action` parameter (any string the client sent). */
-  readonly action: string
+export type StsEmulatorRequest = EmulatorRequestRecord & {
   /** Every form parameter, decoded, in the order received. */
   readonly params: Readonly<Record<string, string>>
   /** The access key id that signed it; undefined for unsigned requests. */
   readonly accessKeyId: string | undefined
   /** The request headers (lower-case names). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
-  /** The HTTP status answered (0 for a reset connection). */
-  status: number
   /** The STS error code answered, if any. */
   errorCode?: string
 }
@@ -111,7 +120,7 @@ export const isStsErrorSpec = (e: unknown): e is StsErrorSpec =>
  * @category testing
  * @since 0.1.0
  */
-export type StsEmulator = {
+export type StsEmulator = EmulatorControls<StsEmulatorFault> & {
   /** `http://127.0.0.1:PORT`: give it to `STSClient` as `endpoint`. */
   readonly endpoint: string
   readonly region: string
@@ -126,16 +135,12 @@ export type StsEmulator = {
   readonly mfa: { readonly serialNumber: string; readonly secret: string }
   /** Every request received, oldest first (live). */
   readonly requests: readonly StsEmulatorRequest[]
-  /** Adds a fault; faults are matched in the order injected. */
+  /** Adds a fault of 0.1.0's vocabulary. @deprecated since 0.2.0: use `fault({ kind, ... })`; removed in the next release. */
   readonly inject: (fault: StsFault) => void
-  /** Removes every pending fault. */
+  /** Removes every pending fault. @deprecated since 0.2.0: use `reset()`; removed in the next release. */
   readonly clearFaults: () => void
-  /** Forgets the recorded requests and resets `peakInFlight()` to the requests in flight now. */
+  /** Forgets the recorded requests and resets `peakInFlight()`. @deprecated since 0.2.0: use `reset()`; removed in the next release. */
   readonly clearRequests: () => void
-  /** How many requests the emulator is handling now (received, not yet answered). @since 0.2.0 */
-  readonly inFlight: () => number
-  /** The most requests it handled at once since it started or since `clearRequests()`. @since 0.2.0 */
-  readonly peakInFlight: () => number
   /** Moves the server clock by `ms` from `now()` (positive = ahead); the `Date` header follows it. */
   readonly setSkewMs: (ms: number) => void
   /** Stops the server, drops open connections and pending delays. */

@@ -1,0 +1,138 @@
+// The controls the three emulators share: one fault vocabulary, one reset, one request log
+// shape, in-flight counts; and the names of 0.1.0, kept working for one release.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
+import { request } from 'node:https'
+import { fromRolesAnywhere } from '../../lib/sources/fromRolesAnywhere'
+import type { EmulatorControls, EmulatorFault, EmulatorRequestRecord } from '../../lib/testing'
+import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator'
+import { startRolesAnywhereEmulator, type RolesAnywhereEmulator } from '../../lib/testing/startRolesAnywhereEmulator'
+import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
+import { stsClient } from '../support/stsFixture'
+
+const NOW = Date.now()
+const now = (): number => NOW
+
+/** One emulator behind the same three functions: one call (its status), its log, its controls. */
+type Subject = {
+  readonly call: () => Promise<number>
+  readonly log: () => readonly EmulatorRequestRecord[]
+  readonly controls: EmulatorControls
+  readonly action: string
+  readonly path: string
+}
+
+const statusOf = (e: unknown): number => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1
+
+let sts: StsEmulator
+let iot: IotEmulator
+let ra: RolesAnywhereEmulator
+const subjects: Record<'sts' | 'iot' | 'roles-anywhere', () => Subject> = {
+  sts: () => ({
+    call: () => stsClient(sts).send(new GetCallerIdentityCommand({})).then(() => 200, statusOf),
+    log: () => sts.requests, controls: sts, action: 'GetCallerIdentity', path: '/',
+  }),
+  iot: () => ({
+    call: () => new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: iot.address.port, servername: iot.hostName, path: '/role-aliases/device-role/credentials', agent: false,
+        ca: iot.ca, cert: iot.device.certificate, key: iot.device.privateKey }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
+      req.on('error', reject)
+      req.end()
+    }),
+    log: () => iot.requests, controls: iot, action: 'AssumeRoleWithCertificate', path: '/role-aliases/device-role/credentials',
+  }),
+  'roles-anywhere': () => ({
+    call: () => fromRolesAnywhere({ endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn, now,
+      certificate: ra.certificate.certificate, privateKey: ra.certificate.privateKey, intermediates: ra.certificate.intermediates! })().then(() => 201, () => ra.requests.at(-1)?.status ?? -1),
+    log: () => ra.requests, controls: ra, action: 'CreateSession', path: '/sessions',
+  }),
+}
+
+beforeAll(async () => {
+  [sts, iot, ra] = await Promise.all([startStsEmulator({ now }), startIotEmulator({ now }), startRolesAnywhereEmulator({ now })])
+})
+afterEach(() => { sts.reset(); iot.reset(); ra.reset() })
+afterAll(() => Promise.all([sts.close(), iot.close(), ra.close()]))
+
+describe.each(Object.keys(subjects) as (keyof typeof subjects)[])('%s emulator controls', (name) => {
+  const ok = name === 'roles-anywhere' ? 201 : 200
+
+  it('fault() hits `count` requests of its action; the log records action, path, time and status', async () => {
+    const s = subjects[name]()
+    s.controls.fault({ kind: 'status', status: 503, count: 2, action: s.action })
+    s.controls.fault({ kind: 'throttle', action: 'SomeOtherAction' })
+    expect([await s.call(), await s.call(), await s.call()]).toEqual([503, 503, ok])
+    expect(s.log().map((r) => ({ action: r.action, path: r.path, time: r.time, status: r.status }))).toEqual(
+      [503, 503, ok].map((status) => ({ action: s.action, path: s.path, time: NOW, status })))
+  })
+
+  it('reset() drops pending faults and recorded requests', async () => {
+    const s = subjects[name]()
+    s.controls.fault({ kind: 'status', status: 500, count: Infinity })
+    expect(await s.call()).toBe(500)
+    s.controls.reset()
+    expect(s.log()).toEqual([])
+    expect(await s.call()).toBe(ok)
+  })
+
+  it('counts requests in flight: a delay holds two at once, reset() starts the peak again', async () => {
+    const s = subjects[name]()
+    const delay: EmulatorFault = { kind: 'delay', ms: 150, count: 2 }
+    s.controls.fault(delay)
+    const calls = Promise.all([s.call(), s.call()])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(s.controls.inFlight()).toBe(2)
+    expect(await calls).toEqual([ok, ok])
+    expect(s.controls.peakInFlight()).toBe(2)
+    // The client may read the end of an answer before the server sees its response close.
+    for (let i = 0; i < 100 && s.controls.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(s.controls.inFlight()).toBe(0)
+    s.controls.reset()
+    expect(s.controls.peakInFlight()).toBe(0)
+  })
+})
+
+describe('the names of 0.1.0 (deprecated) still work', () => {
+  it('STS: inject({ type }), clearFaults(), clearRequests()', async () => {
+    const s = subjects.sts()
+    sts.inject({ type: 'status', status: 503, action: 'GetCallerIdentity', count: 2 })
+    expect(await s.call()).toBe(503)
+    sts.clearFaults()
+    expect(await s.call()).toBe(200)
+    sts.clearRequests()
+    expect(sts.requests).toEqual([])
+  })
+
+  it('IoT: inject({ type }) with `expired` and `times`', async () => {
+    const s = subjects.iot()
+    iot.inject({ type: 'status', status: 429, times: 2 })
+    iot.inject({ type: 'expired' })
+    expect([await s.call(), await s.call(), await s.call()]).toEqual([429, 429, 200])
+    iot.reset()
+    iot.inject({ type: 'expired' })
+    const expired = await fetchCredentials()
+    expect(Date.parse(expired.expiration)).toBeLessThan(NOW)
+  })
+
+  it('Roles Anywhere: inject({ type }), clearFaults(), clearRequests()', async () => {
+    const s = subjects['roles-anywhere']()
+    ra.inject({ type: 'throttle', count: 5 })
+    expect(await s.call()).toBe(429)
+    ra.clearFaults()
+    expect(await s.call()).toBe(201)
+    ra.clearRequests()
+    expect(ra.requests).toEqual([])
+  })
+})
+
+const fetchCredentials = (): Promise<{ expiration: string }> =>
+  new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: iot.address.port, servername: iot.hostName, path: '/role-aliases/device-role/credentials', agent: false,
+      ca: iot.ca, cert: iot.device.certificate, key: iot.device.privateKey }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => { body += c })
+      res.on('end', () => resolve((JSON.parse(body) as { credentials: { expiration: string } }).credentials))
+    })
+    req.on('error', reject)
+    req.end()
+  })
