@@ -6,7 +6,7 @@ import { KeyObject, X509Certificate, createPrivateKey, webcrypto } from 'node:cr
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority, TestKeyType } from '../createTestCertificateAuthority.js'
+import type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority, TestKeyType } from '../testCertificateTypes.js'
 
 type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>
 type CryptoKeyPair = webcrypto.CryptoKeyPair
