@@ -43,7 +43,7 @@ export interface CredentialErrorOptions {
   /** Whether a retry can fix it. @default false */
   readonly retryable?: boolean
   /** The HTTP status of the service answer, when there was one. */
-  readonly statusCode?: number
+  readonly statusCode?: number | undefined
 }
 
 /**

@@ -20,7 +20,7 @@ export const sharedRequestHandler = (clientConfig: STSClientConfig | undefined):
   const real = async (): Promise<Handle> => {
     if (hasHandle(given)) return given
     // An STSClient built with the pool's handler options owns the one real handler.
-    owner ??= import('@aws-sdk/client-sts').then((sts) => new sts.STSClient({ requestHandler: clientConfig?.requestHandler }))
+    owner ??= import('@aws-sdk/client-sts').then((sts) => new sts.STSClient(clientConfig?.requestHandler === undefined ? {} : { requestHandler: clientConfig.requestHandler }))
     return (await owner).config.requestHandler as unknown as Handle
   }
   const facade = {
@@ -31,7 +31,7 @@ export const sharedRequestHandler = (clientConfig: STSClientConfig | undefined):
     destroy: () => undefined,
   }
   return {
-    handler: facade as unknown as Handler,
+    handler: facade,
     destroy: () => {
       const current = owner
       owner = undefined

@@ -13,7 +13,7 @@ const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error']
  */
 export const checkLogger = (source: string, logger: unknown): Logger | undefined => {
   if (logger === undefined) return undefined
-  const l = logger as Partial<Record<Level, unknown>> | null
+  const l = logger
   if (typeof l !== 'object' || l === null || LEVELS.some((level) => typeof l[level] !== 'function'))
     throw new CredentialError(`${source}: options.logger must have debug, info, warn and error functions, as the AWS SDK's Logger (e.g. console)`, {
       code: 'InvalidConfiguration',

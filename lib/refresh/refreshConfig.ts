@@ -44,7 +44,7 @@ export interface WithRefreshOptions {
 
 /** Options with every default filled in. */
 export type RefreshConfig = Required<Omit<WithRefreshOptions, 'earlyMs' | 'onEvent' | 'logger'>> &
-  Pick<WithRefreshOptions, 'earlyMs' | 'onEvent' | 'logger'>
+  { readonly [K in 'earlyMs' | 'onEvent' | 'logger']: WithRefreshOptions[K] }
 
 const SOURCE = 'withRefresh'
 const invalid = (message: string) => invalidConfiguration(SOURCE, message)

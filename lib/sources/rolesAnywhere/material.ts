@@ -18,8 +18,8 @@ export type SigningMaterial = {
 }
 
 type KeyOptions = {
-  readonly certificate?: MaterialInput; readonly privateKey?: MaterialInput; readonly passphrase?: string
-  readonly pfx?: MaterialInput; readonly intermediates?: MaterialInput; readonly pkcs11?: unknown
+  readonly certificate?: MaterialInput | undefined; readonly privateKey?: MaterialInput | undefined; readonly passphrase?: string | undefined
+  readonly pfx?: MaterialInput | undefined; readonly intermediates?: MaterialInput | undefined; readonly pkcs11?: unknown
 }
 
 // The readers are fromIotCertificate's; their errors are re-issued under this source's name.

@@ -105,7 +105,7 @@ const applyFault = (fault: IotFault, res: ServerResponse, ctx: CredentialsContex
 }
 
 /** Answers `GET /role-aliases/ALIAS/credentials` as IoT would (see PROTOCOLS.md). */
-export const answerCredentials = (req: IncomingMessage, res: ServerResponse, seen: IotRecordedRequest, ctx: CredentialsContext): void => {
+export const answerCredentials = (_req: IncomingMessage, res: ServerResponse, seen: IotRecordedRequest, ctx: CredentialsContext): void => {
   if (seen.roleAlias === undefined) return fail(res, 404, 'Not Found')
   if (seen.method !== 'GET') return fail(res, 405, 'Method Not Allowed')
   const device = seen.authorized && seen.clientCertificateFingerprint !== undefined

@@ -6,7 +6,7 @@ import type { Checksum, SourceData } from '@smithy/types'
 /** node:crypto SHA-256 / HMAC-SHA-256 in the constructor shape @smithy/signature-v4 expects. */
 function NodeSha256(secret?: SourceData): Checksum {
   const h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret))
-  return { update: (data: Uint8Array | string) => void h.update(data), digest: async () => new Uint8Array(h.digest()), reset: () => undefined }
+  return { update: (data: Uint8Array | string) => void h.update(data), digest: () => Promise.resolve(new Uint8Array(h.digest())), reset: () => undefined }
 }
 const toBytes = (d: SourceData): Uint8Array | string =>
   typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
@@ -45,7 +45,7 @@ export const verifyIotSigV4 = async (input: SigV4Input): Promise<SigV4Failure | 
   const amzDate = header(input.headers, 'x-amz-date') ?? ''
   if (!/^\d{8}T\d{6}Z$/.test(amzDate) || Math.abs(input.nowMs - amzDateMs(amzDate)) > 300_000)
     return fail(403, 'InvalidSignatureException', 'Signature expired or X-Amz-Date missing.')
-  const expected = await recompute(input, signedHeaders!.split(';'), amzDate, region!)
+  const expected = await recompute(input, signedHeaders!.split(';'), amzDate, region)
   return timingSafeEqual(Buffer.from(expected.padEnd(64)), Buffer.from(signature!))
     ? undefined
     : fail(403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.')

@@ -54,9 +54,9 @@ export type RolesAnywhereEmulatorRequest = {
   /** The JSON body as sent. */
   readonly body: string
   /** The signing algorithm of the Authorization header, if it parsed. */
-  algorithm?: string
+  algorithm?: string | undefined
   /** The certificate serial (decimal) of the Credential scope, if it parsed. */
-  serial?: string
+  serial?: string | undefined
   /** The HTTP status answered (0 for a reset connection). */
   status: number
   /** The error type answered (`X-Amzn-Errortype`), if any. */

@@ -9,7 +9,7 @@ function NodeSha256(secret?: SourceData): Checksum {
   const h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret))
   return {
     update: (data: Uint8Array | string) => void h.update(data),
-    digest: async () => new Uint8Array(h.digest()),
+    digest: () => Promise.resolve(new Uint8Array(h.digest())),
     reset: () => undefined,
   }
 }
@@ -79,7 +79,7 @@ const recompute = async (input: VerifyInput, auth: ParsedAuth, key: KnownKey, bo
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(key.sessionToken !== undefined && { sessionToken: key.sessionToken }) },
     sha256: NodeSha256 as unknown as ConstructorParameters<typeof SignatureV4>[0]['sha256'],
   })
   const query: Record<string, string | string[]> = {}
