@@ -27,7 +27,8 @@ const worker = async (sts: Emulator, dir: string): Promise<void> => {
 
 const run = (env: NodeJS.ProcessEnv): Promise<string> =>
   new Promise((resolve, reject) =>
-    execFile(process.execPath, [require.resolve('tsx/cli'), __filename], { env: { ...process.env, ...env } }, (e, out) => (e ? reject(e as Error) : resolve(out.trim()))))
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; @types/node's ExecFileException type omits it
+    execFile(process.execPath, [require.resolve('tsx/cli'), __filename], { env: { ...process.env, ...env } }, (e, out) => (e ? reject(e) : resolve(out.trim()))))
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator()
