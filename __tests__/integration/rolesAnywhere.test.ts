@@ -80,7 +80,7 @@ describe('fromRolesAnywhere against the emulator', () => {
       { certificate: Buffer.from(c.certificate), privateKey: Buffer.from(c.privateKey), intermediates: Buffer.from(c.intermediates!) },
       { privateKey: c.encryptPrivateKey(PASSPHRASE), passphrase: PASSPHRASE },
       { certificate: undefined, privateKey: undefined, pfx: c.toPfx(PASSPHRASE), passphrase: PASSPHRASE },
-      { certificate: undefined, privateKey: undefined, pfx: file('leaf.p12', rsa.toPfx(PASSPHRASE)), passphrase: PASSPHRASE, intermediates: rsa.intermediates } as Partial<FromRolesAnywhereOptions>,
+      { certificate: undefined, privateKey: undefined, pfx: file('leaf.p12', rsa.toPfx(PASSPHRASE)), passphrase: PASSPHRASE, intermediates: rsa.intermediates },
     ]
     for (const form of forms) await expect(fromRolesAnywhere(optionsFor(c, form))()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) })
     expect(ra.requests.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
