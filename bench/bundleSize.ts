@@ -2,7 +2,7 @@
 // node20, the AWS SDK and smithy external) of an STS handler using fromAssumeRole +
 // withRefresh + withClientCache, from the built dist/. Everything in the output but the
 // handler itself is what the library brings (its own code and the dependencies it reaches).
-import { build, type Metafile } from 'esbuild'
+import { build } from 'esbuild'
 import { distPath, root } from './dist'
 import { type Figure, heading, info } from './harness'
 
@@ -19,7 +19,7 @@ const bundle = async (contents: string, format: 'esm' | 'cjs'): Promise<{ bytes:
     bundle: true, minify: true, platform: 'node', target: 'node20', format, write: false, metafile: true, logLevel: 'silent',
     external: ['@aws-sdk/*', '@smithy/*'],
   })
-  const inputs = Object.values((r.metafile as Metafile).outputs)[0]?.inputs ?? {}
+  const inputs = Object.values(r.metafile.outputs)[0]?.inputs ?? {}
   const byOrigin = new Map<string, number>()
   for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
     const origin = path.startsWith('dist/') ? 'dist/' : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path)

@@ -10,7 +10,7 @@ const HOUR = 3_600_000
 /** Records the Timeout objects created while it is enabled; `live()` counts those neither fired nor cleared. */
 const timerWatch = (): { live: () => number; stop: () => void } => {
   const timers: { _destroyed?: boolean }[] = []
-  const hook = createHook({ init: (_id, type, _trigger, resource) => void (type === 'Timeout' && timers.push(resource as { _destroyed?: boolean })) }).enable()
+  const hook = createHook({ init: (_id, type, _trigger, resource) => void (type === 'Timeout' && timers.push(resource)) }).enable()
   return { live: () => timers.filter((t) => t._destroyed !== true).length, stop: () => void hook.disable() }
 }
 

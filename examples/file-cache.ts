@@ -27,6 +27,7 @@ const worker = async (sts: Emulator, dir: string): Promise<void> => {
 
 const run = (env: NodeJS.ProcessEnv): Promise<string> =>
   new Promise((resolve, reject) =>
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; @types/node's ExecFileException type omits it
     execFile(process.execPath, [require.resolve('tsx/cli'), __filename], { env: { ...process.env, ...env } }, (e, out) => (e ? reject(e) : resolve(out.trim()))))
 
 const main = async (): Promise<void> => {

@@ -35,7 +35,7 @@ const main = async (): Promise<void> => {
     await Promise.all(ACCOUNTS.slice(-31).map((a) => pool.clients(role(a)).client(STSClient).send(new GetCallerIdentityCommand({}))))
     const failed = results.filter((r) => r.status === 'rejected')
     const assumeRoles = sts.requests.filter((r) => r.action === 'AssumeRole').length
-    console.log(`${results.length - failed.length} roles assumed, ${failed.length} refused (${(failed[0] as PromiseRejectedResult | undefined)?.reason?.code})`)
+    console.log(`${results.length - failed.length} roles assumed, ${failed.length} refused (${((failed[0])?.reason as { code?: string } | undefined)?.code})`)
     console.log(`AssumeRole calls: ${assumeRoles} for ${ACCOUNTS.length + 1} roles; most in flight at STS: ${peak} (concurrency 8)`)
     console.log(`roles kept: ${pool.size} (maxSize 32: the least recently used were closed)`)
     const same = pool.provider({ ExternalId: 'tenant-key', RoleArn: readerOf(ACCOUNTS[39]!) }) === pool.clients(role(ACCOUNTS[39]!)).credentials

@@ -43,7 +43,7 @@ export interface CredentialErrorOptions {
   /** Whether a retry can fix it. @default false */
   readonly retryable?: boolean
   /** The HTTP status of the service answer, when there was one. */
-  readonly statusCode?: number
+  readonly statusCode?: number | undefined
 }
 
 /**
@@ -96,7 +96,7 @@ const ORIGINAL_CAUSE = Symbol.for('aws-refresh-session.originalCause')
  * @returns the value given as `cause` when the error was built, or undefined
  * @example
  * ```ts
- * catch (e) { if (isCredentialError(e)) debugger; const raw = originalCause(e) }
+ * try { await credentials() } catch (e) { if (isCredentialError(e)) console.debug(originalCause(e)) }
  * ```
  * @category errors
  * @since 0.2.0

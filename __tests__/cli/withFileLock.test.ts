@@ -6,7 +6,7 @@ import { withFileLock } from '../../lib/internal/fileCache/withFileLock'
 import { tempDir } from './cliFixture'
 
 const MINUTE = 60_000
-const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!
+const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid
 const owner = (pid: number, host = hostname()): string => JSON.stringify({ pid, host, id: 'someone-else' })
 
 describe('withFileLock', () => {

@@ -77,6 +77,7 @@ describe('withClientCache', () => {
     it('treats a key holding undefined as a missing key, and never lets it erase the factory region', async () => {
       const clients = make()
       const a = clients.client(S3Client)
+      // @ts-expect-error -- a JavaScript caller's explicit undefined values, which the types refuse
       expect(clients.client(S3Client, { region: undefined, maxAttempts: undefined })).toBe(a)
       expect(await a.config.region()).toBe('eu-west-1')
     })

@@ -102,7 +102,7 @@ const tap = (errors: unknown[]) => (self: CredentialSource): CredentialSource =>
         throw e
       }
     }, 'name', { value: self.name }),
-    { close: self.close },
+    self.close === undefined ? {} : { close: self.close },
   )
 
 const stackFor = (row: Row, h: Harness, attempts: unknown[], onEvent: (e: RefreshEvent) => void): RefreshingProvider => {

@@ -90,6 +90,7 @@ describe('fromIotCertificate discovery: region chain, logger and caller config',
     const inner = new NodeHttpHandler()
     const sent: string[] = []
     const requestHandler = { handle: (r: { hostname: string; path: string }, o?: object) => (sent.push(r.path), inner.handle(r as never, o)) }
+    // @ts-expect-error -- a JavaScript caller's explicit undefined region, which the types refuse
     const s = discovering({ region: undefined, logger })
     try {
       await expect(s({ callerClientConfig: { region: async () => '', requestHandler: requestHandler as never } })).resolves.toHaveProperty('accessKeyId')
@@ -104,6 +105,7 @@ describe('fromIotCertificate discovery: region chain, logger and caller config',
 
   it('with no region anywhere, discovers in us-east-1 and warns once', async () => {
     const logger = recordingLogger()
+    // @ts-expect-error -- a JavaScript caller's explicit undefined region, which the types refuse
     const s = discovering({ region: undefined, logger })
     await s().catch(() => undefined)
     await s().catch(() => undefined)

@@ -32,7 +32,7 @@ const run = async (name: string, input: ChildInput, overrides: Record<string, un
     return { name, ok: true, accessKeyIds: ids }
   } catch (e) {
     const err = e as { name: string; code: string; statusCode?: number; message: string }
-    return { name, ok: false, error: { name: err.name, code: err.code, statusCode: err.statusCode, message: err.message, inspected: inspect(e, { depth: 5 }) } }
+    return { name, ok: false, error: { name: err.name, code: err.code, ...(err.statusCode !== undefined && { statusCode: err.statusCode }), message: err.message, inspected: inspect(e, { depth: 5 }) } }
   } finally {
     source.close()
   }

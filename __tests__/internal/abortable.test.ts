@@ -39,7 +39,7 @@ describe('abortable', () => {
     const onWarning = (w: Error): void => void warnings.push(w)
     process.on('warning', onWarning)
     const controller = new AbortController()
-    const provider = wrap(hung as CredentialSource)
+    const provider = wrap(hung)
     const calls = Array.from({ length: CALLERS }, () => provider({ signal: controller.signal }).catch((e: unknown) => e))
     await new Promise((resolve) => setImmediate(resolve))
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)

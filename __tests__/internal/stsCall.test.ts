@@ -7,7 +7,7 @@ describe('sendSts', () => {
 
   /** A send that never settles, recording the signal it was given. */
   const stalled = () => {
-    const seen: { signal?: AbortSignal } = {}
+    const seen: { signal?: AbortSignal | undefined } = {}
     const send = (o: { abortSignal?: AbortSignal }) => {
       seen.signal = o.abortSignal
       return new Promise<never>(() => undefined)

@@ -268,7 +268,7 @@ describe('withRefresh', () => {
       const t = real(...args)
       timers.push(t)
       return t
-    }) as typeof setTimeout)
+    }))
     const source = fakeSource(HOUR)
     const provider = withRefresh()(source)
     await provider()

@@ -9,6 +9,7 @@ beforeAll(async () => {
 })
 
 const build = (overrides: Record<string, unknown>) => () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the overrides are deliberately ill-typed options
   const s = fromIotCertificate({
     endpoint: 'c2example0abcd.credentials.iot.us-east-1.amazonaws.com',
     roleAlias: 'device-role',

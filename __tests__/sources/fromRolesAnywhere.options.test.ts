@@ -13,7 +13,7 @@ beforeAll(async () => {
 })
 
 const options = (o: Record<string, unknown> = {}): FromRolesAnywhereOptions =>
-  ({ trustAnchorArn: ANCHOR, profileArn: PROFILE, roleArn: ROLE, certificate: leaf.certificate, privateKey: leaf.privateKey, ...o }) as FromRolesAnywhereOptions
+  ({ trustAnchorArn: ANCHOR, profileArn: PROFILE, roleArn: ROLE, certificate: leaf.certificate, privateKey: leaf.privateKey, ...o })
 
 const refused = (o: Record<string, unknown>, message: RegExp): void =>
   expect(() => fromRolesAnywhere(options(o))).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromRolesAnywhere', message: expect.stringMatching(message) }))

@@ -23,7 +23,7 @@ describe('fromWebIdentity', () => {
   })
   const make = (params: Parameters<typeof fromWebIdentity>[0]) => {
     const source = fromWebIdentity(params, { clientConfig: clientConfigFor(sts) })
-    closers.push(source.close as () => void)
+    closers.push(source.close)
     return source
   }
 

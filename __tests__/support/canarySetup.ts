@@ -72,6 +72,7 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 
 // Streams the code under test writes to (CLI stdout/stderr in-process), but not sockets:
 // a socket may carry a secret to the service it belongs to.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this, ...)
 const write = Writable.prototype.write
 Writable.prototype.write = function (this: Writable, chunk: unknown, ...rest: unknown[]) {
   if (!(this instanceof Socket)) scan('stream write', chunk)
@@ -82,7 +83,7 @@ for (const stream of [process.stdout, process.stderr]) {
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     scan(stream === process.stdout ? 'stdout' : 'stderr', chunk)
     return original(chunk, ...rest)
-  }) as typeof stream.write
+  })
 }
 
 afterAll(() => {

@@ -15,6 +15,7 @@ const rejected = (): CredentialError => new CredentialError('denied', { code: 'S
 const failingThen = (...errors: unknown[]) => {
   const fn = jest.fn(async () => {
     const e = errors.shift()
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- some tests throw non-Error values on purpose
     if (e !== undefined) throw e
     return creds
   })

@@ -5,7 +5,7 @@ const creds: AwsCredentialIdentity = { accessKeyId: 'AKIA', secretAccessKey: 'se
 
 /** A source that never answers but records the signal it was given. */
 const hanging = () => {
-  const seen: { signal?: AbortSignal } = {}
+  const seen: { signal?: AbortSignal | undefined } = {}
   const source = (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     seen.signal = context?.signal
     return new Promise(() => undefined)

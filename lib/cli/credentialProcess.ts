@@ -18,11 +18,11 @@ export type CredentialProcessOptions = {
   readonly stdout: NodeJS.WritableStream
   readonly stderr: NodeJS.WritableStream
   /** The clock, epoch ms. @default Date.now */
-  readonly now?: () => number
+  readonly now?: (() => number) | undefined
   /** Aborts the fetch, the lock wait and an MFA prompt (the CLI aborts it on SIGINT, SIGTERM, SIGHUP). */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /** How long to wait for another run's refresh. @default withFileCache's */
-  readonly lockTimeoutMs?: number
+  readonly lockTimeoutMs?: number | undefined
 }
 
 const warn = (stderr: NodeJS.WritableStream, message: string): void => void stderr.write(`${COMMAND}: warning: ${message}\n`)

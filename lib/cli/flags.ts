@@ -93,7 +93,7 @@ export const parseFlags = (subcommand: Subcommand, argv: readonly string[]): Fla
   const options = { ...SOURCE_FLAGS, ...COMMON_FLAGS, ...SUBCOMMAND_FLAGS[subcommand] }
   try {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false })
-    return values as Flags
+    return values
   } catch (e) {
     throw renderParseError(e as ParseArgsError, subcommand)
   }

@@ -29,7 +29,7 @@ const toFlagValue = (file: string, key: string, value: unknown, dir: string): Fl
   if (spec === undefined) throw usageError(`--config: unknown key "${key.slice(0, 40)}" in ${file}; the keys are the source flags without '--' (see --help)`)
   if (spec.type === 'boolean') return typeof value === 'boolean' ? value : bad('true or false')
   if (key === 'mfa-command' && Array.isArray(value))
-    return value.length > 0 && value.every((v) => typeof v === 'string') ? (value as string[]) : bad('a command line or a non-empty array of strings')
+    return value.length > 0 && value.every((v) => typeof v === 'string') ? (value) : bad('a command line or a non-empty array of strings')
   if (NUMERIC_FLAGS.has(key) && typeof value === 'number') return String(value)
   if (typeof value !== 'string') return bad('a string')
   return PATH_FLAGS.has(key) ? resolve(dir, value) : value

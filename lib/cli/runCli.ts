@@ -26,13 +26,13 @@ export type CliIo = {
   /** Printed by `--version`. */
   readonly version: string
   /** The clock, epoch ms. @default Date.now */
-  readonly now?: () => number
+  readonly now?: (() => number) | undefined
   /** `serve` stops when it aborts. @default never */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /** Opens the terminal for an MFA prompt. @default the controlling terminal (/dev/tty) */
   readonly openTerminal?: () => Terminal | undefined
   /** Base credentials of the STS sources without `--base-profile`. @default the SDK's default chain */
-  readonly baseCredentials?: AwsCredentialIdentityProvider
+  readonly baseCredentials?: AwsCredentialIdentityProvider | undefined
 }
 
 /** Exit codes: success, no credentials, usage error. */

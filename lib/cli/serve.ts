@@ -9,15 +9,15 @@ import { startServe } from './startServe.js'
 export type ServeOptions = {
   readonly source: CredentialSource
   /** @default 0 (ephemeral) */
-  readonly port?: number
+  readonly port?: number | undefined
   /** Print the two variables as one JSON object instead of `export` lines. @default false */
-  readonly json?: boolean
+  readonly json?: boolean | undefined
   readonly stdout: NodeJS.WritableStream
   readonly stderr: NodeJS.WritableStream
   /** Stops the server when aborted (the CLI aborts it on SIGINT and SIGTERM). @default never */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /** The clock of the refreshing provider. @default Date.now */
-  readonly now?: () => number
+  readonly now?: (() => number) | undefined
 }
 
 /** One line per refresh and failure, never a secret: only the last 4 characters of the key id. */

@@ -19,16 +19,19 @@ export type SourceDeps = {
   /** Opens the terminal for an MFA prompt. */
   readonly openTerminal: () => Terminal | undefined
   /** Base credentials of the STS sources when no `--base-profile` is given. @default the SDK's default chain */
-  readonly baseCredentials?: AwsCredentialIdentityProvider
+  readonly baseCredentials?: AwsCredentialIdentityProvider | undefined
   /** The run's signal: it also ends an MFA prompt that a background refresh opened (`serve`). */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
 }
 
 type StsSpec = Extract<SourceSpec, { kind: 'assume-role' | 'session-token' }>
 
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+/** `o` without its undefined values, typed so: each key that may be undefined becomes optional. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> }
 
-const stsOptions = (spec: SourceSpec & { endpointUrl?: string; baseProfile?: string }, deps: SourceDeps): StsSourceOptions => {
+const defined = <T extends object>(o: T): Defined<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>
+
+const stsOptions = (spec: SourceSpec & { endpointUrl?: string | undefined; baseProfile?: string | undefined }, deps: SourceDeps): StsSourceOptions => {
   const base = spec.baseProfile === undefined ? deps.baseCredentials : fromBaseProfile(spec.baseProfile, deps.env)
   return defined({ region: spec.region, source: base, clientConfig: defined({ endpoint: spec.endpointUrl }) })
 }

@@ -11,21 +11,21 @@ export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot
  * IoT hands out, and nothing secret. The cache key is made from it.
  */
 export type SourceSpec =
-  | { readonly kind: 'assume-role'; readonly roleArn: string; readonly roleSessionName?: string; readonly externalId?: string; readonly durationSeconds?: number; readonly mfaSerial?: string; readonly baseProfile?: string; readonly region?: string; readonly endpointUrl?: string }
-  | { readonly kind: 'session-token'; readonly durationSeconds?: number; readonly mfaSerial?: string; readonly baseProfile?: string; readonly region?: string; readonly endpointUrl?: string }
-  | { readonly kind: 'web-identity'; readonly roleArn: string; readonly webIdentityTokenFile: string; readonly roleSessionName?: string; readonly durationSeconds?: number; readonly region?: string; readonly endpointUrl?: string }
-  | { readonly kind: 'profile'; readonly profile: string; readonly region?: string; readonly endpointUrl?: string }
-  | { readonly kind: 'iot'; readonly roleAlias: string; readonly certificate: string; readonly privateKey: string; readonly endpoint?: string; readonly thingName?: string; readonly ca?: string; readonly durationSeconds?: number; readonly region?: string }
-  | { readonly kind: 'roles-anywhere'; readonly trustAnchorArn: string; readonly profileArn: string; readonly roleArn: string; readonly certificate: string; readonly privateKey: string; readonly intermediates?: string; readonly roleSessionName?: string; readonly durationSeconds?: number; readonly endpoint?: string; readonly region?: string }
+  | { readonly kind: 'assume-role'; readonly roleArn: string; readonly roleSessionName?: string | undefined; readonly externalId?: string | undefined; readonly durationSeconds?: number | undefined; readonly mfaSerial?: string | undefined; readonly baseProfile?: string | undefined; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
+  | { readonly kind: 'session-token'; readonly durationSeconds?: number | undefined; readonly mfaSerial?: string | undefined; readonly baseProfile?: string | undefined; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
+  | { readonly kind: 'web-identity'; readonly roleArn: string; readonly webIdentityTokenFile: string; readonly roleSessionName?: string | undefined; readonly durationSeconds?: number | undefined; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
+  | { readonly kind: 'profile'; readonly profile: string; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
+  | { readonly kind: 'iot'; readonly roleAlias: string; readonly certificate: string; readonly privateKey: string; readonly endpoint?: string | undefined; readonly thingName?: string | undefined; readonly ca?: string | undefined; readonly durationSeconds?: number | undefined; readonly region?: string | undefined }
+  | { readonly kind: 'roles-anywhere'; readonly trustAnchorArn: string; readonly profileArn: string; readonly roleArn: string; readonly certificate: string; readonly privateKey: string; readonly intermediates?: string | undefined; readonly roleSessionName?: string | undefined; readonly durationSeconds?: number | undefined; readonly endpoint?: string | undefined; readonly region?: string | undefined }
 
 /** How the CLI gets what it must not take as a flag value: the MFA code and the key passphrase. */
 export type SecretSpec = {
   /** The environment variable holding the base32 TOTP secret. */
-  readonly mfaTotpSecretEnv?: string
+  readonly mfaTotpSecretEnv?: string | undefined
   /** The argv of a command printing the code. */
-  readonly mfaCommand?: readonly string[]
+  readonly mfaCommand?: readonly string[] | undefined
   /** The environment variable holding the IoT private key's passphrase. */
-  readonly passphraseEnv?: string
+  readonly passphraseEnv?: string | undefined
 }
 
 /** A source described by flags: the spec (cache key material) and how to get its secrets. */

@@ -18,7 +18,7 @@ export type StartServeOptions = {
   /** The source whose credentials are served, through one `withRefresh` provider. */
   readonly source: CredentialSource
   /** The port on 127.0.0.1. @default 0 (an ephemeral port) */
-  readonly port?: number
+  readonly port?: number | undefined
   /** Options of the `withRefresh` provider (clock, windows, events). @default withRefresh's defaults */
   readonly refresh?: WithRefreshOptions
   /** Called with each failure to serve credentials (its message holds no secret). @default none */

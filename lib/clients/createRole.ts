@@ -1,7 +1,7 @@
 // One role of a pool: its gated AssumeRole source, its refreshing provider, its client
 // factory (built on first use), and the count of its requests in flight, so that an evicted
 // role is closed only once they have settled.
-import type { InitializeHandler, MetadataBearer } from '@smithy/types'
+import type { InitializeHandler, MetadataBearer, MiddlewareStack } from '@smithy/types'
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { named } from '../internal/stsCall.js'
 import { fromAssumeRole, type FromAssumeRoleParams } from '../sources/fromAssumeRole.js'
@@ -63,7 +63,8 @@ export const createRole = (params: Readonly<Record<string, unknown>>, d: RoleDep
       const c = cache.client(ClientClass, config as never)
       if (!counted.has(c)) {
         counted.add(c)
-        c.middlewareStack.add(countRequests, { step: 'initialize', name: 'withRolePoolInFlight' })
+        const stack = (c as { readonly middlewareStack: MiddlewareStack<object, MetadataBearer> }).middlewareStack
+        stack.add(countRequests, { step: 'initialize', name: 'withRolePoolInFlight' })
       }
       return c
     },

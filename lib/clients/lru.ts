@@ -85,7 +85,7 @@ export const createClientLru = <C>(maxSize: number, onEvict: (client: C) => void
     add: (ClientClass, config, client) => {
       const e: Entry<C> = { ClientClass, bucket: bucketOf(config), config: snapshot(config), client, prev: undefined, next: undefined }
       let buckets = index.get(ClientClass)
-      if (!buckets) index.set(ClientClass, (buckets = new Map()))
+      if (!buckets) index.set(ClientClass, (buckets = new Map<string | undefined, Entry<C>[]>()))
       const list = buckets.get(e.bucket)
       if (list) list.push(e)
       else buckets.set(e.bucket, [e])

@@ -22,7 +22,7 @@ export const sharedRequestHandler = (clientConfig: STSClientConfig | undefined):
     if (hasHandle(given)) return given
     // An STSClient built with the pool's handler options owns the one real handler.
     owner ??= loadPeer<typeof import('@aws-sdk/client-sts')>('@aws-sdk/client-sts', { source: 'withRolePool', purpose: 'the shared STS connection pool', load: () => import('@aws-sdk/client-sts') })
-      .then((sts) => new sts.STSClient({ requestHandler: clientConfig?.requestHandler }))
+      .then((sts) => new sts.STSClient(clientConfig?.requestHandler === undefined ? {} : { requestHandler: clientConfig.requestHandler }))
     return (await owner).config.requestHandler as unknown as Handle
   }
   const facade = {
@@ -33,7 +33,7 @@ export const sharedRequestHandler = (clientConfig: STSClientConfig | undefined):
     destroy: () => undefined,
   }
   return {
-    handler: facade as unknown as Handler,
+    handler: facade,
     destroy: () => {
       const current = owner
       owner = undefined

@@ -50,7 +50,7 @@ export const httpsTransport = (secureContext: SecureContext): IotTransport => {
         agent: agent ?? false,
       }
       const req = request(options)
-      const abort = (): void => void req.destroy(signal.reason)
+      const abort = (): void => void req.destroy(signal.reason as Error)
       signal.addEventListener('abort', abort, { once: true })
       req.on('error', (e) => {
         signal.removeEventListener('abort', abort)

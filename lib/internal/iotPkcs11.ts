@@ -59,7 +59,10 @@ const buildContext = async (p: Pkcs11Settings, certificate: string, ca: string |
   const lib = new crt.io.Pkcs11Lib(p.library)
   try {
     const options = crt.io.TlsContextOptions.create_client_with_mtls_pkcs11({
-      pkcs11_lib: lib, user_pin: p.pin, slot_id: p.slotId, token_label: p.tokenLabel, private_key_object_label: p.keyLabel, cert_file_contents: certificate,
+      pkcs11_lib: lib, user_pin: p.pin, cert_file_contents: certificate,
+      // aws-crt's options take each key present or absent, never undefined.
+      ...(p.slotId !== undefined && { slot_id: p.slotId }), ...(p.tokenLabel !== undefined && { token_label: p.tokenLabel }),
+      ...(p.keyLabel !== undefined && { private_key_object_label: p.keyLabel }),
     })
     if (ca !== undefined) options.override_default_trust_store(ca)
     return { crt, lib, tls: new crt.io.ClientTlsContext(options) }

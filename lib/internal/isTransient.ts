@@ -40,7 +40,7 @@ type Foreign = {
   readonly Code?: unknown
   readonly cause?: unknown
   readonly $retryable?: unknown
-  readonly $metadata?: { readonly httpStatusCode?: unknown; readonly clockSkewCorrected?: unknown }
+  readonly $metadata?: { readonly httpStatusCode?: unknown; readonly clockSkewCorrected?: unknown } | undefined
 }
 
 const fields = (e: unknown): Foreign => {

@@ -13,6 +13,7 @@ const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error']
  */
 export const checkLogger = (source: string, logger: unknown): Logger | undefined => {
   if (logger === undefined) return undefined
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it types l[level] once narrowed to an object
   const l = logger as Partial<Record<Level, unknown>> | null
   if (typeof l !== 'object' || l === null || LEVELS.some((level) => typeof l[level] !== 'function'))
     throw new CredentialError(`${source}: options.logger must have debug, info, warn and error functions, as the AWS SDK's Logger (e.g. console)`, {

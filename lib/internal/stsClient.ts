@@ -15,20 +15,20 @@ export type StsSourceOptions = {
    * refreshing provider for role chaining.
    * @default the SDK's default credential chain
    */
-  readonly source?: AwsCredentialIdentityProvider
+  readonly source?: AwsCredentialIdentityProvider | undefined
   /**
    * The STS region.
    * @default `clientConfig.region`, the calling client's region, then the SDK's region chain
    * (`AWS_REGION`, the profile's `region` in the shared config file), then `us-east-1` (logged once at warn)
    */
-  readonly region?: string
+  readonly region?: string | undefined
   /**
    * Config of the private `STSClient` (endpoint, requestHandler, maxAttempts, ...). What it
    * does not set is inherited from the SDK client that asks for credentials, as the SDK's
    * `fromTemporaryCredentials` does: `requestHandler`, `logger`, `userAgentAppId`, `profile`.
    * @default {}
    */
-  readonly clientConfig?: STSClientConfig
+  readonly clientConfig?: STSClientConfig | undefined
   /**
    * The deadline of each STS request in milliseconds, signing and SDK retries included:
    * past it the request is aborted and the call fails with `Timeout` (retryable). The
@@ -37,14 +37,14 @@ export type StsSourceOptions = {
    * refresh) forever. A positive number up to 2^31-1.
    * @default 10000
    */
-  readonly timeoutMs?: number
+  readonly timeoutMs?: number | undefined
   /**
    * The SDK's `Logger` (`console` works): STS calls at debug, failures and the region
    * fallback at warn, never a secret. The private `STSClient` logs through it too, without
    * the commands' input and output (they hold the session token and MFA code).
    * @default `clientConfig.logger`, the calling client's logger, else none
    */
-  readonly logger?: Logger
+  readonly logger?: Logger | undefined
 }
 
 /** The `@aws-sdk/client-sts` module, loaded on first use only. */
@@ -66,7 +66,7 @@ export type LazyStsClient = {
  */
 export const resolveRegion = async (options: StsSourceOptions, context?: SourceContext, onFallback: () => void = () => undefined): Promise<string> =>
   regionChain(
-    [options.region, options.clientConfig?.region as string | (() => Promise<string>) | undefined, context?.callerClientConfig?.region],
+    [options.region, options.clientConfig?.region, context?.callerClientConfig?.region],
     (options.clientConfig?.profile ?? context?.callerClientConfig?.profile),
     onFallback,
   )

@@ -51,7 +51,7 @@ const lastSixDigits = (stdout: string): string | undefined => stdout.match(SIX_D
 export const codeFromCommand = (
   givenArgv: readonly [string, ...string[]],
   given: CodeFromCommandOptions = {},
-): ((serialNumber: string, call?: { readonly signal?: AbortSignal }) => Promise<string>) => {
+): ((serialNumber: string, call?: { readonly signal?: AbortSignal | undefined }) => Promise<string>) => {
   const { argv, options } = guarded(SOURCE, () => {
     validate(givenArgv, given)
     return { argv: [...givenArgv], options: { ...given } }

@@ -40,7 +40,7 @@ const BACKSPACE = new Set(['\u007f', '\b'])
  * @category mfa
  * @since 0.1.0
  */
-export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string, call?: { readonly signal?: AbortSignal }) => Promise<string>) => {
+export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string, call?: { readonly signal?: AbortSignal | undefined }) => Promise<string>) => {
   validate(options)
   return (serialNumber, call) => ask(options, serialNumber, call?.signal)
 }

@@ -57,6 +57,6 @@ export const decodeCredentials = (raw: unknown, nowMs: number): Decoded<AwsCrede
     E.apS('accountId', optionalString(r, 'accountId')),
     E.apS('credentialScope', optionalString(r, 'credentialScope')),
     E.apS('expiration', pipe(decodeExpiration(r.expiration), E.chain(notExpired(nowMs)))),
-    E.map((c): AwsCredentialIdentity => withoutUndefined(c)),
+    E.map((c) => withoutUndefined(c) as AwsCredentialIdentity),
   )
 }

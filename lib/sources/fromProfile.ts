@@ -15,9 +15,9 @@ import { loadProfiles, readMfaSerialSync, type ProfileFiles } from './profile/pr
  */
 export type FromProfileOptions = {
   /** The shared credentials file. @default `AWS_SHARED_CREDENTIALS_FILE`, then `~/.aws/credentials` */
-  readonly filepath?: string
+  readonly filepath?: string | undefined
   /** The shared config file. @default `AWS_CONFIG_FILE`, then `~/.aws/config` */
-  readonly configFilepath?: string
+  readonly configFilepath?: string | undefined
   /** Config of every hop's private `STSClient` (endpoint, requestHandler, ...). @default {} */
   readonly clientConfig?: STSClientConfig
   /** The SDK's `Logger`, for every hop (see the STS sources' `logger`). @default none */

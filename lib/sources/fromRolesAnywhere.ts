@@ -20,7 +20,7 @@ export type RolesAnywhereCommonOptions = {
   /** The role to assume; must be in the profile and trust `rolesanywhere.amazonaws.com`. */
   readonly roleArn: string
   /** Intermediate CA certificates (PEM bundle: text, path or Buffer), sent as `X-Amz-X509-Chain`. @default none */
-  readonly intermediates?: MaterialInput
+  readonly intermediates?: MaterialInput | undefined
   /** The signing region. @default the region inside `trustAnchorArn` */
   readonly region?: string
   /** `https://host[:port]` (or a bare host); `http://` only to a loopback host, for tests. @default `https://rolesanywhere.REGION.amazonaws.com` */

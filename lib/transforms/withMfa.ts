@@ -13,7 +13,7 @@ import type { CredentialSource, MfaCapableSource, SourceContext } from '../types
  * @category mfa
  * @since 0.1.0
  */
-export type MfaCodeProvider = (serialNumber: string, options?: { readonly signal?: AbortSignal }) => string | Promise<string>
+export type MfaCodeProvider = (serialNumber: string, options?: { readonly signal?: AbortSignal | undefined }) => string | Promise<string>
 
 /**
  * Options of {@link withMfa}.

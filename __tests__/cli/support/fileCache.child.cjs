@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run by node itself for a fast start */
-/* global require, process */
 // Run as one of many processes: the built library, withFileCache over an MFA source.
 // Appends one line to PROMPTS each time an MFA code is asked for; prints the key id.
 const { appendFileSync } = require('node:fs')

@@ -9,15 +9,15 @@ import { CredentialError } from '../../errors.js'
  */
 export type FileLockOptions = {
   /** A waiter gives up after this long with `Timeout`. @default 180_000 (room for an MFA prompt) */
-  readonly timeoutMs?: number
+  readonly timeoutMs?: number | undefined
   /** A lock older than this is taken over even if its owner looks alive (another host, a reused PID). @default 120_000 */
-  readonly staleMs?: number
+  readonly staleMs?: number | undefined
   /** Time between two tries, jittered by ±50 %. @default 50 */
-  readonly pollMs?: number
+  readonly pollMs?: number | undefined
   /** Stops waiting with `Aborted`. */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /** Who reports errors. @default 'withFileCache' */
-  readonly source?: string
+  readonly source?: string | undefined
 }
 
 type Owner = { readonly pid: number; readonly host: string; readonly id: string }

@@ -46,7 +46,7 @@ const baseSource = (base: ProfileBase, o: ChainOptions, region: string | undefin
   switch (base.kind) {
     case 'static': {
       const creds = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}) }
-      return async () => creds
+      return () => Promise.resolve(creds)
     }
     case 'sso':
       return delegated(base.profile, 'SSO', (p) => p.fromSSO(init))

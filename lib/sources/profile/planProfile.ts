@@ -29,7 +29,10 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
 export const badProfile = (profile: string, problem: string): CredentialError =>
   new CredentialError(`${SOURCE}: profile "${profile}" ${problem}`, { code: 'InvalidConfiguration', source: SOURCE })
 
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T
+/** `o` without its undefined and empty values, typed so: each key that may be undefined becomes optional. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> }
+
+const defined = <T extends object>(o: T): Defined<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Defined<T>
 
 const duration = (name: string, p: Profile): number | undefined => {
   const raw = p['duration_seconds']

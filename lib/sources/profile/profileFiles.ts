@@ -18,7 +18,7 @@ export type Profiles = Readonly<Record<string, Profile>>
  */
 export const loadProfiles = async (files: ProfileFiles): Promise<Profiles> => {
   const { parseKnownFiles } = await import('@smithy/core/config')
-  return parseKnownFiles({ ...files, ignoreCache: true } as Parameters<typeof parseKnownFiles>[0]) as Promise<Profiles>
+  return parseKnownFiles({ ...files, ignoreCache: true } as Parameters<typeof parseKnownFiles>[0])
 }
 
 const expand = (p: string): string => (p.startsWith('~/') ? join(homedir(), p.slice(2)) : p)

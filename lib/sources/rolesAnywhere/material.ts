@@ -18,8 +18,8 @@ export type SigningMaterial = {
 }
 
 type KeyOptions = {
-  readonly certificate?: MaterialInput; readonly privateKey?: MaterialInput; readonly passphrase?: string
-  readonly pfx?: MaterialInput; readonly intermediates?: MaterialInput; readonly pkcs11?: unknown
+  readonly certificate?: MaterialInput | undefined; readonly privateKey?: MaterialInput | undefined; readonly passphrase?: string | undefined
+  readonly pfx?: MaterialInput | undefined; readonly intermediates?: MaterialInput | undefined; readonly pkcs11?: unknown
 }
 
 // The readers are fromIotCertificate's; their errors are re-issued under this source's name.
@@ -75,6 +75,7 @@ const certificateAndKey = (o: KeyOptions): { cert: X509Certificate; key: KeyObje
   if (kind === 'pem') return { cert: parseCertificate('certificate', own(() => readPem('certificate', o.certificate!))), key: pemKey(own(() => readPem('privateKey', o.privateKey!)), o.passphrase) }
   const pfx = own(() => readBinary('pfx', o.pfx!))
   // Node's TLS loader checks the MAC under the passphrase and yields the leaf certificate.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- types SecureContext.context, which @types/node leaves as any
   const context = own(() => buildSecureContext({ kind: 'pfx', pfx, passphrase: o.passphrase }, undefined)) as unknown as { context: { getCertificate: () => Buffer | null } }
   const der = context.context.getCertificate()
   if (der === null) throw invalid('pfx holds no certificate')

@@ -53,7 +53,7 @@ export const parseTarget = (endpoint: string): RolesAnywhereTarget => {
     throw invalid(`endpoint must use https (http only to a loopback host such as 127.0.0.1; got ${url.protocol.slice(0, -1)})`)
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password)
     throw invalid(`endpoint must be a bare origin without path, query or user info (got "${endpoint}")`)
-  const protocol = url.protocol as 'https:' | 'http:'
+  const protocol = url.protocol
   const port = url.port === '' ? (protocol === 'https:' ? 443 : 80) : Number(url.port)
   return { protocol, hostname, port, host: url.host }
 }
@@ -82,12 +82,12 @@ export const checkOptions = (o: {
   if (o.roleSessionName !== undefined && (typeof o.roleSessionName !== 'string' || !SESSION_NAME.test(o.roleSessionName)))
     throw invalid('roleSessionName must be 2-64 characters of letters, digits and _+=,.@-')
   if (o.endpoint !== undefined && (typeof o.endpoint !== 'string' || o.endpoint === '')) throw invalid('endpoint must be a non-empty string when given')
-  const region = (o.region as string | undefined) ?? anchor.region
+  const region = (o.region) ?? anchor.region
   const suffix = anchor.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'
   return {
     trustAnchorArn: o.trustAnchorArn as string, profileArn: o.profileArn as string, roleArn: o.roleArn, region,
-    target: parseTarget((o.endpoint as string | undefined) ?? `https://rolesanywhere.${region}.${suffix}`),
-    roleSessionName: o.roleSessionName as string | undefined,
+    target: parseTarget((o.endpoint) ?? `https://rolesanywhere.${region}.${suffix}`),
+    roleSessionName: o.roleSessionName,
     ...checkNumbers(o),
   }
 }

@@ -55,7 +55,7 @@ export const post = (t: RolesAnywhereTarget, path: string, headers: Readonly<Rec
     const req = t.protocol === 'https:'
       ? loadBuiltin<typeof Https>('node:https').request({ ...options, rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) })
       : loadBuiltin<typeof Http>('node:http').request(options)
-    const abort = (): void => void req.destroy(signal.reason)
+    const abort = (): void => void req.destroy(signal.reason as Error)
     signal.addEventListener('abort', abort, { once: true })
     req.on('error', (e) => { signal.removeEventListener('abort', abort); fail(e) })
     req.on('response', (res) => readAnswer(res, (a) => { signal.removeEventListener('abort', abort); resolve(a) }, fail))

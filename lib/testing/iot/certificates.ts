@@ -12,6 +12,7 @@ type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.cr
 type CryptoKeyPair = webcrypto.CryptoKeyPair
 type CryptoKey = webcrypto.CryptoKey
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- X509Crypto is computed from @peculiar/x509 signature, which typescript-eslint does not resolve
 const crypto = webcrypto as unknown as X509Crypto
 const ecdsa = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const DAY_MS = 86_400_000
@@ -23,7 +24,7 @@ const KEY_ALGORITHMS = {
 } as const
 
 const generateKeys = (type: TestKeyType = 'ec-p256'): Promise<CryptoKeyPair> =>
-  webcrypto.subtle.generateKey(KEY_ALGORITHMS[type], true, ['sign', 'verify']) as Promise<CryptoKeyPair>
+  webcrypto.subtle.generateKey(KEY_ALGORITHMS[type], true, ['sign', 'verify'])
 
 const keyPem = (key: CryptoKey): string =>
   KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString()

@@ -114,7 +114,7 @@ const applyFault = (fault: QueuedFault, res: ServerResponse, ctx: CredentialsCon
 }
 
 /** Answers `GET /role-aliases/ALIAS/credentials` as IoT would (AWS IoT Core Developer Guide, "Authorizing direct calls to AWS services using AWS IoT Core credential provider"). */
-export const answerCredentials = (req: IncomingMessage, res: ServerResponse, seen: IotRecordedRequest, ctx: CredentialsContext): void => {
+export const answerCredentials = (_req: IncomingMessage, res: ServerResponse, seen: IotRecordedRequest, ctx: CredentialsContext): void => {
   if (seen.roleAlias === undefined) return fail(res, 404, 'Not Found')
   if (seen.method !== 'GET') return fail(res, 405, 'Method Not Allowed')
   const device = seen.authorized && seen.clientCertificateFingerprint !== undefined

@@ -21,7 +21,7 @@ const parseBody = (body: Buffer): { ok: Body } | RaError => {
   if (body.length === 0) return { ok: {} }
   try {
     const parsed = JSON.parse(body.toString('utf8')) as unknown
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { ok: parsed as Body } : raError(400, 'ValidationException', 'The request body must be a JSON object')
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { ok: parsed } : raError(400, 'ValidationException', 'The request body must be a JSON object')
   } catch {
     return raError(400, 'ValidationException', 'The request body is not valid JSON')
   }

@@ -55,9 +55,9 @@ export type RolesAnywhereEmulatorRequest = EmulatorRequestRecord & {
   /** The JSON body as sent. */
   readonly body: string
   /** The signing algorithm of the Authorization header, if it parsed. */
-  algorithm?: string
+  algorithm?: string | undefined
   /** The certificate serial (decimal) of the Credential scope, if it parsed. */
-  serial?: string
+  serial?: string | undefined
   /** The error type answered (`X-Amzn-Errortype`), if any. */
   errorType?: string
   /** The error message answered, if any. */

@@ -7,7 +7,7 @@ import { amzDateMs, checkAmzDate, headerValue } from './amzDate.js'
 /** node:crypto SHA-256 / HMAC-SHA-256 in the constructor shape @smithy/signature-v4 expects. */
 function NodeSha256(secret?: SourceData): Checksum {
   const h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret))
-  return { update: (data: Uint8Array | string) => void h.update(data), digest: async () => new Uint8Array(h.digest()), reset: () => undefined }
+  return { update: (data: Uint8Array | string) => void h.update(data), digest: () => Promise.resolve(new Uint8Array(h.digest())), reset: () => undefined }
 }
 const toBytes = (d: SourceData): Uint8Array | string =>
   typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
@@ -76,7 +76,7 @@ const recompute = async (input: VerifyInput<SigV4Key>, auth: ParsedAuth, key: Si
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(key.sessionToken === undefined ? {} : { sessionToken: key.sessionToken }) },
     sha256: NodeSha256 as unknown as ConstructorParameters<typeof SignatureV4>[0]['sha256'],
   })
   const query: Record<string, string | string[]> = {}
