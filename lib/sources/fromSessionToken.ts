@@ -1,8 +1,9 @@
 import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
-import { mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
+import { named } from '../internal/named.js'
+import { mfaParams, oneAttempt, sendSts, toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
-import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
-import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import { lazyStsClient, type StsSourceOptions } from './sts/stsClient.js'
+import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
 import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 

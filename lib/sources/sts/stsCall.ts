@@ -1,10 +1,10 @@
 import type { Credentials } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
-import { CredentialError } from '../errors.js'
-import type { SourceContext } from '../types.js'
-import { logTo, type Logger } from './sdkLogger.js'
-import { abortable, onAbort } from './abortable.js'
-import { abortError, stsError } from './stsErrors.js'
+import { CredentialError } from '../../errors.js'
+import type { SourceContext } from '../../types.js'
+import { logTo, type Logger } from '../../internal/sdkLogger.js'
+import { abortable, onAbort } from '../../internal/abortable.js'
+import { abortError, stsError } from '../../internal/stsErrors.js'
 
 /**
  * A signal that aborts after `timeoutMs` (reason: a `Timeout` CredentialError) or when the
@@ -116,7 +116,3 @@ export const oneAttempt = <C extends CommandStack>(command: C, context: SourceCo
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
 export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`
-
-/** Gives a source function its reported name (errors and refresh events use `fn.name`). */
-export const named = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
-  Object.defineProperty(fn, 'name', { value: name, configurable: true })

@@ -1,5 +1,5 @@
-import type { CredentialError } from '../errors.js'
-import { invalidConfiguration } from './validate.js'
+import type { CredentialError } from '../../errors.js'
+import { invalidConfiguration } from '../../internal/validate.js'
 
 /** A check of one parameter: undefined when valid, else what is wrong (never the value). */
 type Check = (value: unknown) => string | undefined
@@ -17,7 +17,7 @@ const int = (min: number, max: number, note = ''): Check => (v) =>
 const list = (max: number): Check => (v) =>
   !Array.isArray(v) ? 'must be an array' : v.length > max ? `may hold at most ${max} entries (got ${v.length})` : undefined
 
-/** The STS constraints of PROTOCOLS.md, by parameter name. */
+/** The parameter constraints of the AWS STS API reference (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken), by parameter name. */
 export const STS_CHECKS = {
   RoleArn: str(20, 2048),
   RoleSessionName: str(2, 64, /^[\w+=,.@-]+$/, 'letters, digits and +=,.@_-'),
