@@ -1,10 +1,10 @@
-import { deadline, untilAborted } from '../internal/iotDeadline.js'
-import type { IotDiscoveryClientConfig } from '../internal/iotDiscovery.js'
+import { deadline, untilAborted } from './iot/iotDeadline.js'
+import type { IotDiscoveryClientConfig } from './iot/iotDiscovery.js'
 import { fallbackWarning } from '../internal/regionChain.js'
-import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
-import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
-import { buildSecureContext } from '../internal/iotTls.js'
-import { lazyTransport, type IotTransport } from '../internal/iotTransport.js'
+import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from './iot/iotOptions.js'
+import type { Pkcs11Settings } from './iot/iotPkcs11.js'
+import { buildSecureContext } from './iot/iotTls.js'
+import { lazyTransport, type IotTransport } from './iot/iotTransport.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { isCredentialError } from '../errors.js'
 import { guarded, requireFunction, snapshot } from '../internal/validate.js'
@@ -86,14 +86,14 @@ const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTrans
   const ca = o.ca === undefined ? undefined : readPem('ca', o.ca)
   if (kind === 'pkcs11') {
     const certificate = readPem('certificate', o.certificate!).toString('utf8')
-    return lazyTransport(async () => (await import('../internal/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
+    return lazyTransport(async () => (await import('./iot/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
   }
   const material = kind === 'pfx'
     ? { kind, pfx: readBinary('pfx', o.pfx!), passphrase: o.passphrase }
     : { kind, certificate: readPem('certificate', o.certificate!), privateKey: readPem('privateKey', o.privateKey!), passphrase: o.passphrase }
   // The TLS context is built now, so a bad key fails at construction; the agent at the first call.
   const context = buildSecureContext(material, ca)
-  return lazyTransport(async () => (await import('../internal/iotHttps.js')).httpsTransport(context))
+  return lazyTransport(async () => (await import('./iot/iotHttps.js')).httpsTransport(context))
 }
 
 const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((context?: SourceContext) => Promise<IotTarget>) => {
@@ -104,7 +104,7 @@ const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((cont
   let discovered: Promise<IotTarget> | undefined
   const warnFallback = fallbackWarning('fromIotCertificate')
   return (context) => {
-    const pending = (discovered ??= import('../internal/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({
+    const pending = (discovered ??= import('./iot/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({
       region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig, warnFallback,
     }))
       .then((host) => toTarget(host, o.connectTo)))
@@ -181,7 +181,7 @@ const build = (options: FromIotCertificateOptions): CredentialSource & { readonl
       logTo(logger, 'debug', `fromIotCertificate: GET ${path} from ${target.host}`)
       const answer = await transport.request(target, path, headers, signal)
       // The answer's decoder (and fp-ts's Either) loads with the first answer, not with the package.
-      const { decodeIotCredentials, rejection } = await import('../internal/iotResponse.js')
+      const { decodeIotCredentials, rejection } = await import('./iot/iotResponse.js')
       if (answer.status !== 200) throw rejection(answer)
       return decodeIotCredentials(answer.body, now())
     } catch (e) {

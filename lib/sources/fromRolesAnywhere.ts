@@ -1,6 +1,6 @@
 import { isCredentialError } from '../errors.js'
-import { readPem, type MaterialInput } from '../internal/iotOptions.js'
-import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
+import { readPem, type MaterialInput } from './iot/iotOptions.js'
+import type { Pkcs11Settings } from './iot/iotPkcs11.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../types.js'
 import { deadline } from './rolesAnywhere/deadline.js'
 import { readSigningMaterial } from './rolesAnywhere/material.js'

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 import { isCredentialError } from '../../errors.js'
-import { buildSecureContext } from '../../internal/iotTls.js'
-import { keyKind, readBinary, readPem, type MaterialInput } from '../../internal/iotOptions.js'
+import { buildSecureContext } from '../iot/iotTls.js'
+import { keyKind, readBinary, readPem, type MaterialInput } from '../iot/iotOptions.js'
 import { pfxPrivateKey } from './pkcs12.js'
 import { invalid } from './options.js'
 

@@ -1,5 +1,5 @@
-import { CredentialError } from '../errors.js'
-import { redact } from './redact.js'
+import { CredentialError } from '../../errors.js'
+import { redact } from '../../internal/redact.js'
 import type { IotTarget } from './iotOptions.js'
 
 const SOURCE = 'fromIotCertificate'

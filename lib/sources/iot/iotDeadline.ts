@@ -1,5 +1,5 @@
-import { CredentialError, isCredentialError } from '../errors.js'
-import { abortable, onAbort } from './abortable.js'
+import { CredentialError, isCredentialError } from '../../errors.js'
+import { abortable, onAbort } from '../../internal/abortable.js'
 
 const SOURCE = 'fromIotCertificate'
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import type * as Net from 'node:net'
-import type { CredentialError } from '../errors.js'
-import { loadBuiltin } from './loadBuiltin.js'
-import { invalidConfiguration, kindOf, requireObject } from './validate.js'
-import { redact } from './redact.js'
+import type { CredentialError } from '../../errors.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
+import { invalidConfiguration, kindOf, requireObject } from '../../internal/validate.js'
+import { redact } from '../../internal/redact.js'
 
 const SOURCE = 'fromIotCertificate'
 const ROLE_ALIAS = /^[\w=,@-]{1,128}$/

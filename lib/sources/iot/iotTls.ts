@@ -1,6 +1,6 @@
 import type * as Tls from 'node:tls'
 import type { SecureContext } from 'node:tls'
-import { loadBuiltin } from './loadBuiltin.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
 import { invalid } from './iotOptions.js'
 
 /** Key material read from the options. */

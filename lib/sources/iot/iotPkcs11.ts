@@ -1,7 +1,7 @@
 import type * as Net from 'node:net'
-import { CredentialError } from '../errors.js'
-import { loadBuiltin } from './loadBuiltin.js'
-import { loadPeer } from './loadPeer.js'
+import { CredentialError } from '../../errors.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
+import { loadPeer } from '../../internal/loadPeer.js'
 import type { IotTarget } from './iotOptions.js'
 import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, type IotRawResponse, type IotTransport } from './iotTransport.js'
 
