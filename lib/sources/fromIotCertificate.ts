@@ -1,9 +1,10 @@
 import { deadline, untilAborted } from './iot/iotDeadline.js'
 import type { IotDiscoveryClientConfig } from './iot/iotDiscovery.js'
 import { fallbackWarning } from '../internal/regionChain.js'
-import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from './iot/iotOptions.js'
-import type { Pkcs11Settings } from './iot/iotPkcs11.js'
-import { buildSecureContext } from './iot/iotTls.js'
+import { checkCommon, toTarget, type IotTarget } from './iot/iotOptions.js'
+import { buildSecureContext } from './x509/buildSecureContext.js'
+import { keyKind, type Pkcs11Settings } from './x509/keyKind.js'
+import { readBinary, readPem, type MaterialInput } from './x509/readMaterial.js'
 import { lazyTransport, type IotTransport } from './iot/iotTransport.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { isCredentialError } from '../errors.js'
@@ -82,17 +83,17 @@ export type FromIotCertificateOptions = IotCommonOptions & (
 )
 
 const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
-  const kind = keyKind(o)
-  const ca = o.ca === undefined ? undefined : readPem('ca', o.ca)
+  const kind = keyKind(SOURCE, o)
+  const ca = o.ca === undefined ? undefined : readPem(SOURCE, 'ca', o.ca)
   if (kind === 'pkcs11') {
-    const certificate = readPem('certificate', o.certificate!).toString('utf8')
+    const certificate = readPem(SOURCE, 'certificate', o.certificate!).toString('utf8')
     return lazyTransport(async () => (await import('./iot/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
   }
   const material = kind === 'pfx'
-    ? { kind, pfx: readBinary('pfx', o.pfx!), passphrase: o.passphrase }
-    : { kind, certificate: readPem('certificate', o.certificate!), privateKey: readPem('privateKey', o.privateKey!), passphrase: o.passphrase }
+    ? { kind, pfx: readBinary(SOURCE, 'pfx', o.pfx!), passphrase: o.passphrase }
+    : { kind, certificate: readPem(SOURCE, 'certificate', o.certificate!), privateKey: readPem(SOURCE, 'privateKey', o.privateKey!), passphrase: o.passphrase }
   // The TLS context is built now, so a bad key fails at construction; the agent at the first call.
-  const context = buildSecureContext(material, ca)
+  const context = buildSecureContext(SOURCE, material, ca)
   return lazyTransport(async () => (await import('./iot/iotHttps.js')).httpsTransport(context))
 }
 

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs'
 import type * as Net from 'node:net'
 import type { CredentialError } from '../../errors.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
 import { invalidConfiguration, kindOf, requireObject } from '../../internal/validate.js'
-import { redact } from '../../internal/redact.js'
 
 const SOURCE = 'fromIotCertificate'
 const ROLE_ALIAS = /^[\w=,@-]{1,128}$/
@@ -43,39 +41,11 @@ export const toTarget = (endpoint: string, connectTo?: { readonly host: string; 
   return { host, port, connectHost: connectTo?.host ?? host, connectPort: connectTo?.port ?? port }
 }
 
-/** True when `host` is an IP literal, to which no SNI may be sent (RFC 6066). */
 /** Node's largest timer delay; a longer one fires at once. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1
 
+/** True when `host` is an IP literal, to which no SNI may be sent (RFC 6066). */
 export const isIpHost = (host: string): boolean => loadBuiltin<typeof Net>('node:net').isIP(host) !== 0
-
-export type MaterialInput = string | Buffer | Uint8Array
-
-/** PEM text (a string holding `-----BEGIN`), a file path (any other string) or bytes, read now. */
-export const readPem = (field: string, value: MaterialInput): Buffer => {
-  if (typeof value !== 'string') return Buffer.from(value)
-  if (value.includes('-----BEGIN')) return Buffer.from(value)
-  return readFile(field, value)
-}
-
-/** A file path or bytes (PKCS#12 has no PEM form), read now. */
-export const readBinary = (field: string, value: MaterialInput): Buffer =>
-  typeof value === 'string' ? readFile(field, value) : Buffer.from(value)
-
-const readFile = (field: string, path: string): Buffer => {
-  if (path.length === 0) throw invalid(`${field} is an empty string; give PEM text, a file path or a Buffer`)
-  try {
-    return readFileSync(path)
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'unknown error'
-    // A key given by mistake as bare base64 (no PEM header) lands here as a "path": show
-    // the path only when it cannot be key material.
-    const shown = field === 'certificate' || field === 'ca' ? `"${redact(path)}"` : 'at the given path'
-    throw invalid(`cannot read ${field} file ${shown} (${code}); give PEM text (with its -----BEGIN line), a readable file path or a Buffer`, e)
-  }
-}
-
-const isMaterial = (v: unknown): v is MaterialInput => typeof v === 'string' || v instanceof Uint8Array
 
 export type CheckedCommon = {
   readonly roleAlias: string
@@ -99,31 +69,4 @@ export const checkCommon = (o: {
   if (!(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS))
     throw invalid(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (got ${String(t)})`)
   return { roleAlias: o.roleAlias, thingName: o.thingName, durationSeconds: d, timeoutMs: t }
-}
-
-/** Which kind of key the options give; exactly one of privateKey, pfx and pkcs11. */
-export const keyKind = (o: { certificate?: unknown; privateKey?: unknown; pfx?: unknown; pkcs11?: unknown; ca?: unknown; passphrase?: unknown }): 'pem' | 'pfx' | 'pkcs11' => {
-  const given = (['privateKey', 'pfx', 'pkcs11'] as const).filter((k) => o[k] !== undefined)
-  if (given.length !== 1)
-    throw invalid(`give exactly one of privateKey (with certificate), pfx or pkcs11 (with certificate); got ${given.length === 0 ? 'none' : given.join(' and ')}`)
-  const kind = given[0] === 'privateKey' ? 'pem' : given[0]!
-  if (kind === 'pfx' && o.certificate !== undefined) throw invalid('certificate must not be given with pfx: the PKCS#12 file holds it')
-  if (kind !== 'pfx' && !isMaterial(o.certificate)) throw invalid('certificate is required: PEM text, a file path or a Buffer')
-  if (kind === 'pem' && !isMaterial(o.privateKey)) throw invalid('privateKey must be PEM text, a file path or a Buffer')
-  if (kind === 'pfx' && !isMaterial(o.pfx)) throw invalid('pfx must be a file path or a Buffer')
-  if (kind === 'pkcs11') checkPkcs11(o.pkcs11)
-  if (o.ca !== undefined && !isMaterial(o.ca)) throw invalid(`ca must be PEM text, a file path or a Buffer (got ${kindOf(o.ca)})`)
-  if (o.passphrase !== undefined && typeof o.passphrase !== 'string') throw invalid(`passphrase must be a string (got ${kindOf(o.passphrase)})`)
-  return kind
-}
-
-
-const checkPkcs11 = (p: unknown): void => {
-  const o = (p ?? {}) as Record<string, unknown>
-  if (typeof o['library'] !== 'string' || o['library'].length === 0) throw invalid('pkcs11.library must be the path of the PKCS#11 module (.so/.dll)')
-  if (typeof o['pin'] !== 'string') throw invalid('pkcs11.pin must be a string')
-  for (const k of ['tokenLabel', 'keyLabel'])
-    if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === '')) throw invalid(`pkcs11.${k} must be a non-empty string when given`)
-  const slot = o['slotId']
-  if (slot !== undefined && !(typeof slot === 'number' && Number.isInteger(slot) && slot >= 0)) throw invalid('pkcs11.slotId must be a non-negative integer when given')
 }

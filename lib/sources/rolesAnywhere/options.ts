@@ -1,11 +1,11 @@
-import { CredentialError } from '../../errors.js'
+import type { CredentialError } from '../../errors.js'
+import { invalidConfiguration } from '../../internal/validate.js'
 
 /** @internal The source name every error of fromRolesAnywhere carries. */
 export const SOURCE = 'fromRolesAnywhere'
 
 /** @internal A configuration error, thrown at construction before any I/O. */
-export const invalid = (message: string, cause?: unknown): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE, cause })
+export const invalid = (message: string, cause?: unknown): CredentialError => invalidConfiguration(SOURCE, message, cause)
 
 // arn:PARTITION:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID (or profile/ID), as the
 // IAM Roles Anywhere API reference shows them.
