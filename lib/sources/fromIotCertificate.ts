@@ -1,4 +1,5 @@
-import { deadline, untilAborted } from './iot/iotDeadline.js'
+import { abortable } from '../internal/abortable.js'
+import { callDeadline } from '../internal/callDeadline.js'
 import type { IotDiscoveryClientConfig } from './iot/iotDiscovery.js'
 import { fallbackWarning } from '../internal/regionChain.js'
 import { checkCommon, toTarget, type IotTarget } from './iot/iotOptions.js'
@@ -176,9 +177,9 @@ const build = (options: FromIotCertificateOptions): CredentialSource & { readonl
   const path = `/role-aliases/${roleAlias}/credentials`
   const headers = requestHeaders(thingName, durationSeconds)
   const fromIotCertificateSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
-    const { signal, dispose } = deadline(timeoutMs, context?.signal)
+    const { signal, dispose } = callDeadline({ source: SOURCE, timeoutMs, signal: context?.signal, timeoutMessage: `no answer from IoT within timeoutMs (${timeoutMs} ms)` })
     try {
-      const target = await untilAborted(resolveTarget(context), signal)
+      const target = await abortable(resolveTarget(context), { signal })
       logTo(logger, 'debug', `fromIotCertificate: GET ${path} from ${target.host}`)
       const answer = await transport.request(target, path, headers, signal)
       // The answer's decoder (and fp-ts's Either) loads with the first answer, not with the package.
