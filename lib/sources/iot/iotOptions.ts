@@ -1,7 +1,7 @@
 import type * as Net from 'node:net'
 import type { CredentialError } from '../../errors.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
-import { invalidConfiguration, kindOf, requireObject } from '../../internal/validate.js'
+import { invalidConfiguration, kindOf, MAX_TIMER_MS, requireObject } from '../../internal/validate.js'
 
 const SOURCE = 'fromIotCertificate'
 const ROLE_ALIAS = /^[\w=,@-]{1,128}$/
@@ -41,9 +41,6 @@ export const toTarget = (endpoint: string, connectTo?: { readonly host: string; 
   return { host, port, connectHost: connectTo?.host ?? host, connectPort: connectTo?.port ?? port }
 }
 
-/** Node's largest timer delay; a longer one fires at once. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1
-
 /** True when `host` is an IP literal, to which no SNI may be sent (RFC 6066). */
 export const isIpHost = (host: string): boolean => loadBuiltin<typeof Net>('node:net').isIP(host) !== 0
 
@@ -66,7 +63,7 @@ export const checkCommon = (o: {
   if (d !== undefined && !(typeof d === 'number' && Number.isInteger(d) && d >= 900 && d <= 43_200))
     throw invalid(`durationSeconds must be an integer from 900 to 43200 (got ${String(d)})`)
   const t = o.timeoutMs ?? 10_000
-  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS))
-    throw invalid(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (got ${String(t)})`)
+  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMER_MS))
+    throw invalid(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${String(t)})`)
   return { roleAlias: o.roleAlias, thingName: o.thingName, durationSeconds: d, timeoutMs: t }
 }
