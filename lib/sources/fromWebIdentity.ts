@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises'
 import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
+import { defined } from '../internal/defined.js'
 import { guarded, snapshot } from '../internal/validate.js'
 import { defaultSessionName, toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
@@ -126,7 +127,7 @@ const build = (params: FromWebIdentityParams, options: FromWebIdentityOptions): 
   const { timeoutMs } = validateStsOptions(SOURCE, options, false)
   const logger = checkLogger(SOURCE, options.logger)
   return stsSource({
-    source: SOURCE, action: 'AssumeRoleWithWebIdentity', options: { region: options.region, clientConfig: options.clientConfig, logger }, timeoutMs, mfa: false,
+    source: SOURCE, action: 'AssumeRoleWithWebIdentity', options: defined({ region: options.region, clientConfig: options.clientConfig, logger }), timeoutMs, mfa: false,
     // timeoutMs covers the whole call: reading the token, then the STS request.
     deadlineCoversInput: true,
     input: async (context: SourceContext | undefined): Promise<AssumeRoleWithWebIdentityCommandInput> => ({
