@@ -1,4 +1,4 @@
-// Load (issue 7, item 5): 100 clients from one withClientCache factory send 1 000 concurrent
+// Load: 100 clients from one withClientCache factory send 1 000 concurrent
 // GetCallerIdentity commands to the loopback STS emulator while the shared provider
 // refreshes. Every refresh must be exactly one AssumeRole, and no command may fail.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { defined } from '../internal/defined.js'
 import { dirname, resolve } from 'node:path'
 import { type Flags, type FlagValue, SOURCE_FLAGS, usageError } from './flags.js'
 
@@ -53,6 +54,6 @@ export const loadConfig = (path: string, cwd: string): Flags => {
 export const withConfig = (flags: Flags, cwd: string): Flags => {
   const path = flags['config']
   if (typeof path !== 'string') return flags
-  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined))
-  return { ...loadConfig(path, cwd), ...defined }
+  const given = defined(flags)
+  return { ...loadConfig(path, cwd), ...given }
 }

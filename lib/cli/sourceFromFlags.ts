@@ -1,11 +1,12 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
+import { defined } from '../internal/defined.js'
 import { fromAssumeRole } from '../sources/fromAssumeRole.js'
 import { fromIotCertificate } from '../sources/fromIotCertificate.js'
 import { fromRolesAnywhere } from '../sources/fromRolesAnywhere.js'
 import { fromProfile } from '../sources/fromProfile.js'
 import { fromSessionToken } from '../sources/fromSessionToken.js'
 import { fromWebIdentity } from '../sources/fromWebIdentity.js'
-import type { StsSourceOptions } from '../internal/stsClient.js'
+import type { StsSourceOptions } from '../sources/sts/stsClient.js'
 import { withMfa } from '../transforms/withMfa.js'
 import type { CredentialSource, MfaCapableSource } from '../types.js'
 import { usageError } from './flags.js'
@@ -25,11 +26,6 @@ export type SourceDeps = {
 }
 
 type StsSpec = Extract<SourceSpec, { kind: 'assume-role' | 'session-token' }>
-
-/** `o` without its undefined values, typed so: each key that may be undefined becomes optional. */
-type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> }
-
-const defined = <T extends object>(o: T): Defined<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>
 
 const stsOptions = (spec: SourceSpec & { endpointUrl?: string | undefined; baseProfile?: string | undefined }, deps: SourceDeps): StsSourceOptions => {
   const base = spec.baseProfile === undefined ? deps.baseCredentials : fromBaseProfile(spec.baseProfile, deps.env)

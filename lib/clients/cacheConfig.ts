@@ -1,6 +1,6 @@
 import type { CredentialError } from '../errors.js'
 import { guarded, invalidConfiguration, kindOf } from '../internal/validate.js'
-import { withoutUndefined } from '../internal/withoutUndefined.js'
+import { defined } from '../internal/defined.js'
 import type { RefreshingProvider } from '../types.js'
 
 export const SOURCE = 'withClientCache'
@@ -37,7 +37,7 @@ const fill = (options: unknown): CacheConfig => {
   const defaults = o.defaults === undefined ? {} : checkConfig('defaults', o.defaults)
   if (region !== undefined && defaults['region'] !== undefined)
     throw invalid('region is given both as an option and in defaults; keep one')
-  const base = withoutUndefined({ ...(region === undefined ? {} : { region }), ...defaults })
+  const base = defined({ ...(region === undefined ? {} : { region }), ...defaults })
   return { maxSize, recoverExpiredToken, base, baseKeys: Object.keys(base) }
 }
 

@@ -3,7 +3,7 @@
 // role is closed only once they have settled.
 import type { InitializeHandler, MetadataBearer, MiddlewareStack } from '@smithy/types'
 import type { STSClientConfig } from '@aws-sdk/client-sts'
-import { named } from '../internal/stsCall.js'
+import { named } from '../internal/named.js'
 import { fromAssumeRole, type FromAssumeRoleParams } from '../sources/fromAssumeRole.js'
 import type { AwsCredentialIdentityProvider, ClientFactory, RefreshingProvider, SdkClientClass } from '../types.js'
 import type { Gate } from './createGate.js'

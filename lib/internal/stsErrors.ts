@@ -6,7 +6,7 @@ type SdkError = { name?: unknown; code?: unknown; message?: unknown; $metadata?:
 
 const MFA_FAILED = /MultiFactorAuthentication failed/i
 
-/** An error caused by `signal`: `Timeout` when its reason is a timeout, `Aborted` otherwise. */
+/** @internal An error caused by `signal`: `Timeout` when its reason is a timeout, `Aborted` otherwise. */
 export const abortError = (source: string, signal: AbortSignal, cause?: unknown): CredentialError => {
   const reason: unknown = signal.reason
   if (isCredentialError(reason)) return reason
@@ -20,7 +20,7 @@ export const abortError = (source: string, signal: AbortSignal, cause?: unknown)
 }
 
 /**
- * Maps what `STSClient.send` threw to a `CredentialError`. Messages hold the STS error code
+ * @internal Maps what `STSClient.send` threw to a `CredentialError`. Messages hold the STS error code
  * and its message, redacted (some answers echo the request, e.g. SignatureDoesNotMatch's
  * canonical string with `x-amz-security-token`), but never a deserialized body.
  */

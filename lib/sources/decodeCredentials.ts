@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { withoutUndefined } from '../internal/withoutUndefined.js'
+import { defined } from '../internal/defined.js'
 import type { AwsCredentialIdentity } from '../types.js'
 
 // A zone is required: a zoneless time would be read in the process's local time zone.
@@ -57,6 +57,6 @@ export const decodeCredentials = (raw: unknown, nowMs: number): Decoded<AwsCrede
     E.apS('accountId', optionalString(r, 'accountId')),
     E.apS('credentialScope', optionalString(r, 'credentialScope')),
     E.apS('expiration', pipe(decodeExpiration(r.expiration), E.chain(notExpired(nowMs)))),
-    E.map((c) => withoutUndefined(c) as AwsCredentialIdentity),
+    E.map((c): AwsCredentialIdentity => defined(c)),
   )
 }

@@ -1,8 +1,9 @@
-import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
-import { defaultSessionName, mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
+import type { AssumeRoleCommandInput, AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
+import { defaultSessionName, toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
-import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
-import { STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import type { StsSourceOptions } from './sts/stsClient.js'
+import { stsSource } from './sts/stsSource.js'
+import { STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
 import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 
@@ -66,16 +67,10 @@ export const fromAssumeRole = (given: FromAssumeRoleParams, givenOptions: FromAs
     checkLogger(SOURCE, options.logger)
     return validateStsOptions(SOURCE, options)
   })
-  const sts = lazyStsClient(options, SOURCE)
-  const source = Object.assign(
-    named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
-      const mfa = mfaParams(params.SerialNumber, context, SOURCE)
-      const { client, sts: mod, logger } = await sts.get(context)
-      const input: AssumeRoleCommandInput = { ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }
-      const out = await sendSts((o) => client.send(oneAttempt(new mod.AssumeRoleCommand(input), context), o), context, SOURCE, 'AssumeRole', timeoutMs, logger)
-      return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
-    }),
-    { mfaSerialNumber: params.SerialNumber, close: sts.close },
-  )
-  return source
+  return stsSource({
+    source: SOURCE, action: 'AssumeRole', options, timeoutMs, mfa: true, serialNumber: params.SerialNumber,
+    input: (_context, mfa): AssumeRoleCommandInput => ({ ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }),
+    command: (sts, input) => new sts.AssumeRoleCommand(input),
+    output: (out: AssumeRoleCommandOutput) => toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
+  })
 }

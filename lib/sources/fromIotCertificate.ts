@@ -1,10 +1,12 @@
-import { deadline, untilAborted } from '../internal/iotDeadline.js'
-import type { IotDiscoveryClientConfig } from '../internal/iotDiscovery.js'
+import { abortable } from '../internal/abortable.js'
+import { callDeadline } from '../internal/callDeadline.js'
+import type { IotDiscoveryClientConfig } from './iot/iotDiscovery.js'
 import { fallbackWarning } from '../internal/regionChain.js'
-import { checkCommon, keyKind, readBinary, readPem, toTarget, type IotTarget, type MaterialInput } from '../internal/iotOptions.js'
-import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
-import { buildSecureContext } from '../internal/iotTls.js'
-import { lazyTransport, type IotTransport } from '../internal/iotTransport.js'
+import { checkCommon, toTarget, type IotTarget } from './iot/iotOptions.js'
+import { buildSecureContext } from './x509/buildSecureContext.js'
+import { keyKind, type Pkcs11Settings } from './x509/keyKind.js'
+import { readBinary, readPem, type MaterialInput } from './x509/readMaterial.js'
+import { lazyTransport, type IotTransport } from './iot/iotTransport.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 import { isCredentialError } from '../errors.js'
 import { guarded, requireFunction, snapshot } from '../internal/validate.js'
@@ -82,18 +84,18 @@ export type FromIotCertificateOptions = IotCommonOptions & (
 )
 
 const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
-  const kind = keyKind(o)
-  const ca = o.ca === undefined ? undefined : readPem('ca', o.ca)
+  const kind = keyKind(SOURCE, o)
+  const ca = o.ca === undefined ? undefined : readPem(SOURCE, 'ca', o.ca)
   if (kind === 'pkcs11') {
-    const certificate = readPem('certificate', o.certificate!).toString('utf8')
-    return lazyTransport(async () => (await import('../internal/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
+    const certificate = readPem(SOURCE, 'certificate', o.certificate!).toString('utf8')
+    return lazyTransport(async () => (await import('./iot/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
   }
   const material = kind === 'pfx'
-    ? { kind, pfx: readBinary('pfx', o.pfx!), passphrase: o.passphrase }
-    : { kind, certificate: readPem('certificate', o.certificate!), privateKey: readPem('privateKey', o.privateKey!), passphrase: o.passphrase }
+    ? { kind, pfx: readBinary(SOURCE, 'pfx', o.pfx!), passphrase: o.passphrase }
+    : { kind, certificate: readPem(SOURCE, 'certificate', o.certificate!), privateKey: readPem(SOURCE, 'privateKey', o.privateKey!), passphrase: o.passphrase }
   // The TLS context is built now, so a bad key fails at construction; the agent at the first call.
-  const context = buildSecureContext(material, ca)
-  return lazyTransport(async () => (await import('../internal/iotHttps.js')).httpsTransport(context))
+  const context = buildSecureContext(SOURCE, material, ca)
+  return lazyTransport(async () => (await import('./iot/iotHttps.js')).httpsTransport(context))
 }
 
 const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((context?: SourceContext) => Promise<IotTarget>) => {
@@ -104,7 +106,7 @@ const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((cont
   let discovered: Promise<IotTarget> | undefined
   const warnFallback = fallbackWarning('fromIotCertificate')
   return (context) => {
-    const pending = (discovered ??= import('../internal/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({
+    const pending = (discovered ??= import('./iot/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({
       region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig, warnFallback,
     }))
       .then((host) => toTarget(host, o.connectTo)))
@@ -175,13 +177,13 @@ const build = (options: FromIotCertificateOptions): CredentialSource & { readonl
   const path = `/role-aliases/${roleAlias}/credentials`
   const headers = requestHeaders(thingName, durationSeconds)
   const fromIotCertificateSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
-    const { signal, dispose } = deadline(timeoutMs, context?.signal)
+    const { signal, dispose } = callDeadline({ source: SOURCE, timeoutMs, signal: context?.signal, timeoutMessage: `no answer from IoT within timeoutMs (${timeoutMs} ms)` })
     try {
-      const target = await untilAborted(resolveTarget(context), signal)
+      const target = await abortable(resolveTarget(context), { signal })
       logTo(logger, 'debug', `fromIotCertificate: GET ${path} from ${target.host}`)
       const answer = await transport.request(target, path, headers, signal)
       // The answer's decoder (and fp-ts's Either) loads with the first answer, not with the package.
-      const { decodeIotCredentials, rejection } = await import('../internal/iotResponse.js')
+      const { decodeIotCredentials, rejection } = await import('./iot/iotResponse.js')
       if (answer.status !== 200) throw rejection(answer)
       return decodeIotCredentials(answer.body, now())
     } catch (e) {

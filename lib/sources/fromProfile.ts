@@ -1,7 +1,8 @@
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
-import { named } from '../internal/stsCall.js'
-import { invalid, requireObject } from '../internal/stsValidate.js'
+import { named } from '../internal/named.js'
+import { MAX_TIMER_MS } from '../internal/validate.js'
+import { invalid, requireObject } from './sts/stsValidate.js'
 import type { MfaCapableSource, SourceContext } from '../types.js'
 import { buildChain } from './profile/buildChain.js'
 import { badProfile, planProfile } from './profile/planProfile.js'
@@ -38,7 +39,7 @@ const validate = (profile: unknown, options: unknown): void => {
   if (o['clientConfig'] !== undefined) requireObject(SOURCE, 'options.clientConfig', o['clientConfig'])
   checkLogger(SOURCE, o['logger'])
   const t = o['timeoutMs']
-  if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= 2 ** 31 - 1))
+  if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMER_MS))
     throw invalid(SOURCE, 'options.timeoutMs must be a positive number of milliseconds up to 2^31-1')
 }
 

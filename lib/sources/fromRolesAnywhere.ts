@@ -1,10 +1,9 @@
-import { isCredentialError } from '../errors.js'
-import { readPem, type MaterialInput } from '../internal/iotOptions.js'
-import type { Pkcs11Settings } from '../internal/iotPkcs11.js'
+import type { Pkcs11Settings } from './x509/keyKind.js'
+import { readPem, type MaterialInput } from './x509/readMaterial.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../types.js'
 import { deadline } from './rolesAnywhere/deadline.js'
 import { readSigningMaterial } from './rolesAnywhere/material.js'
-import { checkOptions, invalid } from './rolesAnywhere/options.js'
+import { checkOptions, SOURCE } from './rolesAnywhere/options.js'
 
 /**
  * The options of {@link fromRolesAnywhere} that do not depend on where the key is.
@@ -89,7 +88,7 @@ export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & (
 export const fromRolesAnywhere = (options: FromRolesAnywhereOptions): CredentialSource => {
   const checked = checkOptions(options)
   const material = readSigningMaterial(options)
-  const ca = options.ca === undefined ? undefined : readCa(options.ca)
+  const ca = options.ca === undefined ? undefined : readPem(SOURCE, 'ca', options.ca)
   const now = options.now ?? Date.now
   const query = { profileArn: checked.profileArn, roleArn: checked.roleArn, trustAnchorArn: checked.trustAnchorArn }
   const path = `/sessions?${new URLSearchParams(query).toString().replace(/\+/g, '%20')}`
@@ -106,12 +105,4 @@ export const fromRolesAnywhere = (options: FromRolesAnywhereOptions): Credential
     }
   }
   return fromRolesAnywhereSource
-}
-
-const readCa = (ca: MaterialInput): Buffer => {
-  try {
-    return readPem('ca', ca)
-  } catch (e) {
-    throw isCredentialError(e) ? invalid(e.message.replace(/^fromIotCertificate: /, ''), e.cause) : e
-  }
 }

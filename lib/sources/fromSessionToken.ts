@@ -1,8 +1,9 @@
-import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
-import { mfaParams, named, oneAttempt, sendSts, toIdentity } from '../internal/stsCall.js'
+import type { GetSessionTokenCommandInput, GetSessionTokenCommandOutput } from '@aws-sdk/client-sts'
+import { toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
-import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
-import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import type { StsSourceOptions } from './sts/stsClient.js'
+import { stsSource } from './sts/stsSource.js'
+import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
 import { guarded, snapshot } from '../internal/validate.js'
 import type { MfaCapableSource } from '../types.js'
 
@@ -55,15 +56,10 @@ export const fromSessionToken = (given: FromSessionTokenParams = {}, givenOption
     checkLogger(SOURCE, options.logger)
     return validateStsOptions(SOURCE, options)
   })
-  const sts = lazyStsClient(options, SOURCE)
-  return Object.assign(
-    named(SOURCE, async (context?: Parameters<MfaCapableSource>[0]) => {
-      const mfa = mfaParams(params.SerialNumber, context, SOURCE)
-      const { client, sts: mod, logger } = await sts.get(context)
-      const input: GetSessionTokenCommandInput = { ...params, ...mfa }
-      const out = await sendSts((o) => client.send(oneAttempt(new mod.GetSessionTokenCommand(input), context), o), context, SOURCE, 'GetSessionToken', timeoutMs, logger)
-      return toIdentity(out.Credentials, undefined, SOURCE)
-    }),
-    { mfaSerialNumber: params.SerialNumber, close: sts.close },
-  )
+  return stsSource({
+    source: SOURCE, action: 'GetSessionToken', options, timeoutMs, mfa: true, serialNumber: params.SerialNumber,
+    input: (_context, mfa): GetSessionTokenCommandInput => ({ ...params, ...mfa }),
+    command: (sts, input) => new sts.GetSessionTokenCommand(input),
+    output: (out: GetSessionTokenCommandOutput) => toIdentity(out.Credentials, undefined, SOURCE),
+  })
 }

@@ -1,14 +1,16 @@
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
+import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
+import { defined } from '../internal/defined.js'
 import { guarded, snapshot } from '../internal/validate.js'
-import { defaultSessionName, named, sendSts, toIdentity } from '../internal/stsCall.js'
+import { defaultSessionName, toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
-import { lazyStsClient, type StsSourceOptions } from '../internal/stsClient.js'
+import type { StsSourceOptions } from './sts/stsClient.js'
+import { stsSource } from './sts/stsSource.js'
 import { abortError } from '../internal/stsErrors.js'
-import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from '../internal/stsValidate.js'
+import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -123,28 +125,22 @@ const build = (params: FromWebIdentityParams, options: FromWebIdentityOptions): 
   const { WebIdentityToken, WebIdentityTokenFile: _file, ...rest } = params
   validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, ['RoleArn'])
   const { timeoutMs } = validateStsOptions(SOURCE, options, false)
-  const sts = lazyStsClient({ region: options.region, clientConfig: options.clientConfig, logger: checkLogger(SOURCE, options.logger) }, SOURCE)
-  return Object.assign(
-    named(SOURCE, async (context?: SourceContext) => {
-      const startedAt = Date.now()
-      // timeoutMs covers the whole call: reading the token, then the STS request.
-      const token = await abortable(tokenOf(params), {
+  const logger = checkLogger(SOURCE, options.logger)
+  return stsSource({
+    source: SOURCE, action: 'AssumeRoleWithWebIdentity', options: defined({ region: options.region, clientConfig: options.clientConfig, logger }), timeoutMs, mfa: false,
+    // timeoutMs covers the whole call: reading the token, then the STS request.
+    deadlineCoversInput: true,
+    input: async (context: SourceContext | undefined): Promise<AssumeRoleWithWebIdentityCommandInput> => ({
+      ...rest,
+      RoleSessionName: rest.RoleSessionName ?? defaultSessionName(),
+      WebIdentityToken: await abortable(tokenOf(params), {
         signal: context?.signal,
         aborted: (signal) => abortError(SOURCE, signal),
         timeoutMs,
         timedOut: () => new CredentialError(`${SOURCE}: no web identity token within timeoutMs (${timeoutMs} ms); check the token file or function`, { code: 'Timeout', source: SOURCE, retryable: true }),
-      })
-      const { client, sts: mod, logger } = await sts.get(context)
-      const input: AssumeRoleWithWebIdentityCommandInput = {
-        ...rest,
-        RoleSessionName: rest.RoleSessionName ?? defaultSessionName(),
-        WebIdentityToken: token,
-      }
-      const command = new mod.AssumeRoleWithWebIdentityCommand(input)
-      const remainingMs = Math.max(1, timeoutMs - (Date.now() - startedAt))
-      const out = await sendSts((o) => client.send(command, o), context, SOURCE, 'AssumeRoleWithWebIdentity', remainingMs, logger)
-      return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE)
+      }),
     }),
-    { close: sts.close },
-  )
+    command: (sts, input) => new sts.AssumeRoleWithWebIdentityCommand(input),
+    output: (out: AssumeRoleWithWebIdentityCommandOutput) => toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
+  })
 }

@@ -1,6 +1,7 @@
 import type { STSClientConfig } from '@aws-sdk/client-sts'
 import { CredentialError } from '../../errors.js'
 import { loadPeer } from '../../internal/loadPeer.js'
+import { defined } from '../../internal/defined.js'
 import type { Logger } from '../../internal/sdkLogger.js'
 import type { AwsCredentialIdentityProvider, CredentialSource } from '../../types.js'
 import { fromAssumeRole } from '../fromAssumeRole.js'
@@ -34,11 +35,11 @@ const delegated = (profile: string, what: string, make: (p: Providers) => AwsCre
   }
 }
 
-const stsOptions = (o: ChainOptions, region: string | undefined) => ({
-  ...(o.clientConfig === undefined ? {} : { clientConfig: o.clientConfig }),
-  ...(region === undefined || o.clientConfig?.region !== undefined ? {} : { region }),
-  ...(o.logger === undefined ? {} : { logger: o.logger }),
-  ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+const stsOptions = (o: ChainOptions, region: string | undefined) => defined({
+  clientConfig: o.clientConfig,
+  region: o.clientConfig?.region !== undefined ? undefined : region,
+  logger: o.logger,
+  timeoutMs: o.timeoutMs,
 })
 
 const baseSource = (base: ProfileBase, o: ChainOptions, region: string | undefined): CredentialSource => {

@@ -1,4 +1,5 @@
 import { CredentialError } from '../../errors.js'
+import { defined, type Defined } from '../../internal/defined.js'
 import type { Profile, Profiles } from './profileFiles.js'
 
 /** Where the first credentials of a profile chain come from. */
@@ -29,10 +30,8 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
 export const badProfile = (profile: string, problem: string): CredentialError =>
   new CredentialError(`${SOURCE}: profile "${profile}" ${problem}`, { code: 'InvalidConfiguration', source: SOURCE })
 
-/** `o` without its undefined and empty values, typed so: each key that may be undefined becomes optional. */
-type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> }
-
-const defined = <T extends object>(o: T): Defined<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Defined<T>
+/** The profile's settings that are set (the config files write an unset value as ''). */
+const present = <T extends object>(o: T): Defined<T> => defined(o, true)
 
 const duration = (name: string, p: Profile): number | undefined => {
   const raw = p['duration_seconds']
@@ -47,7 +46,7 @@ const staticKeys = (name: string, p: Profile): ProfileBase | undefined => {
   const secretAccessKey = p['aws_secret_access_key']
   if (!accessKeyId && !secretAccessKey) return undefined
   if (!accessKeyId || !secretAccessKey) throw badProfile(name, 'needs both aws_access_key_id and aws_secret_access_key')
-  return defined({ kind: 'static' as const, profile: name, accessKeyId, secretAccessKey, sessionToken: p['aws_session_token'] })
+  return present({ kind: 'static' as const, profile: name, accessKeyId, secretAccessKey, sessionToken: p['aws_session_token'] })
 }
 
 /** The base of a profile without `role_arn` (or a self-referencing one: its own keys). */
@@ -61,7 +60,7 @@ const baseOf = (name: string, p: Profile): ProfileBase => {
 }
 
 const hopOf = (name: string, p: Profile, last: boolean): ProfileHop =>
-  defined({
+  present({
     profile: name, roleArn: p['role_arn']!, externalId: p['external_id'], sessionName: p['role_session_name'], durationSeconds: duration(name, p),
     mfaSerial: last ? p['mfa_serial'] : undefined,
   })
@@ -74,7 +73,7 @@ const resolve = (profiles: Profiles, name: string, seen: readonly string[]): { b
   const source = p['source_profile']
   const credentialSource = p['credential_source']
   if (p['web_identity_token_file'] && !source && !credentialSource)
-    return { base: defined({ kind: 'web-identity' as const, profile: name, roleArn: p['role_arn'], tokenFile: p['web_identity_token_file'], sessionName: p['role_session_name'], durationSeconds: duration(name, p) }), hops: [] }
+    return { base: present({ kind: 'web-identity' as const, profile: name, roleArn: p['role_arn'], tokenFile: p['web_identity_token_file'], sessionName: p['role_session_name'], durationSeconds: duration(name, p) }), hops: [] }
   if (source && credentialSource) throw badProfile(name, 'sets both source_profile and credential_source; keep one')
   const hop = hopOf(name, p, last)
   if (credentialSource) {
@@ -102,5 +101,5 @@ const resolve = (profiles: Profiles, name: string, seen: readonly string[]): { b
 export const planProfile = (profiles: Profiles, name: string): ProfilePlan => {
   const { base, hops } = resolve(profiles, name, [])
   const target = profiles[name]!
-  return defined({ base, hops, region: target['region'], mfaSerial: hops.at(-1)?.mfaSerial })
+  return present({ base, hops, region: target['region'], mfaSerial: hops.at(-1)?.mfaSerial })
 }

@@ -1,9 +1,9 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
-import { isCredentialError } from '../../errors.js'
-import { buildSecureContext } from '../../internal/iotTls.js'
-import { keyKind, readBinary, readPem, type MaterialInput } from '../../internal/iotOptions.js'
+import { buildSecureContext } from '../x509/buildSecureContext.js'
+import { keyKind } from '../x509/keyKind.js'
+import { readBinary, readPem, type MaterialInput } from '../x509/readMaterial.js'
 import { pfxPrivateKey } from './pkcs12.js'
-import { invalid } from './options.js'
+import { invalid, SOURCE } from './options.js'
 
 /** @internal What signing a CreateSession request needs, read once at construction. */
 export type SigningMaterial = {
@@ -22,16 +22,6 @@ type KeyOptions = {
   readonly pfx?: MaterialInput | undefined; readonly intermediates?: MaterialInput | undefined; readonly pkcs11?: unknown
 }
 
-// The readers are fromIotCertificate's; their errors are re-issued under this source's name.
-const own = <A>(read: () => A): A => {
-  try {
-    return read()
-  } catch (e) {
-    if (isCredentialError(e, 'InvalidConfiguration')) throw invalid(e.message.replace(/^fromIotCertificate: /, ''), e.cause)
-    throw e
-  }
-}
-
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
 
 const parseCertificate = (field: string, bytes: Buffer): X509Certificate => {
@@ -44,7 +34,7 @@ const parseCertificate = (field: string, bytes: Buffer): X509Certificate => {
 
 const chainOf = (input: MaterialInput | undefined): string | undefined => {
   if (input === undefined) return undefined
-  const text = own(() => readPem('intermediates', input)).toString('utf8')
+  const text = readPem(SOURCE, 'intermediates', input).toString('utf8')
   const blocks = text.match(CERT_BLOCK) ?? []
   if (blocks.length === 0) throw invalid('intermediates must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)')
   return blocks.map((b) => parseCertificate('an intermediates entry', Buffer.from(b)).raw.toString('base64')).join(',')
@@ -70,13 +60,12 @@ const algorithmOf = (key: KeyObject): SigningMaterial['algorithm'] => {
 }
 
 const certificateAndKey = (o: KeyOptions): { cert: X509Certificate; key: KeyObject } => {
-  const kind = own(() => keyKind(o))
+  const kind = keyKind(SOURCE, o)
   if (kind === 'pkcs11') throw invalid('pkcs11 keys are not supported yet by fromRolesAnywhere; use a PEM key, an encrypted PEM key or pfx')
-  if (kind === 'pem') return { cert: parseCertificate('certificate', own(() => readPem('certificate', o.certificate!))), key: pemKey(own(() => readPem('privateKey', o.privateKey!)), o.passphrase) }
-  const pfx = own(() => readBinary('pfx', o.pfx!))
+  if (kind === 'pem') return { cert: parseCertificate('certificate', readPem(SOURCE, 'certificate', o.certificate!)), key: pemKey(readPem(SOURCE, 'privateKey', o.privateKey!), o.passphrase) }
+  const pfx = readBinary(SOURCE, 'pfx', o.pfx!)
   // Node's TLS loader checks the MAC under the passphrase and yields the leaf certificate.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- types SecureContext.context, which @types/node leaves as any
-  const context = own(() => buildSecureContext({ kind: 'pfx', pfx, passphrase: o.passphrase }, undefined)) as unknown as { context: { getCertificate: () => Buffer | null } }
+  const context = buildSecureContext(SOURCE, { kind: 'pfx', pfx, passphrase: o.passphrase }, undefined) as unknown as { context: { getCertificate: () => Buffer | null } }
   const der = context.context.getCertificate()
   if (der === null) throw invalid('pfx holds no certificate')
   return { cert: parseCertificate('the certificate in pfx', der), key: pfxPrivateKey(pfx, o.passphrase) }

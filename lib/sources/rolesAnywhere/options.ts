@@ -1,11 +1,11 @@
-import { CredentialError } from '../../errors.js'
+import type { CredentialError } from '../../errors.js'
+import { invalidConfiguration, MAX_TIMER_MS } from '../../internal/validate.js'
 
 /** @internal The source name every error of fromRolesAnywhere carries. */
 export const SOURCE = 'fromRolesAnywhere'
 
 /** @internal A configuration error, thrown at construction before any I/O. */
-export const invalid = (message: string, cause?: unknown): CredentialError =>
-  new CredentialError(`${SOURCE}: ${message}`, { code: 'InvalidConfiguration', source: SOURCE, cause })
+export const invalid = (message: string, cause?: unknown): CredentialError => invalidConfiguration(SOURCE, message, cause)
 
 // arn:PARTITION:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID (or profile/ID), as the
 // IAM Roles Anywhere API reference shows them.
@@ -14,7 +14,6 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 // CreateSession's roleSessionName: the pattern of STS role session names.
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
-const MAX_TIMEOUT_MS = 2 ** 31 - 1
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i
 
 /** @internal Where CreateSession goes. */
@@ -63,8 +62,8 @@ const checkNumbers = (o: { readonly durationSeconds?: unknown; readonly timeoutM
   if (!(typeof d === 'number' && Number.isInteger(d) && d >= 900 && d <= 43_200))
     throw invalid(`durationSeconds must be an integer from 900 to 43200 (got ${String(d)})`)
   const t = o.timeoutMs ?? 10_000
-  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_MS))
-    throw invalid(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (got ${String(t)})`)
+  if (!(typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_TIMER_MS))
+    throw invalid(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${String(t)})`)
   return { durationSeconds: d, timeoutMs: t }
 }
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import type * as Https from 'node:https'
 import { CredentialError } from '../../errors.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
-import { redact } from '../../internal/redact.js'
+import { networkError as mapNetworkError } from '../x509/networkError.js'
 import { SOURCE, type RolesAnywhereTarget } from './options.js'
 
 /** @internal The service's raw answer. */
@@ -12,17 +12,8 @@ export type RawAnswer = { readonly status: number; readonly errorType: string | 
 /** CreateSession answers are about 2 KiB; a larger body is not the service. */
 const MAX_BODY_BYTES = 256 * 1024
 
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/
-
-const networkError = (e: unknown, t: RolesAnywhereTarget): CredentialError => {
-  if (e instanceof CredentialError) return e
-  const code = String((e as { code?: unknown } | null)?.code ?? 'unknown')
-  const message = (e as { message?: unknown } | null)?.message
-  const reason = typeof message === 'string' ? redact(message) : ''
-  return TLS_CODE.test(code)
-    ? new CredentialError(`${SOURCE}: TLS with ${t.host} failed: ${code} (${reason}); check the endpoint name and ca`, { code: 'TlsError', source: SOURCE, cause: e })
-    : new CredentialError(`${SOURCE}: cannot reach ${t.host}: ${code} (${reason})`, { code: 'NetworkError', source: SOURCE, cause: e, retryable: true })
-}
+const networkError = (e: unknown, t: RolesAnywhereTarget): CredentialError =>
+  mapNetworkError(e, { source: SOURCE, where: t.host, tlsHint: 'check the endpoint name and ca' })
 
 const tooLarge = (): CredentialError =>
   new CredentialError(`${SOURCE}: the answer exceeds ${MAX_BODY_BYTES} bytes; is the endpoint IAM Roles Anywhere?`, { code: 'InvalidCredentials', source: SOURCE })

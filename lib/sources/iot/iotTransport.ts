@@ -1,6 +1,6 @@
-import { CredentialError } from '../errors.js'
-import { redact } from './redact.js'
+import { CredentialError } from '../../errors.js'
 import type { IotTarget } from './iotOptions.js'
+import { networkError as mapNetworkError } from '../x509/networkError.js'
 
 const SOURCE = 'fromIotCertificate'
 
@@ -51,20 +51,9 @@ export const bodyTooLarge = (): CredentialError =>
     code: 'InvalidCredentials', source: SOURCE,
   })
 
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|ERR_TLS)/
-
 /** Maps a socket or TLS error to `TlsError` (with the TLS reason) or a retryable `NetworkError`. */
-export const networkError = (e: unknown, t: IotTarget): CredentialError => {
-  if (e instanceof CredentialError) return e
-  const code = String((e as { code?: unknown }).code ?? 'unknown')
-  const message = (e as { message?: unknown } | null)?.message
-  const reason = typeof message === 'string' ? redact(message) : ''
-  const where = `${t.host}:${t.port}${t.connectHost !== t.host ? ` (via ${t.connectHost}:${t.connectPort})` : ''}`
-  return TLS_CODE.test(code)
-    ? new CredentialError(`${SOURCE}: TLS with ${where} failed: ${code} (${reason}); check ca, the endpoint name and the certificate`, {
-        code: 'TlsError', source: SOURCE, cause: e,
-      })
-    : new CredentialError(`${SOURCE}: cannot reach ${where}: ${code} (${reason})`, {
-        code: 'NetworkError', source: SOURCE, cause: e, retryable: true,
-      })
-}
+export const networkError = (e: unknown, t: IotTarget): CredentialError => mapNetworkError(e, {
+  source: SOURCE,
+  where: `${t.host}:${t.port}${t.connectHost !== t.host ? ` (via ${t.connectHost}:${t.connectPort})` : ''}`,
+  tlsHint: 'check ca, the endpoint name and the certificate',
+})

@@ -1,26 +1,13 @@
 import type * as Net from 'node:net'
-import { CredentialError } from '../errors.js'
-import { loadBuiltin } from './loadBuiltin.js'
-import { loadPeer } from './loadPeer.js'
+import { CredentialError } from '../../errors.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
+import { loadPeer } from '../../internal/loadPeer.js'
 import type { IotTarget } from './iotOptions.js'
+import type { Pkcs11Settings } from '../x509/keyKind.js'
 import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, type IotRawResponse, type IotTransport } from './iotTransport.js'
 
 const SOURCE = 'fromIotCertificate'
 type Crt = typeof import('aws-crt')
-
-/** The PKCS#11 settings as fromIotCertificate takes them. */
-export type Pkcs11Settings = {
-  /** Path of the PKCS#11 module, e.g. `/usr/lib/softhsm/libsofthsm2.so`. */
-  readonly library: string
-  /** The token's user PIN; never appears in an error. */
-  readonly pin: string
-  /** The token to use. @default the only token (or the one at `slotId`) */
-  readonly tokenLabel?: string
-  /** The slot of the token. @default chosen by `tokenLabel` */
-  readonly slotId?: number
-  /** Label of the private key object. @default the only private key on the token */
-  readonly keyLabel?: string
-}
 
 const PKCS11_HINTS: Readonly<Record<string, string>> = {
   AWS_ERROR_PKCS11_CKR_PIN_INCORRECT: 'the token refused the PIN; check pkcs11.pin',

@@ -1,26 +1,11 @@
 import type { Credentials } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
-import { CredentialError } from '../errors.js'
-import type { SourceContext } from '../types.js'
-import { logTo, type Logger } from './sdkLogger.js'
-import { abortable, onAbort } from './abortable.js'
-import { abortError, stsError } from './stsErrors.js'
-
-/**
- * A signal that aborts after `timeoutMs` (reason: a `Timeout` CredentialError) or when the
- * caller's signal does (reason: `Aborted`, or the caller's own CredentialError). The caller
- * waits on its timer, so it is not `unref`'d; `dispose()` clears it and the listener, so
- * nothing outlives the call.
- */
-const deadline = (source: string, action: string, timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } => {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new CredentialError(
-    `${source}: no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
-    { code: 'Timeout', source, retryable: true },
-  )), timeoutMs)
-  const cancel = onAbort(outer, () => controller.abort(abortError(source, outer!)))
-  return { signal: controller.signal, dispose: () => { clearTimeout(timer); cancel() } }
-}
+import { CredentialError } from '../../errors.js'
+import type { SourceContext } from '../../types.js'
+import { logTo, type Logger } from '../../internal/sdkLogger.js'
+import { abortable } from '../../internal/abortable.js'
+import { callDeadline } from '../../internal/callDeadline.js'
+import { abortError, stsError } from '../../internal/stsErrors.js'
 
 /**
  * Sends one STS command within `timeoutMs` and the caller's signal; every failure becomes a
@@ -37,7 +22,10 @@ export const sendSts = async <T>(
 ): Promise<T> => {
   const outer = context?.signal
   if (outer?.aborted) throw abortError(source, outer)
-  const { signal, dispose } = deadline(source, action, timeoutMs, outer)
+  const { signal, dispose } = callDeadline({
+    source, timeoutMs, signal: outer, aborted: (s) => abortError(source, s),
+    timeoutMessage: `no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
+  })
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
     return await abortable(send({ abortSignal: signal }), { signal })
@@ -116,7 +104,3 @@ export const oneAttempt = <C extends CommandStack>(command: C, context: SourceCo
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
 export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`
-
-/** Gives a source function its reported name (errors and refresh events use `fn.name`). */
-export const named = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
-  Object.defineProperty(fn, 'name', { value: name, configurable: true })

@@ -1,16 +1,16 @@
 import type * as Tls from 'node:tls'
 import type { SecureContext } from 'node:tls'
-import { loadBuiltin } from './loadBuiltin.js'
-import { invalid } from './iotOptions.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
+import { invalidConfiguration } from '../../internal/validate.js'
 
-/** Key material read from the options. */
-export type IotKeyMaterial =
+/** @internal Key material read from the options of an X.509 source. */
+export type X509KeyMaterial =
   | { readonly kind: 'pem'; readonly certificate: Buffer; readonly privateKey: Buffer; readonly passphrase: string | undefined }
   | { readonly kind: 'pfx'; readonly pfx: Buffer; readonly passphrase: string | undefined }
 
 const DECRYPT = /BAD_DECRYPT|MAC_VERIFY|mac verify|INTERRUPTED_OR_CANCELLED|BAD_PASSWORD|ERR_OSSL_PKCS12/i
 
-const why = (code: string, kind: IotKeyMaterial['kind']): string =>
+const why = (code: string, kind: X509KeyMaterial['kind']): string =>
   DECRYPT.test(code)
     ? `the ${kind === 'pfx' ? 'PKCS#12 file' : 'private key'} could not be decrypted: wrong or missing passphrase`
     : /KEY_VALUES_MISMATCH/.test(code)
@@ -18,11 +18,11 @@ const why = (code: string, kind: IotKeyMaterial['kind']): string =>
       : `the ${kind === 'pfx' ? 'PKCS#12 file' : 'certificate or private key'} could not be loaded; is it PEM (or PKCS#12 for pfx)?`
 
 /**
- * Builds the TLS context once per source: the device certificate and key (or PKCS#12) and the
+ * @internal Builds the TLS context once per source: the certificate and key (or PKCS#12) and the
  * trusted CAs (`ca` replaces Node's roots, which include Amazon's). Only OpenSSL's error code
  * reaches the message, never key material or the passphrase.
  */
-export const buildSecureContext = (material: IotKeyMaterial, ca: Buffer | undefined): SecureContext => {
+export const buildSecureContext = (source: string, material: X509KeyMaterial, ca: Buffer | undefined): SecureContext => {
   try {
     return loadBuiltin<typeof Tls>('node:tls').createSecureContext({
       ...(material.kind === 'pem' ? { cert: material.certificate, key: material.privateKey } : { pfx: material.pfx }),
@@ -33,6 +33,6 @@ export const buildSecureContext = (material: IotKeyMaterial, ca: Buffer | undefi
     // Not `instanceof Error`: errors from node:tls may come from another realm (Jest, vm).
     const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
     const reason = typeof code === 'string' ? code : typeof message === 'string' ? (message.split(':').pop() ?? '').trim() : 'unknown'
-    throw invalid(`${why(reason, material.kind)} (${reason.slice(0, 80)})`, e)
+    throw invalidConfiguration(source, `${why(reason, material.kind)} (${reason.slice(0, 80)})`, e)
   }
 }

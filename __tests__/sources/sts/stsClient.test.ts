@@ -1,4 +1,4 @@
-import { resolveRegion } from '../../lib/internal/stsClient'
+import { resolveRegion } from '../../../lib/sources/sts/stsClient'
 
 describe('resolveRegion', () => {
   const saved = { region: process.env['AWS_REGION'], config: process.env['AWS_CONFIG_FILE'] }

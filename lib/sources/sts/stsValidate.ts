@@ -1,5 +1,5 @@
-import type { CredentialError } from '../errors.js'
-import { invalidConfiguration } from './validate.js'
+import type { CredentialError } from '../../errors.js'
+import { invalidConfiguration, MAX_TIMER_MS } from '../../internal/validate.js'
 
 /** A check of one parameter: undefined when valid, else what is wrong (never the value). */
 type Check = (value: unknown) => string | undefined
@@ -17,7 +17,7 @@ const int = (min: number, max: number, note = ''): Check => (v) =>
 const list = (max: number): Check => (v) =>
   !Array.isArray(v) ? 'must be an array' : v.length > max ? `may hold at most ${max} entries (got ${v.length})` : undefined
 
-/** The STS constraints of PROTOCOLS.md, by parameter name. */
+/** The parameter constraints of the AWS STS API reference (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken), by parameter name. */
 export const STS_CHECKS = {
   RoleArn: str(20, 2048),
   RoleSessionName: str(2, 64, /^[\w+=,.@-]+$/, 'letters, digits and +=,.@_-'),
@@ -61,8 +61,6 @@ export const validateParams = (
 
 /** The deadline of one STS request when `timeoutMs` is not given (as fromIotCertificate). */
 export const DEFAULT_STS_TIMEOUT_MS = 10_000
-/** The longest delay `setTimeout` honours; a longer one fires at once. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1
 
 /** What a bad value was, without echoing it (it may be a secret). */
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
@@ -86,8 +84,8 @@ export const validateStsOptions = (source: string, options: unknown, signed = tr
   if (signed && base !== undefined && typeof base !== 'function')
     throw invalid(source, `options.source must be a credential provider function, e.g. async () => credentials (got ${kind(base)})`)
   if (clientConfig !== undefined) requireObject(source, 'options.clientConfig', clientConfig)
-  if (!(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS))
-    throw invalid(source, `options.timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (got ${typeof timeoutMs === 'number' ? timeoutMs : kind(timeoutMs)})`)
+  if (!(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS))
+    throw invalid(source, `options.timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${typeof timeoutMs === 'number' ? timeoutMs : kind(timeoutMs)})`)
   return { timeoutMs }
 }
 

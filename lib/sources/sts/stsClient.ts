@@ -1,10 +1,10 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
-import type { SourceContext } from '../types.js'
-import { inheritedClientConfig } from './callerConfig.js'
-import { fallbackWarning, regionChain } from './regionChain.js'
-import type { Logger } from './sdkLogger.js'
-import { loadPeer } from './loadPeer.js'
+import type { SourceContext } from '../../types.js'
+import { inheritedClientConfig } from '../../internal/callerConfig.js'
+import { fallbackWarning, regionChain } from '../../internal/regionChain.js'
+import type { Logger } from '../../internal/sdkLogger.js'
+import { loadPeer } from '../../internal/loadPeer.js'
 
 /**
  * Options shared by the STS sources.

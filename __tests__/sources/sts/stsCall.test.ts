@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events'
-import { sendSts } from '../../lib/internal/stsCall'
+import { sendSts } from '../../../lib/sources/sts/stsCall'
 
 describe('sendSts', () => {
   beforeEach(() => jest.useFakeTimers())

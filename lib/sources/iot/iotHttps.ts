@@ -3,7 +3,7 @@ import type { Agent, RequestOptions } from 'node:https'
 import type { IncomingMessage } from 'node:http'
 import { checkServerIdentity, type SecureContext } from 'node:tls'
 import { isIpHost, type IotTarget } from './iotOptions.js'
-import { loadBuiltin } from './loadBuiltin.js'
+import { loadBuiltin } from '../../internal/loadBuiltin.js'
 import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, networkError, type IotRawResponse, type IotTransport } from './iotTransport.js'
 
 const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail: (e: unknown) => void): void => {

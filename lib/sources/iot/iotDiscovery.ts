@@ -1,8 +1,8 @@
-import { CredentialError } from '../errors.js'
-import type { AwsCredentialIdentityProvider, SourceContext } from '../types.js'
-import { inheritedClientConfig } from './callerConfig.js'
-import { regionChain, type RegionInput } from './regionChain.js'
-import { logTo, type Logger } from './sdkLogger.js'
+import { CredentialError } from '../../errors.js'
+import type { AwsCredentialIdentityProvider, SourceContext } from '../../types.js'
+import { inheritedClientConfig } from '../../internal/callerConfig.js'
+import { regionChain, type RegionInput } from '../../internal/regionChain.js'
+import { logTo, type Logger } from '../../internal/sdkLogger.js'
 
 /**
  * Config of the private discovery `IoTClient`, as `@aws-sdk/client-iot`'s `IoTClientConfig`
@@ -10,9 +10,9 @@ import { logTo, type Logger } from './sdkLogger.js'
  * types of this package do not need the optional `@aws-sdk/client-iot` installed.
  */
 export type IotDiscoveryClientConfig = { readonly [option: string]: unknown }
-import { describeError } from './redact.js'
-import { loadPeer } from './loadPeer.js'
-import { isThrottling, isTransient } from './isTransient.js'
+import { describeError } from '../../internal/redact.js'
+import { loadPeer } from '../../internal/loadPeer.js'
+import { isThrottling, isTransient } from '../../internal/isTransient.js'
 
 const SOURCE = 'fromIotCertificate'
 

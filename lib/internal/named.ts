@@ -1,0 +1,3 @@
+/** @internal Gives a source function its reported name (errors and refresh events use `fn.name`). */
+export const named = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
+  Object.defineProperty(fn, 'name', { value: name, configurable: true })
