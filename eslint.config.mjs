@@ -18,7 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // An AbortSignal's reason and a caught error are passed on as they are: the caller's own
       // reason or the SDK's error, whatever their type (see AbortSignal.reason on MDN).
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
     },
   },
@@ -26,7 +29,14 @@ export default tseslint.config(
     files: ['lib/**/*.ts'],
     rules: {
       // fp-ts has no exports map: only its lib/*.js paths resolve from ES modules.
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^fp-ts/(?!lib/)', message: "Import from 'fp-ts/lib/<module>.js' so the ESM build resolves." }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^fp-ts/(?!lib/)', message: "Import from 'fp-ts/lib/<module>.js' so the ESM build resolves." },
+          ],
+        },
+      ],
       // Error messages quote the caller's bad value, whatever it is (`got ${String(v)}`):
       // String() of an unknown value is the intent there.
       '@typescript-eslint/no-base-to-string': 'off',

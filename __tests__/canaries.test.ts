@@ -31,18 +31,27 @@ describe('secret canaries', () => {
     const events: unknown[] = []
     try {
       const wrongSecret = pipe(
-        fromAssumeRole({ RoleArn: sts.roleArns[0]!, SerialNumber: sts.mfa.serialNumber }, {
-          source: async () => ({ accessKeyId: sts.baseCredentials.accessKeyId, secretAccessKey: `${CANARY_MARKER}wrongSecret000000000000000000000` }),
-          clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 },
-        }),
+        fromAssumeRole(
+          { RoleArn: sts.roleArns[0]!, SerialNumber: sts.mfa.serialNumber },
+          {
+            source: async () => ({
+              accessKeyId: sts.baseCredentials.accessKeyId,
+              secretAccessKey: `${CANARY_MARKER}wrongSecret000000000000000000000`,
+            }),
+            clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 },
+          },
+        ),
         withMfa(totp(sts.mfa.secret)),
         withRefresh({ onEvent: (e) => events.push(e) }),
       )
       const wrongMfa = pipe(
-        fromAssumeRole({ RoleArn: sts.roleArns[0]!, SerialNumber: sts.mfa.serialNumber }, {
-          source: async () => sts.baseCredentials,
-          clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 },
-        }),
+        fromAssumeRole(
+          { RoleArn: sts.roleArns[0]!, SerialNumber: sts.mfa.serialNumber },
+          {
+            source: async () => sts.baseCredentials,
+            clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 },
+          },
+        ),
         withMfa(totp('CANARYOTHERSECRETCANARYOTHERAAAA')),
         withRefresh({ onEvent: (e) => events.push(e) }),
       )
@@ -62,15 +71,33 @@ describe('secret canaries', () => {
     const ra = await startRolesAnywhereEmulator()
     const passphrase = `${CANARY_MARKER}-ra-passphrase`
     const c = ra.certificate
-    const base = { endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn, certificate: c.certificate, intermediates: c.intermediates! }
+    const base = {
+      endpoint: ra.endpoint,
+      trustAnchorArn: ra.trustAnchorArn,
+      profileArn: ra.profileArn,
+      roleArn: ra.roleArn,
+      certificate: c.certificate,
+      intermediates: c.intermediates!,
+    }
     const errors: unknown[] = []
     const events: unknown[] = []
     try {
       const other = await ra.issueCertificate()
       for (const build of [
-        () => fromRolesAnywhere({ ...base, privateKey: c.encryptPrivateKey(passphrase), passphrase: `${CANARY_MARKER}-wrong` }),
+        () =>
+          fromRolesAnywhere({
+            ...base,
+            privateKey: c.encryptPrivateKey(passphrase),
+            passphrase: `${CANARY_MARKER}-wrong`,
+          }),
         () => fromRolesAnywhere({ ...base, privateKey: other.privateKey }),
-        () => fromRolesAnywhere({ ...base, pfx: c.toPfx(passphrase), passphrase: `${CANARY_MARKER}-wrong`, certificate: undefined }),
+        () =>
+          fromRolesAnywhere({
+            ...base,
+            pfx: c.toPfx(passphrase),
+            passphrase: `${CANARY_MARKER}-wrong`,
+            certificate: undefined,
+          }),
       ]) {
         try {
           build()
@@ -78,7 +105,15 @@ describe('secret canaries', () => {
           errors.push(e)
         }
       }
-      const refused = pipe(fromRolesAnywhere({ ...base, roleArn: 'arn:aws:iam::123456789012:role/none', privateKey: c.encryptPrivateKey(passphrase), passphrase }), withRefresh({ onEvent: (e) => events.push(e) }))
+      const refused = pipe(
+        fromRolesAnywhere({
+          ...base,
+          roleArn: 'arn:aws:iam::123456789012:role/none',
+          privateKey: c.encryptPrivateKey(passphrase),
+          passphrase,
+        }),
+        withRefresh({ onEvent: (e) => events.push(e) }),
+      )
       errors.push(await refused().catch((e: unknown) => e))
       ra.inject({ type: 'status', status: 500 })
       errors.push(await fromRolesAnywhere({ ...base, privateKey: c.privateKey })().catch((e: unknown) => e))
@@ -86,7 +121,13 @@ describe('secret canaries', () => {
     } finally {
       await ra.close()
     }
-    expect(errors.map((e) => (e as CredentialError).code)).toEqual(['InvalidConfiguration', 'InvalidConfiguration', 'InvalidConfiguration', 'RolesAnywhereRejected', 'ServiceUnavailable'])
+    expect(errors.map((e) => (e as CredentialError).code)).toEqual([
+      'InvalidConfiguration',
+      'InvalidConfiguration',
+      'InvalidConfiguration',
+      'RolesAnywhereRejected',
+      'ServiceUnavailable',
+    ])
     const text = JSON.stringify([errors.map((e) => (e as Error).message), events])
     expect(findCanary(text)).toBeUndefined()
     const keyBody = c.privateKey.split('\n')[1]!

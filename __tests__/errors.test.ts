@@ -7,13 +7,19 @@ import type { RefreshEvent } from '../lib/refresh/RefreshEvent'
 import { canarySecretAccessKey, findCanary } from './support/canaries'
 
 describe('CredentialError', () => {
-  it('is an instance of itself, of smithy\'s CredentialsProviderError and of Error', () => {
+  it("is an instance of itself, of smithy's CredentialsProviderError and of Error", () => {
     const e = new CredentialError('bad', { code: 'Timeout', source: 'fromX' })
     expect(e).toBeInstanceOf(CredentialError)
     expect(e).toBeInstanceOf(CredentialsProviderError)
     expect(e).toBeInstanceOf(ProviderError)
     expect(e).toBeInstanceOf(Error)
-    expect(e).toMatchObject({ name: 'CredentialError', code: 'Timeout', source: 'fromX', tryNextLink: false, retryable: false })
+    expect(e).toMatchObject({
+      name: 'CredentialError',
+      code: 'Timeout',
+      source: 'fromX',
+      tryNextLink: false,
+      retryable: false,
+    })
   })
 
   it('carries the standard cause as a redacted copy, and the original behind originalCause()', () => {
@@ -25,9 +31,11 @@ describe('CredentialError', () => {
     expect(Object.keys(e)).not.toContain('cause')
   })
 
-  it('stops smithy\'s chain() instead of falling through to the next link', async () => {
+  it("stops smithy's chain() instead of falling through to the next link", async () => {
     const next = jest.fn(async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }))
-    const failing = async (): Promise<never> => { throw new CredentialError('denied', { code: 'StsRejected', source: 's' }) }
+    const failing = async (): Promise<never> => {
+      throw new CredentialError('denied', { code: 'StsRejected', source: 's' })
+    }
     await expect(chain(failing, next)()).rejects.toMatchObject({ code: 'StsRejected' })
     expect(next).not.toHaveBeenCalled()
   })
@@ -51,23 +59,39 @@ describe('isCredentialError', () => {
 
 describe('CredentialError causes', () => {
   const deep = (text: string): string => inspect(text, { depth: Infinity })
-  const printed = (e: unknown): string => `${inspect(e, { depth: Infinity })}${JSON.stringify(e)}${String((e as Error).stack)}`
+  const printed = (e: unknown): string =>
+    `${inspect(e, { depth: Infinity })}${JSON.stringify(e)}${String((e as Error).stack)}`
 
   it('prints no secret of a wrapped SDK error: its message, $response body and nested causes are redacted', () => {
     const secret = canarySecretAccessKey()
     const token = `IQoJb3JpZ2luX2VjE${secret}`
     const root = Object.assign(new Error(`socket said ${secret}`), { code: 'ECONNRESET', secretAccessKey: secret })
-    const sdk = Object.assign(new Error(`The request signature we calculated does not match. x-amz-security-token:${token}`, { cause: root }), {
-      name: 'SignatureDoesNotMatch',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 403, requestId: 'req-1', cfId: secret },
-      $response: { statusCode: 403, body: `<Error><Message>x-amz-security-token:${token}</Message></Error>`, headers: { 'x-amz-security-token': token } },
-      request: { headers: { authorization: `AWS4 ${secret}` } },
+    const sdk = Object.assign(
+      new Error(`The request signature we calculated does not match. x-amz-security-token:${token}`, { cause: root }),
+      {
+        name: 'SignatureDoesNotMatch',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403, requestId: 'req-1', cfId: secret },
+        $response: {
+          statusCode: 403,
+          body: `<Error><Message>x-amz-security-token:${token}</Message></Error>`,
+          headers: { 'x-amz-security-token': token },
+        },
+        request: { headers: { authorization: `AWS4 ${secret}` } },
+      },
+    )
+    const e = new CredentialError('fromAssumeRole: STS refused', {
+      code: 'StsRejected',
+      source: 'fromAssumeRole',
+      cause: sdk,
     })
-    const e = new CredentialError('fromAssumeRole: STS refused', { code: 'StsRejected', source: 'fromAssumeRole', cause: sdk })
     expect(findCanary(printed(e))).toBeUndefined()
     expect(findCanary(deep(printed(e)))).toBeUndefined()
-    expect(e.cause).toMatchObject({ name: 'SignatureDoesNotMatch', $fault: 'client', $metadata: { httpStatusCode: 403, requestId: 'req-1' } })
+    expect(e.cause).toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403, requestId: 'req-1' },
+    })
     expect((e.cause as { cause?: unknown }).cause).toMatchObject({ code: 'ECONNRESET' })
     expect(originalCause(e)).toBe(sdk)
   })
@@ -76,7 +100,9 @@ describe('CredentialError causes', () => {
     const secret = canarySecretAccessKey()
     const events: RefreshEvent[] = []
     const provider = withRefresh({ onEvent: (event) => events.push(event), background: false })(
-      fromCallable(() => { throw new TypeError(`cannot use key ${secret}`, { cause: { secretAccessKey: secret } }) }),
+      fromCallable(() => {
+        throw new TypeError(`cannot use key ${secret}`, { cause: { secretAccessKey: secret } })
+      }),
     )
     const error = await provider().catch((x: unknown) => x)
     expect(error).toMatchObject({ code: 'SourceFailed' })
@@ -87,8 +113,19 @@ describe('CredentialError causes', () => {
   })
 
   it('survives causes that throw on access, Proxies and non-errors', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('trap') } })
-    const getter = Object.defineProperty(new Error('x'), 'cause', { get: () => { throw new Error('getter') } })
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap')
+        },
+      },
+    )
+    const getter = Object.defineProperty(new Error('x'), 'cause', {
+      get: () => {
+        throw new Error('getter')
+      },
+    })
     for (const cause of [hostile, getter, 'a plain string', 42, Symbol('s'), { nested: { deeper: true } }]) {
       const e = new CredentialError('bad', { code: 'SourceFailed', source: 's', cause })
       expect(() => inspect(e, { depth: Infinity })).not.toThrow()

@@ -1,7 +1,10 @@
 import { fromEnv, fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
-import type { AwsCredentialIdentityProvider as SdkProvider, RuntimeConfigAwsCredentialIdentityProvider } from '@aws-sdk/types'
+import type {
+  AwsCredentialIdentityProvider as SdkProvider,
+  RuntimeConfigAwsCredentialIdentityProvider,
+} from '@aws-sdk/types'
 import { pipe } from 'fp-ts/function'
 import { fromCallable } from '../lib/sources/fromCallable'
 import { withRefresh } from '../lib/refresh/withRefresh'
@@ -31,7 +34,12 @@ export const everySource: readonly Sdk[] = [
   fromSessionToken(),
   fromWebIdentity({ RoleArn: 'arn:aws:iam::123456789012:role/r', WebIdentityToken: 'token' }),
   fromProfile('p', { filepath: '/nonexistent', configFilepath: '/nonexistent' }),
-  pipe(fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: 'arn:aws:iam::123456789012:mfa/me' }), withMfa(() => '123456'), withRetry(), withRefresh()),
+  pipe(
+    fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: 'arn:aws:iam::123456789012:mfa/me' }),
+    withMfa(() => '123456'),
+    withRetry(),
+    withRefresh(),
+  ),
 ]
 // fromIotCertificate checks its key at construction, so it is checked by type alone.
 export const iotIsSdk: ReturnType<typeof fromIotCertificate> extends Sdk ? true : never = true
@@ -49,7 +57,10 @@ describe('types', () => {
 
   it('SDK providers (fromEnv, fromIni, fromNodeProviderChain) are accepted as the self of every transform', async () => {
     const env: RefreshingProvider = pipe(fromEnv(), withRetry(), withTimeout(1_000), withRefresh())
-    const ini: RefreshingProvider = pipe(fromIni({ profile: 'nope', filepath: '/nonexistent', configFilepath: '/nonexistent' }), withRefresh())
+    const ini: RefreshingProvider = pipe(
+      fromIni({ profile: 'nope', filepath: '/nonexistent', configFilepath: '/nonexistent' }),
+      withRefresh(),
+    )
     const chain: RefreshingProvider = pipe(fromNodeProviderChain(), withRefresh())
     const saved = { ...process.env }
     process.env.AWS_ACCESS_KEY_ID = 'AKIAENVIRONMENT'

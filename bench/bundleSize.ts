@@ -13,10 +13,20 @@ const clients = withClientCache({ region: process.env.AWS_REGION })(withRefresh(
 export const handler = async () => clients.client(S3Client).send(new HeadObjectCommand({ Bucket: 'b', Key: 'k' }))
 `
 
-const bundle = async (contents: string, format: 'esm' | 'cjs'): Promise<{ bytes: number; byOrigin: Map<string, number> }> => {
+const bundle = async (
+  contents: string,
+  format: 'esm' | 'cjs',
+): Promise<{ bytes: number; byOrigin: Map<string, number> }> => {
   const r = await build({
     stdin: { contents, resolveDir: root, sourcefile: `handler.${format === 'esm' ? 'mjs' : 'cjs'}`, loader: 'js' },
-    bundle: true, minify: true, platform: 'node', target: 'node20', format, write: false, metafile: true, logLevel: 'silent',
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
     external: ['@aws-sdk/*', '@smithy/*'],
   })
   const inputs = Object.values(r.metafile.outputs)[0]?.inputs ?? {}
@@ -33,11 +43,33 @@ const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`
 
 export const bundleSize = async (): Promise<Figure[]> => {
   heading('Bundle: the library in a minified esbuild bundle of an STS handler (SDK and smithy external)')
-  const esm = await bundle(handler(`import { fromAssumeRole, withRefresh, withClientCache } from ${JSON.stringify(distPath('esm/index.js'))}
-import { S3Client, HeadObjectCommand } from '@aws-sdk/client-s3'`), 'esm')
-  const cjs = await bundle(handler(`const { fromAssumeRole, withRefresh, withClientCache } = require(${JSON.stringify(distPath('cjs/index.js'))})
-const { S3Client, HeadObjectCommand } = require('@aws-sdk/client-s3')`).replace('export const handler', 'exports.handler'), 'cjs').catch((e: unknown) => (e instanceof Error ? e.message.split('\n').slice(0, 2).join(' ') : String(e)))
-  for (const [origin, bytes] of [...esm.byOrigin].sort((a, b) => b[1] - a[1])) if (!origin.startsWith('handler.')) info(`  import handler, from ${origin}`, kib(bytes))
-  info('require handler (format cjs): the library and what it reaches', typeof cjs === 'string' ? `does not bundle: ${cjs}` : kib(cjs.bytes))
-  return [{ label: 'import handler (format esm): the library and what it reaches, vs the budget', value: kib(esm.bytes), anchor: kib(BUDGET), ratio: esm.bytes / BUDGET, target: '<= 1.0x', ok: esm.bytes <= BUDGET }]
+  const esm = await bundle(
+    handler(`import { fromAssumeRole, withRefresh, withClientCache } from ${JSON.stringify(distPath('esm/index.js'))}
+import { S3Client, HeadObjectCommand } from '@aws-sdk/client-s3'`),
+    'esm',
+  )
+  const cjs = await bundle(
+    handler(`const { fromAssumeRole, withRefresh, withClientCache } = require(${JSON.stringify(distPath('cjs/index.js'))})
+const { S3Client, HeadObjectCommand } = require('@aws-sdk/client-s3')`).replace(
+      'export const handler',
+      'exports.handler',
+    ),
+    'cjs',
+  ).catch((e: unknown) => (e instanceof Error ? e.message.split('\n').slice(0, 2).join(' ') : String(e)))
+  for (const [origin, bytes] of [...esm.byOrigin].sort((a, b) => b[1] - a[1]))
+    if (!origin.startsWith('handler.')) info(`  import handler, from ${origin}`, kib(bytes))
+  info(
+    'require handler (format cjs): the library and what it reaches',
+    typeof cjs === 'string' ? `does not bundle: ${cjs}` : kib(cjs.bytes),
+  )
+  return [
+    {
+      label: 'import handler (format esm): the library and what it reaches, vs the budget',
+      value: kib(esm.bytes),
+      anchor: kib(BUDGET),
+      ratio: esm.bytes / BUDGET,
+      target: '<= 1.0x',
+      ok: esm.bytes <= BUDGET,
+    },
+  ]
 }

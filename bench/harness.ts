@@ -52,7 +52,10 @@ export const rotate = <T>(xs: readonly T[], r: number): T[] => xs.map((_, i) => 
 
 /** Runs `step(candidate)` for every candidate in rotating order, `rounds` times (after `warmup` unmeasured rounds). */
 export const interleaveRounds = async <T extends { readonly name: string }>(
-  candidates: readonly T[], rounds: number, step: (c: T) => Promise<number>, warmup = 2,
+  candidates: readonly T[],
+  rounds: number,
+  step: (c: T) => Promise<number>,
+  warmup = 2,
 ): Promise<Map<string, number[]>> => {
   const samples = new Map(candidates.map((c) => [c.name, [] as number[]]))
   for (let r = -warmup; r < rounds; r++) {
@@ -65,7 +68,10 @@ export const interleaveRounds = async <T extends { readonly name: string }>(
 }
 
 /** Nanoseconds per call of each candidate: median over interleaved rounds. */
-export const interleave = async (candidates: readonly Candidate[], o: InterleaveOptions): Promise<Map<string, number>> => {
+export const interleave = async (
+  candidates: readonly Candidate[],
+  o: InterleaveOptions,
+): Promise<Map<string, number>> => {
   const clock = o.clock ?? 'wall'
   const batches = new Map(candidates.map((c) => [c.name, ownLoop(c.fn)]))
   const samples = await interleaveRounds(candidates, o.rounds, async (c) => {
@@ -101,12 +107,18 @@ export const line = (label: string, value: string, target?: string, ok?: boolean
 export const heading = (title: string): void => console.log(`\n${title}`)
 
 export const printFigure = (f: Figure): void => {
-  const ratio = f.ratio === undefined ? '' : `${Number.isFinite(f.ratio) ? f.ratio.toFixed(f.ratio < 0.1 ? 3 : 2) : String(f.ratio)}x`
+  const ratio =
+    f.ratio === undefined
+      ? ''
+      : `${Number.isFinite(f.ratio) ? f.ratio.toFixed(f.ratio < 0.1 ? 3 : 2) : String(f.ratio)}x`
   console.log(`  ${f.label}`)
-  console.log(`    ${f.value.padStart(14)}${f.anchor ? `  vs ${f.anchor.padEnd(22)}` : ''.padEnd(26)}${ratio.padStart(9)}   target ${f.target.padEnd(14)} ${f.ok ? 'ok' : 'MISS'}`)
+  console.log(
+    `    ${f.value.padStart(14)}${f.anchor ? `  vs ${f.anchor.padEnd(22)}` : ''.padEnd(26)}${ratio.padStart(9)}   target ${f.target.padEnd(14)} ${f.ok ? 'ok' : 'MISS'}`,
+  )
 }
 
-export const fmtNs = (ns: number): string => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e4 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(1)} ns`)
+export const fmtNs = (ns: number): string =>
+  ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e4 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(1)} ns`
 export const fmtMs = (ms: number): string => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))

@@ -25,10 +25,29 @@ export const importTime = async (): Promise<Figure[]> => {
     root,
   )
   const get = (k: string): number => t.get(k) ?? Number.NaN
-  info('node -e 0 / node --input-type=module -e \'\'', `${fmtMs(get('floor'))} / ${fmtMs(get('floorEsm'))}`)
-  const [oc, sc, oe, se] = [get('oursCjs') - get('floor'), get('sdkCjs') - get('floor'), get('oursEsm') - get('floorEsm'), get('sdkEsm') - get('floorEsm')]
+  info("node -e 0 / node --input-type=module -e ''", `${fmtMs(get('floor'))} / ${fmtMs(get('floorEsm'))}`)
+  const [oc, sc, oe, se] = [
+    get('oursCjs') - get('floor'),
+    get('sdkCjs') - get('floor'),
+    get('oursEsm') - get('floorEsm'),
+    get('sdkEsm') - get('floorEsm'),
+  ]
   return [
-    { label: `require('aws-refresh-session') vs require('${SDK}'), above the floor`, value: fmtMs(oc), anchor: fmtMs(sc), ratio: oc / sc, target: '<= 1.0x', ok: oc / sc <= 1.0 },
-    { label: `import 'aws-refresh-session' vs import '${SDK}', above the floor`, value: fmtMs(oe), anchor: fmtMs(se), ratio: oe / se, target: '<= 1.3x', ok: oe / se <= 1.3 },
+    {
+      label: `require('aws-refresh-session') vs require('${SDK}'), above the floor`,
+      value: fmtMs(oc),
+      anchor: fmtMs(sc),
+      ratio: oc / sc,
+      target: '<= 1.0x',
+      ok: oc / sc <= 1.0,
+    },
+    {
+      label: `import 'aws-refresh-session' vs import '${SDK}', above the floor`,
+      value: fmtMs(oe),
+      anchor: fmtMs(se),
+      ratio: oe / se,
+      target: '<= 1.3x',
+      ok: oe / se <= 1.3,
+    },
   ]
 }

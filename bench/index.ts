@@ -45,7 +45,9 @@ const selected = (): readonly (readonly [string, Suite])[] => {
 const main = async (): Promise<void> => {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true' // the SDK's Node 20 notice, once per client
   const started = performance.now()
-  console.log(`aws-refresh-session benchmarks${smoke ? ' (smoke: timings not judged)' : ''}: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}`)
+  console.log(
+    `aws-refresh-session benchmarks${smoke ? ' (smoke: timings not judged)' : ''}: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}`,
+  )
   let figures = 0
   const missed: string[] = []
   for (const [name, suite] of selected()) {
@@ -55,7 +57,14 @@ const main = async (): Promise<void> => {
       result = await suite()
     } catch (e) {
       // A suite that cannot run is a MISS with its reason, never a silent pass.
-      result = [{ label: `${name} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, value: 'error', target: 'runs', ok: false }]
+      result = [
+        {
+          label: `${name} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+          value: 'error',
+          target: 'runs',
+          ok: false,
+        },
+      ]
     }
     if (typeof result === 'boolean') {
       figures += 1
@@ -69,7 +78,9 @@ const main = async (): Promise<void> => {
     }
     console.log(`  (${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
   }
-  console.log(`\n${figures - missed.length} of ${figures} figures met their targets (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+  console.log(
+    `\n${figures - missed.length} of ${figures} figures met their targets (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  )
   for (const m of missed) console.log(`  MISS ${m}`)
   // A smoke run proves every figure is still computed; timings on a busy CI machine are not judged.
   if (!smoke && missed.length > 0) process.exitCode = 1

@@ -14,7 +14,14 @@ const DELAY_MS = 500
 const SPAN_MS = 2_500
 const CALLERS = 4
 
-interface Setup { readonly name: string; readonly prepare: () => void; readonly s3: S3Client; readonly counter: StsCounter; readonly latencies: number[]; readonly others: number[] }
+interface Setup {
+  readonly name: string
+  readonly prepare: () => void
+  readonly s3: S3Client
+  readonly counter: StsCounter
+  readonly latencies: number[]
+  readonly others: number[]
+}
 
 /** CALLERS concurrent loops of HeadObject for SPAN_MS; records the latency of calls that overlapped an AssumeRole. */
 const drive = async (s: Setup): Promise<number> => {
@@ -35,19 +42,31 @@ const drive = async (s: Setup): Promise<number> => {
 }
 
 export const refreshLatency = async (): Promise<Figure[]> => {
-  heading(`Callers during a ${DELAY_MS} ms AssumeRole (${CALLERS} concurrent S3 callers, ${LIFETIME_S} s credentials, ${SPAN_MS} ms spans)`)
+  heading(
+    `Callers during a ${DELAY_MS} ms AssumeRole (${CALLERS} concurrent S3 callers, ${LIFETIME_S} s credentials, ${SPAN_MS} ms spans)`,
+  )
   const { startStsEmulator } = testing()
-  const [stsOurs, stsSdk] = await Promise.all([startStsEmulator({ credentialLifetimeSeconds: LIFETIME_S }), startStsEmulator({ credentialLifetimeSeconds: LIFETIME_S })])
+  const [stsOurs, stsSdk] = await Promise.all([
+    startStsEmulator({ credentialLifetimeSeconds: LIFETIME_S }),
+    startStsEmulator({ credentialLifetimeSeconds: LIFETIME_S }),
+  ])
   const oursCounter: StsCounter = { sent: 0, inflight: 0 }
   const sdkCounter: StsCounter = { sent: 0, inflight: 0 }
   // Ours on its defaults (advisory window: half of a 301 s lifetime). At the start of each
   // span its injected clock jumps 200 s ahead, into the advisory window, until the refresh
   // starts: one refresh per span, as the SDK gets (it refreshes every ~1.5 s on its own).
   let shift = 0
-  const assumeRole = lib.fromAssumeRole({ RoleArn: stsOurs.roleArns[0] ?? '', RoleSessionName: 'bench' }, {
-    source: async () => stsOurs.baseCredentials,
-    clientConfig: { endpoint: stsOurs.endpoint, region: stsOurs.region, requestHandler: countingStsHandler(stsOurs, oursCounter, DELAY_MS) },
-  })
+  const assumeRole = lib.fromAssumeRole(
+    { RoleArn: stsOurs.roleArns[0] ?? '', RoleSessionName: 'bench' },
+    {
+      source: async () => stsOurs.baseCredentials,
+      clientConfig: {
+        endpoint: stsOurs.endpoint,
+        region: stsOurs.region,
+        requestHandler: countingStsHandler(stsOurs, oursCounter, DELAY_MS),
+      },
+    },
+  )
   const ours = lib.withRefresh({ now: () => Date.now() + shift })(async () => {
     shift = 0
     return assumeRole()
@@ -55,12 +74,31 @@ export const refreshLatency = async (): Promise<Figure[]> => {
   const sdk: AwsCredentialIdentityProvider = fromTemporaryCredentials({
     params: { RoleArn: stsSdk.roleArns[0] ?? '', RoleSessionName: 'bench' },
     masterCredentials: stsSdk.baseCredentials,
-    clientConfig: { endpoint: stsSdk.endpoint, region: stsSdk.region, requestHandler: countingStsHandler(stsSdk, sdkCounter, DELAY_MS) },
+    clientConfig: {
+      endpoint: stsSdk.endpoint,
+      region: stsSdk.region,
+      requestHandler: countingStsHandler(stsSdk, sdkCounter, DELAY_MS),
+    },
   })
-  const client = (credentials: AwsCredentialIdentityProvider): S3Client => new S3Client({ region: 'us-east-1', credentials, requestHandler: inProcessS3() })
+  const client = (credentials: AwsCredentialIdentityProvider): S3Client =>
+    new S3Client({ region: 'us-east-1', credentials, requestHandler: inProcessS3() })
   const setups: Setup[] = [
-    { name: 'withRefresh', prepare: () => void (shift = 200_000), s3: client(ours), counter: oursCounter, latencies: [], others: [] },
-    { name: 'fromTemporaryCredentials', prepare: () => undefined, s3: client(sdk), counter: sdkCounter, latencies: [], others: [] },
+    {
+      name: 'withRefresh',
+      prepare: () => void (shift = 200_000),
+      s3: client(ours),
+      counter: oursCounter,
+      latencies: [],
+      others: [],
+    },
+    {
+      name: 'fromTemporaryCredentials',
+      prepare: () => undefined,
+      s3: client(sdk),
+      counter: sdkCounter,
+      latencies: [],
+      others: [],
+    },
   ]
   try {
     for (const s of setups) await s.s3.send(new HeadObjectCommand({ Bucket: 'bench', Key: 'k' })) // cold fetch, not measured
@@ -75,12 +113,24 @@ export const refreshLatency = async (): Promise<Figure[]> => {
     info(`${s.name}: calls overlapping a refresh / AssumeRole calls`, `${sorted.length} / ${s.counter.sent - 1}`)
     info(`${s.name}: p50 / p99 of those calls`, `${fmtMs(percentile(sorted, 50))} / ${fmtMs(percentile(sorted, 99))}`)
     const rest = [...s.others].sort((a, b) => a - b)
-    info(`${s.name}: p50 / p99 of the other calls (no refresh)`, `${fmtMs(percentile(rest, 50))} / ${fmtMs(percentile(rest, 99))}`)
+    info(
+      `${s.name}: p50 / p99 of the other calls (no refresh)`,
+      `${fmtMs(percentile(rest, 50))} / ${fmtMs(percentile(rest, 99))}`,
+    )
     return { worst: sorted[sorted.length - 1] ?? Number.NaN, n: sorted.length }
   }) as [{ worst: number; n: number }, { worst: number; n: number }]
   // Both sides must have refreshed during the spans, or the figure would prove nothing. A
   // caller that waited for the refresh takes at least DELAY_MS (about 1x the anchor); under
   // half of it, no caller waited and what remains is CPU contention and GC.
   const seen = o.n > 0 && k.n > 0
-  return [{ label: 'worst caller latency during a refresh: withRefresh vs SDK fromTemporaryCredentials', value: fmtMs(o.worst), anchor: fmtMs(k.worst), ratio: o.worst / k.worst, target: '<= 0.5x', ok: seen && o.worst / k.worst <= 0.5 }]
+  return [
+    {
+      label: 'worst caller latency during a refresh: withRefresh vs SDK fromTemporaryCredentials',
+      value: fmtMs(o.worst),
+      anchor: fmtMs(k.worst),
+      ratio: o.worst / k.worst,
+      target: '<= 0.5x',
+      ok: seen && o.worst / k.worst <= 0.5,
+    },
+  ]
 }

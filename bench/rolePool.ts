@@ -34,7 +34,19 @@ const busiestSecond = (points: readonly number[]): number => {
   return Math.max(0, ...perSecond.values())
 }
 
-type Figures = { readonly coldMs: number; readonly peak: number; readonly calls: number; readonly distinct: number; readonly failed: number; readonly kbPerRole: number; readonly refreshMs: number; readonly refreshPeak: number; readonly refreshCalls: number; readonly spreadMs: number; readonly busiest: number }
+type Figures = {
+  readonly coldMs: number
+  readonly peak: number
+  readonly calls: number
+  readonly distinct: number
+  readonly failed: number
+  readonly kbPerRole: number
+  readonly refreshMs: number
+  readonly refreshPeak: number
+  readonly refreshCalls: number
+  readonly spreadMs: number
+  readonly busiest: number
+}
 
 const runPool = async (sts: StsEmulator, n: number): Promise<Figures> => {
   let offsetMs = 0
@@ -52,7 +64,9 @@ const runPool = async (sts: StsEmulator, n: number): Promise<Figures> => {
   })(async () => sts.baseCredentials)
   sts.clearRequests()
   let start = performance.now()
-  const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => pool.provider({ RoleArn: roleArn(i) })()))
+  const settled = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) => pool.provider({ RoleArn: roleArn(i) })()),
+  )
   const coldMs = performance.now() - start
   const creds = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
   settled.length = 0
@@ -81,15 +95,32 @@ const runPool = async (sts: StsEmulator, n: number): Promise<Figures> => {
   return { coldMs, peak, calls, distinct, failed, kbPerRole, refreshMs, refreshPeak, refreshCalls, spreadMs, busiest }
 }
 
-const runNaive = async (sts: StsEmulator, n: number): Promise<{ readonly ms: number; readonly peak: number; readonly failed: number; readonly reasons: string; readonly kbPerRole: number }> => {
+const runNaive = async (
+  sts: StsEmulator,
+  n: number,
+): Promise<{
+  readonly ms: number
+  readonly peak: number
+  readonly failed: number
+  readonly reasons: string
+  readonly kbPerRole: number
+}> => {
   sts.clearRequests()
   const base = async (): Promise<AwsCredentialIdentity> => sts.baseCredentials
-  const providers = Array.from({ length: n }, (_, i) => fromTemporaryCredentials({ params: { RoleArn: roleArn(i) }, masterCredentials: base, clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 } }))
+  const providers = Array.from({ length: n }, (_, i) =>
+    fromTemporaryCredentials({
+      params: { RoleArn: roleArn(i) },
+      masterCredentials: base,
+      clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 },
+    }),
+  )
   const start = performance.now()
   const results = await Promise.allSettled(providers.map((p) => p()))
   const ms = performance.now() - start
   const peak = sts.peakInFlight()
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code?: string; name?: string }] : []))
+  const failures = results.flatMap((r) =>
+    r.status === 'rejected' ? [r.reason as { code?: string; name?: string }] : [],
+  )
   const failed = failures.length
   const reasons = [...new Set(failures.map((e) => e.code ?? e.name ?? 'unknown'))].slice(0, 3).join(', ')
   results.length = 0
@@ -103,7 +134,9 @@ const runNaive = async (sts: StsEmulator, n: number): Promise<{ readonly ms: num
 /** N roles cold and one refresh cycle through withRolePool, then the naive alternative. */
 export async function rolePool(): Promise<boolean> {
   const n = smoke ? 500 : 10_000
-  heading(`Role pool: ${n} roles, concurrency ${CONCURRENCY}, against the STS emulator (${LATENCY_MS} ms per AssumeRole)`)
+  heading(
+    `Role pool: ${n} roles, concurrency ${CONCURRENCY}, against the STS emulator (${LATENCY_MS} ms per AssumeRole)`,
+  )
   const sts = await testing().startStsEmulator({ roles: Array.from({ length: n }, (_, i) => ({ arn: roleArn(i) })) })
   sts.inject({ type: 'delay', ms: LATENCY_MS, action: 'AssumeRole', count: Infinity })
   try {
@@ -113,21 +146,65 @@ export async function rolePool(): Promise<boolean> {
     const p = await runPool(sts, n)
     const naive = await runNaive(sts, n)
     const checks = [
-      check('cold: AssumeRole calls / roles with credentials / failed', `${p.calls} / ${p.distinct} / ${p.failed}`, `${n} / ${n} / 0`, p.calls === n && p.distinct === n && p.failed === 0),
-      check('cold: most AssumeRole in flight at the emulator', String(p.peak), `<= ${CONCURRENCY}`, p.peak <= CONCURRENCY),
+      check(
+        'cold: AssumeRole calls / roles with credentials / failed',
+        `${p.calls} / ${p.distinct} / ${p.failed}`,
+        `${n} / ${n} / 0`,
+        p.calls === n && p.distinct === n && p.failed === 0,
+      ),
+      check(
+        'cold: most AssumeRole in flight at the emulator',
+        String(p.peak),
+        `<= ${CONCURRENCY}`,
+        p.peak <= CONCURRENCY,
+      ),
       check('cold: total time', seconds(p.coldMs), '<= 1.5x naive', p.coldMs <= 1.5 * naive.ms),
-      check('cold: heap per role (provider + cached credentials)', `${p.kbPerRole.toFixed(1)} KB`, '< 16 KB', p.kbPerRole < 16),
-      check('refresh points spread by jitter', `${(p.spreadMs / MINUTE).toFixed(1)} min`, '>= 5 min', p.spreadMs >= 5 * MINUTE),
-      check('busiest second of that refresh schedule', `${p.busiest} calls`, `<= ${Math.max(10, n / 100)}`, p.busiest <= Math.max(10, n / 100)),
+      check(
+        'cold: heap per role (provider + cached credentials)',
+        `${p.kbPerRole.toFixed(1)} KB`,
+        '< 16 KB',
+        p.kbPerRole < 16,
+      ),
+      check(
+        'refresh points spread by jitter',
+        `${(p.spreadMs / MINUTE).toFixed(1)} min`,
+        '>= 5 min',
+        p.spreadMs >= 5 * MINUTE,
+      ),
+      check(
+        'busiest second of that refresh schedule',
+        `${p.busiest} calls`,
+        `<= ${Math.max(10, n / 100)}`,
+        p.busiest <= Math.max(10, n / 100),
+      ),
       check('refresh cycle: AssumeRole calls', String(p.refreshCalls), String(n), p.refreshCalls === n),
-      check('refresh cycle: most AssumeRole in flight at the emulator', String(p.refreshPeak), `<= ${CONCURRENCY}`, p.refreshPeak <= CONCURRENCY),
+      check(
+        'refresh cycle: most AssumeRole in flight at the emulator',
+        String(p.refreshPeak),
+        `<= ${CONCURRENCY}`,
+        p.refreshPeak <= CONCURRENCY,
+      ),
       check('refresh cycle: total time', seconds(p.refreshMs), '<= 1.5x cold', p.refreshMs <= 1.5 * p.coldMs),
     ]
     line('naive fromTemporaryCredentials x N: total time / failed', `${seconds(naive.ms)} / ${naive.failed}`)
     if (naive.failed > 0) line('naive: failures', naive.reasons)
     line('naive: heap per role (provider + its STSClient)', `${naive.kbPerRole.toFixed(1)} KB`)
-    checks.push(check('naive: most in flight at the emulator (pool / naive)', `${p.peak} / ${naive.peak}`, 'pool < naive', p.peak < naive.peak))
-    checks.push(check('heap per role, pool / naive', `${(p.kbPerRole / naive.kbPerRole).toFixed(2)}x`, '< 0.75x', p.kbPerRole < 0.75 * naive.kbPerRole))
+    checks.push(
+      check(
+        'naive: most in flight at the emulator (pool / naive)',
+        `${p.peak} / ${naive.peak}`,
+        'pool < naive',
+        p.peak < naive.peak,
+      ),
+    )
+    checks.push(
+      check(
+        'heap per role, pool / naive',
+        `${(p.kbPerRole / naive.kbPerRole).toFixed(2)}x`,
+        '< 0.75x',
+        p.kbPerRole < 0.75 * naive.kbPerRole,
+      ),
+    )
     return checks.every(Boolean)
   } finally {
     await sts.close()

@@ -14,7 +14,13 @@ export const inProcessS3 = () => ({
   metadata: { handlerProtocol: 'http/1.1' },
   handle: async (_request: HttpRequest, _options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> => {
     await new Promise((resolve) => setImmediate(resolve))
-    return { response: { statusCode: 200, headers: { 'content-length': '3', etag: '"bench"', 'x-amz-request-id': 'bench' }, body: Readable.from([]) } }
+    return {
+      response: {
+        statusCode: 200,
+        headers: { 'content-length': '3', etag: '"bench"', 'x-amz-request-id': 'bench' },
+        body: Readable.from([]),
+      },
+    }
   },
   updateHttpClientConfig: () => undefined,
   httpHandlerConfigs: () => ({}),

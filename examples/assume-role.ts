@@ -12,7 +12,10 @@ const main = async (): Promise<void> => {
 
   // In production: fromAssumeRole({ RoleArn }) alone, with the SDK's default chain as base.
   const credentials = pipe(
-    fromAssumeRole({ RoleArn: sts.roleArns[0]!, DurationSeconds: 900 }, { source: async () => sts.baseCredentials, clientConfig: endpoint }),
+    fromAssumeRole(
+      { RoleArn: sts.roleArns[0]!, DurationSeconds: 900 },
+      { source: async () => sts.baseCredentials, clientConfig: endpoint },
+    ),
     withRefresh(5 * 60_000),
   )
 
@@ -20,7 +23,9 @@ const main = async (): Promise<void> => {
   const me = await client.send(new GetCallerIdentityCommand({}))
   const current = credentials.current()!
   console.log(`signed in as ${me.Arn}`)
-  console.log(`account ${current.accountId}, key …${current.accessKeyId.slice(-4)}, expires ${current.expiration?.toISOString()}`)
+  console.log(
+    `account ${current.accountId}, key …${current.accessKeyId.slice(-4)}, expires ${current.expiration?.toISOString()}`,
+  )
 
   client.destroy()
   credentials.close()

@@ -8,7 +8,8 @@ let issued = 0
 /** Pretend secret store: mints 4-second credentials and fails its second request. */
 const vault = async (): Promise<{ accessKeyId: string; secretAccessKey: string; expiration: string }> => {
   issued += 1
-  if (issued === 2) throw Object.assign(new Error('vault: 503 Service Unavailable'), { $metadata: { httpStatusCode: 503 } })
+  if (issued === 2)
+    throw Object.assign(new Error('vault: 503 Service Unavailable'), { $metadata: { httpStatusCode: 503 } })
   return {
     accessKeyId: `ASIAVAULT${String(issued).padStart(11, '0')}`,
     secretAccessKey: `vault-secret-${issued}`,

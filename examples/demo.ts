@@ -6,11 +6,24 @@
 // AWS allows (15 min, 30 s) so that a few seconds show many refreshes.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import {
-  fromAssumeRole, fromIotCertificate, fromRolesAnywhere, pipe, totp, withClientCache, withMfa, withRefresh,
-  type ClientFactory, type RefreshingProvider,
+  fromAssumeRole,
+  fromIotCertificate,
+  fromRolesAnywhere,
+  pipe,
+  totp,
+  withClientCache,
+  withMfa,
+  withRefresh,
+  type ClientFactory,
+  type RefreshingProvider,
 } from '../lib/index.js'
 import {
-  startIotEmulator, startRolesAnywhereEmulator, startStsEmulator, type IotEmulator, type RolesAnywhereEmulator, type StsEmulator,
+  startIotEmulator,
+  startRolesAnywhereEmulator,
+  startStsEmulator,
+  type IotEmulator,
+  type RolesAnywhereEmulator,
+  type StsEmulator,
 } from '../lib/testing/index.js'
 import { bold, dim, green, red, sleep, timeline, yellow, type Timeline } from './support/timeline.js'
 
@@ -28,7 +41,10 @@ const stsPipeline = (sts: StsEmulator, t: Timeline, tally: Tally): RefreshingPro
   const codes = totp(sts.mfa.secret, { periodSeconds: plan.mfaStep })
   const askCode = (serial: string): Promise<string> => {
     tally.mfaAsked += 1
-    t.log('mfa', `code #${tally.mfaAsked} asked for ${serial.split(':').pop()} (only because STS is about to be called)`)
+    t.log(
+      'mfa',
+      `code #${tally.mfaAsked} asked for ${serial.split(':').pop()} (only because STS is about to be called)`,
+    )
     return Promise.resolve(codes(serial))
   }
   return pipe(
@@ -73,7 +89,13 @@ const rolesAnywherePipeline = (ra: RolesAnywhereEmulator, t: Timeline): Refreshi
   )
 
 /** Application code: every call asks the factory for its client (a cache hit) and sends. */
-const callAws = async (clients: ClientFactory, sts: StsEmulator, t: Timeline, tally: Tally, verbose: boolean): Promise<void> => {
+const callAws = async (
+  clients: ClientFactory,
+  sts: StsEmulator,
+  t: Timeline,
+  tally: Tally,
+  verbose: boolean,
+): Promise<void> => {
   tally.clientCalls += 2
   const regions = [clients.client(STSClient), clients.client(STSClient, { region: 'eu-west-1' })]
   for (const client of regions) {
@@ -81,7 +103,11 @@ const callAws = async (clients: ClientFactory, sts: StsEmulator, t: Timeline, ta
       const who = await client.send(new GetCallerIdentityCommand({}))
       tally.commands += 1
       const signer = sts.requests.at(-1)?.accessKeyId ?? '????'
-      if (verbose && client === regions[0]) t.log('app', `GetCallerIdentity -> ${who.Arn?.split(':').pop()}  ${dim(`signed with key ...${signer.slice(-4)}`)}`)
+      if (verbose && client === regions[0])
+        t.log(
+          'app',
+          `GetCallerIdentity -> ${who.Arn?.split(':').pop()}  ${dim(`signed with key ...${signer.slice(-4)}`)}`,
+        )
     } catch (e) {
       tally.callerErrors += 1
       t.log('app', red(`call failed: ${e instanceof Error ? e.name : String(e)}`))
@@ -113,7 +139,11 @@ const run = async (sts: StsEmulator, iot: IotEmulator, ra: RolesAnywhereEmulator
         sts.clearFaults()
         t.log('chaos', green('STS is back'))
       }
-      await Promise.all([callAws(clients, sts, t, tally, tick % Math.round(2_000 / plan.tick) === 0), device(), workload()])
+      await Promise.all([
+        callAws(clients, sts, t, tally, tick % Math.round(2_000 / plan.tick) === 0),
+        device(),
+        workload(),
+      ])
       await sleep(plan.tick)
     }
     return tally
@@ -129,22 +159,46 @@ const summary = (sts: StsEmulator, iot: IotEmulator, ra: RolesAnywhereEmulator, 
   const ok = assume.filter((r) => r.status === 200).length
   console.log(`\n${bold('Summary')}`)
   console.log(`  AWS calls made by the app        ${tally.commands} GetCallerIdentity, ${tally.callerErrors} failed`)
-  console.log(`  client() calls / clients built   ${tally.clientCalls} / 2 (one per region): ${tally.clientCalls - 2} cache hits`)
-  console.log(`  STS AssumeRole calls             ${assume.length} (${ok} succeeded, ${assume.length - ok} hit the outage)`)
+  console.log(
+    `  client() calls / clients built   ${tally.clientCalls} / 2 (one per region): ${tally.clientCalls - 2} cache hits`,
+  )
+  console.log(
+    `  STS AssumeRole calls             ${assume.length} (${ok} succeeded, ${assume.length - ok} hit the outage)`,
+  )
   console.log(`  MFA codes asked                  ${tally.mfaAsked} (one per STS call, none for cached calls)`)
-  console.log(`  IoT credential requests          ${iot.requests.length} over ${iot.stats.tlsHandshakes} TLS handshake(s), ${iot.discoveryRequests.length} DescribeEndpoint`)
-  console.log(`  Roles Anywhere CreateSession     ${ra.requests.length} (${ra.requests.filter((r) => r.status === 201).length} succeeded), signed ${ra.requests[0]?.algorithm ?? '-'}`)
-  if (tally.callerErrors > 0 || ok < 2 || ra.requests.filter((r) => r.status === 201).length < 2) throw new Error('the demo expected every call to succeed and at least two refreshes')
+  console.log(
+    `  IoT credential requests          ${iot.requests.length} over ${iot.stats.tlsHandshakes} TLS handshake(s), ${iot.discoveryRequests.length} DescribeEndpoint`,
+  )
+  console.log(
+    `  Roles Anywhere CreateSession     ${ra.requests.length} (${ra.requests.filter((r) => r.status === 201).length} succeeded), signed ${ra.requests[0]?.algorithm ?? '-'}`,
+  )
+  if (tally.callerErrors > 0 || ok < 2 || ra.requests.filter((r) => r.status === 201).length < 2)
+    throw new Error('the demo expected every call to succeed and at least two refreshes')
   console.log(green('\n  Every call was served, through the outage too.'))
 }
 
 const main = async (): Promise<void> => {
-  console.log(bold('aws-refresh-session demo') + (quick ? ' (quick)' : '') + dim(': local STS, IoT and Roles Anywhere emulators on 127.0.0.1, no AWS account'))
+  console.log(
+    bold('aws-refresh-session demo') +
+      (quick ? ' (quick)' : '') +
+      dim(': local STS, IoT and Roles Anywhere emulators on 127.0.0.1, no AWS account'),
+  )
   const t = timeline()
-  const sts = await startStsEmulator({ roles: [{ arn: ROLE, mfaRequired: true }], credentialLifetimeSeconds: plan.stsLifetime, mfa: { periodSeconds: plan.mfaStep } })
-  const iot = await startIotEmulator({ things: ['demo-thing'], roleAliases: { 'demo-device': { credentialDurationSeconds: plan.iotLifetime } } })
+  const sts = await startStsEmulator({
+    roles: [{ arn: ROLE, mfaRequired: true }],
+    credentialLifetimeSeconds: plan.stsLifetime,
+    mfa: { periodSeconds: plan.mfaStep },
+  })
+  const iot = await startIotEmulator({
+    things: ['demo-thing'],
+    roleAliases: { 'demo-device': { credentialDurationSeconds: plan.iotLifetime } },
+  })
   const ra = await startRolesAnywhereEmulator({ credentialLifetimeSeconds: plan.raLifetime })
-  console.log(dim(`  STS ${sts.endpoint} (credentials live ${plan.stsLifetime} s, MFA step ${plan.mfaStep} s); IoT ${iot.hostName} via ${iot.endpoint} (${plan.iotLifetime} s); Roles Anywhere ${ra.endpoint} (${plan.raLifetime} s)`))
+  console.log(
+    dim(
+      `  STS ${sts.endpoint} (credentials live ${plan.stsLifetime} s, MFA step ${plan.mfaStep} s); IoT ${iot.hostName} via ${iot.endpoint} (${plan.iotLifetime} s); Roles Anywhere ${ra.endpoint} (${plan.raLifetime} s)`,
+    ),
+  )
   try {
     summary(sts, iot, ra, await run(sts, iot, ra, t))
   } finally {

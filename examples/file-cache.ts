@@ -10,15 +10,26 @@ import { join } from 'node:path'
 import { fromSessionToken, pipe, totp, withFileCache, withMfa, withRefresh } from '../lib/index.js'
 import { startStsEmulator } from '../lib/testing/index.js'
 
-type Emulator = { endpoint: string; region: string; baseCredentials: { accessKeyId: string; secretAccessKey: string }; mfa: { serialNumber: string; secret: string } }
+type Emulator = {
+  endpoint: string
+  region: string
+  baseCredentials: { accessKeyId: string; secretAccessKey: string }
+  mfa: { serialNumber: string; secret: string }
+}
 
 /** One worker process: the pipe, one call, the key id on stdout. */
 const worker = async (sts: Emulator, dir: string): Promise<void> => {
   const credentials = pipe(
-    fromSessionToken({ SerialNumber: sts.mfa.serialNumber }, { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } }),
+    fromSessionToken(
+      { SerialNumber: sts.mfa.serialNumber },
+      { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } },
+    ),
     withMfa(totp(sts.mfa.secret)),
     // The key names the identity: the base user and the endpoint (never a secret).
-    withFileCache({ key: { action: 'GetSessionToken', base: sts.baseCredentials.accessKeyId, endpoint: sts.endpoint }, dir }),
+    withFileCache({
+      key: { action: 'GetSessionToken', base: sts.baseCredentials.accessKeyId, endpoint: sts.endpoint },
+      dir,
+    }),
     withRefresh(),
   )
   console.log(`worker ${process.pid}: session key …${(await credentials()).accessKeyId.slice(-4)}`)
@@ -27,14 +38,28 @@ const worker = async (sts: Emulator, dir: string): Promise<void> => {
 
 const run = (env: NodeJS.ProcessEnv): Promise<string> =>
   new Promise((resolve, reject) =>
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; @types/node's ExecFileException type omits it
-    execFile(process.execPath, [require.resolve('tsx/cli'), __filename], { env: { ...process.env, ...env } }, (e, out) => (e ? reject(e) : resolve(out.trim()))))
+    execFile(
+      process.execPath,
+      [require.resolve('tsx/cli'), __filename],
+      { env: { ...process.env, ...env } },
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; @types/node's ExecFileException type omits it
+      (e, out) => (e ? reject(e) : resolve(out.trim())),
+    ),
+  )
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator()
   const dir = mkdtempSync(join(tmpdir(), 'file-cache-'))
   try {
-    const env = { FILE_CACHE_WORKER: JSON.stringify({ endpoint: sts.endpoint, region: sts.region, baseCredentials: sts.baseCredentials, mfa: sts.mfa }), FILE_CACHE_DIR: dir }
+    const env = {
+      FILE_CACHE_WORKER: JSON.stringify({
+        endpoint: sts.endpoint,
+        region: sts.region,
+        baseCredentials: sts.baseCredentials,
+        mfa: sts.mfa,
+      }),
+      FILE_CACHE_DIR: dir,
+    }
     for (const line of await Promise.all([run(env), run(env), run(env)])) console.log(line)
     const calls = sts.requests.filter((r) => r.action === 'GetSessionToken').length
     console.log(`GetSessionToken calls: ${calls} (one fetch, one MFA code, for three processes)`)
@@ -46,7 +71,9 @@ const main = async (): Promise<void> => {
 }
 
 const role = process.env['FILE_CACHE_WORKER']
-;(role === undefined ? main() : worker(JSON.parse(role) as Emulator, process.env['FILE_CACHE_DIR']!)).catch((e: unknown) => {
-  console.error(e)
-  process.exitCode = 1
-})
+;(role === undefined ? main() : worker(JSON.parse(role) as Emulator, process.env['FILE_CACHE_DIR']!)).catch(
+  (e: unknown) => {
+    console.error(e)
+    process.exitCode = 1
+  },
+)

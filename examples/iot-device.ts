@@ -8,7 +8,11 @@ import { startIotEmulator } from '../lib/testing/index.js'
 
 const main = async (): Promise<void> => {
   // Real IoT issues 900-43200 s credentials; the emulator's alias issues 3 s ones for the demo.
-  const iot = await startIotEmulator({ region: 'eu-west-1', things: ['pump-7'], roleAliases: { 'pump-telemetry': { credentialDurationSeconds: 3 } } })
+  const iot = await startIotEmulator({
+    region: 'eu-west-1',
+    things: ['pump-7'],
+    roleAliases: { 'pump-telemetry': { credentialDurationSeconds: 3 } },
+  })
   const files = iot.writeFiles(iot.device) // as on a device: certificate and key files
   try {
     const credentials = pipe(
@@ -32,13 +36,20 @@ const main = async (): Promise<void> => {
     await new Promise((r) => setTimeout(r, 2_000)) // past the refresh point: the timer refreshed in the background
     const second = await credentials()
     console.log(`now key ...${second.accessKeyId.slice(-4)}; endpoint ${iot.requests[0]?.servername}`)
-    console.log(`${iot.requests.length} credential requests, ${iot.discoveryRequests.length} DescribeEndpoint, ${iot.stats.tlsHandshakes} TLS handshake(s)`)
+    console.log(
+      `${iot.requests.length} credential requests, ${iot.discoveryRequests.length} DescribeEndpoint, ${iot.stats.tlsHandshakes} TLS handshake(s)`,
+    )
     credentials.close() // stops the timer and closes the source's keep-alive connection
     if (second.accessKeyId === first.accessKeyId) throw new Error('expected a background refresh')
 
     const wrongThing = fromIotCertificate({
-      endpoint: iot.hostName, connectTo: iot.address, ca: iot.ca,
-      certificate: files.certificatePath, privateKey: files.privateKeyPath, roleAlias: 'pump-telemetry', thingName: 'pump-8',
+      endpoint: iot.hostName,
+      connectTo: iot.address,
+      ca: iot.ca,
+      certificate: files.certificatePath,
+      privateKey: files.privateKeyPath,
+      roleAlias: 'pump-telemetry',
+      thingName: 'pump-8',
     })
     await wrongThing().catch((e: unknown) => {
       if (!isCredentialError(e, 'IotRejected')) throw e

@@ -31,7 +31,9 @@ const main = async (): Promise<void> => {
     const c = await credentials()
     console.log(`key ...${c.accessKeyId.slice(-4)} from an HSM-held key, expires ${c.expiration?.toISOString()}`)
     const again = await credentials()
-    console.log(`cached: ${again === c}; IoT saw certificate ${iot.requests[0]?.clientCertificateFingerprint?.slice(0, 23)}...`)
+    console.log(
+      `cached: ${again === c}; IoT saw certificate ${iot.requests[0]?.clientCertificateFingerprint?.slice(0, 23)}...`,
+    )
     credentials.close()
   } finally {
     await iot.close()

@@ -7,7 +7,14 @@
 //
 //   npx tsx examples/library-wrapper.ts
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { fromAssumeRole, pipe, withClientCache, withRefresh, type ClientConfigOf, type ClientFactory } from '../lib/index.js'
+import {
+  fromAssumeRole,
+  pipe,
+  withClientCache,
+  withRefresh,
+  type ClientConfigOf,
+  type ClientFactory,
+} from '../lib/index.js'
 import { startStsEmulator } from '../lib/testing/index.js'
 
 // ---- the wrapper library (what would live in its own package) ----
@@ -46,7 +53,11 @@ const main = async (): Promise<void> => {
   const adminRole = `arn:aws:iam::${ACCOUNT}:role/admin` // nobody may assume it
   const sts = await startStsEmulator({
     accountId: ACCOUNT,
-    roles: [{ arn: appRole }, { arn: auditRole, principals: [appRole] }, { arn: adminRole, principals: ['arn:aws:iam::999999999999:root'] }],
+    roles: [
+      { arn: appRole },
+      { arn: auditRole, principals: [appRole] },
+      { arn: adminRole, principals: ['arn:aws:iam::999999999999:root'] },
+    ],
   })
   const emulator = { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 }
   const clients = pipe(
@@ -65,7 +76,9 @@ const main = async (): Promise<void> => {
     sts.inject({ type: 'expiredToken', accessKeyId: clients.credentials.current()?.accessKeyId ?? '', count: Infinity })
     console.log(`account after an ExpiredToken: ${await inspector.accountId()}`)
 
-    const assumeRoles = sts.requests.filter((r) => r.action === 'AssumeRole' && r.accessKeyId === sts.baseCredentials.accessKeyId).length
+    const assumeRoles = sts.requests.filter(
+      (r) => r.action === 'AssumeRole' && r.accessKeyId === sts.baseCredentials.accessKeyId,
+    ).length
     console.log(`clients cached: ${clients.size}; app-role sessions fetched: ${assumeRoles}`)
     if (assumeRoles !== 2 || clients.size !== 1) throw new Error('expected one STS client and one refresh')
   } finally {

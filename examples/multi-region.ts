@@ -16,7 +16,10 @@ const signedRegion = (authorization: unknown): string | undefined =>
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator()
   const clients = pipe(
-    fromAssumeRole({ RoleArn: sts.roleArns[0]! }, { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } }),
+    fromAssumeRole(
+      { RoleArn: sts.roleArns[0]! },
+      { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } },
+    ),
     withRefresh(),
     withClientCache({ defaults: { endpoint: sts.endpoint, maxAttempts: 2 } }),
   )
@@ -29,13 +32,20 @@ const main = async (): Promise<void> => {
     console.log(`${answers.length} calls as ${answers[0]?.Arn}`)
 
     for (const region of REGIONS) {
-      const seen = sts.requests.filter((r) => r.action === 'GetCallerIdentity' && signedRegion(r.headers['authorization']) === region).length
+      const seen = sts.requests.filter(
+        (r) => r.action === 'GetCallerIdentity' && signedRegion(r.headers['authorization']) === region,
+      ).length
       console.log(`  ${region.padEnd(15)} ${seen} requests signed for it`)
     }
-    const same = clients.client(STSClient, { maxAttempts: 2, region: 'eu-west-1' }) === clients.client(STSClient, { region: 'eu-west-1' })
+    const same =
+      clients.client(STSClient, { maxAttempts: 2, region: 'eu-west-1' }) ===
+      clients.client(STSClient, { region: 'eu-west-1' })
     const assumeRoles = sts.requests.filter((r) => r.action === 'AssumeRole').length
-    console.log(`clients: ${clients.size}, same eu-west-1 client for an equal config: ${same}, AssumeRole calls: ${assumeRoles}`)
-    if (clients.size !== REGIONS.length || !same || assumeRoles !== 1) throw new Error('expected one client per region and one STS call')
+    console.log(
+      `clients: ${clients.size}, same eu-west-1 client for an equal config: ${same}, AssumeRole calls: ${assumeRoles}`,
+    )
+    if (clients.size !== REGIONS.length || !same || assumeRoles !== 1)
+      throw new Error('expected one client per region and one STS call')
   } finally {
     clients.close()
     await sts.close()

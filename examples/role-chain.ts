@@ -14,15 +14,23 @@ const main = async (): Promise<void> => {
   const sts = await startStsEmulator({ roles: [{ arn: JUMP }, { arn: TARGET, principals: [JUMP] }] })
   const clientConfig = { endpoint: sts.endpoint, region: sts.region }
 
-  const jump = pipe(fromAssumeRole({ RoleArn: JUMP }, { source: async () => sts.baseCredentials, clientConfig }), withRefresh())
+  const jump = pipe(
+    fromAssumeRole({ RoleArn: JUMP }, { source: async () => sts.baseCredentials, clientConfig }),
+    withRefresh(),
+  )
   // AWS caps chained sessions at one hour.
-  const target = pipe(fromAssumeRole({ RoleArn: TARGET, DurationSeconds: 3600 }, { source: jump, clientConfig }), withRefresh())
+  const target = pipe(
+    fromAssumeRole({ RoleArn: TARGET, DurationSeconds: 3600 }, { source: jump, clientConfig }),
+    withRefresh(),
+  )
 
   const client = new STSClient({ ...clientConfig, credentials: target })
   const me = await client.send(new GetCallerIdentityCommand({}))
   console.log(`signed in as ${me.Arn}`)
   for (const r of sts.requests) console.log(`  ${r.action} signed by …${r.accessKeyId?.slice(-4)}`)
-  console.log(`  (jump role key …${jump.current()!.accessKeyId.slice(-4)}, target key …${target.current()!.accessKeyId.slice(-4)})`)
+  console.log(
+    `  (jump role key …${jump.current()!.accessKeyId.slice(-4)}, target key …${target.current()!.accessKeyId.slice(-4)})`,
+  )
 
   client.destroy()
   target.close()

@@ -14,7 +14,10 @@ const LOCKED = 'arn:aws:iam::299999999999:role/reader'
 
 const main = async (): Promise<void> => {
   const sts = await startStsEmulator({
-    roles: [...ACCOUNTS.map((a) => ({ arn: readerOf(a) })), { arn: LOCKED, principals: ['arn:aws:iam::299999999999:user/admin'] }],
+    roles: [
+      ...ACCOUNTS.map((a) => ({ arn: readerOf(a) })),
+      { arn: LOCKED, principals: ['arn:aws:iam::299999999999:user/admin'] },
+    ],
   })
   sts.inject({ type: 'delay', ms: 30, action: 'AssumeRole', count: Infinity }) // STS-like latency
   const pool = pipe(
@@ -29,16 +32,27 @@ const main = async (): Promise<void> => {
   try {
     // Every account's role at once, plus one account that refuses us: at most 8 STS calls at a time.
     const role = (account: string) => ({ RoleArn: readerOf(account), ExternalId: 'tenant-key' })
-    const results = await Promise.allSettled([...ACCOUNTS.map((a) => pool.provider(role(a))()), pool.provider({ ...role('299999999999'), RoleArn: LOCKED })()])
+    const results = await Promise.allSettled([
+      ...ACCOUNTS.map((a) => pool.provider(role(a))()),
+      pool.provider({ ...role('299999999999'), RoleArn: LOCKED })(),
+    ])
     const peak = sts.peakInFlight()
     // Then commands in the 31 accounts still kept: they sign with the cached credentials, no STS call.
-    await Promise.all(ACCOUNTS.slice(-31).map((a) => pool.clients(role(a)).client(STSClient).send(new GetCallerIdentityCommand({}))))
+    await Promise.all(
+      ACCOUNTS.slice(-31).map((a) => pool.clients(role(a)).client(STSClient).send(new GetCallerIdentityCommand({}))),
+    )
     const failed = results.filter((r) => r.status === 'rejected')
     const assumeRoles = sts.requests.filter((r) => r.action === 'AssumeRole').length
-    console.log(`${results.length - failed.length} roles assumed, ${failed.length} refused (${((failed[0])?.reason as { code?: string } | undefined)?.code})`)
-    console.log(`AssumeRole calls: ${assumeRoles} for ${ACCOUNTS.length + 1} roles; most in flight at STS: ${peak} (concurrency 8)`)
+    console.log(
+      `${results.length - failed.length} roles assumed, ${failed.length} refused (${(failed[0]?.reason as { code?: string } | undefined)?.code})`,
+    )
+    console.log(
+      `AssumeRole calls: ${assumeRoles} for ${ACCOUNTS.length + 1} roles; most in flight at STS: ${peak} (concurrency 8)`,
+    )
     console.log(`roles kept: ${pool.size} (maxSize 32: the least recently used were closed)`)
-    const same = pool.provider({ ExternalId: 'tenant-key', RoleArn: readerOf(ACCOUNTS[39]!) }) === pool.clients(role(ACCOUNTS[39]!)).credentials
+    const same =
+      pool.provider({ ExternalId: 'tenant-key', RoleArn: readerOf(ACCOUNTS[39]!) }) ===
+      pool.clients(role(ACCOUNTS[39]!)).credentials
     if (assumeRoles !== ACCOUNTS.length + 1 || peak > 8 || failed.length !== 1 || pool.size !== 32 || !same)
       throw new Error('expected one AssumeRole per role, at most 8 at once, one refusal, 32 roles kept')
   } finally {

@@ -38,16 +38,24 @@ const main = async (): Promise<void> => {
       withRefresh({ earlyMs: 1_500, mandatoryMs: 500 }),
     )
     const first = await credentials()
-    console.log(`first key ...${first.accessKeyId.slice(-4)} in account ${first.accountId}, expires ${first.expiration?.toISOString()}`)
+    console.log(
+      `first key ...${first.accessKeyId.slice(-4)} in account ${first.accountId}, expires ${first.expiration?.toISOString()}`,
+    )
     await new Promise((r) => setTimeout(r, 2_000)) // past the refresh point: the timer refreshed in the background
     const second = await credentials()
-    console.log(`now key ...${second.accessKeyId.slice(-4)}; ${ra.requests.length} CreateSession calls, signed ${ra.requests[0]?.algorithm}`)
+    console.log(
+      `now key ...${second.accessKeyId.slice(-4)}; ${ra.requests.length} CreateSession calls, signed ${ra.requests[0]?.algorithm}`,
+    )
     credentials.close()
     if (second.accessKeyId === first.accessKeyId) throw new Error('expected a background refresh')
 
     const notInProfile = fromRolesAnywhere({
-      trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: 'arn:aws:iam::123456789012:role/admin',
-      ...host, passphrase, endpoint: ra.endpoint,
+      trustAnchorArn: ra.trustAnchorArn,
+      profileArn: ra.profileArn,
+      roleArn: 'arn:aws:iam::123456789012:role/admin',
+      ...host,
+      passphrase,
+      endpoint: ra.endpoint,
     })
     await notInProfile().catch((e: unknown) => {
       if (!isCredentialError(e, 'RolesAnywhereRejected')) throw e

@@ -7,15 +7,27 @@ import { join } from 'node:path'
 const here = __dirname
 const tsx = require.resolve('tsx/cli')
 const skip = new Set(['run-all.ts', 'demo.ts'])
-const examples = readdirSync(here).filter((f) => f.endsWith('.ts') && !skip.has(f)).sort()
+const examples = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && !skip.has(f))
+  .sort()
 
 const run = (file: string): Promise<{ file: string; ok: boolean; ms: number; output: string }> =>
   new Promise((resolve) => {
     const started = Date.now()
-    execFile(process.execPath, [tsx, join(here, file)], {
-      timeout: 60_000,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_CRT_NODEJS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
-    }, (error, stdout, stderr) => resolve({ file, ok: error === null, ms: Date.now() - started, output: `${stdout}${stderr}` }))
+    execFile(
+      process.execPath,
+      [tsx, join(here, file)],
+      {
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          AWS_CRT_NODEJS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ file, ok: error === null, ms: Date.now() - started, output: `${stdout}${stderr}` }),
+    )
   })
 
 const main = async (): Promise<void> => {

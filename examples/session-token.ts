@@ -12,7 +12,10 @@ const main = async (): Promise<void> => {
 
   // Interactive use: withMfa(promptForCode()) asks on the terminal instead.
   const credentials = pipe(
-    fromSessionToken({ SerialNumber: sts.mfa.serialNumber, DurationSeconds: 3600 }, { source: async () => sts.baseCredentials, clientConfig }),
+    fromSessionToken(
+      { SerialNumber: sts.mfa.serialNumber, DurationSeconds: 3600 },
+      { source: async () => sts.baseCredentials, clientConfig },
+    ),
     withMfa(totp(sts.mfa.secret)),
     withRefresh(),
   )

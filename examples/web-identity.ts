@@ -17,13 +17,20 @@ const main = async (): Promise<void> => {
 
   // In production: RoleArn from AWS_ROLE_ARN, WebIdentityTokenFile from AWS_WEB_IDENTITY_TOKEN_FILE.
   const credentials = pipe(
-    fromWebIdentity({ RoleArn: sts.roleArns[0]!, WebIdentityTokenFile: tokenFile }, { clientConfig: { endpoint: sts.endpoint, region: sts.region } }),
+    fromWebIdentity(
+      { RoleArn: sts.roleArns[0]!, WebIdentityTokenFile: tokenFile },
+      { clientConfig: { endpoint: sts.endpoint, region: sts.region } },
+    ),
     withRefresh(),
   )
 
   const creds = await credentials()
-  console.log(`account ${creds.accountId}, key …${creds.accessKeyId.slice(-4)}, expires ${creds.expiration?.toISOString()}`)
-  console.log(`request signed: ${sts.requests[0]!.headers['authorization'] === undefined ? 'no (as STS expects)' : 'yes'}`)
+  console.log(
+    `account ${creds.accountId}, key …${creds.accessKeyId.slice(-4)}, expires ${creds.expiration?.toISOString()}`,
+  )
+  console.log(
+    `request signed: ${sts.requests[0]!.headers['authorization'] === undefined ? 'no (as STS expects)' : 'yes'}`,
+  )
 
   credentials.close()
   await sts.close()

@@ -80,7 +80,12 @@ export class CredentialError extends CredentialsProviderError {
       // a redacted copy. The original is kept behind a non-enumerable symbol-keyed getter,
       // which neither util.inspect nor JSON.stringify reads.
       const original = options.cause
-      Object.defineProperty(this, 'cause', { value: redactCause(original), writable: true, configurable: true, enumerable: false })
+      Object.defineProperty(this, 'cause', {
+        value: redactCause(original),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      })
       Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true, enumerable: false })
     }
   }
@@ -102,7 +107,9 @@ const ORIGINAL_CAUSE = Symbol.for('aws-refresh-session.originalCause')
  * @since 0.2.0
  */
 export const originalCause = (error: CredentialError): unknown =>
-  typeof error === 'object' && error !== null ? (error as unknown as Record<symbol, unknown>)[ORIGINAL_CAUSE] : undefined
+  typeof error === 'object' && error !== null
+    ? (error as unknown as Record<symbol, unknown>)[ORIGINAL_CAUSE]
+    : undefined
 
 /**
  * True for a {@link CredentialError}, also one made by another copy of this package

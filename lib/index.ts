@@ -21,7 +21,11 @@ export type { FromAssumeRoleOptions, FromAssumeRoleParams } from './sources/from
 export { fromSessionToken } from './sources/fromSessionToken.js'
 export type { FromSessionTokenOptions, FromSessionTokenParams } from './sources/fromSessionToken.js'
 export { fromWebIdentity } from './sources/fromWebIdentity.js'
-export type { FromWebIdentityBaseParams, FromWebIdentityOptions, FromWebIdentityParams } from './sources/fromWebIdentity.js'
+export type {
+  FromWebIdentityBaseParams,
+  FromWebIdentityOptions,
+  FromWebIdentityParams,
+} from './sources/fromWebIdentity.js'
 export type { StsSourceOptions } from './sources/sts/stsClient.js'
 export { fromProfile } from './sources/fromProfile.js'
 export type { FromProfileOptions } from './sources/fromProfile.js'

@@ -1,4 +1,11 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger, MetadataBearer, MiddlewareStack, RequestHandler } from '@smithy/types'
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  Logger,
+  MetadataBearer,
+  MiddlewareStack,
+  RequestHandler,
+} from '@smithy/types'
 
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider }
 
@@ -66,9 +73,7 @@ export type MfaCapableSource = CredentialSource & {
  * @category model
  * @since 0.1.0
  */
-export type Transformed<S extends CredentialSource> = S extends MfaCapableSource
-  ? MfaCapableSource
-  : CredentialSource
+export type Transformed<S extends CredentialSource> = S extends MfaCapableSource ? MfaCapableSource : CredentialSource
 
 /**
  * A memoized, self-refreshing provider: what `withRefresh` returns.
@@ -125,7 +130,9 @@ export type SdkClientClass<C extends SdkClient = SdkClient> = new (...args: neve
  * @category clients
  * @since 0.1.0
  */
-export type ClientConfigOf<K> = K extends new (...args: infer A) => unknown ? Omit<NonNullable<A[0]>, 'credentials'> : never
+export type ClientConfigOf<K> = K extends new (...args: infer A) => unknown
+  ? Omit<NonNullable<A[0]>, 'credentials'>
+  : never
 
 /**
  * Who the factory's credentials belong to: STS GetCallerIdentity's answer.

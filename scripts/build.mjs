@@ -11,8 +11,21 @@ const targets = [
   { dir: 'dist/esm', module: 'ES2022', moduleResolution: 'Bundler', type: 'module' },
 ]
 for (const t of targets) {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', t.dir,
-    '--module', t.module, '--moduleResolution', t.moduleResolution], { stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      t.dir,
+      '--module',
+      t.module,
+      '--moduleResolution',
+      t.moduleResolution,
+    ],
+    { stdio: 'inherit' },
+  )
   mkdirSync(t.dir, { recursive: true })
   // Bundlers read `sideEffects` from the nearest package.json, which is this one.
   writeFileSync(`${t.dir}/package.json`, JSON.stringify({ type: t.type, sideEffects: false }) + '\n')

@@ -20,19 +20,33 @@ const OPTIONAL = ['@aws-sdk/client-iot', 'aws-crt', '@peculiar/x509', 'reflect-m
 
 const root = resolve(import.meta.dirname, '..')
 const tarball = resolve(process.argv[2] ?? 'missing-tarball-argument')
-const env = { ...process.env, npm_config_update_notifier: 'false', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+const env = {
+  ...process.env,
+  npm_config_update_notifier: 'false',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+}
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'inherit', env })
-const fail = (message) => { throw new Error(`check-consumer: ${message}`) }
+const fail = (message) => {
+  throw new Error(`check-consumer: ${message}`)
+}
 const rootRequire = createRequire(join(root, 'package.json'))
 
 const install = (project) => {
   mkdirSync(project)
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, '@aws-sdk/client-s3'], project)
+  run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, '@aws-sdk/client-s3'],
+    project,
+  )
   const req = createRequire(join(project, 'index.js'))
   req.resolve('@aws-sdk/client-sts') // the required peer, installed by npm
   for (const name of OPTIONAL) {
-    try { req.resolve(name) } catch { continue }
+    try {
+      req.resolve(name)
+    } catch {
+      continue
+    }
     fail(`${name} is installed, but only an optional peer should need it`)
   }
 }
@@ -42,9 +56,30 @@ const checkTypes = (project) => {
   // The repository's compiler and Node types: the consumer's own install stays minimal.
   const tsc = rootRequire.resolve('typescript/bin/tsc')
   const typeRoots = join(root, 'node_modules', '@types')
-  for (const [module, resolution] of [['node16', 'node16'], ['esnext', 'bundler']]) {
-    run(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--typeRoots', typeRoots, '--types', 'node',
-      '--module', module, '--moduleResolution', resolution, 'types.ts'], project)
+  for (const [module, resolution] of [
+    ['node16', 'node16'],
+    ['esnext', 'bundler'],
+  ]) {
+    run(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--target',
+        'es2022',
+        '--typeRoots',
+        typeRoots,
+        '--types',
+        'node',
+        '--module',
+        module,
+        '--moduleResolution',
+        resolution,
+        'types.ts',
+      ],
+      project,
+    )
     console.log(`types (${resolution}, --strict, no skipLibCheck): ok`)
   }
 }
@@ -60,16 +95,45 @@ const bundle = async (project, out) => {
       const outfile = join(out, `${h.name}.${format === 'esm' ? 'mjs' : 'cjs'}`)
       // The SDK's CommonJS code requires Node built-ins; an ES module bundle needs a `require`
       // for them, the banner esbuild users (and AWS CDK's NodejsFunction) add.
-      const banner = format === 'esm' ? { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } : {}
-      await build({ entryPoints, bundle: true, platform: 'node', target: 'node20', format, outfile, banner, logLevel: 'error' })
+      const banner =
+        format === 'esm'
+          ? { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }
+          : {}
+      await build({
+        entryPoints,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format,
+        outfile,
+        banner,
+        logLevel: 'error',
+      })
       bundles.push({ name: `${h.name} (${format})`, kind: h.name.split('-')[0], outfile })
       if (!h.measure) continue
-      const sized = await build({ entryPoints, bundle: true, platform: 'node', target: 'node20', format, minify: true, write: false,
-        metafile: true, external: ['@aws-sdk/*', '@smithy/*'], logLevel: 'error' })
+      const sized = await build({
+        entryPoints,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format,
+        minify: true,
+        write: false,
+        metafile: true,
+        external: ['@aws-sdk/*', '@smithy/*'],
+        logLevel: 'error',
+      })
       const [output] = Object.values(sized.metafile.outputs)
-      const bytesOf = (keep) => Object.entries(output.inputs).filter(([file]) => keep(file)).reduce((n, [, v]) => n + v.bytesInOutput, 0)
+      const bytesOf = (keep) =>
+        Object.entries(output.inputs)
+          .filter(([file]) => keep(file))
+          .reduce((n, [, v]) => n + v.bytesInOutput, 0)
       const own = bytesOf((file) => /node_modules[\\/]aws-refresh-session[\\/]/.test(file))
-      sizes.push({ name: `${h.name} (${format})`, bytes: own, dependencies: bytesOf((file) => !file.endsWith(h.file)) - own })
+      sizes.push({
+        name: `${h.name} (${format})`,
+        bytes: own,
+        dependencies: bytesOf((file) => !file.endsWith(h.file)) - own,
+      })
     }
   }
   return { sizes, bundles }
@@ -83,17 +147,34 @@ const runBundles = async (bundles, out) => {
   const ra = await startRolesAnywhereEmulator()
   try {
     const childEnv = {
-      PATH: process.env.PATH, HOME: out, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: sts.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sts.baseCredentials.secretAccessKey,
-      ROLE_ARN: sts.roleArns[0], STS_ENDPOINT: sts.endpoint,
-      IOT_HOST: iot.hostName, IOT_ADDRESS: JSON.stringify(iot.address), IOT_CA: iot.ca, IOT_CERT: iot.device.certificate, IOT_KEY: iot.device.privateKey,
-      RA_TRUST_ANCHOR: ra.trustAnchorArn, RA_PROFILE: ra.profileArn, RA_ROLE: ra.roleArn, RA_ENDPOINT: ra.endpoint,
-      RA_CERT: ra.certificate.certificate, RA_KEY: ra.certificate.privateKey, RA_CHAIN: ra.certificate.intermediates ?? "",
+      PATH: process.env.PATH,
+      HOME: out,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: sts.baseCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sts.baseCredentials.secretAccessKey,
+      ROLE_ARN: sts.roleArns[0],
+      STS_ENDPOINT: sts.endpoint,
+      IOT_HOST: iot.hostName,
+      IOT_ADDRESS: JSON.stringify(iot.address),
+      IOT_CA: iot.ca,
+      IOT_CERT: iot.device.certificate,
+      IOT_KEY: iot.device.privateKey,
+      RA_TRUST_ANCHOR: ra.trustAnchorArn,
+      RA_PROFILE: ra.profileArn,
+      RA_ROLE: ra.roleArn,
+      RA_ENDPOINT: ra.endpoint,
+      RA_CERT: ra.certificate.certificate,
+      RA_KEY: ra.certificate.privateKey,
+      RA_CHAIN: ra.certificate.intermediates ?? '',
     }
     for (const b of bundles) {
       // Asynchronously: the emulators answer from this process's event loop.
-      const r = await new Promise((done) => execFile(process.execPath, [b.outfile], { cwd: out, env: childEnv, timeout: 30_000 },
-        (error, stdout, stderr) => done({ error, stdout, stderr })))
+      const r = await new Promise((done) =>
+        execFile(process.execPath, [b.outfile], { cwd: out, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) =>
+          done({ error, stdout, stderr }),
+        ),
+      )
       const line = r.stdout.trim().split('\n').pop() ?? ''
       if (r.error || !line.startsWith('ok ')) fail(`the ${b.name} bundle failed: ${line || r.stderr}`)
       console.log(`bundle ${b.name} runs without node_modules: ${line}`)
@@ -114,22 +195,35 @@ try {
   writeFileSync(join(project, 'smoke.cjs'), smokeCjs)
   writeFileSync(join(project, 'smoke.mjs'), smokeMjs)
   // A device certificate from this repository's test CA (the consumer has no @peculiar/x509).
-  const device = await (await rootRequire('./dist/cjs/testing/index.js').createTestCertificateAuthority()).issue({ commonName: 'device', usage: 'client' })
+  const device = await (
+    await rootRequire('./dist/cjs/testing/index.js').createTestCertificateAuthority()
+  ).issue({ commonName: 'device', usage: 'client' })
   // A profile the SDK's fromProcess serves: fromProfile must name @aws-sdk/credential-providers.
   writeFileSync(join(project, 'aws-config'), '[profile proc]\ncredential_process = /bin/false\n')
-  const smokeEnv = { ...env, SMOKE_CERT: device.certificate, SMOKE_KEY: device.privateKey,
-    AWS_CONFIG_FILE: join(project, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(project, 'aws-credentials') }
-  for (const file of ['smoke.cjs', 'smoke.mjs']) execFileSync(process.execPath, [file], { cwd: project, stdio: 'inherit', env: smokeEnv })
+  const smokeEnv = {
+    ...env,
+    SMOKE_CERT: device.certificate,
+    SMOKE_KEY: device.privateKey,
+    AWS_CONFIG_FILE: join(project, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(project, 'aws-credentials'),
+  }
+  for (const file of ['smoke.cjs', 'smoke.mjs'])
+    execFileSync(process.execPath, [file], { cwd: project, stdio: 'inherit', env: smokeEnv })
   checkTypes(project)
   const out = join(work, 'bundles')
   mkdirSync(out)
   const { sizes, bundles } = await bundle(project, out)
   await runBundles(bundles, out)
   for (const s of sizes) {
-    console.log(`bundle size: minified ${s.name} STS bundle (SDK and smithy external): the library's own code ${(s.bytes / 1024).toFixed(1)} KiB, its other dependencies (fp-ts, ...) ${(s.dependencies / 1024).toFixed(1)} KiB`)
+    console.log(
+      `bundle size: minified ${s.name} STS bundle (SDK and smithy external): the library's own code ${(s.bytes / 1024).toFixed(1)} KiB, its other dependencies (fp-ts, ...) ${(s.dependencies / 1024).toFixed(1)} KiB`,
+    )
   }
   const esm = sizes.find((s) => s.name === 'sts-import (esm)')
-  if (!esm || esm.bytes > STS_BUNDLE_BUDGET_BYTES) fail(`the minified sts-import (esm) bundle holds ${esm?.bytes} bytes of the library, over the ${STS_BUNDLE_BUDGET_BYTES} budget`)
+  if (!esm || esm.bytes > STS_BUNDLE_BUDGET_BYTES)
+    fail(
+      `the minified sts-import (esm) bundle holds ${esm?.bytes} bytes of the library, over the ${STS_BUNDLE_BUDGET_BYTES} budget`,
+    )
   console.log(`bundle size: within the ${STS_BUNDLE_BUDGET_BYTES / 1024} KiB budget`)
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -33,18 +33,31 @@ const graph = new Map(files.map((f) => [f, [...new Set(importsOf(f))]]))
 
 /** Strongly connected components (Tarjan); each with more than one file, or a file importing itself, holds a cycle. */
 const components = () => {
-  const index = new Map(), low = new Map(), stack = [], onStack = new Set(), found = []
+  const index = new Map(),
+    low = new Map(),
+    stack = [],
+    onStack = new Set(),
+    found = []
   let next = 0
   const visit = (v) => {
-    index.set(v, next); low.set(v, next); next += 1
-    stack.push(v); onStack.add(v)
+    index.set(v, next)
+    low.set(v, next)
+    next += 1
+    stack.push(v)
+    onStack.add(v)
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))) }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)))
+      if (!index.has(w)) {
+        visit(w)
+        low.set(v, Math.min(low.get(v), low.get(w)))
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)))
     }
     if (low.get(v) !== index.get(v)) return
     const component = []
-    for (let w; w !== v;) { w = stack.pop(); onStack.delete(w); component.push(w) }
+    for (let w; w !== v;) {
+      w = stack.pop()
+      onStack.delete(w)
+      component.push(w)
+    }
     if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component)
   }
   for (const f of files) if (!index.has(f)) visit(f)
@@ -64,7 +77,10 @@ const cycleThrough = (start, component) => {
         for (let p = previous.get(v); p !== undefined; p = previous.get(p)) path.unshift(p)
         return [...path, start]
       }
-      if (inside.has(w) && !previous.has(w)) { previous.set(w, v); queue.push(w) }
+      if (inside.has(w) && !previous.has(w)) {
+        previous.set(w, v)
+        queue.push(w)
+      }
     }
   }
   return [start]

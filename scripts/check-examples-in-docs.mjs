@@ -44,18 +44,24 @@ const exportedNames = (file) => {
   const names = []
   for (const [, list] of text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g))
     for (const item of list.split(',')) {
-      const name = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()
+      const name = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
       if (name) names.push(name)
     }
   return names
 }
 
 /** The values a module exports by declaration (`export const x`), for examples of non-entry modules. */
-const ownExports = (file) => [...readFileSync(join(root, file), 'utf8').matchAll(/^export (?:const|function|type) (\w+)/gm)].map((m) => m[1])
+const ownExports = (file) =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(/^export (?:const|function|type) (\w+)/gm)].map((m) => m[1])
 
 const walk = (dir) =>
   readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])
+    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  )
 
 /** The ```ts blocks of each @example, with the lib line where each block's code starts. */
 const examplesOf = (file) => {
@@ -95,33 +101,50 @@ const main = () => {
   examples.forEach((e, n) => {
     const name = `${String(n).padStart(3, '0')}-${e.file.replace(/^lib\//, '').replace(/[/.]/g, '_')}.ts`
     const own = ownExports(e.file).filter((x) => !main.includes(x) && !testing.includes(x))
-    const ownImport = own.length === 0 ? '' : `import { ${own.join(', ')} } from '../../${e.file.replace(/\.ts$/, '.js')}'; `
+    const ownImport =
+      own.length === 0 ? '' : `import { ${own.join(', ')} } from '../../${e.file.replace(/\.ts$/, '.js')}'; `
     writeFileSync(join(out, name), prelude + ownImport + e.code.join('\n') + '\n')
     origin.set(name, e)
   })
   // A global script: an example that defines one of these names shadows it.
   writeFileSync(join(out, 'placeholders.d.ts'), PLACEHOLDERS.trimStart())
-  writeFileSync(join(out, 'tsconfig.json'), JSON.stringify({
-    extends: '../../tsconfig.json',
-    // The prelude imports every export; an example uses a few.
-    compilerOptions: { noUnusedLocals: false, noUnusedParameters: false },
-    include: ['*.ts'],
-  }, null, 2))
+  writeFileSync(
+    join(out, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        extends: '../../tsconfig.json',
+        // The prelude imports every export; an example uses a few.
+        compilerOptions: { noUnusedLocals: false, noUnusedParameters: false },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    ),
+  )
   let output = ''
   try {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(out, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' })
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(out, 'tsconfig.json'), '--pretty', 'false'],
+      { encoding: 'utf8' },
+    )
   } catch (e) {
     output = `${e.stdout ?? ''}${e.stderr ?? ''}`
     if (!output) throw e
   }
-  const errors = output.split('\n').filter((l) => l.includes('error TS')).map((l) => {
-    const m = /([^/\\(]+\.ts)\((\d+),(\d+)\): (.*)$/.exec(l)
-    const e = m && origin.get(m[1])
-    return e ? `${e.file}:${e.line + Number(m[2]) - 1 - preludeLines}:${m[3]} (@example) ${m[4]}` : l
-  })
+  const errors = output
+    .split('\n')
+    .filter((l) => l.includes('error TS'))
+    .map((l) => {
+      const m = /([^/\\(]+\.ts)\((\d+),(\d+)\): (.*)$/.exec(l)
+      const e = m && origin.get(m[1])
+      return e ? `${e.file}:${e.line + Number(m[2]) - 1 - preludeLines}:${m[3]} (@example) ${m[4]}` : l
+    })
   if (errors.length > 0) {
     console.error(errors.join('\n'))
-    console.error(`check-examples-in-docs: ${errors.length} error(s) in the @example blocks of lib/ (generated files in ${relative(root, out)})`)
+    console.error(
+      `check-examples-in-docs: ${errors.length} error(s) in the @example blocks of lib/ (generated files in ${relative(root, out)})`,
+    )
     process.exit(1)
   }
   console.log(`check-examples-in-docs: ${examples.length} @example blocks compile`)

@@ -90,12 +90,38 @@ const handler = async () => (await credentials()).accessKeyId
 `
 const runs = `handler().then((v) => console.log('ok ' + v), (e) => { console.log('error ' + (e && e.code) + ' ' + (e && e.message)); process.exitCode = 1 })\n`
 export const handlers = [
-  { name: 'sts-import', file: 'sts-import.mjs', measure: true, source: `import { fromAssumeRole, withRefresh, withClientCache, pipe } from 'aws-refresh-session'\n${stsBody}${runs}` },
-  { name: 'sts-require', file: 'sts-require.cjs', measure: true, source: `const { fromAssumeRole, withRefresh, withClientCache, pipe } = require('aws-refresh-session')\n${stsBody}${runs}` },
-  { name: 'iot-import', file: 'iot-import.mjs', source: `import { fromIotCertificate, withRefresh, pipe } from 'aws-refresh-session'\n${iotBody}${runs}` },
-  { name: 'iot-require', file: 'iot-require.cjs', source: `const { fromIotCertificate, withRefresh, pipe } = require('aws-refresh-session')\n${iotBody}${runs}` },
-  { name: 'ra-import', file: 'ra-import.mjs', source: `import { fromRolesAnywhere, withRefresh, pipe } from 'aws-refresh-session'\n${raBody}${runs}` },
-  { name: 'ra-require', file: 'ra-require.cjs', source: `const { fromRolesAnywhere, withRefresh, pipe } = require('aws-refresh-session')\n${raBody}${runs}` },
+  {
+    name: 'sts-import',
+    file: 'sts-import.mjs',
+    measure: true,
+    source: `import { fromAssumeRole, withRefresh, withClientCache, pipe } from 'aws-refresh-session'\n${stsBody}${runs}`,
+  },
+  {
+    name: 'sts-require',
+    file: 'sts-require.cjs',
+    measure: true,
+    source: `const { fromAssumeRole, withRefresh, withClientCache, pipe } = require('aws-refresh-session')\n${stsBody}${runs}`,
+  },
+  {
+    name: 'iot-import',
+    file: 'iot-import.mjs',
+    source: `import { fromIotCertificate, withRefresh, pipe } from 'aws-refresh-session'\n${iotBody}${runs}`,
+  },
+  {
+    name: 'iot-require',
+    file: 'iot-require.cjs',
+    source: `const { fromIotCertificate, withRefresh, pipe } = require('aws-refresh-session')\n${iotBody}${runs}`,
+  },
+  {
+    name: 'ra-import',
+    file: 'ra-import.mjs',
+    source: `import { fromRolesAnywhere, withRefresh, pipe } from 'aws-refresh-session'\n${raBody}${runs}`,
+  },
+  {
+    name: 'ra-require',
+    file: 'ra-require.cjs',
+    source: `const { fromRolesAnywhere, withRefresh, pipe } = require('aws-refresh-session')\n${raBody}${runs}`,
+  },
 ]
 
 // The root entry loads only what the common STS path needs: no TLS/HTTPS/child-process

@@ -2,13 +2,16 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
 const root = join(__dirname, '..', '..')
-const check = (folder: string) => spawnSync(process.execPath, [join(root, 'scripts', 'check-cycles.mjs'), folder], { cwd: root, encoding: 'utf8' })
+const check = (folder: string) =>
+  spawnSync(process.execPath, [join(root, 'scripts', 'check-cycles.mjs'), folder], { cwd: root, encoding: 'utf8' })
 
 describe('scripts/check-cycles.mjs', () => {
   it('fails on a cycle made of type-only imports, naming both files', () => {
     const r = check('__tests__/fixtures/cycles')
     expect(r.status).toBe(1)
-    expect(r.stderr).toContain('__tests__/fixtures/cycles/config.ts -> __tests__/fixtures/cycles/options.ts -> __tests__/fixtures/cycles/config.ts')
+    expect(r.stderr).toContain(
+      '__tests__/fixtures/cycles/config.ts -> __tests__/fixtures/cycles/options.ts -> __tests__/fixtures/cycles/config.ts',
+    )
   })
 
   it('passes a folder without cycles', () => {

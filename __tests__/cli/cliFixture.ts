@@ -45,13 +45,18 @@ export const tempDir = (): { readonly path: string; readonly remove: () => void 
 }
 
 /** A fake terminal where `typed` has already been typed (then Enter); counts how often it was opened. */
-export const fakeTerminal = (typed: () => string): { readonly open: () => Terminal; readonly opened: () => number; readonly shown: () => string } => {
+export const fakeTerminal = (
+  typed: () => string,
+): { readonly open: () => Terminal; readonly opened: () => number; readonly shown: () => string } => {
   let opened = 0
   const output = capture()
   return {
     open: () => {
       opened++
-      const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined }) as unknown as PromptInput & PassThrough
+      const input = Object.assign(new PassThrough(), {
+        isTTY: true,
+        setRawMode: () => undefined,
+      }) as unknown as PromptInput & PassThrough
       input.write(`${typed()}\r`)
       return { input, output: output.stream, close: () => input.destroy() }
     },

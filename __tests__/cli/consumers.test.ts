@@ -26,12 +26,33 @@ describe('the aws-refresh-session executable with the SDK consumers', () => {
     credentialsFile = join(dir.path, 'credentials')
     configFile = join(dir.path, 'config')
     // The base keys live in a profile the child reads through --base-profile, as a user's would.
-    writeFileSync(credentialsFile, `[base]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`)
-    sourceArgs = ['--assume-role', ROLE, '--base-profile', 'base', '--endpoint-url', sts.endpoint, '--region', sts.region]
+    writeFileSync(
+      credentialsFile,
+      `[base]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`,
+    )
+    sourceArgs = [
+      '--assume-role',
+      ROLE,
+      '--base-profile',
+      'base',
+      '--endpoint-url',
+      sts.endpoint,
+      '--region',
+      sts.region,
+    ]
     // fromProcess runs the line with a shell and Node's real environment (not Jest's copy of
     // process.env), so the child is told where the files are on the line itself.
     const files = `AWS_SHARED_CREDENTIALS_FILE=${credentialsFile} AWS_CONFIG_FILE=${configFile}`
-    const command = [files, process.execPath, TSX, MAIN, 'credential-process', ...sourceArgs, '--cache-dir', join(dir.path, 'cache')].join(' ')
+    const command = [
+      files,
+      process.execPath,
+      TSX,
+      MAIN,
+      'credential-process',
+      ...sourceArgs,
+      '--cache-dir',
+      join(dir.path, 'cache'),
+    ].join(' ')
     writeFileSync(configFile, `[profile cli]\ncredential_process = ${command}\n`)
   })
   afterAll(async () => {
@@ -46,8 +67,15 @@ describe('the aws-refresh-session executable with the SDK consumers', () => {
   it('credential-process is read by the SDK fromProcess, and its second run comes from the cache', async () => {
     const read = fromProcess({ profile: 'cli', filepath: credentialsFile, configFilepath: configFile })
     const first = await read()
-    expect(first).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), sessionToken: expect.any(String), expiration: expect.any(Date), accountId: '123456789012' })
-    expect(sts.requests.filter((r) => r.action === 'AssumeRole' && r.accessKeyId === sts.baseCredentials.accessKeyId)).toHaveLength(1)
+    expect(first).toMatchObject({
+      accessKeyId: expect.stringMatching(/^ASIA/),
+      sessionToken: expect.any(String),
+      expiration: expect.any(Date),
+      accountId: '123456789012',
+    })
+    expect(
+      sts.requests.filter((r) => r.action === 'AssumeRole' && r.accessKeyId === sts.baseCredentials.accessKeyId),
+    ).toHaveLength(1)
     const second = await read()
     expect(second.accessKeyId).toBe(first.accessKeyId)
     expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
@@ -56,13 +84,18 @@ describe('the aws-refresh-session executable with the SDK consumers', () => {
 
   it('serve is read by the SDK fromContainerMetadata and stops on SIGTERM with exit code 143', async () => {
     const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: configFile }
-    const child = spawn(process.execPath, [TSX, MAIN, 'serve', ...sourceArgs], { stdio: ['ignore', 'pipe', 'pipe'], env })
+    const child = spawn(process.execPath, [TSX, MAIN, 'serve', ...sourceArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    })
     try {
       const printed = await firstLines(child, 2)
       for (const [, name, value] of printed.matchAll(/^export (\w+)=(.*)$/gm)) process.env[name!] = value
       const c = await fromContainerMetadata()()
       expect(c).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), expiration: expect.any(Date) })
-      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])))
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.once('exit', (code, signal) => resolve([code, signal])),
+      )
       child.kill('SIGTERM')
       expect(await exited).toEqual([143, null]) // 128 + 15, as shells report SIGTERM
     } finally {

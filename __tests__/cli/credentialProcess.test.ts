@@ -1,7 +1,13 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cliCacheKey } from '../../lib/cli/cachedOutput'
-import { defaultCacheDir, entryName, isFresh, readEntry as readCache, writeEntry } from '../../lib/internal/fileCache/entry'
+import {
+  defaultCacheDir,
+  entryName,
+  isFresh,
+  readEntry as readCache,
+  writeEntry,
+} from '../../lib/internal/fileCache/entry'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import { codeAt } from '../support/stsFixture'
 import { fakeTerminal, runIn, tempDir, type CliRun } from './cliFixture'
@@ -11,7 +17,14 @@ const ROLE = `arn:aws:iam::${ACCOUNT}:role/app`
 const MFA_ROLE = `arn:aws:iam::${ACCOUNT}:role/mfa`
 const MINUTE = 60_000
 
-type ProcessJson = { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string; AccountId?: string }
+type ProcessJson = {
+  Version: number
+  AccessKeyId: string
+  SecretAccessKey: string
+  SessionToken: string
+  Expiration: string
+  AccountId?: string
+}
 
 describe('credential-process', () => {
   let clock = Date.now()
@@ -22,7 +35,11 @@ describe('credential-process', () => {
   beforeEach(async () => {
     clock = Date.now()
     // The emulator shares the test clock; a wide skew lets the SDK sign with real time.
-    sts = await startStsEmulator({ now: () => clock, maxSkewMs: 7 * 24 * 60 * MINUTE, roles: [{ arn: ROLE }, { arn: MFA_ROLE, mfaRequired: true }] })
+    sts = await startStsEmulator({
+      now: () => clock,
+      maxSkewMs: 7 * 24 * 60 * MINUTE,
+      roles: [{ arn: ROLE }, { arn: MFA_ROLE, mfaRequired: true }],
+    })
     cache = tempDir()
     secrets.push(sts.baseCredentials.secretAccessKey, sts.mfa.secret)
   })
@@ -33,12 +50,27 @@ describe('credential-process', () => {
 
   const calls = (action = 'AssumeRole'): number => sts.requests.filter((r) => r.action === action).length
 
-  const run = async (extra: string[], io: Parameters<typeof runIn>[1] = {}): Promise<CliRun & { json: ProcessJson }> => {
-    const r = await runIn(['credential-process', '--endpoint-url', sts.endpoint, '--region', sts.region, '--cache-dir', cache.path, ...extra], {
-      now: () => clock,
-      baseCredentials: async () => sts.baseCredentials,
-      ...io,
-    })
+  const run = async (
+    extra: string[],
+    io: Parameters<typeof runIn>[1] = {},
+  ): Promise<CliRun & { json: ProcessJson }> => {
+    const r = await runIn(
+      [
+        'credential-process',
+        '--endpoint-url',
+        sts.endpoint,
+        '--region',
+        sts.region,
+        '--cache-dir',
+        cache.path,
+        ...extra,
+      ],
+      {
+        now: () => clock,
+        baseCredentials: async () => sts.baseCredentials,
+        ...io,
+      },
+    )
     const json = r.code === 0 ? (JSON.parse(r.stdout) as ProcessJson) : ({} as ProcessJson)
     if (r.code === 0) secrets.push(json.SecretAccessKey, json.SessionToken)
     // Canaries: no secret ever reaches stderr.
@@ -47,14 +79,32 @@ describe('credential-process', () => {
   }
 
   it('prints the credential_process JSON (Version 1, ISO Expiration, AccountId) from STS AssumeRole', async () => {
-    const r = await run(['--assume-role', ROLE, '--role-session-name', 'cli-test', '--external-id', 'ext-1', '--duration-seconds', '900'])
+    const r = await run([
+      '--assume-role',
+      ROLE,
+      '--role-session-name',
+      'cli-test',
+      '--external-id',
+      'ext-1',
+      '--duration-seconds',
+      '900',
+    ])
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     expect(r.json).toEqual({
-      Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/), SecretAccessKey: expect.any(String), SessionToken: expect.any(String),
-      Expiration: new Date(clock + 900_000).toISOString().replace(/\.\d+Z$/, '.000Z'), AccountId: ACCOUNT,
+      Version: 1,
+      AccessKeyId: expect.stringMatching(/^ASIA/),
+      SecretAccessKey: expect.any(String),
+      SessionToken: expect.any(String),
+      Expiration: new Date(clock + 900_000).toISOString().replace(/\.\d+Z$/, '.000Z'),
+      AccountId: ACCOUNT,
     })
-    expect(sts.requests.at(-1)?.params).toMatchObject({ RoleArn: ROLE, RoleSessionName: 'cli-test', ExternalId: 'ext-1', DurationSeconds: '900' })
+    expect(sts.requests.at(-1)?.params).toMatchObject({
+      RoleArn: ROLE,
+      RoleSessionName: 'cli-test',
+      ExternalId: 'ext-1',
+      DurationSeconds: '900',
+    })
   })
 
   it('serves a second run within validity from the cache, without calling STS', async () => {
@@ -93,35 +143,54 @@ describe('credential-process', () => {
   })
 
   it('computes TOTP codes from the base32 secret in the environment variable --mfa-totp-secret-env names', async () => {
-    const r = await run(['--session-token', '--mfa-serial', sts.mfa.serialNumber, '--mfa-totp-secret-env', 'MY_MFA'], { env: { MY_MFA: sts.mfa.secret } })
+    const r = await run(['--session-token', '--mfa-serial', sts.mfa.serialNumber, '--mfa-totp-secret-env', 'MY_MFA'], {
+      env: { MY_MFA: sts.mfa.secret },
+    })
     expect(r.code).toBe(0)
-    expect(sts.requests.at(-1)).toMatchObject({ action: 'GetSessionToken', status: 200, params: { SerialNumber: sts.mfa.serialNumber, TokenCode: codeAt(sts, clock) } })
+    expect(sts.requests.at(-1)).toMatchObject({
+      action: 'GetSessionToken',
+      status: 200,
+      params: { SerialNumber: sts.mfa.serialNumber, TokenCode: codeAt(sts, clock) },
+    })
     expect(r.stdout + r.stderr).not.toContain(codeAt(sts, clock))
   })
 
   it('runs --mfa-command without a shell and takes the code it prints', async () => {
     const command = `${process.execPath} -e "process.stdout.write('code: ' + process.env.CODE_FOR_TEST + '\\\\n')"`
-    const r = await run(['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber, '--mfa-command', command], { env: { CODE_FOR_TEST: codeAt(sts, clock) } })
+    const r = await run(['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber, '--mfa-command', command], {
+      env: { CODE_FOR_TEST: codeAt(sts, clock) },
+    })
     expect(r.code).toBe(0)
     expect(sts.requests.at(-1)).toMatchObject({ status: 200, params: { TokenCode: codeAt(sts, clock) } })
   })
 
   it('reads the base credentials of --base-profile from the shared credentials file named in its environment', async () => {
     const file = join(cache.path, 'credentials')
-    writeFileSync(file, `[base]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`)
+    writeFileSync(
+      file,
+      `[base]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`,
+    )
     const env = { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(cache.path, 'none') }
     const r = await run(['--assume-role', ROLE, '--base-profile', 'base'], { env, baseCredentials: undefined })
     expect(r.code).toBe(0)
-    expect(sts.requests.at(-1)).toMatchObject({ action: 'AssumeRole', accessKeyId: sts.baseCredentials.accessKeyId, status: 200 })
+    expect(sts.requests.at(-1)).toMatchObject({
+      action: 'AssumeRole',
+      accessKeyId: sts.baseCredentials.accessKeyId,
+      status: 200,
+    })
     const missing = await run(['--assume-role', ROLE, '--base-profile', 'nobody'], { env, baseCredentials: undefined })
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toMatch(/^aws-refresh-session: fromProfile: profile "nobody" is not in the shared config or credentials file \[InvalidConfiguration\]/)
+    expect(missing.stderr).toMatch(
+      /^aws-refresh-session: fromProfile: profile "nobody" is not in the shared config or credentials file \[InvalidConfiguration\]/,
+    )
   })
 
   it('fails with exit 1 and the reason, without prompting, when an MFA code is needed and there is no terminal', async () => {
     const r = await run(['--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber])
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe(`aws-refresh-session: no terminal to ask for the MFA code of ${sts.mfa.serialNumber}; give --mfa-totp-secret-env NAME or --mfa-command "CMD" [MfaRequired]\n`)
+    expect(r.stderr).toBe(
+      `aws-refresh-session: no terminal to ask for the MFA code of ${sts.mfa.serialNumber}; give --mfa-totp-secret-env NAME or --mfa-command "CMD" [MfaRequired]\n`,
+    )
     expect(calls()).toBe(0)
   })
 
@@ -135,12 +204,16 @@ describe('credential-process', () => {
 
   it('serves still-valid cached credentials with a warning when the refresh fails, and fails once they expired', async () => {
     const first = await run(['--assume-role', ROLE])
-    const failing = async (): Promise<never> => { throw new Error('base credentials unavailable') }
+    const failing = async (): Promise<never> => {
+      throw new Error('base credentials unavailable')
+    }
     clock += 50 * MINUTE
     const stale = await run(['--assume-role', ROLE], { baseCredentials: failing })
     expect(stale.code).toBe(0)
     expect(stale.stdout).toBe(first.stdout)
-    expect(stale.stderr).toMatch(/^aws-refresh-session: warning: could not refresh \(.*\); serving the cached credentials, valid until /)
+    expect(stale.stderr).toMatch(
+      /^aws-refresh-session: warning: could not refresh \(.*\); serving the cached credentials, valid until /,
+    )
     clock += 11 * MINUTE
     const expired = await run(['--assume-role', ROLE], { baseCredentials: failing })
     expect(expired.code).toBe(1)
@@ -193,9 +266,26 @@ describe('credential-process', () => {
   it('builds an unsigned web identity source from the token file', async () => {
     const token = join(cache.path, 'token.jwt')
     writeFileSync(token, 'header.payload.signature\n')
-    const ok = await runIn(['credential-process', '--no-cache', '--endpoint-url', sts.endpoint, '--web-identity', '--role-arn', ROLE, '--web-identity-token-file', token], { now: () => clock })
+    const ok = await runIn(
+      [
+        'credential-process',
+        '--no-cache',
+        '--endpoint-url',
+        sts.endpoint,
+        '--web-identity',
+        '--role-arn',
+        ROLE,
+        '--web-identity-token-file',
+        token,
+      ],
+      { now: () => clock },
+    )
     expect(ok.code).toBe(0)
-    expect(sts.requests.at(-1)).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: undefined, params: { WebIdentityToken: 'header.payload.signature' } })
+    expect(sts.requests.at(-1)).toMatchObject({
+      action: 'AssumeRoleWithWebIdentity',
+      accessKeyId: undefined,
+      params: { WebIdentityToken: 'header.payload.signature' },
+    })
   })
 })
 
@@ -203,11 +293,21 @@ describe('the cache file', () => {
   it('names files by a sha256 of the key, never by a secret; the key holds the flags, the identity environment and the AWS files', () => {
     const dir = tempDir()
     try {
-      const key = (env: NodeJS.ProcessEnv, cwd = '/w'): string => entryName(cliCacheKey(['--assume-role', ROLE, '--config', 'c.json'], env, cwd, dir.path))
+      const key = (env: NodeJS.ProcessEnv, cwd = '/w'): string =>
+        entryName(cliCacheKey(['--assume-role', ROLE, '--config', 'c.json'], env, cwd, dir.path))
       const a = key({})
       expect(a).toMatch(/^[0-9a-f]{64}\.json$/)
       expect(key({ UNRELATED: 'x' })).toBe(a)
-      for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_ROLE_ARN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'])
+      for (const name of [
+        'AWS_PROFILE',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SHARED_CREDENTIALS_FILE',
+        'AWS_CONFIG_FILE',
+        'AWS_ENDPOINT_URL_STS',
+        'AWS_REGION',
+        'AWS_ROLE_ARN',
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      ])
         expect(key({ [name]: 'other' })).not.toBe(a)
       expect(key({}, '/elsewhere')).not.toBe(a) // --config c.json is another file there
       mkdirSync(join(dir.path, '.aws'))
@@ -228,7 +328,10 @@ describe('the cache file', () => {
   })
 
   it('is due by the advisory window scaled to the lifetime, as withRefresh', () => {
-    const entry = (lifetimeMs: number) => ({ credentials: { accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(lifetimeMs) }, issuedAt: 0 })
+    const entry = (lifetimeMs: number) => ({
+      credentials: { accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(lifetimeMs) },
+      issuedAt: 0,
+    })
     const isDue = (e: ReturnType<typeof entry>, now: number): boolean => !isFresh(e, now)
     expect(isDue(entry(60 * MINUTE), 45 * MINUTE - 1)).toBe(false)
     expect(isDue(entry(60 * MINUTE), 45 * MINUTE)).toBe(true)
@@ -241,10 +344,21 @@ describe('the cache file', () => {
     const dir = tempDir()
     try {
       const path = join(dir.path, 'x.json')
-      const credentials = { accessKeyId: 'ASIA1', secretAccessKey: 'S', sessionToken: 'T', expiration: new Date(2_000_000), accountId: ACCOUNT }
+      const credentials = {
+        accessKeyId: 'ASIA1',
+        secretAccessKey: 'S',
+        sessionToken: 'T',
+        expiration: new Date(2_000_000),
+        accountId: ACCOUNT,
+      }
       writeEntry(path, dir.path, { credentials, issuedAt: 1_000_000 })
       expect(readCache(path)).toEqual({ credentials, issuedAt: 1_000_000 })
-      for (const bad of ['', 'null', '{"Format":2}', JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), Expiration: 'soon' })]) {
+      for (const bad of [
+        '',
+        'null',
+        '{"Format":2}',
+        JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), Expiration: 'soon' }),
+      ]) {
         writeFileSync(path, bad)
         expect(readCache(path)).toBeUndefined()
       }

@@ -17,13 +17,33 @@ describe('credential-process --iot', () => {
   it('gets credentials from the IoT credentials provider over mutual TLS, then from the cache', async () => {
     const files = iot.writeFiles(iot.device)
     const args = [
-      'credential-process', '--iot', '--endpoint', iot.endpoint, '--role-alias', 'device-role', '--thing-name', 'pump-7',
-      '--certificate', files.certificatePath, '--private-key', files.privateKeyPath, '--ca', files.caPath, '--cache-dir', cache.path,
+      'credential-process',
+      '--iot',
+      '--endpoint',
+      iot.endpoint,
+      '--role-alias',
+      'device-role',
+      '--thing-name',
+      'pump-7',
+      '--certificate',
+      files.certificatePath,
+      '--private-key',
+      files.privateKeyPath,
+      '--ca',
+      files.caPath,
+      '--cache-dir',
+      cache.path,
     ]
     const first = await runIn(args)
     expect(first.code).toBe(0)
     const json = JSON.parse(first.stdout) as Record<string, unknown>
-    expect(json).toMatchObject({ Version: 1, AccessKeyId: expect.any(String), SecretAccessKey: expect.any(String), SessionToken: expect.any(String), Expiration: expect.any(String) })
+    expect(json).toMatchObject({
+      Version: 1,
+      AccessKeyId: expect.any(String),
+      SecretAccessKey: expect.any(String),
+      SessionToken: expect.any(String),
+      Expiration: expect.any(String),
+    })
     expect(iot.requests).toHaveLength(1)
     expect(iot.requests[0]).toMatchObject({ thingName: 'pump-7' })
     const second = await runIn(args)
@@ -34,7 +54,19 @@ describe('credential-process --iot', () => {
   })
 
   it('is a usage error (exit 2) when the key file cannot be read', async () => {
-    const r = await runIn(['credential-process', '--iot', '--endpoint', iot.endpoint, '--role-alias', 'device-role', '--certificate', '/nonexistent/cert.pem', '--private-key', '/nonexistent/key.pem', '--no-cache'])
+    const r = await runIn([
+      'credential-process',
+      '--iot',
+      '--endpoint',
+      iot.endpoint,
+      '--role-alias',
+      'device-role',
+      '--certificate',
+      '/nonexistent/cert.pem',
+      '--private-key',
+      '/nonexistent/key.pem',
+      '--no-cache',
+    ])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^aws-refresh-session: fromIotCertificate: .*certificate/)
   })

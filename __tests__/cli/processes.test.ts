@@ -1,7 +1,19 @@
 // The CLI as the AWS CLI, Terraform and shell loops run it: the built executable as child
 // processes, the STS emulator in a process of its own.
 import { spawn } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { request } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -13,7 +25,13 @@ const ROLE = 'arn:aws:iam::123456789012:role/app'
 const MFA_ROLE = 'arn:aws:iam::123456789012:role/mfa'
 const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
 
-type ProcessJson = { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }
+type ProcessJson = {
+  Version: number
+  AccessKeyId: string
+  SecretAccessKey: string
+  SessionToken: string
+  Expiration: string
+}
 const json = (r: Run): ProcessJson => JSON.parse(r.stdout) as ProcessJson
 
 let main: string
@@ -45,16 +63,26 @@ const setup = () => {
   return { home, cache, env: { ...QUIET, HOME: home }, sourceArgs }
 }
 const count = async (action: string, accessKeyId?: string): Promise<number> =>
-  (await sts.requests()).filter((r) => r.action === action && (accessKeyId === undefined || r.accessKeyId === accessKeyId)).length
+  (await sts.requests()).filter(
+    (r) => r.action === action && (accessKeyId === undefined || r.accessKeyId === accessKeyId),
+  ).length
 
 describe('credential-process as a real process', () => {
   it('prints valid JSON in all of 20 concurrent runs on an empty cache: one session, one AssumeRole', async () => {
     const { env, sourceArgs } = setup()
     const before = await count('AssumeRole')
-    const runs = await Promise.all(Array.from({ length: 20 }, () => runCliProcess(main, ['credential-process', '--assume-role', ROLE, ...sourceArgs], { env })))
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        runCliProcess(main, ['credential-process', '--assume-role', ROLE, ...sourceArgs], { env }),
+      ),
+    )
     for (const r of runs) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
     expect(new Set(runs.map((r) => json(r).AccessKeyId)).size).toBe(1)
-    expect(json(runs[0]!)).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/), SessionToken: expect.any(String) })
+    expect(json(runs[0]!)).toMatchObject({
+      Version: 1,
+      AccessKeyId: expect.stringMatching(/^ASIA/),
+      SessionToken: expect.any(String),
+    })
     expect((await count('AssumeRole')) - before).toBe(1)
   })
 
@@ -83,12 +111,27 @@ describe('credential-process as a real process', () => {
   it('does not let a run SIGKILLed while holding the lock delay the next run', async () => {
     const { cache, env, sourceArgs } = setup()
     const mfa = join(dir.path, 'mfa.js')
-    writeFileSync(mfa, "if (process.env.SLOW) setTimeout(() => undefined, 60_000); else console.log(process.env.CODE)\n")
-    const args = [main, 'credential-process', '--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber, '--mfa-command', `${process.execPath} ${mfa}`, ...sourceArgs]
+    writeFileSync(
+      mfa,
+      'if (process.env.SLOW) setTimeout(() => undefined, 60_000); else console.log(process.env.CODE)\n',
+    )
+    const args = [
+      main,
+      'credential-process',
+      '--assume-role',
+      MFA_ROLE,
+      '--mfa-serial',
+      sts.mfa.serialNumber,
+      '--mfa-command',
+      `${process.execPath} ${mfa}`,
+      ...sourceArgs,
+    ]
     const holder = spawn(process.execPath, args, { env: { ...env, SLOW: '1' }, stdio: 'ignore', detached: true })
     await until(() => existsSync(cache) && readdirSync(cache).some((f) => f.endsWith('.lock')))
     process.kill(-holder.pid!, 'SIGKILL') // the run and its MFA command
-    const next = await runChild(process.execPath, args, { env: { ...env, CODE: totpCode(sts.mfa.secret, Math.floor(Date.now() / 1000)) } })
+    const next = await runChild(process.execPath, args, {
+      env: { ...env, CODE: totpCode(sts.mfa.secret, Math.floor(Date.now() / 1000)) },
+    })
     expect({ code: next.code, stderr: next.stderr }).toEqual({ code: 0, stderr: '' })
     expect(json(next)).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) })
     expect(next.ms).toBeLessThan(10_000)
@@ -119,7 +162,11 @@ describe('credential-process as a real process', () => {
     const [name] = readdirSync(cache)
     const entry = join(cache, name!)
     const planted = join(dir.path, 'planted.json')
-    writeFileSync(planted, readFileSync(entry, 'utf8').replace(/"AccessKeyId":"[^"]+"/, '"AccessKeyId":"ASIAPLANTED"'), { mode: 0o600 })
+    writeFileSync(
+      planted,
+      readFileSync(entry, 'utf8').replace(/"AccessKeyId":"[^"]+"/, '"AccessKeyId":"ASIAPLANTED"'),
+      { mode: 0o600 },
+    )
     renameSync(entry, `${entry}.old`)
     symlinkSync(planted, entry)
     const second = await runCliProcess(main, args, { env })
@@ -139,12 +186,17 @@ describe('credential-process as a real process', () => {
     const miss = await runCliProcess(main, args, { env })
     const loaded = join(dir.path, 'loaded.json')
     const hook = join(dir.path, 'hook.js')
-    writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`)
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`,
+    )
     const hit = await runChild(process.execPath, ['-r', hook, main, ...args], { env })
     expect(hit.stdout).toBe(miss.stdout)
     const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
     const built = dirname(dirname(main))
-    expect(modules.filter((m) => !m.startsWith(built) || /runCli|sourceFromFlags|errors\.js|withMfa|fromAssumeRole/.test(m))).toEqual([hook])
+    expect(
+      modules.filter((m) => !m.startsWith(built) || /runCli|sourceFromFlags|errors\.js|withMfa|fromAssumeRole/.test(m)),
+    ).toEqual([hook])
   })
 })
 
@@ -155,9 +207,23 @@ describe('signals during the MFA prompt, on a real pseudo-terminal', () => {
     const { env, sourceArgs } = setup()
     const d = join(dir.path, `${subcommand}-${signal}`)
     mkdirSync(d)
-    const cli = [process.execPath, main, subcommand, '--assume-role', MFA_ROLE, '--mfa-serial', sts.mfa.serialNumber, ...(subcommand === 'serve' ? sourceArgs.slice(0, 4) : sourceArgs)].map((a) => `'${a}'`).join(' ')
+    const cli = [
+      process.execPath,
+      main,
+      subcommand,
+      '--assume-role',
+      MFA_ROLE,
+      '--mfa-serial',
+      sts.mfa.serialNumber,
+      ...(subcommand === 'serve' ? sourceArgs.slice(0, 4) : sourceArgs),
+    ]
+      .map((a) => `'${a}'`)
+      .join(' ')
     // The AWS CLI pipes stdout and stderr: the prompt is on /dev/tty only.
-    writeFileSync(join(d, 'run.sh'), `stty -g > ${d}/before\n${cli} > ${d}/out 2> ${d}/err &\necho $! > ${d}/pid\nwait $!\necho $? > ${d}/rc\nstty -g > ${d}/after\n`)
+    writeFileSync(
+      join(d, 'run.sh'),
+      `stty -g > ${d}/before\n${cli} > ${d}/out 2> ${d}/err &\necho $! > ${d}/pid\nwait $!\necho $? > ${d}/rc\nstty -g > ${d}/after\n`,
+    )
     const pty = spawn('script', ['-qfc', `sh ${d}/run.sh`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'inherit'] })
     let shown = ''
     pty.stdout.on('data', (c: Buffer) => (shown += String(c)))
@@ -176,9 +242,15 @@ describe('signals during the MFA prompt, on a real pseudo-terminal', () => {
       pty.kill('SIGKILL')
     }
   }
-  ;(haveScript ? it : it.skip)('SIGTERM aborts the prompt, restores the terminal and exits 143', () => prompt('SIGTERM', 143))
-  ;(haveScript ? it : it.skip)('SIGHUP aborts the prompt, restores the terminal and exits 129', () => prompt('SIGHUP', 129))
-  ;(haveScript ? it : it.skip)('serve: SIGTERM during its first prompt restores the terminal and exits 143', () => prompt('SIGTERM', 143, 'serve'))
+  ;(haveScript ? it : it.skip)('SIGTERM aborts the prompt, restores the terminal and exits 143', () =>
+    prompt('SIGTERM', 143),
+  )
+  ;(haveScript ? it : it.skip)('SIGHUP aborts the prompt, restores the terminal and exits 129', () =>
+    prompt('SIGHUP', 129),
+  )
+  ;(haveScript ? it : it.skip)('serve: SIGTERM during its first prompt restores the terminal and exits 143', () =>
+    prompt('SIGTERM', 143, 'serve'),
+  )
 })
 
 describe('serve as a real process', () => {
@@ -188,9 +260,13 @@ describe('serve as a real process', () => {
   beforeAll(async () => {
     const { env, sourceArgs } = setup()
     // Few file descriptors: idle connections would exhaust them without a cap.
-    const line = [process.execPath, main, 'serve', '--json', '--assume-role', ROLE, ...sourceArgs.slice(0, 4)].map((a) => `'${a}'`).join(' ')
+    const line = [process.execPath, main, 'serve', '--json', '--assume-role', ROLE, ...sourceArgs.slice(0, 4)]
+      .map((a) => `'${a}'`)
+      .join(' ')
     served = spawn('sh', ['-c', `ulimit -n 200; exec ${line}`], { env, stdio: ['ignore', 'pipe', 'ignore'] })
-    const printed = await new Promise<string>((resolve) => served.stdout!.once('data', (d: Buffer) => resolve(String(d))))
+    const printed = await new Promise<string>((resolve) =>
+      served.stdout!.once('data', (d: Buffer) => resolve(String(d))),
+    )
     const info = JSON.parse(printed) as Record<string, string>
     url = info['AWS_CONTAINER_CREDENTIALS_FULL_URI']!
     token = info['AWS_CONTAINER_AUTHORIZATION_TOKEN']!
@@ -232,20 +308,31 @@ describe('serve as a real process', () => {
   })
 
   // Counted on the server's side (its open descriptors): what a client sees of a close is up to its network stack.
-  const sockets = (): number => readdirSync(`/proc/${served.pid}/fd`).filter((fd) => { try { return readlinkSync(`/proc/${served.pid}/fd/${fd}`).startsWith('socket:') } catch { return false } }).length
-  ;(existsSync('/proc/self/fd') ? it : it.skip)('closes a connection that sends nothing, and one that sends half a request, within seconds', async () => {
-    await until(() => sockets() < 10, 12_000) // the idle connections of the previous test are gone
-    const baseline = sockets()
-    const silent = await raw()
-    const half = await raw()
-    half.write('GET /credentials HTTP/1.1\r\nHost: 127.0.0.1\r\n')
-    await until(() => sockets() >= baseline + 2, 3_000)
-    const started = Date.now()
-    await until(() => sockets() <= baseline, 12_000)
-    expect(Date.now() - started).toBeLessThan(9_000)
-    silent.destroy()
-    half.destroy()
-  }, 35_000)
+  const sockets = (): number =>
+    readdirSync(`/proc/${served.pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${served.pid}/fd/${fd}`).startsWith('socket:')
+      } catch {
+        return false
+      }
+    }).length
+  ;(existsSync('/proc/self/fd') ? it : it.skip)(
+    'closes a connection that sends nothing, and one that sends half a request, within seconds',
+    async () => {
+      await until(() => sockets() < 10, 12_000) // the idle connections of the previous test are gone
+      const baseline = sockets()
+      const silent = await raw()
+      const half = await raw()
+      half.write('GET /credentials HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+      await until(() => sockets() >= baseline + 2, 3_000)
+      const started = Date.now()
+      await until(() => sockets() <= baseline, 12_000)
+      expect(Date.now() - started).toBeLessThan(9_000)
+      silent.destroy()
+      half.destroy()
+    },
+    35_000,
+  )
 
   it('exits 143 on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => served.once('exit', (c) => resolve(c)))
@@ -259,7 +346,9 @@ describe('waits a caller is blocked on keep the process alive', () => {
     ['totp', 'two codes'],
     ['timeout', 'rejected Timeout'],
   ])('%s: the awaited call settles before the script ends', async (mode, line) => {
-    const r = await runChild(process.execPath, [TSX, join(__dirname, 'support', 'waits.child.ts'), mode], { env: QUIET })
+    const r = await runChild(process.execPath, [TSX, join(__dirname, 'support', 'waits.child.ts'), mode], {
+      env: QUIET,
+    })
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: `${line}\n` })
   })
 })
@@ -276,7 +365,13 @@ describe('withFileCache across processes', () => {
     const sts = own
     const prompts = join(dir.path, 'prompts')
     writeFileSync(prompts, '')
-    const env = { ...QUIET, LIB: join(dirname(dirname(main)), 'index.js'), STS: JSON.stringify(sts), PROMPTS: prompts, CACHE_DIR: join(dir.path, 'cache') }
+    const env = {
+      ...QUIET,
+      LIB: join(dirname(dirname(main)), 'index.js'),
+      STS: JSON.stringify(sts),
+      PROMPTS: prompts,
+      CACHE_DIR: join(dir.path, 'cache'),
+    }
     const script = join(__dirname, 'support', 'fileCache.child.cjs')
     const runs = await Promise.all(Array.from({ length: 20 }, () => runChild(process.execPath, [script], { env })))
     for (const r of runs) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })

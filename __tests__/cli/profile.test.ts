@@ -13,11 +13,22 @@ describe('credential-process --profile NAME', () => {
   beforeEach(async () => {
     sts = await startStsEmulator({ roles: [{ arn: role('inner') }, { arn: role('admin'), mfaRequired: true }] })
     dir = tempDir()
-    writeFileSync(join(dir.path, 'credentials'), `[me]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`)
-    writeFileSync(join(dir.path, 'config'), [
-      '[profile inner]', `role_arn = ${role('inner')}`, 'source_profile = me',
-      '[profile admin]', `role_arn = ${role('admin')}`, 'source_profile = inner', `mfa_serial = ${sts.mfa.serialNumber}`,
-    ].join('\n'))
+    writeFileSync(
+      join(dir.path, 'credentials'),
+      `[me]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`,
+    )
+    writeFileSync(
+      join(dir.path, 'config'),
+      [
+        '[profile inner]',
+        `role_arn = ${role('inner')}`,
+        'source_profile = me',
+        '[profile admin]',
+        `role_arn = ${role('admin')}`,
+        'source_profile = inner',
+        `mfa_serial = ${sts.mfa.serialNumber}`,
+      ].join('\n'),
+    )
   })
   afterEach(async () => {
     dir.remove()
@@ -25,10 +36,22 @@ describe('credential-process --profile NAME', () => {
   })
 
   const run = (args: string[], terminal?: ReturnType<typeof fakeTerminal>) =>
-    runIn(['credential-process', '--endpoint-url', sts.endpoint, '--region', sts.region, '--cache-dir', join(dir.path, 'cache'), ...args], {
-      env: { AWS_CONFIG_FILE: join(dir.path, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir.path, 'credentials') },
-      ...(terminal ? { openTerminal: terminal.open } : {}),
-    })
+    runIn(
+      [
+        'credential-process',
+        '--endpoint-url',
+        sts.endpoint,
+        '--region',
+        sts.region,
+        '--cache-dir',
+        join(dir.path, 'cache'),
+        ...args,
+      ],
+      {
+        env: { AWS_CONFIG_FILE: join(dir.path, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir.path, 'credentials') },
+        ...(terminal ? { openTerminal: terminal.open } : {}),
+      },
+    )
 
   it("runs the profile's chain, asks for the MFA code of its mfa_serial once, and serves the next run from the cache", async () => {
     const terminal = fakeTerminal(() => codeAt(sts, Date.now()))
@@ -52,6 +75,10 @@ describe('credential-process --profile NAME', () => {
     expect(missing.stderr).toContain('profile "nobody" is not in the shared config or credentials file')
     const base = await run(['--assume-role', role('inner'), '--base-profile', 'me'])
     expect(base.code).toBe(0)
-    expect(sts.requests.at(-1)).toMatchObject({ action: 'AssumeRole', accessKeyId: sts.baseCredentials.accessKeyId, status: 200 })
+    expect(sts.requests.at(-1)).toMatchObject({
+      action: 'AssumeRole',
+      accessKeyId: sts.baseCredentials.accessKeyId,
+      status: 200,
+    })
   })
 })

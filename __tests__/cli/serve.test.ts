@@ -29,7 +29,12 @@ describe('startServe', () => {
   let served: ServeHandle
   beforeEach(async () => {
     sts = await startStsEmulator({ roles: [{ arn: ROLE }] })
-    served = await startServe({ source: fromAssumeRole({ RoleArn: ROLE }, { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) }) })
+    served = await startServe({
+      source: fromAssumeRole(
+        { RoleArn: ROLE },
+        { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) },
+      ),
+    })
   })
   afterEach(async () => {
     await served.close()
@@ -45,16 +50,28 @@ describe('startServe', () => {
   })
 
   it('is read by the SDK fromHttp with the token, one STS call for many reads (one withRefresh provider)', async () => {
-    const read = fromHttp({ awsContainerCredentialsFullUri: served.url, awsContainerAuthorizationToken: served.token, maxRetries: 0 })
+    const read = fromHttp({
+      awsContainerCredentialsFullUri: served.url,
+      awsContainerAuthorizationToken: served.token,
+      maxRetries: 0,
+    })
     const [a, b] = await Promise.all([read(), read()])
-    expect(a).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), secretAccessKey: expect.any(String), sessionToken: expect.any(String), expiration: expect.any(Date) })
+    expect(a).toMatchObject({
+      accessKeyId: expect.stringMatching(/^ASIA/),
+      secretAccessKey: expect.any(String),
+      sessionToken: expect.any(String),
+      expiration: expect.any(Date),
+    })
     expect(b).toEqual(a)
     expect(a.accessKeyId).toBe(served.provider.current()?.accessKeyId)
     expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
   })
 
   it('is read by the SDK fromContainerMetadata from AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN', async () => {
-    const saved = { uri: process.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'], token: process.env['AWS_CONTAINER_AUTHORIZATION_TOKEN'] }
+    const saved = {
+      uri: process.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'],
+      token: process.env['AWS_CONTAINER_AUTHORIZATION_TOKEN'],
+    }
     process.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] = served.url
     process.env['AWS_CONTAINER_AUTHORIZATION_TOKEN'] = served.token
     try {
@@ -62,14 +79,22 @@ describe('startServe', () => {
       expect(c.accessKeyId).toBe((await served.provider()).accessKeyId)
       expect(c.expiration?.toISOString()).toBe(served.provider.current()?.expiration?.toISOString())
     } finally {
-      for (const [k, v] of [['AWS_CONTAINER_CREDENTIALS_FULL_URI', saved.uri], ['AWS_CONTAINER_AUTHORIZATION_TOKEN', saved.token]] as const)
+      for (const [k, v] of [
+        ['AWS_CONTAINER_CREDENTIALS_FULL_URI', saved.uri],
+        ['AWS_CONTAINER_AUTHORIZATION_TOKEN', saved.token],
+      ] as const)
         if (v === undefined) delete process.env[k]
         else process.env[k] = v
     }
   })
 
   it('answers 401 without the token or with a wrong one, before touching the source', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: 'wrong' }, { authorization: `${served.token}x` }, { authorization: served.token.slice(0, -1) }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'wrong' },
+      { authorization: `${served.token}x` },
+      { authorization: served.token.slice(0, -1) },
+    ]) {
       const r = await get(served.url, headers)
       expect(r.status).toBe(401)
       expect(r.body).not.toContain('AccessKeyId')
@@ -82,7 +107,13 @@ describe('startServe', () => {
     const r = await get(served.url, { authorization: `Bearer ${served.token}` })
     expect(r.status).toBe(200)
     expect(r.headers['cache-control']).toBe('no-store')
-    expect(Object.keys(JSON.parse(r.body) as object)).toEqual(['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration', 'AccountId'])
+    expect(Object.keys(JSON.parse(r.body) as object)).toEqual([
+      'AccessKeyId',
+      'SecretAccessKey',
+      'Token',
+      'Expiration',
+      'AccountId',
+    ])
   })
 
   it('answers 404 for other paths and 405 for methods other than GET', async () => {
@@ -94,11 +125,19 @@ describe('startServe', () => {
   })
 
   it('answers 500 with the error code and a secret-free message when there are no credentials', async () => {
-    const failing = await startServe({ source: fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/unknown' }, { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) }) })
+    const failing = await startServe({
+      source: fromAssumeRole(
+        { RoleArn: 'arn:aws:iam::123456789012:role/unknown' },
+        { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) },
+      ),
+    })
     try {
       const r = await get(failing.url, { authorization: failing.token })
       expect(r.status).toBe(500)
-      expect(JSON.parse(r.body)).toMatchObject({ Code: 'StsRejected', Message: expect.stringContaining('fromAssumeRole') })
+      expect(JSON.parse(r.body)).toMatchObject({
+        Code: 'StsRejected',
+        Message: expect.stringContaining('fromAssumeRole'),
+      })
       expect(r.body).not.toContain(sts.baseCredentials.secretAccessKey)
     } finally {
       await failing.close()
@@ -108,7 +147,9 @@ describe('startServe', () => {
 
 describe('serve (the subcommand)', () => {
   let sts: StsEmulator
-  beforeEach(async () => { sts = await startStsEmulator({ roles: [{ arn: ROLE }] }) })
+  beforeEach(async () => {
+    sts = await startStsEmulator({ roles: [{ arn: ROLE }] })
+  })
   afterEach(() => sts.close())
 
   /** Starts `serve` in-process; resolves with what it printed once it printed `lines` lines. */
@@ -124,23 +165,34 @@ describe('serve (the subcommand)', () => {
         callback()
       },
     })
-    const running = runIn(['serve', '--assume-role', ROLE, '--endpoint-url', sts.endpoint, ...extra], { baseCredentials: async () => sts.baseCredentials, signal: controller.signal, stdout })
+    const running = runIn(['serve', '--assume-role', ROLE, '--endpoint-url', sts.endpoint, ...extra], {
+      baseCredentials: async () => sts.baseCredentials,
+      signal: controller.signal,
+      stdout,
+    })
     return { ready, running, stop: () => controller.abort() }
   }
 
   it('prints the two exports, serves until its signal aborts, logs no secret, then closes and exits 0', async () => {
     const serving = start([], 2)
     const text = await serving.ready
-    expect(text).toMatch(/^export AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/credentials\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN=[\w-]{43}\n$/)
+    expect(text).toMatch(
+      /^export AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/credentials\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN=[\w-]{43}\n$/,
+    )
     const env = Object.fromEntries([...text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
     const url = env['AWS_CONTAINER_CREDENTIALS_FULL_URI']!
-    const c = await fromHttp({ awsContainerCredentialsFullUri: url, awsContainerAuthorizationToken: env['AWS_CONTAINER_AUTHORIZATION_TOKEN'], maxRetries: 0 })()
+    const c = await fromHttp({
+      awsContainerCredentialsFullUri: url,
+      awsContainerAuthorizationToken: env['AWS_CONTAINER_AUTHORIZATION_TOKEN'],
+      maxRetries: 0,
+    })()
     serving.stop()
     const r = await serving.running
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/credentials refreshed \(key …\w{4}, expire /)
     expect(r.stderr).toContain('(127.0.0.1 only); stop with Ctrl-C')
-    for (const secret of [sts.baseCredentials.secretAccessKey, c.secretAccessKey, c.sessionToken!]) expect(r.stderr).not.toContain(secret)
+    for (const secret of [sts.baseCredentials.secretAccessKey, c.secretAccessKey, c.sessionToken!])
+      expect(r.stderr).not.toContain(secret)
     await expect(get(url)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
   })
 
@@ -153,7 +205,10 @@ describe('serve (the subcommand)', () => {
   })
 
   it('exits 1 without printing exports when the first fetch fails', async () => {
-    const r = await runIn(['serve', '--assume-role', 'arn:aws:iam::123456789012:role/unknown', '--endpoint-url', sts.endpoint], { baseCredentials: async () => sts.baseCredentials })
+    const r = await runIn(
+      ['serve', '--assume-role', 'arn:aws:iam::123456789012:role/unknown', '--endpoint-url', sts.endpoint],
+      { baseCredentials: async () => sts.baseCredentials },
+    )
     expect(r).toMatchObject({ code: 1, stdout: '' })
     expect(r.stderr).toMatch(/\[StsRejected\]/)
   })

@@ -19,10 +19,15 @@ describe('withFileLock', () => {
   afterEach(() => dir.remove())
 
   const fast = { pollMs: 5, timeoutMs: 300 }
-  const run = (): Promise<string> => withFileLock(lock, async () => {
-    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() })
-    return 'ran'
-  }, fast)
+  const run = (): Promise<string> =>
+    withFileLock(
+      lock,
+      async () => {
+        expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() })
+        return 'ran'
+      },
+      fast,
+    )
 
   it('takes over at once the lock of a dead owner on this host', async () => {
     writeFileSync(lock, owner(deadPid()))

@@ -20,7 +20,9 @@ describe('configEquals', () => {
     expect(configEquals({ f }, { f: (): number => 1 })).toBe(false)
     expect(configEquals({ s }, { s: Symbol('s') })).toBe(false)
     expect(configEquals({ d }, { d: new Date(0) })).toBe(false)
-    class Handler { readonly timeout = 1 }
+    class Handler {
+      readonly timeout = 1
+    }
     expect(configEquals({ h: new Handler() }, { h: new Handler() })).toBe(false)
   })
 

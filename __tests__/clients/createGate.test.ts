@@ -37,7 +37,11 @@ describe('createGate', () => {
 
   it('frees the slot of a task that throws synchronously', async () => {
     const gate = createGate(1)
-    await expect(gate.run(() => { throw new Error('sync') })).rejects.toThrow('sync')
+    await expect(
+      gate.run(() => {
+        throw new Error('sync')
+      }),
+    ).rejects.toThrow('sync')
     await expect(gate.run(async () => 'next')).resolves.toBe('next')
     expect(gate.active()).toBe(0)
   })

@@ -1,4 +1,9 @@
-import { createRecovery, expiredTokenRecovery, isExpiredTokenError, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
+import {
+  createRecovery,
+  expiredTokenRecovery,
+  isExpiredTokenError,
+  signedKeyId,
+} from '../../lib/clients/expiredTokenRecovery'
 import type { RefreshingProvider } from '../../lib/types'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fakeSource } from '../support/fakeSource'
@@ -6,11 +11,14 @@ import { fakeSource } from '../support/fakeSource'
 const HOUR = 3_600_000
 
 describe('isExpiredTokenError', () => {
-  it.each(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])('recognises %s by name, Code or code', (code) => {
-    expect(isExpiredTokenError(Object.assign(new Error('x'), { name: code }))).toBe(true)
-    expect(isExpiredTokenError({ Code: code })).toBe(true)
-    expect(isExpiredTokenError({ code })).toBe(true)
-  })
+  it.each(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])(
+    'recognises %s by name, Code or code',
+    (code) => {
+      expect(isExpiredTokenError(Object.assign(new Error('x'), { name: code }))).toBe(true)
+      expect(isExpiredTokenError({ Code: code })).toBe(true)
+      expect(isExpiredTokenError({ code })).toBe(true)
+    },
+  )
 
   it('does not recognise other errors', () => {
     expect(isExpiredTokenError(Object.assign(new Error('x'), { name: 'AccessDenied' }))).toBe(false)
@@ -21,7 +29,8 @@ describe('isExpiredTokenError', () => {
 
 describe('signedKeyId', () => {
   it('reads the access key id from a SigV4 Authorization header', () => {
-    const auth = 'AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE123/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abc'
+    const auth =
+      'AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE123/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abc'
     expect(signedKeyId({ headers: { authorization: auth } })).toBe('ASIAEXAMPLE123')
   })
 
@@ -66,13 +75,23 @@ describe('createRecovery', () => {
 describe('expiredTokenRecovery', () => {
   type Handler = (args: Record<PropertyKey, unknown>) => Promise<unknown>
   type Mw = (next: Handler, context: object) => Handler
-  const AUTH = (key: string) => ({ headers: { authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=x` } })
+  const AUTH = (key: string) => ({
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=x`,
+    },
+  })
   const expired = () => Object.assign(new Error('expired'), { name: 'ExpiredToken' })
 
   /** A stack of the plugin's two middlewares around a terminal handler answering `answers` in turn. */
-  const stack = (provider: RefreshingProvider, answers: (() => unknown)[], signedWith: (attempt: number) => unknown) => {
+  const stack = (
+    provider: RefreshingProvider,
+    answers: (() => unknown)[],
+    signedWith: (attempt: number) => unknown,
+  ) => {
     const added: { mw: Mw; step: string }[] = []
-    expiredTokenRecovery(provider).applyToStack({ add: (mw: unknown, o: unknown) => void added.push({ mw: mw as Mw, step: (o as { step: string }).step }) } as never)
+    expiredTokenRecovery(provider).applyToStack({
+      add: (mw: unknown, o: unknown) => void added.push({ mw: mw as Mw, step: (o as { step: string }).step }),
+    } as never)
     let attempt = 0
     const terminal: Handler = async () => answers[attempt++]!()
     const context = {}
@@ -89,7 +108,9 @@ describe('expiredTokenRecovery', () => {
   it('adds its middlewares at initialize (so the retry is signed again) and at deserialize', () => {
     const steps: string[] = []
     const { provider: p } = provider()
-    expiredTokenRecovery(p).applyToStack({ add: (_: unknown, o: unknown) => void steps.push((o as { step: string }).step) } as never)
+    expiredTokenRecovery(p).applyToStack({
+      add: (_: unknown, o: unknown) => void steps.push((o as { step: string }).step),
+    } as never)
     expect(steps).toEqual(['initialize', 'deserialize'])
   })
 
@@ -115,13 +136,19 @@ describe('expiredTokenRecovery', () => {
   it('does not retry an unsigned request, nor another error', async () => {
     const { source, provider: p } = provider()
     await p()
-    await expect(stack(p, [() => Promise.reject(expired())], () => ({ headers: {} }))({})).rejects.toMatchObject({ name: 'ExpiredToken' })
-    await expect(stack(p, [() => Promise.reject(new Error('other'))], () => AUTH('ASIAKEY'))({})).rejects.toThrow('other')
+    await expect(stack(p, [() => Promise.reject(expired())], () => ({ headers: {} }))({})).rejects.toMatchObject({
+      name: 'ExpiredToken',
+    })
+    await expect(stack(p, [() => Promise.reject(new Error('other'))], () => AUTH('ASIAKEY'))({})).rejects.toThrow(
+      'other',
+    )
     expect(source.calls).toBe(1)
     p.close()
   })
 
   it('rejects a provider that is not a refreshing provider at once', () => {
-    expect(() => expiredTokenRecovery((async () => ({})) as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+    expect(() => expiredTokenRecovery((async () => ({})) as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
   })
 })

@@ -2,8 +2,16 @@ import { roleKey } from '../../lib/clients/roleKey'
 
 describe('roleKey', () => {
   it('gives equal parameters in any key order, nested too, the same key', () => {
-    const a = roleKey({ RoleArn: 'arn:aws:iam::123456789012:role/r', ExternalId: 'x', Tags: [{ Key: 'k', Value: 'v' }] })
-    const b = roleKey({ Tags: [{ Value: 'v', Key: 'k' }], ExternalId: 'x', RoleArn: 'arn:aws:iam::123456789012:role/r' })
+    const a = roleKey({
+      RoleArn: 'arn:aws:iam::123456789012:role/r',
+      ExternalId: 'x',
+      Tags: [{ Key: 'k', Value: 'v' }],
+    })
+    const b = roleKey({
+      Tags: [{ Value: 'v', Key: 'k' }],
+      ExternalId: 'x',
+      RoleArn: 'arn:aws:iam::123456789012:role/r',
+    })
     expect(b.key).toBe(a.key)
   })
 
@@ -23,9 +31,20 @@ describe('roleKey', () => {
   it('rejects what is not plain data with InvalidConfiguration, without echoing values', () => {
     const cyclic: Record<string, unknown> = {}
     cyclic['self'] = cyclic
-    for (const bad of [null, 'arn', [], { RoleArn: () => 'r' }, { At: new Date() }, { N: Number.POSITIVE_INFINITY }, { N: 1n }, cyclic]) {
+    for (const bad of [
+      null,
+      'arn',
+      [],
+      { RoleArn: () => 'r' },
+      { At: new Date() },
+      { N: Number.POSITIVE_INFINITY },
+      { N: 1n },
+      cyclic,
+    ]) {
       expect(() => roleKey(bad)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
     }
-    expect(() => roleKey({ ExternalId: Symbol('secret-value') })).toThrow(expect.not.objectContaining({ message: expect.stringContaining('secret-value') }))
+    expect(() => roleKey({ ExternalId: Symbol('secret-value') })).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining('secret-value') }),
+    )
   })
 })

@@ -12,7 +12,10 @@ const HOUR = 3_600_000
 
 describe('withClientCache', () => {
   const factories: ClientFactory[] = []
-  const make = (options?: Parameters<typeof withClientCache>[0], provider: RefreshingProvider = withRefresh()(fakeSource(HOUR))): ClientFactory => {
+  const make = (
+    options?: Parameters<typeof withClientCache>[0],
+    provider: RefreshingProvider = withRefresh()(fakeSource(HOUR)),
+  ): ClientFactory => {
     const clients = pipe(provider, withClientCache({ region: 'eu-west-1', ...options }))
     factories.push(clients)
     return clients
@@ -51,9 +54,18 @@ describe('withClientCache', () => {
 
     it('compares nested plain objects and arrays by content, in any key order', () => {
       const clients = make()
-      const a = clients.client(S3Client, { requestHandler: { requestTimeout: 1_000, connectionTimeout: 500 }, customUserAgent: [['app', '1.0']] })
-      const b = clients.client(S3Client, { customUserAgent: [['app', '1.0']], requestHandler: { connectionTimeout: 500, requestTimeout: 1_000 } })
-      const c = clients.client(S3Client, { customUserAgent: [['app', '1.0']], requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 } })
+      const a = clients.client(S3Client, {
+        requestHandler: { requestTimeout: 1_000, connectionTimeout: 500 },
+        customUserAgent: [['app', '1.0']],
+      })
+      const b = clients.client(S3Client, {
+        customUserAgent: [['app', '1.0']],
+        requestHandler: { connectionTimeout: 500, requestTimeout: 1_000 },
+      })
+      const c = clients.client(S3Client, {
+        customUserAgent: [['app', '1.0']],
+        requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 },
+      })
       expect(b).toBe(a)
       expect(c).not.toBe(a)
     })
@@ -63,7 +75,9 @@ describe('withClientCache', () => {
       const endpoint = async () => ({ hostname: 'localhost', protocol: 'http:', path: '/' })
       const a = clients.client(S3Client, { endpoint })
       expect(clients.client(S3Client, { endpoint })).toBe(a)
-      expect(clients.client(S3Client, { endpoint: async () => ({ hostname: 'localhost', protocol: 'http:', path: '/' }) })).not.toBe(a)
+      expect(
+        clients.client(S3Client, { endpoint: async () => ({ hostname: 'localhost', protocol: 'http:', path: '/' }) }),
+      ).not.toBe(a)
     })
 
     it('compares class instances such as a request handler by identity', () => {
@@ -122,8 +136,12 @@ describe('withClientCache', () => {
 
     it('throws InvalidConfiguration at once for a config holding credentials', () => {
       const clients = make()
-      const config = { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } as unknown as ClientConfigOf<typeof S3Client>
-      expect(() => clients.client(S3Client, config)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'withClientCache' }))
+      const config = { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } as unknown as ClientConfigOf<
+        typeof S3Client
+      >
+      expect(() => clients.client(S3Client, config)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration', source: 'withClientCache' }),
+      )
       expect(clients.size).toBe(0)
     })
 
@@ -145,13 +163,17 @@ describe('withClientCache', () => {
       const Broken = function Broken() {
         throw boom
       } as unknown as typeof S3Client
-      expect(() => make().client(Broken)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', cause: boom }))
+      expect(() => make().client(Broken)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration', cause: boom }),
+      )
     })
     it('rejects a class that is not an SDK v3 client with InvalidConfiguration', () => {
       const NotAClient = function NotAClient() {
         return {}
       } as unknown as typeof S3Client
-      expect(() => make().client(NotAClient)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('NotAClient') }))
+      expect(() => make().client(NotAClient)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('NotAClient') }),
+      )
     })
   })
 
@@ -219,11 +241,15 @@ describe('withClientCache', () => {
       ['defaults', { defaults: [] }],
       ['region', { region: 'eu-west-1', defaults: { region: 'us-east-1' } }],
     ])('rejects an invalid %s at construction with InvalidConfiguration naming it', (name, options) => {
-      expect(() => withClientCache(options as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining(name) }))
+      expect(() => withClientCache(options as never)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining(name) }),
+      )
     })
 
     it('rejects a provider that is not a withRefresh provider with InvalidConfiguration', () => {
-      expect(() => withClientCache()(fakeSource(HOUR) as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+      expect(() => withClientCache()(fakeSource(HOUR) as never)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration' }),
+      )
     })
   })
 

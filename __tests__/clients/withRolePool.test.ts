@@ -22,7 +22,13 @@ describe('withRolePool', () => {
     return BASE
   }
   const make = (options: WithRolePoolOptions = {}): RolePool => {
-    const pool = pipe(base, withRolePool({ ...options, clientConfig: { region: 'us-east-1', maxAttempts: 1, requestHandler: sts.handler, ...options.clientConfig } }))
+    const pool = pipe(
+      base,
+      withRolePool({
+        ...options,
+        clientConfig: { region: 'us-east-1', maxAttempts: 1, requestHandler: sts.handler, ...options.clientConfig },
+      }),
+    )
     pools.push(pool)
     return pool
   }
@@ -39,18 +45,34 @@ describe('withRolePool', () => {
 
   it('rejects every bad option at construction, before any call', () => {
     const bad: unknown[] = [
-      'x', { maxSize: 0 }, { maxSize: 1.5 }, { concurrency: 0 }, { concurrency: '5' }, { clientConfig: null },
-      { clientConfig: { credentials: BASE } }, { refresh: 5 }, { refresh: { jitter: 2 } }, { clientCache: { maxSize: 0 } }, { clientCache: [] },
+      'x',
+      { maxSize: 0 },
+      { maxSize: 1.5 },
+      { concurrency: 0 },
+      { concurrency: '5' },
+      { clientConfig: null },
+      { clientConfig: { credentials: BASE } },
+      { refresh: 5 },
+      { refresh: { jitter: 2 } },
+      { clientCache: { maxSize: 0 } },
+      { clientCache: [] },
     ]
-    for (const options of bad) expect(() => withRolePool(options as WithRolePoolOptions)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
-    expect(() => withRolePool()('not a provider' as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+    for (const options of bad)
+      expect(() => withRolePool(options as WithRolePoolOptions)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration' }),
+      )
+    expect(() => withRolePool()('not a provider' as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
     expect(sts.calls).toHaveLength(0)
   })
 
   it('gives the same provider for equal parameters in any key order, and another for other parameters', async () => {
     const pool = make()
     const a = pool.provider({ RoleArn: roleArn(1), ExternalId: 'ext-1', Tags: [{ Key: 'k', Value: 'v' }] })
-    expect(pool.provider({ Tags: [{ Value: 'v', Key: 'k' }], ExternalId: 'ext-1', RoleArn: roleArn(1), Policy: undefined })).toBe(a)
+    expect(
+      pool.provider({ Tags: [{ Value: 'v', Key: 'k' }], ExternalId: 'ext-1', RoleArn: roleArn(1), Policy: undefined }),
+    ).toBe(a)
     expect(pool.provider({ RoleArn: roleArn(1), ExternalId: 'ext-2' })).not.toBe(a)
     expect(pool.provider({ RoleArn: roleArn(2), ExternalId: 'ext-1' })).not.toBe(a)
     expect(pool.size).toBe(3)
@@ -71,8 +93,17 @@ describe('withRolePool', () => {
 
   it('rejects bad parameters with InvalidConfiguration and keeps no role for them', () => {
     const pool = make()
-    const bad: unknown[] = [undefined, 'arn', [], {}, { RoleArn: 'short' }, { RoleArn: roleArn(1), SerialNumber: 'arn:aws:iam::123456789012:mfa/u' },
-      { RoleArn: roleArn(1), ExternalId: () => 'x' }, { RoleArn: roleArn(1), DurationSeconds: Number.NaN }, { RoleArn: roleArn(1), Tags: [new Date()] }]
+    const bad: unknown[] = [
+      undefined,
+      'arn',
+      [],
+      {},
+      { RoleArn: 'short' },
+      { RoleArn: roleArn(1), SerialNumber: 'arn:aws:iam::123456789012:mfa/u' },
+      { RoleArn: roleArn(1), ExternalId: () => 'x' },
+      { RoleArn: roleArn(1), DurationSeconds: Number.NaN },
+      { RoleArn: roleArn(1), Tags: [new Date()] },
+    ]
     for (const params of bad) {
       expect(() => pool.provider(params as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
       expect(() => pool.clients(params as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
@@ -81,7 +112,9 @@ describe('withRolePool', () => {
   })
 
   it('gives one client factory per role, whose clients sign with that role', async () => {
-    const pool = make({ clientCache: { region: 'us-east-1', defaults: { requestHandler: sts.handler, maxAttempts: 1 } } })
+    const pool = make({
+      clientCache: { region: 'us-east-1', defaults: { requestHandler: sts.handler, maxAttempts: 1 } },
+    })
     const clients = pool.clients({ RoleArn: roleArn(1) })
     expect(pool.clients({ RoleArn: roleArn(1) })).toBe(clients)
     expect(clients.credentials).toBe(pool.provider({ RoleArn: roleArn(1) }))
@@ -140,8 +173,11 @@ describe('withRolePool', () => {
     expect(() => a.client(STSClient)).toThrow(expect.objectContaining({ code: 'Closed' }))
   })
 
-  it('destroys an evicted role\'s clients only after their requests in flight settle', async () => {
-    const pool = make({ maxSize: 1, clientCache: { region: 'us-east-1', defaults: { requestHandler: sts.handler, maxAttempts: 1 } } })
+  it("destroys an evicted role's clients only after their requests in flight settle", async () => {
+    const pool = make({
+      maxSize: 1,
+      clientCache: { region: 'us-east-1', defaults: { requestHandler: sts.handler, maxAttempts: 1 } },
+    })
     const clients = pool.clients({ RoleArn: roleArn(1) })
     await clients.credentials()
     const client = clients.client(STSClient)
@@ -160,7 +196,7 @@ describe('withRolePool', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
-  it('never destroys the request handler given in clientConfig: it stays the caller\'s', async () => {
+  it("never destroys the request handler given in clientConfig: it stays the caller's", async () => {
     const destroy = jest.spyOn(sts.handler, 'destroy')
     const pool = make({ maxSize: 1 })
     await pool.provider({ RoleArn: roleArn(1) })()

@@ -22,9 +22,16 @@ describe('withClientCache (against the STS emulator)', () => {
   })
 
   const assumeRole = (): CredentialSource =>
-    fromAssumeRole({ RoleArn: sts.roleArns[0]! }, { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) })
+    fromAssumeRole(
+      { RoleArn: sts.roleArns[0]! },
+      { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) },
+    )
   const factory = (source: CredentialSource = assumeRole(), options: WithClientCacheOptions = {}): ClientFactory => {
-    const clients = pipe(source, withRefresh(), withClientCache({ region: sts.region, defaults: { endpoint: sts.endpoint, maxAttempts: 1 }, ...options }))
+    const clients = pipe(
+      source,
+      withRefresh(),
+      withClientCache({ region: sts.region, defaults: { endpoint: sts.endpoint, maxAttempts: 1 }, ...options }),
+    )
     factories.push(clients)
     return clients
   }
@@ -66,7 +73,10 @@ describe('withClientCache (against the STS emulator)', () => {
     expect(count('AssumeRole')).toBe(2)
     expect(keyOf(clients.credentials)).not.toBe(expired)
     const calls = sts.requests.filter((r) => r.action === 'GetCallerIdentity').slice(-2)
-    expect(calls.map((r) => [r.accessKeyId === expired, r.errorCode])).toEqual([[true, 'ExpiredToken'], [false, undefined]])
+    expect(calls.map((r) => [r.accessKeyId === expired, r.errorCode])).toEqual([
+      [true, 'ExpiredToken'],
+      [false, undefined],
+    ])
   })
 
   it('refreshes once for a burst of 20 concurrent ExpiredToken failures', async () => {
@@ -84,7 +94,10 @@ describe('withClientCache (against the STS emulator)', () => {
     const clients = factory(source)
     sts.inject({ type: 'expiredToken', accessKeyId: 'ASIAFAKE00000001' })
     sts.inject({ type: 'expiredToken', accessKeyId: 'ASIAFAKE00000002' })
-    await expect(callerIdentity(clients)).rejects.toMatchObject({ name: 'ExpiredToken', $metadata: { httpStatusCode: 403 } })
+    await expect(callerIdentity(clients)).rejects.toMatchObject({
+      name: 'ExpiredToken',
+      $metadata: { httpStatusCode: 403 },
+    })
     expect(source.calls).toBe(2)
     expect(count('GetCallerIdentity')).toBe(2)
   })
@@ -109,7 +122,11 @@ describe('withClientCache (against the STS emulator)', () => {
   it('whoami() reports the assumed role, signed with the factory credentials, not the base user', async () => {
     const clients = factory()
     const me = await clients.whoami()
-    expect(me).toEqual({ Account: sts.accountId, Arn: expect.stringContaining(':assumed-role/emulator-role/'), UserId: expect.stringMatching(/^AROA/) })
+    expect(me).toEqual({
+      Account: sts.accountId,
+      Arn: expect.stringContaining(':assumed-role/emulator-role/'),
+      UserId: expect.stringMatching(/^AROA/),
+    })
     expect(me.Arn).not.toBe(sts.userArn)
     const request = sts.requests.find((r) => r.action === 'GetCallerIdentity')
     expect(request?.accessKeyId).toBe(keyOf(clients.credentials))
@@ -153,7 +170,14 @@ describe('withClientCache (against the STS emulator)', () => {
   it('shares one provider across N clients x M concurrent commands: one STS call per refresh', async () => {
     const clients = factory()
     const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2']
-    const burst = () => Promise.all(regions.flatMap((region) => Array.from({ length: 10 }, () => clients.client(STSClient, { region }).send(new GetCallerIdentityCommand({})))))
+    const burst = () =>
+      Promise.all(
+        regions.flatMap((region) =>
+          Array.from({ length: 10 }, () =>
+            clients.client(STSClient, { region }).send(new GetCallerIdentityCommand({})),
+          ),
+        ),
+      )
     await burst()
     expect(count('AssumeRole')).toBe(1)
     clients.credentials.invalidate()

@@ -24,29 +24,38 @@ describe('expiredTokenRecovery (real SDK clients)', () => {
 
   const setup = (cacheMiddleware: boolean): { provider: RefreshingProvider; client: STSClient } => {
     const provider = pipe(
-      fromAssumeRole({ RoleArn: sts.roleArns[0]! }, { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) }),
+      fromAssumeRole(
+        { RoleArn: sts.roleArns[0]! },
+        { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) },
+      ),
       withRefresh(),
     )
     const client = new STSClient({ ...clientConfigFor(sts), credentials: provider, cacheMiddleware })
     client.middlewareStack.use(expiredTokenRecovery(provider))
-    closers.push(() => client.destroy(), () => provider.close())
+    closers.push(
+      () => client.destroy(),
+      () => provider.close(),
+    )
     return { provider, client }
   }
   const count = (action: string, errorCode?: string): number =>
     sts.requests.filter((r) => r.action === action && (errorCode === undefined || r.errorCode === errorCode)).length
 
-  it.each([true, false])('with cacheMiddleware %s, a burst of 20 ExpiredToken answers refreshes once and retries each request once', async (cacheMiddleware) => {
-    const { provider, client } = setup(cacheMiddleware)
-    await client.send(new GetCallerIdentityCommand({}))
-    const expired = provider.current()!.accessKeyId
-    sts.inject({ type: 'expiredToken', accessKeyId: expired, count: Infinity })
-    const outs = await Promise.all(Array.from({ length: 20 }, () => client.send(new GetCallerIdentityCommand({}))))
-    expect(outs.every((o) => o.Arn?.includes(':assumed-role/'))).toBe(true)
-    expect(count('AssumeRole')).toBe(2)
-    expect(count('GetCallerIdentity', 'ExpiredToken')).toBe(20)
-    expect(count('GetCallerIdentity')).toBe(1 + 20 + 20)
-    expect(provider.current()!.accessKeyId).not.toBe(expired)
-  })
+  it.each([true, false])(
+    'with cacheMiddleware %s, a burst of 20 ExpiredToken answers refreshes once and retries each request once',
+    async (cacheMiddleware) => {
+      const { provider, client } = setup(cacheMiddleware)
+      await client.send(new GetCallerIdentityCommand({}))
+      const expired = provider.current()!.accessKeyId
+      sts.inject({ type: 'expiredToken', accessKeyId: expired, count: Infinity })
+      const outs = await Promise.all(Array.from({ length: 20 }, () => client.send(new GetCallerIdentityCommand({}))))
+      expect(outs.every((o) => o.Arn?.includes(':assumed-role/'))).toBe(true)
+      expect(count('AssumeRole')).toBe(2)
+      expect(count('GetCallerIdentity', 'ExpiredToken')).toBe(20)
+      expect(count('GetCallerIdentity')).toBe(1 + 20 + 20)
+      expect(provider.current()!.accessKeyId).not.toBe(expired)
+    },
+  )
 
   it('recognises S3 TokenRefreshRequired through a plain S3Client with cacheMiddleware', async () => {
     const source = fakeSource(3_600_000)
@@ -60,12 +69,27 @@ describe('expiredTokenRecovery (real SDK clients)', () => {
         const body = first
           ? '<?xml version="1.0" encoding="UTF-8"?><Error><Code>TokenRefreshRequired</Code><Message>The provided token must be refreshed.</Message></Error>'
           : '<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>'
-        return { response: { statusCode: first ? 400 : 200, headers: { 'content-type': 'application/xml' }, body: Readable.from([Buffer.from(body)]) } }
+        return {
+          response: {
+            statusCode: first ? 400 : 200,
+            headers: { 'content-type': 'application/xml' },
+            body: Readable.from([Buffer.from(body)]),
+          },
+        }
       },
     }
-    const s3 = new S3Client({ region: 'us-east-1', credentials: provider, requestHandler, cacheMiddleware: true, maxAttempts: 1 })
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      credentials: provider,
+      requestHandler,
+      cacheMiddleware: true,
+      maxAttempts: 1,
+    })
     s3.middlewareStack.use(expiredTokenRecovery(provider))
-    closers.push(() => s3.destroy(), () => provider.close())
+    closers.push(
+      () => s3.destroy(),
+      () => provider.close(),
+    )
     await expect(s3.send(new ListBucketsCommand({}))).resolves.toMatchObject({ Buckets: [] })
     expect(source.calls).toBe(2)
     expect(signedWith).toHaveLength(2)

@@ -12,8 +12,25 @@ import { withRefresh } from '../../lib/refresh/withRefresh'
 import { withRetry } from '../../lib/transforms/withRetry'
 import { withTimeout } from '../../lib/transforms/withTimeout'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider } from '../../lib/types'
-import { callableFixture, iotFixture, rolesAnywhereFixture, stsFixture, type Fixture, type Harness, type SourceKind } from '../support/faultMatrixSources'
-import { expectedOutcome, formatMatrix, RETRIES, rowsOf, WINDOW_AT, WINDOWS, type Row, type Window } from '../support/faultMatrixTable'
+import {
+  callableFixture,
+  iotFixture,
+  rolesAnywhereFixture,
+  stsFixture,
+  type Fixture,
+  type Harness,
+  type SourceKind,
+} from '../support/faultMatrixSources'
+import {
+  expectedOutcome,
+  formatMatrix,
+  RETRIES,
+  rowsOf,
+  WINDOW_AT,
+  WINDOWS,
+  type Row,
+  type Window,
+} from '../support/faultMatrixTable'
 
 /**
  * Deadline of one attempt in `delay` cells. It covers everything before the emulator records
@@ -29,7 +46,14 @@ const TIMEOUT_MS = 5_000
 /** withRefresh's back-off after a failure, on the injected clock. */
 const BACKOFF_MS = 1_000
 
-const SOURCES: readonly SourceKind[] = ['assume-role', 'session-token', 'web-identity', 'iot', 'roles-anywhere', 'callable']
+const SOURCES: readonly SourceKind[] = [
+  'assume-role',
+  'session-token',
+  'web-identity',
+  'iot',
+  'roles-anywhere',
+  'callable',
+]
 const FIXTURES: Readonly<Record<SourceKind, (now: () => number) => Promise<Fixture>>> = {
   'assume-role': (now) => stsFixture('assume-role', now),
   'session-token': (now) => stsFixture('session-token', now),
@@ -60,7 +84,9 @@ const watchedResources = (): Map<string, number> => {
 }
 let baseline = new Map<string, number>()
 const extraResources = (): string[] =>
-  [...watchedResources()].filter(([r, n]) => n > (baseline.get(r) ?? 0)).map(([r, n]) => `${r} +${n - (baseline.get(r) ?? 0)}`)
+  [...watchedResources()]
+    .filter(([r, n]) => n > (baseline.get(r) ?? 0))
+    .map(([r, n]) => `${r} +${n - (baseline.get(r) ?? 0)}`)
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 beforeAll(() => {
@@ -86,27 +112,42 @@ const eventRecorder = () => {
     },
     /** Resolves once every refresh started (in the background too) has settled. */
     idle: async (): Promise<void> => {
-      while (count('refresh-started') > count('refresh-succeeded') + count('refresh-failed')) await new Promise<void>((r) => waiters.push(r))
+      while (count('refresh-started') > count('refresh-succeeded') + count('refresh-failed'))
+        await new Promise<void>((r) => waiters.push(r))
     },
   }
 }
 
 /** Passes calls through and keeps every error an attempt threw, before `withRetry` sees it. */
-const tap = (errors: unknown[]) => (self: CredentialSource): CredentialSource =>
-  Object.assign(
-    Object.defineProperty(async (context?: Parameters<CredentialSource>[0]) => {
-      try {
-        return await self(context)
-      } catch (e) {
-        errors.push(e)
-        throw e
-      }
-    }, 'name', { value: self.name }),
-    self.close === undefined ? {} : { close: self.close },
-  )
+const tap =
+  (errors: unknown[]) =>
+  (self: CredentialSource): CredentialSource =>
+    Object.assign(
+      Object.defineProperty(
+        async (context?: Parameters<CredentialSource>[0]) => {
+          try {
+            return await self(context)
+          } catch (e) {
+            errors.push(e)
+            throw e
+          }
+        },
+        'name',
+        { value: self.name },
+      ),
+      self.close === undefined ? {} : { close: self.close },
+    )
 
-const stackFor = (row: Row, h: Harness, attempts: unknown[], onEvent: (e: RefreshEvent) => void): RefreshingProvider => {
-  const timed = row.source === 'iot' || row.source === 'roles-anywhere' ? h.source : withTimeout(row.fault === 'delay' ? shortTimeoutMs(row) : TIMEOUT_MS)(h.source)
+const stackFor = (
+  row: Row,
+  h: Harness,
+  attempts: unknown[],
+  onEvent: (e: RefreshEvent) => void,
+): RefreshingProvider => {
+  const timed =
+    row.source === 'iot' || row.source === 'roles-anywhere'
+      ? h.source
+      : withTimeout(row.fault === 'delay' ? shortTimeoutMs(row) : TIMEOUT_MS)(h.source)
   return pipe(
     timed,
     tap(attempts),
@@ -115,7 +156,11 @@ const stackFor = (row: Row, h: Harness, attempts: unknown[], onEvent: (e: Refres
   )
 }
 
-const classify = (got: AwsCredentialIdentity | Error, cached: AwsCredentialIdentity | undefined, events: readonly RefreshEvent[]): string => {
+const classify = (
+  got: AwsCredentialIdentity | Error,
+  cached: AwsCredentialIdentity | undefined,
+  events: readonly RefreshEvent[],
+): string => {
   if (got instanceof Error) return isCredentialError(got) ? got.code : `not a CredentialError: ${got.name}`
   if (cached !== undefined && got === cached) return events.some((e) => e.type === 'stale-served') ? 'stale' : 'cached'
   return 'waited'
@@ -127,7 +172,13 @@ const expectUnexpired = (creds: AwsCredentialIdentity | undefined): void => {
 }
 
 /** The faulted call; returns what it observed, after any background refresh it started settled. */
-const faultedCall = async (row: Row, window: Window, h: Harness, provider: RefreshingProvider, rec: ReturnType<typeof eventRecorder>) => {
+const faultedCall = async (
+  row: Row,
+  window: Window,
+  h: Harness,
+  provider: RefreshingProvider,
+  rec: ReturnType<typeof eventRecorder>,
+) => {
   const start = clock
   const cached = window === 'cold' ? undefined : await provider()
   if (window !== 'cold') clock = start + WINDOW_AT[window]
@@ -194,12 +245,13 @@ describe('withRefresh under every fault of every source', () => {
 
     const rows = rowsOf(source)
     printedRows.push(...rows)
-    const cells = rows.flatMap((row) => WINDOWS.map((window) => ({ row, window, expected: expectedOutcome(row, window) })))
-    it.each(cells.map((c) => ({ ...c, title: `${c.row.fault} (${c.row.label}) in the ${c.window} window: ${c.expected}` })))(
-      '$title',
-      async ({ row, window }) => {
-        await runCell(fixture, row, window)
-      },
+    const cells = rows.flatMap((row) =>
+      WINDOWS.map((window) => ({ row, window, expected: expectedOutcome(row, window) })),
     )
+    it.each(
+      cells.map((c) => ({ ...c, title: `${c.row.fault} (${c.row.label}) in the ${c.window} window: ${c.expected}` })),
+    )('$title', async ({ row, window }) => {
+      await runCell(fixture, row, window)
+    })
   })
 })

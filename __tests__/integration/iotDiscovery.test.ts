@@ -39,8 +39,13 @@ const discovering = (overrides: Partial<FromIotCertificateOptions> = {}) => {
 describe('fromIotCertificate endpoint discovery', () => {
   it('finds the iot:CredentialProvider endpoint with DescribeEndpoint and uses it as SNI', async () => {
     await expect(discovering()()).resolves.toHaveProperty('accessKeyId')
-    expect(iot.discoveryRequests).toMatchObject([{ action: 'DescribeEndpoint', endpointType: 'iot:CredentialProvider', status: 200 }])
-    expect(iot.requests[0]).toMatchObject({ servername: 'a1b2c3d4e5f6g7.credentials.iot.ap-southeast-2.amazonaws.com', status: 200 })
+    expect(iot.discoveryRequests).toMatchObject([
+      { action: 'DescribeEndpoint', endpointType: 'iot:CredentialProvider', status: 200 },
+    ])
+    expect(iot.requests[0]).toMatchObject({
+      servername: 'a1b2c3d4e5f6g7.credentials.iot.ap-southeast-2.amazonaws.com',
+      status: 200,
+    })
   })
 
   it('discovers once per source: concurrent first calls share it and later calls reuse it', async () => {
@@ -55,9 +60,17 @@ describe('fromIotCertificate endpoint discovery', () => {
   it('does not cache a failed discovery: the next call asks again', async () => {
     let calls = 0
     const s = discovering({
-      discovery: async () => (++calls === 1 ? { accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'not-the-key' } : iot.discovery.credentials),
+      discovery: async () =>
+        ++calls === 1
+          ? { accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'not-the-key' }
+          : iot.discovery.credentials,
     })
-    await expect(s()).rejects.toMatchObject({ name: 'CredentialError', code: 'IotRejected', statusCode: 403, message: expect.stringMatching(/DescribeEndpoint/) })
+    await expect(s()).rejects.toMatchObject({
+      name: 'CredentialError',
+      code: 'IotRejected',
+      statusCode: 403,
+      message: expect.stringMatching(/DescribeEndpoint/),
+    })
     await expect(s()).resolves.toHaveProperty('accessKeyId')
     await s()
     expect(iot.discoveryRequests.map((r) => r.status)).toEqual([403, 200])
@@ -70,7 +83,11 @@ describe('fromIotCertificate endpoint discovery', () => {
 })
 
 describe('fromIotCertificate discovery: region chain, logger and caller config', () => {
-  const saved = { region: process.env['AWS_REGION'], config: process.env['AWS_CONFIG_FILE'], profile: process.env['AWS_PROFILE'] }
+  const saved = {
+    region: process.env['AWS_REGION'],
+    config: process.env['AWS_CONFIG_FILE'],
+    profile: process.env['AWS_PROFILE'],
+  }
   let dir: string
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ars-iot-region-'))
@@ -80,8 +97,13 @@ describe('fromIotCertificate discovery: region chain, logger and caller config',
   })
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true })
-    for (const [k, v] of [['AWS_REGION', saved.region], ['AWS_CONFIG_FILE', saved.config], ['AWS_PROFILE', saved.profile]] as const)
-      if (v === undefined) delete process.env[k]; else process.env[k] = v
+    for (const [k, v] of [
+      ['AWS_REGION', saved.region],
+      ['AWS_CONFIG_FILE', saved.config],
+      ['AWS_PROFILE', saved.profile],
+    ] as const)
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
   })
 
   it("takes the profile's region from the shared config file, logs through the logger, and sends through the caller's requestHandler", async () => {
@@ -89,17 +111,25 @@ describe('fromIotCertificate discovery: region chain, logger and caller config',
     const logger = recordingLogger()
     const inner = new NodeHttpHandler()
     const sent: string[] = []
-    const requestHandler = { handle: (r: { hostname: string; path: string }, o?: object) => (sent.push(r.path), inner.handle(r as never, o)) }
+    const requestHandler = {
+      handle: (r: { hostname: string; path: string }, o?: object) => (sent.push(r.path), inner.handle(r as never, o)),
+    }
     // @ts-expect-error -- a JavaScript caller's explicit undefined region, which the types refuse
     const s = discovering({ region: undefined, logger })
     try {
-      await expect(s({ callerClientConfig: { region: async () => '', requestHandler: requestHandler as never } })).resolves.toHaveProperty('accessKeyId')
+      await expect(
+        s({ callerClientConfig: { region: async () => '', requestHandler: requestHandler as never } }),
+      ).resolves.toHaveProperty('accessKeyId')
     } finally {
       inner.destroy()
     }
-    expect(iot.discoveryRequests).toMatchObject([{ action: 'DescribeEndpoint', endpointType: 'iot:CredentialProvider', status: 200 }])
+    expect(iot.discoveryRequests).toMatchObject([
+      { action: 'DescribeEndpoint', endpointType: 'iot:CredentialProvider', status: 200 },
+    ])
     expect(sent).toEqual(['/endpoint'])
-    expect(logger.at('debug')).toContain(`fromIotCertificate: IoT DescribeEndpoint (iot:CredentialProvider) in ${iot.region}`)
+    expect(logger.at('debug')).toContain(
+      `fromIotCertificate: IoT DescribeEndpoint (iot:CredentialProvider) in ${iot.region}`,
+    )
     expect(logger.at('warn')).toEqual([])
   })
 

@@ -9,7 +9,12 @@ export type ChildInput = {
   readonly connectTo: { readonly host: string; readonly port: number }
   readonly ca: string
   readonly certificate: string
-  readonly pkcs11: { readonly library: string; readonly pin: string; readonly tokenLabel: string; readonly keyLabel: string }
+  readonly pkcs11: {
+    readonly library: string
+    readonly pin: string
+    readonly tokenLabel: string
+    readonly keyLabel: string
+  }
   readonly freshTokenLabel: string
 }
 
@@ -17,14 +22,32 @@ export type ChildResult = {
   readonly name: string
   readonly ok: boolean
   readonly accessKeyIds?: readonly string[]
-  readonly error?: { readonly name: string; readonly code: string; readonly statusCode?: number; readonly message: string; readonly inspected: string }
+  readonly error?: {
+    readonly name: string
+    readonly code: string
+    readonly statusCode?: number
+    readonly message: string
+    readonly inspected: string
+  }
 }
 
-const run = async (name: string, input: ChildInput, overrides: Record<string, unknown>, calls = 1): Promise<ChildResult> => {
+const run = async (
+  name: string,
+  input: ChildInput,
+  overrides: Record<string, unknown>,
+  calls = 1,
+): Promise<ChildResult> => {
   const { pkcs11: pkcs11Overrides, ...rest } = overrides as { pkcs11?: Record<string, unknown> }
   const source = fromIotCertificate({
-    endpoint: input.endpoint, connectTo: input.connectTo, ca: input.ca, certificate: input.certificate,
-    pkcs11: { ...input.pkcs11, ...pkcs11Overrides }, roleAlias: 'device-role', thingName: 'hsm-device', timeoutMs: 5000, ...rest,
+    endpoint: input.endpoint,
+    connectTo: input.connectTo,
+    ca: input.ca,
+    certificate: input.certificate,
+    pkcs11: { ...input.pkcs11, ...pkcs11Overrides },
+    roleAlias: 'device-role',
+    thingName: 'hsm-device',
+    timeoutMs: 5000,
+    ...rest,
   })
   try {
     const ids: string[] = []
@@ -32,7 +55,17 @@ const run = async (name: string, input: ChildInput, overrides: Record<string, un
     return { name, ok: true, accessKeyIds: ids }
   } catch (e) {
     const err = e as { name: string; code: string; statusCode?: number; message: string }
-    return { name, ok: false, error: { name: err.name, code: err.code, ...(err.statusCode !== undefined && { statusCode: err.statusCode }), message: err.message, inspected: inspect(e, { depth: 5 }) } }
+    return {
+      name,
+      ok: false,
+      error: {
+        name: err.name,
+        code: err.code,
+        ...(err.statusCode !== undefined && { statusCode: err.statusCode }),
+        message: err.message,
+        inspected: inspect(e, { depth: 5 }),
+      },
+    }
   } finally {
     source.close()
   }

@@ -14,10 +14,18 @@ afterAll(() => iot.close())
 describe('fromIotCertificate behind withRefresh', () => {
   it('refreshes IoT credentials over one TLS connection, and close() releases it', async () => {
     const source = fromIotCertificate({
-      endpoint: iot.hostName, connectTo: iot.address, ca: iot.ca, now,
-      certificate: iot.device.certificate, privateKey: iot.device.privateKey, roleAlias: 'device-role', timeoutMs: 2000,
+      endpoint: iot.hostName,
+      connectTo: iot.address,
+      ca: iot.ca,
+      now,
+      certificate: iot.device.certificate,
+      privateKey: iot.device.privateKey,
+      roleAlias: 'device-role',
+      timeoutMs: 2000,
     })
-    const credentials = withRefresh({ earlyMs: 300_000, mandatoryMs: 60_000, jitter: 0, background: false, now })(source)
+    const credentials = withRefresh({ earlyMs: 300_000, mandatoryMs: 60_000, jitter: 0, background: false, now })(
+      source,
+    )
     const seen = new Set<string>()
     for (let i = 0; i < 4; i++) {
       const [a, b] = await Promise.all([credentials(), credentials()])

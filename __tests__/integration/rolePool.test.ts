@@ -12,7 +12,10 @@ describe('withRolePool (against the STS emulator)', () => {
   const pools: RolePool[] = []
   beforeAll(async () => {
     sts = await startStsEmulator({
-      roles: [...Array.from({ length: ROLES }, (_, i) => ({ arn: roleArn(i) })), { arn: DENIED, principals: ['arn:aws:iam::100000000999:user/admin'] }],
+      roles: [
+        ...Array.from({ length: ROLES }, (_, i) => ({ arn: roleArn(i) })),
+        { arn: DENIED, principals: ['arn:aws:iam::100000000999:user/admin'] },
+      ],
     })
   })
   afterEach(async () => {
@@ -25,13 +28,19 @@ describe('withRolePool (against the STS emulator)', () => {
   const make = (options: WithRolePoolOptions = {}): RolePool => {
     const pool = pipe(
       async () => sts.baseCredentials,
-      withRolePool({ clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 }, clientCache: { region: sts.region, defaults: { endpoint: sts.endpoint, maxAttempts: 1 } }, ...options }),
+      withRolePool({
+        clientConfig: { endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 },
+        clientCache: { region: sts.region, defaults: { endpoint: sts.endpoint, maxAttempts: 1 } },
+        ...options,
+      }),
     )
     pools.push(pool)
     return pool
   }
-  const assumed = (arn?: string): number => sts.requests.filter((r) => r.action === 'AssumeRole' && (arn === undefined || r.params['RoleArn'] === arn)).length
-  const whoAmI = (pool: RolePool, params: Parameters<RolePool['clients']>[0]) => pool.clients(params).client(STSClient).send(new GetCallerIdentityCommand({}))
+  const assumed = (arn?: string): number =>
+    sts.requests.filter((r) => r.action === 'AssumeRole' && (arn === undefined || r.params['RoleArn'] === arn)).length
+  const whoAmI = (pool: RolePool, params: Parameters<RolePool['clients']>[0]) =>
+    pool.clients(params).client(STSClient).send(new GetCallerIdentityCommand({}))
 
   it('gives one role for equal parameters in any key order: one AssumeRole for 20 concurrent commands', async () => {
     const pool = make()
@@ -42,7 +51,11 @@ describe('withRolePool (against the STS emulator)', () => {
     expect(new Set(answers.map((x) => x.Arn)).size).toBe(1)
     expect(answers[0]?.Arn).toContain(':assumed-role/reader/')
     expect(assumed()).toBe(1)
-    expect(sts.requests.find((r) => r.action === 'AssumeRole')?.params).toMatchObject({ RoleArn: roleArn(1), ExternalId: 'tenant-1', DurationSeconds: '900' })
+    expect(sts.requests.find((r) => r.action === 'AssumeRole')?.params).toMatchObject({
+      RoleArn: roleArn(1),
+      ExternalId: 'tenant-1',
+      DurationSeconds: '900',
+    })
   })
 
   it('never has more than `concurrency` AssumeRole requests at the emulator at once', async () => {
@@ -81,7 +94,11 @@ describe('withRolePool (against the STS emulator)', () => {
       whoAmI(pool, { RoleArn: roleArn(2) }),
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
-    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'StsRejected', statusCode: 403, source: 'fromAssumeRole' })
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'StsRejected',
+      statusCode: 403,
+      source: 'fromAssumeRole',
+    })
     // The denied role backs off; the others keep serving without another STS call.
     await expect(pool.provider({ RoleArn: DENIED })()).rejects.toMatchObject({ code: 'StsRejected' })
     await whoAmI(pool, { RoleArn: roleArn(1) })

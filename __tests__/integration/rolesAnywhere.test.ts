@@ -4,7 +4,11 @@ import { join } from 'node:path'
 import { pipe } from 'fp-ts/function'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fromRolesAnywhere, type FromRolesAnywhereOptions } from '../../lib/sources/fromRolesAnywhere'
-import { startRolesAnywhereEmulator, type RolesAnywhereCertificate, type RolesAnywhereEmulator } from '../../lib/testing/startRolesAnywhereEmulator'
+import {
+  startRolesAnywhereEmulator,
+  type RolesAnywhereCertificate,
+  type RolesAnywhereEmulator,
+} from '../../lib/testing/startRolesAnywhereEmulator'
 import { CANARY_MARKER } from '../support/canaries'
 
 const PASSPHRASE = `${CANARY_MARKER}-key-passphrase`
@@ -14,8 +18,16 @@ let p384: RolesAnywhereCertificate
 let dir: string
 
 beforeAll(async () => {
-  ra = await startRolesAnywhereEmulator({ profiles: [{}, { durationSeconds: 7200, roleArns: ['arn:aws:iam::123456789012:role/long'], acceptRoleSessionName: false }] })
-  ;[rsa, p384] = await Promise.all([ra.issueCertificate({ keyType: 'rsa' }), ra.issueCertificate({ keyType: 'ec-p384', viaIntermediate: false })])
+  ra = await startRolesAnywhereEmulator({
+    profiles: [
+      {},
+      { durationSeconds: 7200, roleArns: ['arn:aws:iam::123456789012:role/long'], acceptRoleSessionName: false },
+    ],
+  })
+  ;[rsa, p384] = await Promise.all([
+    ra.issueCertificate({ keyType: 'rsa' }),
+    ra.issueCertificate({ keyType: 'ec-p384', viaIntermediate: false }),
+  ])
   dir = mkdtempSync(join(tmpdir(), 'ra-test-'))
 })
 afterEach(() => {
@@ -28,11 +40,21 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const optionsFor = (c: RolesAnywhereCertificate, overrides: Partial<FromRolesAnywhereOptions> = {}): FromRolesAnywhereOptions => ({
-  endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn,
-  certificate: c.certificate, privateKey: c.privateKey, ...(c.intermediates ? { intermediates: c.intermediates } : {}), timeoutMs: 2000,
-  ...overrides,
-} as FromRolesAnywhereOptions)
+const optionsFor = (
+  c: RolesAnywhereCertificate,
+  overrides: Partial<FromRolesAnywhereOptions> = {},
+): FromRolesAnywhereOptions =>
+  ({
+    endpoint: ra.endpoint,
+    trustAnchorArn: ra.trustAnchorArn,
+    profileArn: ra.profileArn,
+    roleArn: ra.roleArn,
+    certificate: c.certificate,
+    privateKey: c.privateKey,
+    ...(c.intermediates ? { intermediates: c.intermediates } : {}),
+    timeoutMs: 2000,
+    ...overrides,
+  }) as FromRolesAnywhereOptions
 
 const last = () => ra.requests[ra.requests.length - 1]!
 const file = (name: string, content: string | Buffer): string => {
@@ -49,8 +71,11 @@ describe('fromRolesAnywhere against the emulator', () => {
   ])('signs with a %s key and gets credentials with expiration and accountId', async (_, cert, algorithm) => {
     const c = await fromRolesAnywhere(optionsFor(cert()))()
     expect(c).toEqual({
-      accessKeyId: expect.stringMatching(/^ASIA/), secretAccessKey: expect.any(String), sessionToken: expect.any(String),
-      expiration: expect.any(Date), accountId: '123456789012',
+      accessKeyId: expect.stringMatching(/^ASIA/),
+      secretAccessKey: expect.any(String),
+      sessionToken: expect.any(String),
+      expiration: expect.any(Date),
+      accountId: '123456789012',
     })
     expect(c.expiration!.getTime()).toBeGreaterThan(Date.now() + 3500_000)
     expect(last()).toMatchObject({ method: 'POST', path: '/sessions', status: 201, algorithm, serial: cert().serial })
@@ -69,49 +94,146 @@ describe('fromRolesAnywhere against the emulator', () => {
   it('puts the serial number in decimal in the Credential scope', async () => {
     await fromRolesAnywhere(optionsFor(ra.certificate))()
     const auth = String(last().headers['authorization'])
-    expect(auth).toMatch(new RegExp(`^AWS4-X509-ECDSA-SHA256 Credential=${ra.certificate.serial}/\\d{8}/us-east-1/rolesanywhere/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-x509;x-amz-x509-chain, Signature=[0-9a-f]+$`))
+    expect(auth).toMatch(
+      new RegExp(
+        `^AWS4-X509-ECDSA-SHA256 Credential=${ra.certificate.serial}/\\d{8}/us-east-1/rolesanywhere/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-x509;x-amz-x509-chain, Signature=[0-9a-f]+$`,
+      ),
+    )
     expect(BigInt(ra.certificate.serial)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER))
   })
 
   it('reads PEM files, Buffers, an encrypted key with its passphrase, and PKCS#12', async () => {
     const c = ra.certificate
     const forms: Partial<FromRolesAnywhereOptions>[] = [
-      { certificate: file('leaf.pem', c.certificate), privateKey: file('leaf.key', c.privateKey), intermediates: file('chain.pem', c.intermediates!) },
-      { certificate: Buffer.from(c.certificate), privateKey: Buffer.from(c.privateKey), intermediates: Buffer.from(c.intermediates!) },
+      {
+        certificate: file('leaf.pem', c.certificate),
+        privateKey: file('leaf.key', c.privateKey),
+        intermediates: file('chain.pem', c.intermediates!),
+      },
+      {
+        certificate: Buffer.from(c.certificate),
+        privateKey: Buffer.from(c.privateKey),
+        intermediates: Buffer.from(c.intermediates!),
+      },
       { privateKey: c.encryptPrivateKey(PASSPHRASE), passphrase: PASSPHRASE },
       { certificate: undefined, privateKey: undefined, pfx: c.toPfx(PASSPHRASE), passphrase: PASSPHRASE },
-      { certificate: undefined, privateKey: undefined, pfx: file('leaf.p12', rsa.toPfx(PASSPHRASE)), passphrase: PASSPHRASE, intermediates: rsa.intermediates },
+      {
+        certificate: undefined,
+        privateKey: undefined,
+        pfx: file('leaf.p12', rsa.toPfx(PASSPHRASE)),
+        passphrase: PASSPHRASE,
+        intermediates: rsa.intermediates,
+      },
     ]
-    for (const form of forms) await expect(fromRolesAnywhere(optionsFor(c, form))()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) })
+    for (const form of forms)
+      await expect(fromRolesAnywhere(optionsFor(c, form))()).resolves.toMatchObject({
+        accessKeyId: expect.stringMatching(/^ASIA/),
+      })
     expect(ra.requests.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
   })
 
   it('refuses at construction, before any request: a key of another certificate, a wrong passphrase, pkcs11', () => {
     const wrongKey = () => fromRolesAnywhere(optionsFor(ra.certificate, { privateKey: p384.privateKey }))
-    expect(wrongKey).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('does not belong to the certificate') }))
-    const wrongPassphrase = () => fromRolesAnywhere(optionsFor(ra.certificate, { privateKey: ra.certificate.encryptPrivateKey(PASSPHRASE), passphrase: `${CANARY_MARKER}-wrong` }))
-    expect(wrongPassphrase).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('wrong or missing passphrase') }))
-    const wrongPfx = () => fromRolesAnywhere(optionsFor(ra.certificate, { certificate: undefined, privateKey: undefined, pfx: ra.certificate.toPfx(PASSPHRASE), passphrase: 'nope' }))
+    expect(wrongKey).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        message: expect.stringContaining('does not belong to the certificate'),
+      }),
+    )
+    const wrongPassphrase = () =>
+      fromRolesAnywhere(
+        optionsFor(ra.certificate, {
+          privateKey: ra.certificate.encryptPrivateKey(PASSPHRASE),
+          passphrase: `${CANARY_MARKER}-wrong`,
+        }),
+      )
+    expect(wrongPassphrase).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        message: expect.stringContaining('wrong or missing passphrase'),
+      }),
+    )
+    const wrongPfx = () =>
+      fromRolesAnywhere(
+        optionsFor(ra.certificate, {
+          certificate: undefined,
+          privateKey: undefined,
+          pfx: ra.certificate.toPfx(PASSPHRASE),
+          passphrase: 'nope',
+        }),
+      )
     expect(wrongPfx).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromRolesAnywhere' }))
-    const pkcs11 = () => fromRolesAnywhere(optionsFor(ra.certificate, { privateKey: undefined, pkcs11: { library: '/usr/lib/softhsm/libsofthsm2.so', pin: '1234' } }))
-    expect(pkcs11).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('not supported yet') }))
+    const pkcs11 = () =>
+      fromRolesAnywhere(
+        optionsFor(ra.certificate, {
+          privateKey: undefined,
+          pkcs11: { library: '/usr/lib/softhsm/libsofthsm2.so', pin: '1234' },
+        }),
+      )
+    expect(pkcs11).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('not supported yet') }),
+    )
     expect(ra.requests).toHaveLength(0)
   })
 
   it.each([
-    ['an expired certificate', () => ra.issueCertificate({ notAfter: new Date(Date.now() - 60_000) }), {}, 403, /expired/],
-    ['a certificate of a CA no trust anchor holds', () => ra.issueCertificate({ foreignCa: true }), {}, 403, /Untrusted signing certificate/],
-    ['a certificate without the intermediates it needs', async () => ({ ...ra.certificate, intermediates: undefined }), {}, 403, /Untrusted/],
-    ['a role that is not in the profile', async () => ra.certificate, { roleArn: 'arn:aws:iam::123456789012:role/other' }, 403, /Unable to assume role/],
-    ['a duration over the profile limit', async () => ra.certificate, { durationSeconds: 7200 }, 400, /exceeds the profile/],
-  ] as const)('is refused for %s: RolesAnywhereRejected with the status and the message, not retryable', async (_, cert, overrides, status, message) => {
-    const e = await fromRolesAnywhere(optionsFor(await cert(), overrides as Partial<FromRolesAnywhereOptions>))().catch((x: unknown) => x)
-    expect(e).toMatchObject({ code: 'RolesAnywhereRejected', statusCode: status, retryable: false, message: expect.stringMatching(message) })
-  })
+    [
+      'an expired certificate',
+      () => ra.issueCertificate({ notAfter: new Date(Date.now() - 60_000) }),
+      {},
+      403,
+      /expired/,
+    ],
+    [
+      'a certificate of a CA no trust anchor holds',
+      () => ra.issueCertificate({ foreignCa: true }),
+      {},
+      403,
+      /Untrusted signing certificate/,
+    ],
+    [
+      'a certificate without the intermediates it needs',
+      async () => ({ ...ra.certificate, intermediates: undefined }),
+      {},
+      403,
+      /Untrusted/,
+    ],
+    [
+      'a role that is not in the profile',
+      async () => ra.certificate,
+      { roleArn: 'arn:aws:iam::123456789012:role/other' },
+      403,
+      /Unable to assume role/,
+    ],
+    [
+      'a duration over the profile limit',
+      async () => ra.certificate,
+      { durationSeconds: 7200 },
+      400,
+      /exceeds the profile/,
+    ],
+  ] as const)(
+    'is refused for %s: RolesAnywhereRejected with the status and the message, not retryable',
+    async (_, cert, overrides, status, message) => {
+      const e = await fromRolesAnywhere(
+        optionsFor(await cert(), overrides as Partial<FromRolesAnywhereOptions>),
+      )().catch((x: unknown) => x)
+      expect(e).toMatchObject({
+        code: 'RolesAnywhereRejected',
+        statusCode: status,
+        retryable: false,
+        message: expect.stringMatching(message),
+      })
+    },
+  )
 
   it('is refused with a clock more than 5 minutes off, and accepted within', async () => {
     ra.setSkewMs(6 * 60_000)
-    await expect(fromRolesAnywhere(optionsFor(ra.certificate))()).rejects.toMatchObject({ code: 'RolesAnywhereRejected', statusCode: 403, message: expect.stringMatching(/Signature expired.*clock/) })
+    await expect(fromRolesAnywhere(optionsFor(ra.certificate))()).rejects.toMatchObject({
+      code: 'RolesAnywhereRejected',
+      statusCode: 403,
+      message: expect.stringMatching(/Signature expired.*clock/),
+    })
     ra.setSkewMs(4 * 60_000)
     await expect(fromRolesAnywhere(optionsFor(ra.certificate))()).resolves.toMatchObject({ accountId: '123456789012' })
     const ahead = fromRolesAnywhere(optionsFor(ra.certificate, { now: () => Date.now() + 10 * 60_000 }))
@@ -119,10 +241,16 @@ describe('fromRolesAnywhere against the emulator', () => {
   })
 
   it('honours a profile that refuses roleSessionName, and one with a longer duration', async () => {
-    const long = { profileArn: ra.profileArns[1]!, roleArn: 'arn:aws:iam::123456789012:role/long', durationSeconds: 7200 }
+    const long = {
+      profileArn: ra.profileArns[1]!,
+      roleArn: 'arn:aws:iam::123456789012:role/long',
+      durationSeconds: 7200,
+    }
     const c = await fromRolesAnywhere(optionsFor(ra.certificate, long))()
     expect(c.expiration!.getTime()).toBeGreaterThan(Date.now() + 7100_000)
-    await expect(fromRolesAnywhere(optionsFor(ra.certificate, { ...long, roleSessionName: 'named' }))()).rejects.toMatchObject({ code: 'RolesAnywhereRejected', statusCode: 403 })
+    await expect(
+      fromRolesAnywhere(optionsFor(ra.certificate, { ...long, roleSessionName: 'named' }))(),
+    ).rejects.toMatchObject({ code: 'RolesAnywhereRejected', statusCode: 403 })
   })
 
   it.each([
@@ -164,9 +292,19 @@ describe('startRolesAnywhereEmulator', () => {
   it('serves HTTPS with its own server CA; the source verifies the peer always', async () => {
     const tls = await startRolesAnywhereEmulator({ tls: true })
     try {
-      const base = { endpoint: tls.endpoint, trustAnchorArn: tls.trustAnchorArn, profileArn: tls.profileArn, roleArn: tls.roleArn,
-        certificate: tls.certificate.certificate, privateKey: tls.certificate.privateKey, intermediates: tls.certificate.intermediates!, timeoutMs: 2000 }
-      await expect(fromRolesAnywhere({ ...base, ca: tls.serverCa! })()).resolves.toMatchObject({ accountId: '123456789012' })
+      const base = {
+        endpoint: tls.endpoint,
+        trustAnchorArn: tls.trustAnchorArn,
+        profileArn: tls.profileArn,
+        roleArn: tls.roleArn,
+        certificate: tls.certificate.certificate,
+        privateKey: tls.certificate.privateKey,
+        intermediates: tls.certificate.intermediates!,
+        timeoutMs: 2000,
+      }
+      await expect(fromRolesAnywhere({ ...base, ca: tls.serverCa! })()).resolves.toMatchObject({
+        accountId: '123456789012',
+      })
       await expect(fromRolesAnywhere(base)()).rejects.toMatchObject({ code: 'TlsError' })
     } finally {
       await tls.close()
@@ -174,7 +312,18 @@ describe('startRolesAnywhereEmulator', () => {
   })
 
   it('refuses a tampered request: a signature made over other content', async () => {
-    const res = await fetch(`${ra.endpoint}/sessions?profileArn=x`, { method: 'POST', headers: { authorization: 'AWS4-X509-ECDSA-SHA256 Credential=1/20260101/us-east-1/rolesanywhere/aws4_request, SignedHeaders=host;x-amz-date;x-amz-x509, Signature=00', 'x-amz-date': '20260101T000000Z', 'x-amz-x509': Buffer.from(ra.certificate.certificate.split('\n').slice(1, -2).join(''), 'base64').toString('base64') }, body: '{}' })
+    const res = await fetch(`${ra.endpoint}/sessions?profileArn=x`, {
+      method: 'POST',
+      headers: {
+        authorization:
+          'AWS4-X509-ECDSA-SHA256 Credential=1/20260101/us-east-1/rolesanywhere/aws4_request, SignedHeaders=host;x-amz-date;x-amz-x509, Signature=00',
+        'x-amz-date': '20260101T000000Z',
+        'x-amz-x509': Buffer.from(ra.certificate.certificate.split('\n').slice(1, -2).join(''), 'base64').toString(
+          'base64',
+        ),
+      },
+      body: '{}',
+    })
     expect(res.status).toBe(403)
     expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException')
   })

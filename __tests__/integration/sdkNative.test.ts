@@ -15,7 +15,13 @@ import { fakeSource } from '../support/fakeSource'
 import { recordingLogger } from '../support/recordingLogger'
 import { codeAt } from '../support/stsFixture'
 
-const ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'] as const
+const ENV = [
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+] as const
 
 describe('SDK-native integration (against the STS emulator)', () => {
   let sts: StsEmulator
@@ -23,7 +29,12 @@ describe('SDK-native integration (against the STS emulator)', () => {
   const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]))
   const closers: (() => void)[] = []
   beforeEach(async () => {
-    sts = await startStsEmulator({ roles: [{ arn: 'arn:aws:iam::123456789012:role/app' }, { arn: 'arn:aws:iam::123456789012:role/mfa', mfaRequired: true }] })
+    sts = await startStsEmulator({
+      roles: [
+        { arn: 'arn:aws:iam::123456789012:role/app' },
+        { arn: 'arn:aws:iam::123456789012:role/mfa', mfaRequired: true },
+      ],
+    })
     dir = mkdtempSync(join(tmpdir(), 'ars-sdk-'))
     for (const k of ENV) delete process.env[k]
     // No real ~/.aws files: the chain reads only what a test writes.
@@ -34,7 +45,9 @@ describe('SDK-native integration (against the STS emulator)', () => {
     for (const c of closers.splice(0)) c()
     await sts.close()
     rmSync(dir, { recursive: true, force: true })
-    for (const k of ENV) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]
+    for (const k of ENV)
+      if (saved[k] === undefined) delete process.env[k]
+      else process.env[k] = saved[k]
   })
 
   const base = async () => sts.baseCredentials
@@ -43,13 +56,20 @@ describe('SDK-native integration (against the STS emulator)', () => {
     const inner = new NodeHttpHandler()
     const sent: HttpRequest[] = []
     let destroyed = false
-    const handler = { handle: (request: HttpRequest, options?: object) => (sent.push(request), inner.handle(request as never, options)), destroy: () => void (destroyed = true) }
+    const handler = {
+      handle: (request: HttpRequest, options?: object) => (sent.push(request), inner.handle(request as never, options)),
+      destroy: () => void (destroyed = true),
+    }
     closers.push(() => inner.destroy())
     return { handler, sent, destroyed: () => destroyed }
   }
-  const scopeRegion = (i: number): string | undefined => /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(sts.requests[i]?.headers['authorization']))?.[1]
+  const scopeRegion = (i: number): string | undefined =>
+    /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(sts.requests[i]?.headers['authorization']))?.[1]
   const assumeRole = (options: Parameters<typeof fromAssumeRole>[1] = {}) => {
-    const s = fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/app' }, { source: base, ...options, clientConfig: { endpoint: sts.endpoint, ...options.clientConfig } })
+    const s = fromAssumeRole(
+      { RoleArn: 'arn:aws:iam::123456789012:role/app' },
+      { source: base, ...options, clientConfig: { endpoint: sts.endpoint, ...options.clientConfig } },
+    )
     closers.push(s.close)
     return s
   }
@@ -62,34 +82,59 @@ describe('SDK-native integration (against the STS emulator)', () => {
       const provider = withRefresh({ now: () => now, logger, background: false, jitter: 0 })(source)
       await provider()
       expect(logger.at('debug')).toEqual([expect.stringContaining('refresh started (cold)')])
-      expect(logger.at('info')).toEqual([expect.stringMatching(/refreshed \(cold\).*key \.\.\.\w{4} expires 2026-01-01T01:00:00.000Z/)])
+      expect(logger.at('info')).toEqual([
+        expect.stringMatching(/refreshed \(cold\).*key \.\.\.\w{4} expires 2026-01-01T01:00:00.000Z/),
+      ])
       source.failWith(new Error('down'))
       now += 3_600_000 - 30_000 // inside the mandatory window
       await provider()
-      expect(logger.at('warn')).toEqual([expect.stringContaining('refresh failed (mandatory, 1 in a row): SourceFailed'), expect.stringContaining('serving cached credentials')])
+      expect(logger.at('warn')).toEqual([
+        expect.stringContaining('refresh failed (mandatory, 1 in a row): SourceFailed'),
+        expect.stringContaining('serving cached credentials'),
+      ])
     })
 
     it('an STS source logs its calls, and its private STSClient logs through it without the session token or the MFA code', async () => {
       const logger = recordingLogger()
       let code = ''
-      const source = fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/mfa', SerialNumber: sts.mfa.serialNumber }, { source: base, logger, clientConfig: { endpoint: sts.endpoint, region: sts.region } })
+      const source = fromAssumeRole(
+        { RoleArn: 'arn:aws:iam::123456789012:role/mfa', SerialNumber: sts.mfa.serialNumber },
+        { source: base, logger, clientConfig: { endpoint: sts.endpoint, region: sts.region } },
+      )
       closers.push(source.close)
       const creds = await withMfa(() => (code = codeAt(sts, Date.now())))(source)()
       logger.forbid(creds.sessionToken!, creds.secretAccessKey, code)
       expect(logger.at('debug')).toContain('fromAssumeRole: STS AssumeRole with an MFA code')
       // The SDK's own line, scrubbed: client, command and metadata only.
-      expect(logger.at('info').some((l) => l.includes('"clientName":"STSClient"') && l.includes('"commandName":"AssumeRoleCommand"'))).toBe(true)
+      expect(
+        logger
+          .at('info')
+          .some((l) => l.includes('"clientName":"STSClient"') && l.includes('"commandName":"AssumeRoleCommand"')),
+      ).toBe(true)
       sts.inject({ type: 'status', status: 500, count: Infinity })
-      await expect(withMfa(() => codeAt(sts, Date.now() + 30_000))(source)()).rejects.toMatchObject({ code: 'ServiceUnavailable' })
-      expect(logger.at('warn')).toEqual([expect.stringContaining('fromAssumeRole: STS AssumeRole failed (ServiceUnavailable)')])
+      await expect(withMfa(() => codeAt(sts, Date.now() + 30_000))(source)()).rejects.toMatchObject({
+        code: 'ServiceUnavailable',
+      })
+      expect(logger.at('warn')).toEqual([
+        expect.stringContaining('fromAssumeRole: STS AssumeRole failed (ServiceUnavailable)'),
+      ])
     })
 
     it('fromCallable logs a failure at warn, and a bad logger is InvalidConfiguration at construction', async () => {
       const logger = recordingLogger()
-      await expect(fromCallable(async () => ({ accessKeyId: 'AKID' }) as never, { logger })()).rejects.toMatchObject({ code: 'InvalidCredentials' })
+      await expect(fromCallable(async () => ({ accessKeyId: 'AKID' }) as never, { logger })()).rejects.toMatchObject({
+        code: 'InvalidCredentials',
+      })
       expect(logger.at('warn')).toEqual([expect.stringContaining('fromCallable: InvalidCredentials')])
-      expect(() => fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/app' }, { logger: { debug: () => undefined } as never })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
-      expect(() => withRefresh({ logger: 'console' as never })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+      expect(() =>
+        fromAssumeRole(
+          { RoleArn: 'arn:aws:iam::123456789012:role/app' },
+          { logger: { debug: () => undefined } as never },
+        ),
+      ).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+      expect(() => withRefresh({ logger: 'console' as never })).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration' }),
+      )
     })
   })
 
@@ -99,10 +144,21 @@ describe('SDK-native integration (against the STS emulator)', () => {
       const logger = recordingLogger()
       const credentials = pipe(assumeRole(), withRefresh())
       closers.push(credentials.close)
-      const caller = new STSClient({ endpoint: sts.endpoint, region: sts.region, credentials, requestHandler: handler, logger, userAgentAppId: 'my-app', maxAttempts: 1 })
+      const caller = new STSClient({
+        endpoint: sts.endpoint,
+        region: sts.region,
+        credentials,
+        requestHandler: handler,
+        logger,
+        userAgentAppId: 'my-app',
+        maxAttempts: 1,
+      })
       closers.push(() => caller.destroy())
       await caller.send(new GetCallerIdentityCommand({}))
-      expect(sent.map((r) => new URLSearchParams(String(r.body)).get('Action'))).toEqual(['AssumeRole', 'GetCallerIdentity'])
+      expect(sent.map((r) => new URLSearchParams(String(r.body)).get('Action'))).toEqual([
+        'AssumeRole',
+        'GetCallerIdentity',
+      ])
       const assume = sts.requests.find((r) => r.action === 'AssumeRole')!
       expect(String(assume.headers['user-agent'])).toContain('app/my-app')
       expect(logger.at('debug')).toContain('fromAssumeRole: STS AssumeRole')
@@ -110,7 +166,9 @@ describe('SDK-native integration (against the STS emulator)', () => {
       credentials.close()
       await new Promise((r) => setImmediate(r))
       expect(destroyed()).toBe(false)
-      await expect(caller.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: expect.stringContaining(':assumed-role/') })
+      await expect(caller.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({
+        Arn: expect.stringContaining(':assumed-role/'),
+      })
     })
 
     it("the source's own clientConfig wins over the caller's", async () => {
@@ -118,7 +176,13 @@ describe('SDK-native integration (against the STS emulator)', () => {
       const callers = countingHandler()
       const credentials = pipe(assumeRole({ clientConfig: { requestHandler: own.handler } }), withRefresh())
       closers.push(credentials.close)
-      const caller = new STSClient({ endpoint: sts.endpoint, region: sts.region, credentials, requestHandler: callers.handler, maxAttempts: 1 })
+      const caller = new STSClient({
+        endpoint: sts.endpoint,
+        region: sts.region,
+        credentials,
+        requestHandler: callers.handler,
+        maxAttempts: 1,
+      })
       closers.push(() => caller.destroy())
       await caller.send(new GetCallerIdentityCommand({}))
       expect(own.sent).toHaveLength(1)
@@ -128,9 +192,18 @@ describe('SDK-native integration (against the STS emulator)', () => {
     it("the calling client's profile applies to the private STSClient (its max_attempts)", async () => {
       writeFileSync(join(dir, 'config'), '[profile once]\nmax_attempts = 1\n')
       const run = async (profile: string | undefined): Promise<number> => {
-        const credentials = pipe(fromSessionToken({}, { source: base, clientConfig: { endpoint: sts.endpoint } }), withRefresh())
+        const credentials = pipe(
+          fromSessionToken({}, { source: base, clientConfig: { endpoint: sts.endpoint } }),
+          withRefresh(),
+        )
         closers.push(credentials.close)
-        const caller = new STSClient({ endpoint: sts.endpoint, region: sts.region, credentials, ...(profile ? { profile } : {}), maxAttempts: 1 })
+        const caller = new STSClient({
+          endpoint: sts.endpoint,
+          region: sts.region,
+          credentials,
+          ...(profile ? { profile } : {}),
+          maxAttempts: 1,
+        })
         closers.push(() => caller.destroy())
         sts.inject({ type: 'status', status: 500, action: 'GetSessionToken' })
         const before = sts.requests.length
@@ -151,7 +224,9 @@ describe('SDK-native integration (against the STS emulator)', () => {
         return scopeRegion(before)
       }
       const caller = { callerClientConfig: { region: async () => 'ca-central-1' } }
-      await expect(call({ region: 'eu-north-1', clientConfig: { region: 'sa-east-1' } }, caller)).resolves.toBe('eu-north-1')
+      await expect(call({ region: 'eu-north-1', clientConfig: { region: 'sa-east-1' } }, caller)).resolves.toBe(
+        'eu-north-1',
+      )
       await expect(call({ clientConfig: { region: 'sa-east-1' } }, caller)).resolves.toBe('sa-east-1')
       await expect(call({}, caller)).resolves.toBe('ca-central-1')
       await expect(call({})).resolves.toBe('eu-west-3')

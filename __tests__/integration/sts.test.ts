@@ -39,11 +39,7 @@ describe('STS sources against the emulator (integration)', () => {
     sts = await startStsEmulator({
       baseCredentials: BASE,
       now: () => clock,
-      roles: [
-        { arn: ROLE },
-        { arn: MFA_ROLE, mfaRequired: true },
-        { arn: CHAINED_ROLE, principals: [ROLE] },
-      ],
+      roles: [{ arn: ROLE }, { arn: MFA_ROLE, mfaRequired: true }, { arn: CHAINED_ROLE, principals: [ROLE] }],
     })
   })
   afterEach(async () => {
@@ -56,14 +52,24 @@ describe('STS sources against the emulator (integration)', () => {
     if (creds.sessionToken) secrets.add(creds.sessionToken)
     return creds
   }
-  const options = (extra: Parameters<typeof fromAssumeRole>[1] = {}) => ({ source: async () => BASE, clientConfig: clientConfigFor(sts), ...extra })
-  const assumeRole = (params: Parameters<typeof fromAssumeRole>[0] = { RoleArn: ROLE }, extra?: Parameters<typeof fromAssumeRole>[1]) => {
+  const options = (extra: Parameters<typeof fromAssumeRole>[1] = {}) => ({
+    source: async () => BASE,
+    clientConfig: clientConfigFor(sts),
+    ...extra,
+  })
+  const assumeRole = (
+    params: Parameters<typeof fromAssumeRole>[0] = { RoleArn: ROLE },
+    extra?: Parameters<typeof fromAssumeRole>[1],
+  ) => {
     const source = fromAssumeRole(params, options(extra))
     cleanups.push(source.close)
     return source
   }
   const failure = async (p: Promise<unknown>): Promise<Error & { code: string }> => {
-    const error = (await p.then(() => undefined, (e: unknown) => e)) as Error & { code: string }
+    const error = (await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code: string }
     expect(error).toBeDefined()
     const text = `${error.message} ${String(error)}`
     for (const s of secrets) expect(text).not.toContain(s)
@@ -79,12 +85,17 @@ describe('STS sources against the emulator (integration)', () => {
         DurationSeconds: 1800,
         ExternalId: 'ext-id:1/a',
         Policy: '{"Version":"2012-10-17"}',
-        PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, { arn: 'arn:aws:iam::aws:policy/ViewOnlyAccess' }],
+        PolicyArns: [
+          { arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+          { arn: 'arn:aws:iam::aws:policy/ViewOnlyAccess' },
+        ],
         Tags: [{ Key: 'team', Value: 'a b+c' }],
         TransitiveTagKeys: ['team'],
         SourceIdentity: 'alice',
         SerialNumber: sts.mfa.serialNumber,
-        ProvidedContexts: [{ ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: 'assertion' }],
+        ProvidedContexts: [
+          { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: 'assertion' },
+        ],
       }),
       withMfa(mfaTotp()),
     )
@@ -124,13 +135,17 @@ describe('STS sources against the emulator (integration)', () => {
     ])
     const whoami = new STSClient({ ...clientConfigFor(sts), credentials: creds })
     cleanups.push(() => whoami.destroy())
-    await expect(whoami.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: expect.stringContaining('assumed-role/chained/') })
+    await expect(whoami.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({
+      Arn: expect.stringContaining('assumed-role/chained/'),
+    })
   })
 
   it('fails an MFA-required role without a code, and succeeds with withMfa(totp)', async () => {
     const rejected = await failure(assumeRole({ RoleArn: MFA_ROLE })())
     expect(rejected).toMatchObject({ code: 'StsRejected', statusCode: 403 })
-    await expect(assumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber })()).rejects.toMatchObject({ code: 'MfaRequired' })
+    await expect(assumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber })()).rejects.toMatchObject({
+      code: 'MfaRequired',
+    })
     const source = pipe(assumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }), withMfa(mfaTotp()))
     await expect(source().then(remember)).resolves.toMatchObject({ accountId: ACCOUNT })
   })
@@ -146,14 +161,27 @@ describe('STS sources against the emulator (integration)', () => {
     }
     const sdkDefaults = { endpoint: sts.endpoint, region: sts.region } // no maxAttempts: the SDK's default 3
     sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
-    const once = pipe(fromAssumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }, { source: async () => BASE, clientConfig: sdkDefaults }), withMfa(counting))
+    const once = pipe(
+      fromAssumeRole(
+        { RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber },
+        { source: async () => BASE, clientConfig: sdkDefaults },
+      ),
+      withMfa(counting),
+    )
     cleanups.push(() => once.close?.())
     await expect(once()).rejects.toMatchObject({ code: 'ServiceUnavailable', retryable: true })
     expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
 
     sts.clearRequests()
     sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
-    const retried = pipe(fromAssumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }, { source: async () => BASE, clientConfig: sdkDefaults }), withMfa(counting), withRetry({ baseMs: 0 }))
+    const retried = pipe(
+      fromAssumeRole(
+        { RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber },
+        { source: async () => BASE, clientConfig: sdkDefaults },
+      ),
+      withMfa(counting),
+      withRetry({ baseMs: 0 }),
+    )
     cleanups.push(() => retried.close?.())
     remember(await retried())
     const sent = sts.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.params['TokenCode'])
@@ -167,7 +195,10 @@ describe('STS sources against the emulator (integration)', () => {
     ['an explicit maxAttempts and retryMode', { maxAttempts: 4, retryMode: 'adaptive' }],
   ])('sends a code once whatever the client config: %s', async (_, extra) => {
     const clientConfig = { endpoint: sts.endpoint, region: sts.region, ...extra }
-    const source = fromAssumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }, { source: async () => BASE, clientConfig })
+    const source = fromAssumeRole(
+      { RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber },
+      { source: async () => BASE, clientConfig },
+    )
     cleanups.push(() => source.close())
     sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
     await expect(pipe(source, withMfa(mfaTotp()))()).rejects.toMatchObject({ code: 'ServiceUnavailable' })
@@ -185,7 +216,9 @@ describe('STS sources against the emulator (integration)', () => {
     sts.inject({ type: 'status', status: 503, action: 'AssumeRole', count: 1 })
     const code = await mfaTotp()('serial')
     secrets.add(code)
-    await expect(source({ mfa: { serialNumber: sts.mfa.serialNumber, tokenCode: code } })).rejects.toMatchObject({ code: 'ServiceUnavailable' })
+    await expect(source({ mfa: { serialNumber: sts.mfa.serialNumber, tokenCode: code } })).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+    })
     expect(sts.requests.filter((r) => r.action === 'AssumeRole')).toHaveLength(1)
   })
 
@@ -201,7 +234,10 @@ describe('STS sources against the emulator (integration)', () => {
     clock += 30_000
     const code = mfaTotp()
     const fixed = await code('serial')
-    const repeating = pipe(assumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }), withMfa(() => fixed))
+    const repeating = pipe(
+      assumeRole({ RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber }),
+      withMfa(() => fixed),
+    )
     remember(await repeating())
     secrets.add(fixed)
     const reused = await failure(repeating())
@@ -213,7 +249,10 @@ describe('STS sources against the emulator (integration)', () => {
     const real = await mfaTotp()('serial')
     const wrong = String((Number(real) + 500_000) % 1_000_000).padStart(6, '0')
     secrets.add(wrong)
-    const source = pipe(fromSessionToken({ SerialNumber: sts.mfa.serialNumber }, options()), withMfa(() => wrong))
+    const source = pipe(
+      fromSessionToken({ SerialNumber: sts.mfa.serialNumber }, options()),
+      withMfa(() => wrong),
+    )
     cleanups.push(() => source.close?.())
     expect(await failure(source())).toMatchObject({ code: 'MfaCodeInvalid', statusCode: 403 })
   })
@@ -225,22 +264,32 @@ describe('STS sources against the emulator (integration)', () => {
     ['a connection reset', { type: 'reset' }, { code: 'NetworkError', retryable: true }],
     ['malformed XML', { type: 'malformed' }, { code: 'SourceFailed', statusCode: 200 }],
     ['already-expired credentials', { type: 'expiredCredentials' }, { code: 'Expired' }],
-    ['ExpiredToken for the base key', { type: 'expiredToken', accessKeyId: BASE.accessKeyId }, { code: 'StsRejected', statusCode: 403, cause: { name: 'ExpiredToken' } }],
+    [
+      'ExpiredToken for the base key',
+      { type: 'expiredToken', accessKeyId: BASE.accessKeyId },
+      { code: 'StsRejected', statusCode: 403, cause: { name: 'ExpiredToken' } },
+    ],
   ]
 
-  it.each(faults)('gives a typed CredentialError for %s, with the SDK error as cause', async (_name, fault, expected) => {
-    sts.inject({ ...fault, action: 'AssumeRole' })
-    const error = await failure(assumeRole()())
-    expect(error).toMatchObject({ name: 'CredentialError', source: 'fromAssumeRole', ...expected })
-    expect((error as { cause?: unknown }).cause ?? fault.type === 'expiredCredentials').toBeTruthy()
-  })
+  it.each(faults)(
+    'gives a typed CredentialError for %s, with the SDK error as cause',
+    async (_name, fault, expected) => {
+      sts.inject({ ...fault, action: 'AssumeRole' })
+      const error = await failure(assumeRole()())
+      expect(error).toMatchObject({ name: 'CredentialError', source: 'fromAssumeRole', ...expected })
+      expect((error as { cause?: unknown }).cause ?? fault.type === 'expiredCredentials').toBeTruthy()
+    },
+  )
 
-  it.each(faults.filter(([, , e]) => (e as { retryable?: boolean }).retryable))('recovers from %s through withRetry', async (_name, fault) => {
-    sts.inject({ ...fault, count: 2 })
-    const source = pipe(assumeRole(), withRetry({ retries: 2, baseMs: 0, maxMs: 0 }))
-    await expect(source().then(remember)).resolves.toMatchObject({ accountId: ACCOUNT })
-    expect(sts.requests.map((r) => r.status)).toEqual([expect.any(Number), expect.any(Number), 200])
-  })
+  it.each(faults.filter(([, , e]) => (e as { retryable?: boolean }).retryable))(
+    'recovers from %s through withRetry',
+    async (_name, fault) => {
+      sts.inject({ ...fault, count: 2 })
+      const source = pipe(assumeRole(), withRetry({ retries: 2, baseMs: 0, maxMs: 0 }))
+      await expect(source().then(remember)).resolves.toMatchObject({ accountId: ACCOUNT })
+      expect(sts.requests.map((r) => r.status)).toEqual([expect.any(Number), expect.any(Number), 200])
+    },
+  )
 
   it('fails a delayed answer with Timeout through withTimeout, aborting the request', async () => {
     sts.inject({ type: 'delay', ms: 60_000 })
@@ -251,7 +300,9 @@ describe('STS sources against the emulator (integration)', () => {
   it('serves the cached value when a refresh in the mandatory window meets a fault, and never an unhandled rejection', async () => {
     let now = Date.now()
     const events: string[] = []
-    const provider = withRefresh({ now: () => now, background: false, onEvent: (e) => void events.push(e.type) })(assumeRole())
+    const provider = withRefresh({ now: () => now, background: false, onEvent: (e) => void events.push(e.type) })(
+      assumeRole(),
+    )
     cleanups.push(provider.close)
     const first = remember(await provider())
     now = first.expiration!.getTime() - 30_000
@@ -266,7 +317,9 @@ describe('STS sources against the emulator (integration)', () => {
     const clear = jest.spyOn(global, 'clearTimeout')
     try {
       remember(await assumeRole({ RoleArn: ROLE }, { timeoutMs })())
-      const deadlines = set.mock.calls.flatMap(([, ms], i) => (ms === timeoutMs ? [set.mock.results[i]!.value as unknown] : []))
+      const deadlines = set.mock.calls.flatMap(([, ms], i) =>
+        ms === timeoutMs ? [set.mock.results[i]!.value as unknown] : [],
+      )
       expect(deadlines).toHaveLength(1)
       expect(clear.mock.calls.map(([t]) => t)).toContain(deadlines[0])
     } finally {
@@ -276,7 +329,10 @@ describe('STS sources against the emulator (integration)', () => {
   })
 
   it('refuses a request signed with a wrong secret, through a real client', async () => {
-    const wrong = new STSClient({ ...clientConfigFor(sts), credentials: { ...BASE, secretAccessKey: `x${BASE.secretAccessKey.slice(1)}` } })
+    const wrong = new STSClient({
+      ...clientConfigFor(sts),
+      credentials: { ...BASE, secretAccessKey: `x${BASE.secretAccessKey.slice(1)}` },
+    })
     cleanups.push(() => wrong.destroy())
     await expect(wrong.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' })
   })
@@ -298,20 +354,33 @@ describe('STS sources against a server that accepts and never answers (integrati
 
   const stalled = { region: 'us-east-1', timeoutMs: 100 }
   const sources = [
-    ['fromAssumeRole', () => fromAssumeRole({ RoleArn: ROLE }, { ...stalled, source: async () => BASE, clientConfig: { endpoint } })],
-    ['fromSessionToken', () => fromSessionToken({}, { ...stalled, source: async () => BASE, clientConfig: { endpoint } })],
-    ['fromWebIdentity', () => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'token-1234' }, { ...stalled, clientConfig: { endpoint } })],
+    [
+      'fromAssumeRole',
+      () => fromAssumeRole({ RoleArn: ROLE }, { ...stalled, source: async () => BASE, clientConfig: { endpoint } }),
+    ],
+    [
+      'fromSessionToken',
+      () => fromSessionToken({}, { ...stalled, source: async () => BASE, clientConfig: { endpoint } }),
+    ],
+    [
+      'fromWebIdentity',
+      () =>
+        fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'token-1234' }, { ...stalled, clientConfig: { endpoint } }),
+    ],
   ] as const
 
-  it.each(sources)('%s fails with Timeout (retryable) within timeoutMs, also through withRefresh', async (name, make) => {
-    const source = make()
-    const provider = withRefresh({ background: false })(source)
-    const started = Date.now()
-    await expect(provider()).rejects.toMatchObject({ code: 'Timeout', retryable: true, source: name })
-    const elapsed = Date.now() - started
-    expect(elapsed).toBeGreaterThanOrEqual(90)
-    expect(elapsed).toBeLessThan(2_000)
-    provider.close()
-    source.close()
-  })
+  it.each(sources)(
+    '%s fails with Timeout (retryable) within timeoutMs, also through withRefresh',
+    async (name, make) => {
+      const source = make()
+      const provider = withRefresh({ background: false })(source)
+      const started = Date.now()
+      await expect(provider()).rejects.toMatchObject({ code: 'Timeout', retryable: true, source: name })
+      const elapsed = Date.now() - started
+      expect(elapsed).toBeGreaterThanOrEqual(90)
+      expect(elapsed).toBeLessThan(2_000)
+      provider.close()
+      source.close()
+    },
+  )
 })

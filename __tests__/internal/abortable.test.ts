@@ -15,7 +15,9 @@ describe('abortable', () => {
     controller.abort()
     await expect(p).rejects.toBe('aborted')
     await expect(abortable(hung(), { timeoutMs: 1, timedOut: () => 'late' })).rejects.toBe('late')
-    await expect(abortable(Promise.resolve(1), { signal: new AbortController().signal, timeoutMs: 1_000 })).resolves.toBe(1)
+    await expect(
+      abortable(Promise.resolve(1), { signal: new AbortController().signal, timeoutMs: 1_000 }),
+    ).resolves.toBe(1)
     await expect(abortable(hung(), { signal: AbortSignal.abort('already') })).rejects.toBe('already')
   })
 
@@ -25,7 +27,9 @@ describe('abortable', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
     cancels.forEach((cancel) => cancel())
     let fired = 0
-    onAbort(controller.signal, () => { fired += 1 })
+    onAbort(controller.signal, () => {
+      fired += 1
+    })
     controller.abort()
     expect(fired).toBe(1)
   })
@@ -40,7 +44,9 @@ describe('abortable', () => {
     process.on('warning', onWarning)
     const controller = new AbortController()
     const provider = wrap(hung)
-    const calls = Array.from({ length: CALLERS }, () => provider({ signal: controller.signal }).catch((e: unknown) => e))
+    const calls = Array.from({ length: CALLERS }, () =>
+      provider({ signal: controller.signal }).catch((e: unknown) => e),
+    )
     await new Promise((resolve) => setImmediate(resolve))
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
     controller.abort()

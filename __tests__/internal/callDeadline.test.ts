@@ -6,11 +6,21 @@ describe('callDeadline', () => {
   afterEach(() => jest.useRealTimers())
 
   it('aborts with a retryable Timeout at timeoutMs, not before', () => {
-    const { signal, dispose } = callDeadline({ source: 'src', timeoutMs: 100, signal: undefined, timeoutMessage: 'no answer within 100 ms' })
+    const { signal, dispose } = callDeadline({
+      source: 'src',
+      timeoutMs: 100,
+      signal: undefined,
+      timeoutMessage: 'no answer within 100 ms',
+    })
     jest.advanceTimersByTime(99)
     expect(signal.aborted).toBe(false)
     jest.advanceTimersByTime(1)
-    expect(signal.reason).toMatchObject({ code: 'Timeout', retryable: true, source: 'src', message: 'src: no answer within 100 ms' })
+    expect(signal.reason).toMatchObject({
+      code: 'Timeout',
+      retryable: true,
+      source: 'src',
+      message: 'src: no answer within 100 ms',
+    })
     dispose()
   })
 
@@ -23,7 +33,13 @@ describe('callDeadline', () => {
     const b = callDeadline({ source: 'src', timeoutMs: 100, signal: AbortSignal.abort(own), timeoutMessage: 't' })
     expect(b.signal.reason).toBe(own)
     const custom = new CredentialError('custom', { code: 'Timeout', source: 'src' })
-    const c = callDeadline({ source: 'src', timeoutMs: 100, signal: AbortSignal.abort(), timeoutMessage: 't', aborted: () => custom })
+    const c = callDeadline({
+      source: 'src',
+      timeoutMs: 100,
+      signal: AbortSignal.abort(),
+      timeoutMessage: 't',
+      aborted: () => custom,
+    })
     expect(c.signal.reason).toBe(custom)
     for (const d of [a, b, c]) d.dispose()
   })

@@ -4,18 +4,49 @@ import { isExpiredToken, isThrottling, isTransient } from '../../lib/internal/is
 import { stsError } from '../../lib/internal/stsErrors'
 import { withRetry } from '../../lib/transforms/withRetry'
 
-const named = (name: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(name), { name, ...extra })
+const named = (name: string, extra: Record<string, unknown> = {}): Error =>
+  Object.assign(new Error(name), { name, ...extra })
 const withCode = (code: string): Error => Object.assign(new Error(code), { code })
-const withStatus = (status: number): Error => Object.assign(new Error(String(status)), { name: 'SomeServiceError', $metadata: { httpStatusCode: status } })
+const withStatus = (status: number): Error =>
+  Object.assign(new Error(String(status)), { name: 'SomeServiceError', $metadata: { httpStatusCode: status } })
 
 // What the SDK's own retry strategy retries (its service-error classification).
-const sdkRetries = (e: Error): boolean => isThrottlingError(e as never) || isTransientError(e as never) || isServerError(e as never)
+const sdkRetries = (e: Error): boolean =>
+  isThrottlingError(e as never) || isTransientError(e as never) || isServerError(e as never)
 
 const cases: Error[] = [
-  ...['Throttling', 'ThrottlingException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded',
-    'SlowDown', 'PriorRequestNotComplete', 'BandwidthLimitExceeded', 'ProvisionedThroughputExceededException', 'LimitExceededException',
-    'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AccessDenied', 'ValidationError', 'ExpiredToken', 'AbortError'].map((n) => named(n)),
-  ...['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENOENT', 'EACCES'].map(withCode),
+  ...[
+    'Throttling',
+    'ThrottlingException',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'BandwidthLimitExceeded',
+    'ProvisionedThroughputExceededException',
+    'LimitExceededException',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'AccessDenied',
+    'ValidationError',
+    'ExpiredToken',
+    'AbortError',
+  ].map((n) => named(n)),
+  ...[
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENOENT',
+    'EACCES',
+  ].map(withCode),
   ...[400, 403, 404, 429, 500, 502, 503, 504].map(withStatus),
   named('SomeError', { $retryable: {} }),
   named('SomeError', { $retryable: { throttling: true } }),
@@ -24,7 +55,7 @@ const cases: Error[] = [
 
 describe('isTransient', () => {
   it.each(cases.map((e) => [e.name === 'Error' ? (e as { code?: string }).code : e.name, e] as const))(
-    'retries %s whenever the SDK\'s own classification does',
+    "retries %s whenever the SDK's own classification does",
     (_, e) => {
       if (sdkRetries(e)) expect(isTransient(e)).toBe(true)
       else if (e.name !== 'SomeServiceError') expect(isTransient(e)).toBe(false)
@@ -43,7 +74,9 @@ describe('isTransient', () => {
   })
 
   it('is what the STS mapping uses: RequestThrottled is Throttled and ENOTFOUND a NetworkError, both retryable', () => {
-    expect(stsError(named('RequestThrottled', { $metadata: { httpStatusCode: 400 } }), 's', 'AssumeRole')).toMatchObject({ code: 'Throttled', retryable: true })
+    expect(
+      stsError(named('RequestThrottled', { $metadata: { httpStatusCode: 400 } }), 's', 'AssumeRole'),
+    ).toMatchObject({ code: 'Throttled', retryable: true })
     expect(stsError(withCode('ENOTFOUND'), 's', 'AssumeRole')).toMatchObject({ code: 'NetworkError', retryable: true })
   })
 
@@ -61,7 +94,8 @@ describe('isTransient', () => {
   })
 
   it('names the expired-token errors the client factory recovers from', () => {
-    for (const name of ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']) expect(isExpiredToken(named(name))).toBe(true)
+    for (const name of ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'])
+      expect(isExpiredToken(named(name))).toBe(true)
     expect(isExpiredToken({ Code: 'ExpiredToken' })).toBe(true)
     expect(isExpiredToken(named('AccessDenied'))).toBe(false)
   })

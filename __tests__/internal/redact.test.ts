@@ -14,7 +14,9 @@ describe('redact', () => {
   })
 
   it('keeps file paths and words that hold no digit, so messages stay useful', () => {
-    expect(redact('could not read /home/someone/.aws/credentials')).toBe('could not read /home/someone/.aws/credentials')
+    expect(redact('could not read /home/someone/.aws/credentials')).toBe(
+      'could not read /home/someone/.aws/credentials',
+    )
   })
 
   it('bounds the length', () => {

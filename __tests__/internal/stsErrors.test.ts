@@ -13,7 +13,11 @@ describe('stsError', () => {
       `x-amz-security-token:${token}`,
       "'",
     ].join('\n')
-    const sdkError = Object.assign(new Error(message), { name: 'SignatureDoesNotMatch', $fault: 'client', $metadata: { httpStatusCode: 403 } })
+    const sdkError = Object.assign(new Error(message), {
+      name: 'SignatureDoesNotMatch',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    })
     const error = stsError(sdkError, 'fromAssumeRole', 'AssumeRole')
     expect(error).toMatchObject({ code: 'StsRejected', statusCode: 403, cause: { name: 'SignatureDoesNotMatch' } })
     expect(originalCause(error)).toBe(sdkError)

@@ -4,7 +4,8 @@ import { promptForCode, type PromptInput } from '../../lib/mfa/promptForCode'
 const SERIAL = 'arn:aws:iam::123456789012:mfa/me'
 
 const terminal = () => {
-  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: jest.fn() }) as PassThrough & PromptInput & { setRawMode: jest.Mock }
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: jest.fn() }) as PassThrough &
+    PromptInput & { setRawMode: jest.Mock }
   const output = new PassThrough()
   let written = ''
   output.on('data', (c: Buffer) => (written += c.toString()))
@@ -56,7 +57,13 @@ describe('promptForCode', () => {
     ['output', { output: 'stderr' }],
     ['message', { message: 'MFA code: ' }],
   ])('rejects a bad %s at construction with InvalidConfiguration', (key, options) => {
-    expect(() => promptForCode(options as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'promptForCode', message: expect.stringContaining(key) }))
+    expect(() => promptForCode(options as never)).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        source: 'promptForCode',
+        message: expect.stringContaining(key),
+      }),
+    )
   })
 })
 
@@ -76,7 +83,9 @@ describe('promptForCode and a call that stops waiting', () => {
     const { withMfa } = await import('../../lib/transforms/withMfa')
     const { withTimeout } = await import('../../lib/transforms/withTimeout')
     const t = terminal()
-    const source = Object.assign(async () => ({ accessKeyId: 'AKIA', secretAccessKey: 's' }), { mfaSerialNumber: SERIAL })
+    const source = Object.assign(async () => ({ accessKeyId: 'AKIA', secretAccessKey: 's' }), {
+      mfaSerialNumber: SERIAL,
+    })
     const call = withTimeout(50)(withMfa(promptForCode({ input: t.input, output: t.output }))(source))
     await expect(call()).rejects.toMatchObject({ code: 'Timeout' })
     expect(t.input.setRawMode.mock.calls).toEqual([[true], [false]])

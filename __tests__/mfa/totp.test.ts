@@ -50,18 +50,31 @@ describe('totp', () => {
   it('accepts lower case and spaced secrets and rejects a non-base32 secret at construction without echoing it', () => {
     expect(() => totp('gezd gnbv gy3t qojq gezd gnbv gy3t qojq')).not.toThrow()
     expect(() => totp('CANARY-not!base32')).toThrow(
-      expect.objectContaining({ code: 'InvalidConfiguration', source: 'totp', message: expect.not.stringContaining('CANARY') }),
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        source: 'totp',
+        message: expect.not.stringContaining('CANARY'),
+      }),
     )
   })
 
-  it.each([0, -1, Number.NaN, 1.5, Infinity, '30'])('rejects periodSeconds %p at construction with InvalidConfiguration', (periodSeconds) => {
-    expect(() => totp(RFC_SECRET, { periodSeconds: periodSeconds as number })).toThrow(
-      expect.objectContaining({ code: 'InvalidConfiguration', source: 'totp', message: expect.stringContaining('periodSeconds') }),
-    )
-  })
+  it.each([0, -1, Number.NaN, 1.5, Infinity, '30'])(
+    'rejects periodSeconds %p at construction with InvalidConfiguration',
+    (periodSeconds) => {
+      expect(() => totp(RFC_SECRET, { periodSeconds: periodSeconds as number })).toThrow(
+        expect.objectContaining({
+          code: 'InvalidConfiguration',
+          source: 'totp',
+          message: expect.stringContaining('periodSeconds'),
+        }),
+      )
+    },
+  )
 
   it.each(['now', 'sleep'])('rejects a %s that is not a function at construction with InvalidConfiguration', (key) => {
-    expect(() => totp(RFC_SECRET, { [key]: 5 })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining(key) }))
+    expect(() => totp(RFC_SECRET, { [key]: 5 })).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining(key) }),
+    )
   })
 
   it('accepts an 80-bit secret (16 base32 characters, what most examples and authenticators use) and computes its RFC 6238 code', async () => {

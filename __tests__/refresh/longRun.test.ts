@@ -48,7 +48,13 @@ const maxRetries = (ms: number): number => {
 
 /** How the provider stood once the back-off cap had passed after an outage. */
 type Recovery = 'unaffected' | 'retried' | 'next-call' | 'not-recovered'
-interface Outage { readonly start: number; readonly end: number; failures: number; callerErrors: number; recovery?: Recovery }
+interface Outage {
+  readonly start: number
+  readonly end: number
+  failures: number
+  callerErrors: number
+  recovery?: Recovery
+}
 
 interface Scenario {
   readonly lifetimeMs: number
@@ -83,7 +89,7 @@ interface Report {
 
 const outagesFor = (random: () => number): Outage[] => {
   const outages: Outage[] = []
-  for (let at = START + HOUR + random() * 7 * HOUR; at < END; ) {
+  for (let at = START + HOUR + random() * 7 * HOUR; at < END;) {
     const lengthMs = random() < 0.7 ? MIN + random() * 9 * MIN : 10 * MIN + random() * 170 * MIN
     const end = Math.min(END, Math.round(at + lengthMs))
     outages.push({ start: Math.round(at), end, failures: 0, callerErrors: 0 })
@@ -94,9 +100,10 @@ const outagesFor = (random: () => number): Outage[] => {
 
 const callerTimes = (sc: Scenario, random: () => number): number[] => {
   const times: number[] = []
-  for (let at = START; at < END; ) {
+  for (let at = START; at < END;) {
     times.push(at)
-    at += sc.callerEveryMs ?? Math.min(MAX_CALLER_GAP_MS, Math.max(1_000, Math.round(-Math.log(1 - random()) * 10 * MIN)))
+    at +=
+      sc.callerEveryMs ?? Math.min(MAX_CALLER_GAP_MS, Math.max(1_000, Math.round(-Math.log(1 - random()) * 10 * MIN)))
   }
   return times
 }
@@ -104,17 +111,40 @@ const callerTimes = (sc: Scenario, random: () => number): number[] => {
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 const simulate = async (sc: Scenario): Promise<Report> => {
-  const rng = { outages: prng(sc.seed), callers: prng(sc.seed + 1), latency: prng(sc.seed + 2), jitter: prng(sc.seed + 3) }
+  const rng = {
+    outages: prng(sc.seed),
+    callers: prng(sc.seed + 1),
+    latency: prng(sc.seed + 2),
+    jitter: prng(sc.seed + 3),
+  }
   const outages = sc.faults ? outagesFor(rng.outages) : []
   const outageAt = (t: number): Outage | undefined => outages.find((o) => o.start <= t && t < o.end)
-  const r: Report = { fetches: 0, successes: 0, failures: 0, maxInFlight: 0, maxTimers: 0, timersAfterClose: 0, calls: 0, served: 0, errors: 0, expiredServed: 0, errorsWhileValid: 0, retriesInsideBackoff: 0, wrongErrors: [], started: [], outages }
+  const r: Report = {
+    fetches: 0,
+    successes: 0,
+    failures: 0,
+    maxInFlight: 0,
+    maxTimers: 0,
+    timersAfterClose: 0,
+    calls: 0,
+    served: 0,
+    errors: 0,
+    expiredServed: 0,
+    errorsWhileValid: 0,
+    retriesInsideBackoff: 0,
+    wrongErrors: [],
+    started: [],
+    outages,
+  }
   let inFlight = 0
   let latencyTimers = 0
   let validUntil = -Infinity
   let lastOk = true
   let failuresInRow = 0
   let lastFailureAt = -Infinity
-  const sampleTimers = (): void => { r.maxTimers = Math.max(r.maxTimers, jest.getTimerCount() - latencyTimers) }
+  const sampleTimers = (): void => {
+    r.maxTimers = Math.max(r.maxTimers, jest.getTimerCount() - latencyTimers)
+  }
 
   const source: CredentialSource = () => {
     const n = ++r.fetches
@@ -122,13 +152,20 @@ const simulate = async (sc: Scenario): Promise<Report> => {
     r.maxInFlight = Math.max(r.maxInFlight, inFlight)
     sampleTimers()
     const now = Date.now()
-    if (failuresInRow > 0 && validUntil > now && now < lastFailureAt + backoffCeiling(failuresInRow) / 2) r.retriesInsideBackoff += 1
+    if (failuresInRow > 0 && validUntil > now && now < lastFailureAt + backoffCeiling(failuresInRow) / 2)
+      r.retriesInsideBackoff += 1
     const outage = outageAt(now)
     const latencyMs = sc.faults ? Math.floor(rng.latency() * MAX_LATENCY_MS) : 0
-    const answered = latencyMs === 0 ? Promise.resolve() : new Promise<void>((resolve) => {
-      latencyTimers += 1
-      setTimeout(() => { latencyTimers -= 1; resolve() }, latencyMs)
-    })
+    const answered =
+      latencyMs === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            latencyTimers += 1
+            setTimeout(() => {
+              latencyTimers -= 1
+              resolve()
+            }, latencyMs)
+          })
     return answered.then((): AwsCredentialIdentity => {
       inFlight -= 1
       lastOk = outage === undefined
@@ -137,15 +174,29 @@ const simulate = async (sc: Scenario): Promise<Report> => {
         lastFailureAt = Date.now()
         r.failures += 1
         outage.failures += 1
-        throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })
+        throw Object.assign(new Error('Service Unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503 },
+        })
       }
       r.successes += 1
       validUntil = Date.now() + sc.lifetimeMs
-      return { accessKeyId: `ASIALONG${n}`, secretAccessKey: `secret-${n}`, sessionToken: `token-${n}`, expiration: new Date(validUntil) }
+      return {
+        accessKeyId: `ASIALONG${n}`,
+        secretAccessKey: `secret-${n}`,
+        sessionToken: `token-${n}`,
+        expiration: new Date(validUntil),
+      }
     })
   }
 
-  const provider = withRefresh({ random: rng.jitter, ...sc.options, onEvent: (e) => { if (e.type === 'refresh-started') r.started.push(e) } })(source)
+  const provider = withRefresh({
+    random: rng.jitter,
+    ...sc.options,
+    onEvent: (e) => {
+      if (e.type === 'refresh-started') r.started.push(e)
+    },
+  })(source)
 
   const call = (): void => {
     const calledAt = Date.now()
@@ -161,7 +212,8 @@ const simulate = async (sc: Scenario): Promise<Report> => {
         if (validAtCall) r.errorsWhileValid += 1
         const outage = outageAt(calledAt)
         if (outage !== undefined) outage.callerErrors += 1
-        if (!(e instanceof CredentialError) || e.name !== 'CredentialError' || e.code !== 'SourceFailed') r.wrongErrors.push(String(e))
+        if (!(e instanceof CredentialError) || e.name !== 'CredentialError' || e.code !== 'SourceFailed')
+          r.wrongErrors.push(String(e))
       },
     )
   }
@@ -178,13 +230,21 @@ const simulate = async (sc: Scenario): Promise<Report> => {
       await jest.advanceTimersByTimeAsync(MAX_LATENCY_MS + 1)
     }
     const healthy = lastOk && provider.current() !== undefined
-    outage.recovery = !healthy ? 'not-recovered' : expired ? 'next-call' : outage.failures > 0 ? 'retried' : 'unaffected'
+    outage.recovery = !healthy
+      ? 'not-recovered'
+      : expired
+        ? 'next-call'
+        : outage.failures > 0
+          ? 'retried'
+          : 'unaffected'
   }
 
   const moments = [
     ...callerTimes(sc, rng.callers).map((at) => ({ at, outage: undefined })),
     ...outages.map((outage) => ({ at: outage.end + BACKOFF_CAP_MS + 2 * MAX_LATENCY_MS + 1, outage })),
-  ].filter((m) => m.at < END).sort((a, b) => a.at - b.at)
+  ]
+    .filter((m) => m.at < END)
+    .sort((a, b) => a.at - b.at)
   for (const { at, outage } of moments) {
     await jest.advanceTimersByTimeAsync(Math.max(0, at - Date.now()))
     sampleTimers()
@@ -202,15 +262,28 @@ const simulate = async (sc: Scenario): Promise<Report> => {
 }
 
 const rows: string[] = []
-const row = (cells: readonly (string | number)[]): void => { rows.push(`| ${cells.join(' | ')} |`) }
+const row = (cells: readonly (string | number)[]): void => {
+  rows.push(`| ${cells.join(' | ')} |`)
+}
 
 const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown): void => { unhandled.push(reason) }
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason)
+}
 
-beforeAll(() => { process.on('unhandledRejection', onUnhandled) })
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled)
+})
 afterAll(() => {
   process.off('unhandledRejection', onUnhandled)
-  console.log(['30 simulated days per row', '| credentials | schedule | fetches | successful (bounds) | failed | caller calls | caller errors | outages: retried / next call / unaffected | max in flight | max timers |', '|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'))
+  console.log(
+    [
+      '30 simulated days per row',
+      '| credentials | schedule | fetches | successful (bounds) | failed | caller calls | caller errors | outages: retried / next call / unaffected | max in flight | max timers |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+    ].join('\n'),
+  )
 })
 beforeEach(() => {
   jest.useFakeTimers({ now: START, doNotFake: ['setImmediate', 'nextTick'] })
@@ -223,49 +296,133 @@ const label = (ms: number): string => (ms < HOUR ? `${ms / MIN} min` : `${ms / H
 
 describe('withRefresh', () => {
   it.each([
-    { name: '15-minute credentials', lifetimeMs: 15 * MIN, earlyMs: undefined, every: '10 min', periodMs: 10 * MIN, refreshes: 4320 },
-    { name: '1-hour credentials', lifetimeMs: HOUR, earlyMs: undefined, every: '45 min', periodMs: 45 * MIN, refreshes: 960 },
-    { name: '12-hour credentials', lifetimeMs: 12 * HOUR, earlyMs: undefined, every: '11 h', periodMs: 11 * HOUR, refreshes: 65 },
-    { name: '12-hour credentials with earlyMs 8 h (capped at half the lifetime)', lifetimeMs: 12 * HOUR, earlyMs: 8 * HOUR, every: '6 h', periodMs: 6 * HOUR, refreshes: 120 },
-  ])('over 30 days with jitter 0 and no outage, $name are refreshed exactly every $every ($refreshes times) by the timer alone, and no caller ever waits', async ({ lifetimeMs, earlyMs, periodMs, refreshes }) => {
-    expect(lifetimeMs - advisoryMs(lifetimeMs, earlyMs)).toBe(periodMs) // rule 6, independently
-    const r = await simulate({ lifetimeMs, options: { jitter: 0, ...(earlyMs === undefined ? {} : { earlyMs }) }, seed: 1, faults: false, callerEveryMs: 7 * MIN })
-    row([label(lifetimeMs) + (earlyMs === undefined ? '' : ` (earlyMs ${label(earlyMs)})`), `jitter 0, refresh every ${label(periodMs)}, caller every 7 min`, r.fetches, `${r.successes} (exactly ${refreshes + 1})`, r.failures, r.calls, r.errors, '-', r.maxInFlight, r.maxTimers])
-    expect(r.started.filter((e) => e.reason === 'background')).toHaveLength(refreshes)
-    expect(r.started.map((e) => e.reason)).toEqual(['cold', ...Array<string>(refreshes).fill('background')])
-    expect(new Set(r.started.slice(1).map((e, i) => e.at - (r.started[i]?.at ?? 0)))).toEqual(new Set([periodMs]))
-    expect(r.fetches).toBe(refreshes + 1) // and the first caller's cold fetch
-    expect(r).toMatchObject({ successes: refreshes + 1, maxInFlight: 1, maxTimers: 1, timersAfterClose: 0, calls: 6172, served: 6172, errors: 0, expiredServed: 0 })
-    expect(unhandled).toEqual([])
-  })
+    {
+      name: '15-minute credentials',
+      lifetimeMs: 15 * MIN,
+      earlyMs: undefined,
+      every: '10 min',
+      periodMs: 10 * MIN,
+      refreshes: 4320,
+    },
+    {
+      name: '1-hour credentials',
+      lifetimeMs: HOUR,
+      earlyMs: undefined,
+      every: '45 min',
+      periodMs: 45 * MIN,
+      refreshes: 960,
+    },
+    {
+      name: '12-hour credentials',
+      lifetimeMs: 12 * HOUR,
+      earlyMs: undefined,
+      every: '11 h',
+      periodMs: 11 * HOUR,
+      refreshes: 65,
+    },
+    {
+      name: '12-hour credentials with earlyMs 8 h (capped at half the lifetime)',
+      lifetimeMs: 12 * HOUR,
+      earlyMs: 8 * HOUR,
+      every: '6 h',
+      periodMs: 6 * HOUR,
+      refreshes: 120,
+    },
+  ])(
+    'over 30 days with jitter 0 and no outage, $name are refreshed exactly every $every ($refreshes times) by the timer alone, and no caller ever waits',
+    async ({ lifetimeMs, earlyMs, periodMs, refreshes }) => {
+      expect(lifetimeMs - advisoryMs(lifetimeMs, earlyMs)).toBe(periodMs) // rule 6, independently
+      const r = await simulate({
+        lifetimeMs,
+        options: { jitter: 0, ...(earlyMs === undefined ? {} : { earlyMs }) },
+        seed: 1,
+        faults: false,
+        callerEveryMs: 7 * MIN,
+      })
+      row([
+        label(lifetimeMs) + (earlyMs === undefined ? '' : ` (earlyMs ${label(earlyMs)})`),
+        `jitter 0, refresh every ${label(periodMs)}, caller every 7 min`,
+        r.fetches,
+        `${r.successes} (exactly ${refreshes + 1})`,
+        r.failures,
+        r.calls,
+        r.errors,
+        '-',
+        r.maxInFlight,
+        r.maxTimers,
+      ])
+      expect(r.started.filter((e) => e.reason === 'background')).toHaveLength(refreshes)
+      expect(r.started.map((e) => e.reason)).toEqual(['cold', ...Array<string>(refreshes).fill('background')])
+      expect(new Set(r.started.slice(1).map((e, i) => e.at - (r.started[i]?.at ?? 0)))).toEqual(new Set([periodMs]))
+      expect(r.fetches).toBe(refreshes + 1) // and the first caller's cold fetch
+      expect(r).toMatchObject({
+        successes: refreshes + 1,
+        maxInFlight: 1,
+        maxTimers: 1,
+        timersAfterClose: 0,
+        calls: 6172,
+        served: 6172,
+        errors: 0,
+        expiredServed: 0,
+      })
+      expect(unhandled).toEqual([])
+    },
+  )
 
   it.each([
     { name: '15-minute credentials', lifetimeMs: 15 * MIN, seed: 15 },
     { name: '1-hour credentials', lifetimeMs: HOUR, seed: 60 },
     { name: '12-hour credentials', lifetimeMs: 12 * HOUR, seed: 720 },
-  ])('over 30 days of random outages, latency and callers, $name stay within the count bounds, one fetch in flight, one timer, never expired, and recover within the back-off cap', async ({ lifetimeMs, seed }) => {
-    const r = await simulate({ lifetimeMs, options: {}, seed, faults: true })
-    const adv = advisoryMs(lifetimeMs)
-    // Upper bound: a success's next refresh point is at least lifetime - 1.1 × window later (jitter 0.1).
-    const upper = 1 + Math.floor((END - START) / (lifetimeMs - 1.1 * adv))
-    // Lower bound: between outages, once recovered (a retry within the back-off cap, or the
-    // next caller if the value expired), a refresh lands at least every lifetime - window + latency.
-    const recoverMs = BACKOFF_CAP_MS + MAX_CALLER_GAP_MS + 2 * MAX_LATENCY_MS
-    const healthy = [(r.outages[0]?.start ?? END) - START, ...r.outages.map((o, i) => (r.outages[i + 1]?.start ?? END) - o.end - recoverMs)]
-    const lower = healthy.reduce((n, ms) => n + Math.max(0, Math.floor(ms / (lifetimeMs - adv + MAX_LATENCY_MS))), 0)
-    const count = (x: Recovery): number => r.outages.filter((o) => o.recovery === x).length
-    row([label(lifetimeMs), 'jitter 0.1, random callers, latency and outages', r.fetches, `${r.successes} (${lower}..${upper})`, r.failures, r.calls, r.errors,
-      `${r.outages.length}: ${count('retried')} / ${count('next-call')} / ${count('unaffected')}`, r.maxInFlight, r.maxTimers])
-    expect(r.successes).toBeLessThanOrEqual(upper)
-    expect(r.successes).toBeGreaterThanOrEqual(lower)
-    // Failures per outage: retries spaced by the doubling back-off (at least half its ceiling), plus one per caller after expiry.
-    for (const o of r.outages) expect(o.failures).toBeLessThanOrEqual(maxRetries(o.end - o.start + MAX_LATENCY_MS) + o.callerErrors)
-    const checked = r.outages.filter((o) => o.end + BACKOFF_CAP_MS + 2 * MAX_LATENCY_MS + 1 < END)
-    expect(checked.filter((o) => o.recovery !== 'retried' && o.recovery !== 'next-call' && o.recovery !== 'unaffected')).toEqual([])
-    expect(count('retried')).toBeGreaterThan(0) // not vacuous: some outages hit a value in its windows
-    expect(r).toMatchObject({ maxInFlight: 1, maxTimers: 1, timersAfterClose: 0, expiredServed: 0, errorsWhileValid: 0, retriesInsideBackoff: 0, wrongErrors: [] })
-    expect(r.served + r.errors).toBe(r.calls)
-    expect(r.failures).toBeGreaterThan(0) // the outages did bite
-    expect(unhandled).toEqual([])
-  })
+  ])(
+    'over 30 days of random outages, latency and callers, $name stay within the count bounds, one fetch in flight, one timer, never expired, and recover within the back-off cap',
+    async ({ lifetimeMs, seed }) => {
+      const r = await simulate({ lifetimeMs, options: {}, seed, faults: true })
+      const adv = advisoryMs(lifetimeMs)
+      // Upper bound: a success's next refresh point is at least lifetime - 1.1 × window later (jitter 0.1).
+      const upper = 1 + Math.floor((END - START) / (lifetimeMs - 1.1 * adv))
+      // Lower bound: between outages, once recovered (a retry within the back-off cap, or the
+      // next caller if the value expired), a refresh lands at least every lifetime - window + latency.
+      const recoverMs = BACKOFF_CAP_MS + MAX_CALLER_GAP_MS + 2 * MAX_LATENCY_MS
+      const healthy = [
+        (r.outages[0]?.start ?? END) - START,
+        ...r.outages.map((o, i) => (r.outages[i + 1]?.start ?? END) - o.end - recoverMs),
+      ]
+      const lower = healthy.reduce((n, ms) => n + Math.max(0, Math.floor(ms / (lifetimeMs - adv + MAX_LATENCY_MS))), 0)
+      const count = (x: Recovery): number => r.outages.filter((o) => o.recovery === x).length
+      row([
+        label(lifetimeMs),
+        'jitter 0.1, random callers, latency and outages',
+        r.fetches,
+        `${r.successes} (${lower}..${upper})`,
+        r.failures,
+        r.calls,
+        r.errors,
+        `${r.outages.length}: ${count('retried')} / ${count('next-call')} / ${count('unaffected')}`,
+        r.maxInFlight,
+        r.maxTimers,
+      ])
+      expect(r.successes).toBeLessThanOrEqual(upper)
+      expect(r.successes).toBeGreaterThanOrEqual(lower)
+      // Failures per outage: retries spaced by the doubling back-off (at least half its ceiling), plus one per caller after expiry.
+      for (const o of r.outages)
+        expect(o.failures).toBeLessThanOrEqual(maxRetries(o.end - o.start + MAX_LATENCY_MS) + o.callerErrors)
+      const checked = r.outages.filter((o) => o.end + BACKOFF_CAP_MS + 2 * MAX_LATENCY_MS + 1 < END)
+      expect(
+        checked.filter((o) => o.recovery !== 'retried' && o.recovery !== 'next-call' && o.recovery !== 'unaffected'),
+      ).toEqual([])
+      expect(count('retried')).toBeGreaterThan(0) // not vacuous: some outages hit a value in its windows
+      expect(r).toMatchObject({
+        maxInFlight: 1,
+        maxTimers: 1,
+        timersAfterClose: 0,
+        expiredServed: 0,
+        errorsWhileValid: 0,
+        retriesInsideBackoff: 0,
+        wrongErrors: [],
+      })
+      expect(r.served + r.errors).toBe(r.calls)
+      expect(r.failures).toBeGreaterThan(0) // the outages did bite
+      expect(unhandled).toEqual([])
+    },
+  )
 })

@@ -21,7 +21,13 @@ describe('decide', () => {
     ['mandatory window after the back-off (rule 5)', backingOff, 59.5 * MIN, false, { action: 'wait' }],
     ['at expiry (rule 5: never an expired value)', cached, 60 * MIN, false, { action: 'fetch', reason: 'expired' }],
     ['after expiry during a back-off', backingOff, 61 * MIN, false, { action: 'fetch', reason: 'expired' }],
-    ['no expiration (rule 7)', { ...cached, refreshAt: Infinity, mandatoryAt: Infinity, expiresAt: Infinity }, 1e15, false, { action: 'fresh' }],
+    [
+      'no expiration (rule 7)',
+      { ...cached, refreshAt: Infinity, mandatoryAt: Infinity, expiresAt: Infinity },
+      1e15,
+      false,
+      { action: 'fresh' },
+    ],
   ] as const)('%s', (_, state, now, forced, expected) => {
     expect(decide(state, now, forced)).toEqual(expected)
   })
@@ -37,7 +43,13 @@ describe('refreshPoints', () => {
     ['2 min: windows capped at half the lifetime (rule 6)', 2 * MIN, options, 0, [MIN, 0.5 * MIN]],
     ['earlyMs given', 60 * MIN, { ...options, earlyMs: 10 * MIN }, 0, [10 * MIN, MIN]],
     ['jitter widens the window by its share', 60 * MIN, { ...options, jitter: 0.1 }, 0.5, [15.75 * MIN, MIN]],
-    ['jitter never brings the refresh point within a quarter of the lifetime', 2 * MIN, { ...options, jitter: 1 }, 0.999, [1.5 * MIN, 0.5 * MIN]],
+    [
+      'jitter never brings the refresh point within a quarter of the lifetime',
+      2 * MIN,
+      { ...options, jitter: 1 },
+      0.999,
+      [1.5 * MIN, 0.5 * MIN],
+    ],
   ] as const)('%s', (_, lifetimeMs, o, random, [early, mandatory]) => {
     const at = 1_000_000
     const p = refreshPoints(at + lifetimeMs, at, o, () => random)

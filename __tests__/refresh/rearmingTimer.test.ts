@@ -1,7 +1,11 @@
 import { rearmingTimer } from '../../lib/refresh/rearmingTimer'
 
-beforeEach(() => { jest.useFakeTimers({ now: 0 }) })
-afterEach(() => { jest.useRealTimers() })
+beforeEach(() => {
+  jest.useFakeTimers({ now: 0 })
+})
+afterEach(() => {
+  jest.useRealTimers()
+})
 
 const setup = () => {
   const due: number[] = []

@@ -21,8 +21,15 @@ const RUNS = Number(process.env.FC_RUNS ?? 1_000)
 
 type Outcome = 'ok' | 'retryable' | 'rejected' | 'expired' | 'invalid' | 'throws'
 /** What one source call does; durations are per-mille of the scenario's scale. */
-interface Fetch { readonly outcome: Outcome; readonly lifetime: number | undefined; readonly latency: number }
-interface Call { readonly force: boolean; readonly abort: boolean }
+interface Fetch {
+  readonly outcome: Outcome
+  readonly lifetime: number | undefined
+  readonly latency: number
+}
+interface Call {
+  readonly force: boolean
+  readonly abort: boolean
+}
 type Step =
   | { readonly kind: 'calls'; readonly calls: readonly Call[] }
   | { readonly kind: 'advance'; readonly by: number }
@@ -38,7 +45,13 @@ interface Options {
   readonly backoffBaseMs?: number
   readonly backoffMaxMs?: number
 }
-interface Scenario { readonly scaleMs: number; readonly random: number; readonly options: Options; readonly fetches: readonly Fetch[]; readonly steps: readonly Step[] }
+interface Scenario {
+  readonly scaleMs: number
+  readonly random: number
+  readonly options: Options
+  readonly fetches: readonly Fetch[]
+  readonly steps: readonly Step[]
+}
 
 /** true about once in `n` draws. */
 const oneIn = (n: number): fc.Arbitrary<boolean> => fc.integer({ min: 1, max: n }).map((i) => i === 1)
@@ -47,7 +60,10 @@ const perMille = (scaleMs: number, n: number): number => Math.round((scaleMs * n
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc
   .record({
-    scaleMs: fc.oneof(fc.constantFrom(5_000, MIN, 15 * MIN, HOUR, 12 * HOUR, 3 * DAY), fc.integer({ min: 1_000, max: 3 * DAY })),
+    scaleMs: fc.oneof(
+      fc.constantFrom(5_000, MIN, 15 * MIN, HOUR, 12 * HOUR, 3 * DAY),
+      fc.integer({ min: 1_000, max: 3 * DAY }),
+    ),
     random: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     early: fc.option(fc.integer({ min: 0, max: 2000 })),
     mandatory: fc.option(fc.integer({ min: 0, max: 1000 })),
@@ -57,18 +73,53 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     backoffMaxMs: fc.option(fc.integer({ min: 1, max: 120_000 })),
     fetches: fc.array(
       fc.record({
-        outcome: fc.constantFrom<Outcome>('ok', 'ok', 'ok', 'ok', 'retryable', 'rejected', 'expired', 'invalid', 'throws'),
-        lifetime: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 12, arbitrary: fc.integer({ min: 20, max: 4000 }) }),
-        latency: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 600 }) }),
+        outcome: fc.constantFrom<Outcome>(
+          'ok',
+          'ok',
+          'ok',
+          'ok',
+          'retryable',
+          'rejected',
+          'expired',
+          'invalid',
+          'throws',
+        ),
+        lifetime: fc.oneof(
+          { weight: 1, arbitrary: fc.constant(undefined) },
+          { weight: 12, arbitrary: fc.integer({ min: 20, max: 4000 }) },
+        ),
+        latency: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(0) },
+          { weight: 2, arbitrary: fc.integer({ min: 1, max: 600 }) },
+        ),
       }),
       { minLength: 1, maxLength: 8, size: 'max' },
     ),
     steps: fc.array(
       fc.oneof(
-        { weight: 5, arbitrary: fc.record({ kind: fc.constant('calls'), calls: fc.array(fc.record({ force: oneIn(5), abort: oneIn(8) }), { minLength: 1, maxLength: 5 }) }) },
-        { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance'), by: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2000 })) }) },
+        {
+          weight: 5,
+          arbitrary: fc.record({
+            kind: fc.constant('calls'),
+            calls: fc.array(fc.record({ force: oneIn(5), abort: oneIn(8) }), { minLength: 1, maxLength: 5 }),
+          }),
+        },
+        {
+          weight: 5,
+          arbitrary: fc.record({
+            kind: fc.constant('advance'),
+            by: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2000 })),
+          }),
+        },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant('jump'), by: fc.integer({ min: -1000, max: 5000 }) }) },
-        { weight: 3, arbitrary: fc.record({ kind: fc.constant('toWindow'), at: fc.integer({ min: 0, max: 1100 }), jump: fc.boolean() }) },
+        {
+          weight: 3,
+          arbitrary: fc.record({
+            kind: fc.constant('toWindow'),
+            at: fc.integer({ min: 0, max: 1100 }),
+            jump: fc.boolean(),
+          }),
+        },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant('invalidate') }) },
       ) as fc.Arbitrary<Step>,
       { minLength: 1, maxLength: 60, size: 'max' },
@@ -77,7 +128,12 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .map(({ scaleMs, random, early, mandatory, jitter, background, backoffBaseMs, backoffMaxMs, fetches, steps }) => {
     const earlyMs = early === null ? undefined : perMille(scaleMs, early)
     // mandatoryMs may be at most half of an explicit earlyMs (checked at construction).
-    const mandatoryMs = mandatory === null ? undefined : earlyMs === undefined ? perMille(scaleMs, mandatory) : Math.floor(((earlyMs / 2) * mandatory) / 1000)
+    const mandatoryMs =
+      mandatory === null
+        ? undefined
+        : earlyMs === undefined
+          ? perMille(scaleMs, mandatory)
+          : Math.floor(((earlyMs / 2) * mandatory) / 1000)
     const options: Options = {
       background,
       ...(earlyMs === undefined ? {} : { earlyMs }),
@@ -122,7 +178,8 @@ interface World {
   forced: boolean
 }
 
-const defaultEarlyMs = (lifetimeMs: number): number => (lifetimeMs < 20 * MIN ? 5 * MIN : lifetimeMs < 90 * MIN ? 15 * MIN : 60 * MIN)
+const defaultEarlyMs = (lifetimeMs: number): number =>
+  lifetimeMs < 20 * MIN ? 5 * MIN : lifetimeMs < 90 * MIN ? 15 * MIN : 60 * MIN
 const backoffCeiling = (w: World, failures: number): number => {
   const base = w.sc.options.backoffBaseMs ?? 1_000
   return Math.min(Math.max(w.sc.options.backoffMaxMs ?? 60_000, base), base * 2 ** Math.max(0, failures - 1))
@@ -152,8 +209,18 @@ const storeInModel = (w: World, creds: AwsCredentialIdentity, now: number): void
   const expiresAt = creds.expiration?.getTime() ?? Infinity
   const lifetimeMs = expiresAt - now
   const advisoryMs = Math.min(w.sc.options.earlyMs ?? defaultEarlyMs(lifetimeMs), lifetimeMs / 2)
-  const refreshAt = expiresAt - Math.min(advisoryMs * (1 + w.sc.random * (w.sc.options.jitter ?? 0.1)), 0.75 * lifetimeMs)
-  Object.assign(m, { value: creds, expiresAt, refreshAt, windowMs: expiresAt - refreshAt, failures: 0, retryAt: 0, tries: 0, rewound: false })
+  const refreshAt =
+    expiresAt - Math.min(advisoryMs * (1 + w.sc.random * (w.sc.options.jitter ?? 0.1)), 0.75 * lifetimeMs)
+  Object.assign(m, {
+    value: creds,
+    expiresAt,
+    refreshAt,
+    windowMs: expiresAt - refreshAt,
+    failures: 0,
+    retryAt: 0,
+    tries: 0,
+    rewound: false,
+  })
 }
 
 const failInModel = (w: World, code: string, now: number): void => {
@@ -171,17 +238,28 @@ const checkSourceStart = (w: World, now: number): void => {
   const forced = w.forced
   w.forced = false
   if (forced || m.value === undefined || now >= m.expiresAt) return
-  if (now < m.refreshAt - 1) violation(w, `(c) the source was called while the cached value was fresh (refresh point +${Math.round(m.refreshAt - START)} ms)`)
-  if (now < m.retryAt - 1) violation(w, `(d) the source was called inside the back-off (retry at +${Math.round(m.retryAt - START)} ms)`)
+  if (now < m.refreshAt - 1)
+    violation(
+      w,
+      `(c) the source was called while the cached value was fresh (refresh point +${Math.round(m.refreshAt - START)} ms)`,
+    )
+  if (now < m.retryAt - 1)
+    violation(w, `(d) the source was called inside the back-off (retry at +${Math.round(m.retryAt - START)} ms)`)
   m.tries += 1
   const max = maxTriesPerLifetime(w, m.windowMs)
-  if (m.tries > max && !m.rewound) violation(w, `(d) ${m.tries} source calls for one credential lifetime, more than the ${max} its windows allow`)
+  if (m.tries > max && !m.rewound)
+    violation(w, `(d) ${m.tries} source calls for one credential lifetime, more than the ${max} its windows allow`)
 }
 
 const delay = (w: World, ms: number): Promise<void> => {
   if (ms === 0) return Promise.resolve()
   w.latencyTimers += 1
-  return new Promise((resolve) => setTimeout(() => { w.latencyTimers -= 1; resolve() }, ms))
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      w.latencyTimers -= 1
+      resolve()
+    }, ms),
+  )
 }
 
 /** Settles one fetch as scripted, telling the model first (the provider stores or fails in the same tick). */
@@ -189,11 +267,20 @@ const settle = (w: World, fetch: Fetch, n: number, startedAt: number, current = 
   const now = Date.now()
   // A fetch started before invalidate() answers its own callers and changes nothing else.
   const modelStore = current ? storeInModel : (): void => undefined
-  const modelFail = current ? failInModel : (ww: World, code: string): void => { ww.codes.add(code) }
+  const modelFail = current
+    ? failInModel
+    : (ww: World, code: string): void => {
+        ww.codes.add(code)
+      }
   const lifetimeMs = fetch.lifetime === undefined ? undefined : Math.max(1, perMille(w.sc.scaleMs, fetch.lifetime))
   switch (fetch.outcome) {
     case 'ok': {
-      const creds: AwsCredentialIdentity = { accessKeyId: `ASIAPROP${n}`, secretAccessKey: `secret-${n}`, sessionToken: `token-${n}`, ...(lifetimeMs === undefined ? {} : { expiration: new Date(startedAt + lifetimeMs) }) }
+      const creds: AwsCredentialIdentity = {
+        accessKeyId: `ASIAPROP${n}`,
+        secretAccessKey: `secret-${n}`,
+        sessionToken: `token-${n}`,
+        ...(lifetimeMs === undefined ? {} : { expiration: new Date(startedAt + lifetimeMs) }),
+      }
       w.minted.add(creds)
       if ((creds.expiration?.getTime() ?? Infinity) > now) modelStore(w, creds, now)
       else modelFail(w, 'Expired', now) // the latency ate the whole lifetime (rule 7)
@@ -201,13 +288,20 @@ const settle = (w: World, fetch: Fetch, n: number, startedAt: number, current = 
     }
     case 'expired':
       modelFail(w, 'Expired', now)
-      return { accessKeyId: `ASIAPROP${n}`, secretAccessKey: `secret-${n}`, expiration: new Date(now - 1 - (lifetimeMs ?? 0)) }
+      return {
+        accessKeyId: `ASIAPROP${n}`,
+        secretAccessKey: `secret-${n}`,
+        expiration: new Date(now - 1 - (lifetimeMs ?? 0)),
+      }
     case 'invalid':
       modelFail(w, 'InvalidCredentials', now)
       return { accessKeyId: `ASIAPROP${n}`, secretAccessKey: `secret-${n}`, expiration: 'tomorrow' as unknown as Date }
     case 'rejected':
       modelFail(w, 'StsRejected', now)
-      throw new CredentialError('AccessDenied: not authorized to perform sts:AssumeRole', { code: 'StsRejected', source: 'fakeSts' })
+      throw new CredentialError('AccessDenied: not authorized to perform sts:AssumeRole', {
+        code: 'StsRejected',
+        source: 'fakeSts',
+      })
     case 'retryable':
     case 'throws':
       modelFail(w, 'SourceFailed', now)
@@ -215,22 +309,24 @@ const settle = (w: World, fetch: Fetch, n: number, startedAt: number, current = 
   }
 }
 
-const instrumentedSource = (w: World): CredentialSource => () => {
-  const n = w.sourceCalls
-  const fetch = w.sc.fetches[n % w.sc.fetches.length] as Fetch
-  const startedAt = Date.now()
-  checkSourceStart(w, startedAt)
-  w.sourceCalls += 1
-  if (fetch.outcome === 'throws') return settle(w, fetch, n, startedAt) as never // throws synchronously
-  w.inFlight += 1
-  w.inFlightCurrent += 1
-  const generation = w.generation
-  return delay(w, perMille(w.sc.scaleMs, fetch.latency)).then(() => {
-    w.inFlight -= 1
-    if (generation === w.generation) w.inFlightCurrent -= 1
-    return settle(w, fetch, n, startedAt, generation === w.generation)
-  })
-}
+const instrumentedSource =
+  (w: World): CredentialSource =>
+  () => {
+    const n = w.sourceCalls
+    const fetch = w.sc.fetches[n % w.sc.fetches.length] as Fetch
+    const startedAt = Date.now()
+    checkSourceStart(w, startedAt)
+    w.sourceCalls += 1
+    if (fetch.outcome === 'throws') return settle(w, fetch, n, startedAt) as never // throws synchronously
+    w.inFlight += 1
+    w.inFlightCurrent += 1
+    const generation = w.generation
+    return delay(w, perMille(w.sc.scaleMs, fetch.latency)).then(() => {
+      w.inFlight -= 1
+      if (generation === w.generation) w.inFlightCurrent -= 1
+      return settle(w, fetch, n, startedAt, generation === w.generation)
+    })
+  }
 
 /** (a), (e) and rule 3 for one caller; the result is always handled. */
 const call = (w: World, provider: RefreshingProvider, c: Call): void => {
@@ -248,12 +344,15 @@ const call = (w: World, provider: RefreshingProvider, c: Call): void => {
       const expiresAt = value.expiration?.getTime() ?? Infinity
       if (expiresAt <= Date.now()) violation(w, `(a) a caller got credentials that expired at +${expiresAt - START} ms`)
       if (!w.minted.has(value)) violation(w, '(a) a caller got credentials the source never returned')
-      if (fresh && value !== cached) violation(w, 'rule 3: a call while the value was fresh did not get the cached value')
+      if (fresh && value !== cached)
+        violation(w, 'rule 3: a call while the value was fresh did not get the cached value')
     },
     (e: unknown) => {
       w.pendingCalls -= 1
-      if (!(e instanceof CredentialError) || (e as Error).name !== 'CredentialError') violation(w, `(e) a caller got ${String(e)}, not a CredentialError`)
-      else if (!w.codes.has(e.code) && !(c.abort && e.code === 'Aborted')) violation(w, `(e) a caller got code ${e.code}, which no failure produced`)
+      if (!(e instanceof CredentialError) || (e as Error).name !== 'CredentialError')
+        violation(w, `(e) a caller got ${String(e)}, not a CredentialError`)
+      else if (!w.codes.has(e.code) && !(c.abort && e.code === 'Aborted'))
+        violation(w, `(e) a caller got code ${e.code}, which no failure produced`)
     },
   )
 }
@@ -263,16 +362,19 @@ const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 const checkAfterStep = (w: World, provider: RefreshingProvider): void => {
   const providerTimers = jest.getTimerCount() - w.latencyTimers
   // The background timer, and while a refresh is in flight the one waitMs bound of its waiters (rule 9).
-  if (providerTimers > (w.sc.options.background ? 1 : 0) + (w.inFlight > 0 ? 1 : 0)) violation(w, `rule 8: ${providerTimers} timers armed by the provider`)
+  if (providerTimers > (w.sc.options.background ? 1 : 0) + (w.inFlight > 0 ? 1 : 0))
+    violation(w, `rule 8: ${providerTimers} timers armed by the provider`)
   const current = provider.current()
-  if (current?.expiration !== undefined && current.expiration.getTime() <= Date.now()) violation(w, '(a) current() returned an expired value')
+  if (current?.expiration !== undefined && current.expiration.getTime() <= Date.now())
+    violation(w, '(a) current() returned an expired value')
 }
 
 const runStep = async (w: World, provider: RefreshingProvider, step: Step): Promise<void> => {
   switch (step.kind) {
     case 'calls': {
       const before = w.sourceCalls
-      const fresh = w.model.value !== undefined && Date.now() < w.model.refreshAt - 1 && !step.calls.some((c) => c.force)
+      const fresh =
+        w.model.value !== undefined && Date.now() < w.model.refreshAt - 1 && !step.calls.some((c) => c.force)
       for (const c of step.calls) call(w, provider, c)
       await flush()
       w.forced = false // a forced call's own fetch has started by now, or it joined one in flight
@@ -298,7 +400,16 @@ const runStep = async (w: World, provider: RefreshingProvider, step: Step): Prom
       provider.invalidate()
       w.generation += 1
       w.inFlightCurrent = 0
-      Object.assign(w.model, { value: undefined, expiresAt: -Infinity, refreshAt: -Infinity, windowMs: 0, failures: 0, retryAt: 0, tries: 0, rewound: false })
+      Object.assign(w.model, {
+        value: undefined,
+        expiresAt: -Infinity,
+        refreshAt: -Infinity,
+        windowMs: 0,
+        failures: 0,
+        retryAt: 0,
+        tries: 0,
+        rewound: false,
+      })
       break
   }
   await flush()
@@ -306,14 +417,35 @@ const runStep = async (w: World, provider: RefreshingProvider, step: Step): Prom
 }
 
 const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown): void => { unhandled.push(reason) }
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason)
+}
 
 /** Runs one schedule and returns every broken invariant, in order. */
 const runScenario = async (sc: Scenario): Promise<string[]> => {
   jest.useFakeTimers({ now: START, doNotFake: ['setImmediate', 'nextTick'] })
   const w: World = {
-    sc, model: { value: undefined, expiresAt: -Infinity, refreshAt: -Infinity, windowMs: 0, failures: 0, retryAt: 0, tries: 0, rewound: false },
-    minted: new Set(), codes: new Set(), violations: [], sourceCalls: 0, inFlight: 0, inFlightCurrent: 0, generation: 0, latencyTimers: 0, pendingCalls: 0, forced: false,
+    sc,
+    model: {
+      value: undefined,
+      expiresAt: -Infinity,
+      refreshAt: -Infinity,
+      windowMs: 0,
+      failures: 0,
+      retryAt: 0,
+      tries: 0,
+      rewound: false,
+    },
+    minted: new Set(),
+    codes: new Set(),
+    violations: [],
+    sourceCalls: 0,
+    inFlight: 0,
+    inFlightCurrent: 0,
+    generation: 0,
+    latencyTimers: 0,
+    pendingCalls: 0,
+    forced: false,
   }
   const unhandledBefore = unhandled.length
   try {
@@ -328,15 +460,20 @@ const runScenario = async (sc: Scenario): Promise<string[]> => {
     if (jest.getTimerCount() !== 0) violation(w, `rule 8: ${jest.getTimerCount()} timers left after close()`)
     if (w.pendingCalls !== 0) violation(w, `${w.pendingCalls} calls never settled`)
     await flush()
-    if (unhandled.length > unhandledBefore) violation(w, `(f) unhandled rejection: ${String(unhandled[unhandledBefore])}`)
+    if (unhandled.length > unhandledBefore)
+      violation(w, `(f) unhandled rejection: ${String(unhandled[unhandledBefore])}`)
     return w.violations
   } finally {
     jest.useRealTimers()
   }
 }
 
-beforeAll(() => { process.on('unhandledRejection', onUnhandled) })
-afterAll(() => { process.off('unhandledRejection', onUnhandled) })
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled)
+})
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled)
+})
 
 describe('withRefresh', () => {
   it('under any schedule of calls, clock jumps, latencies and failures, every invariant of rules 1-8 holds', async () => {

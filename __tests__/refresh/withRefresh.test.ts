@@ -51,7 +51,10 @@ describe('withRefresh', () => {
   it('rule 2: a forced refresh passes forceRefresh to the source, so a source with its own cache skips it', async () => {
     const contexts: unknown[] = []
     const source = fakeSource(HOUR)
-    const provider = withRefresh()((context) => { contexts.push(context); return source() })
+    const provider = withRefresh()((context) => {
+      contexts.push(context)
+      return source()
+    })
     await provider()
     await provider({ forceRefresh: true })
     expect(contexts).toEqual([undefined, { forceRefresh: true }])
@@ -96,7 +99,9 @@ describe('withRefresh', () => {
 
   it('rule 4: a failed background refresh is observed as an event, never an unhandled rejection, and the cached value stays', async () => {
     const unhandled: unknown[] = []
-    const onUnhandled = (e: unknown): void => { unhandled.push(e) }
+    const onUnhandled = (e: unknown): void => {
+      unhandled.push(e)
+    }
     process.on('unhandledRejection', onUnhandled)
     const events: RefreshEvent[] = []
     const source = fakeSource(HOUR)
@@ -112,7 +117,12 @@ describe('withRefresh', () => {
     process.off('unhandledRejection', onUnhandled)
     expect(unhandled).toEqual([])
     const failed = events.find((e) => e.type === 'refresh-failed')
-    expect(failed).toMatchObject({ type: 'refresh-failed', reason: 'advisory', failures: 1, error: { code: 'SourceFailed' } })
+    expect(failed).toMatchObject({
+      type: 'refresh-failed',
+      reason: 'advisory',
+      failures: 1,
+      error: { code: 'SourceFailed' },
+    })
     expect(events.some((e) => e.type === 'backoff')).toBe(true)
   })
 
@@ -129,7 +139,13 @@ describe('withRefresh', () => {
   it('rule 5: when the refresh fails, a still-valid value is served and the next try is backed off', async () => {
     const events: RefreshEvent[] = []
     const source = fakeSource(HOUR)
-    const provider = withRefresh({ jitter: 0, background: false, backoffBaseMs: 10_000, random: () => 1, onEvent: (e) => events.push(e) })(source)
+    const provider = withRefresh({
+      jitter: 0,
+      background: false,
+      backoffBaseMs: 10_000,
+      random: () => 1,
+      onEvent: (e) => events.push(e),
+    })(source)
     const first = await provider()
     jest.setSystemTime(Date.now() + HOUR - 30_000)
     source.failWith(new Error('503'))
@@ -165,7 +181,11 @@ describe('withRefresh', () => {
   })
 
   it('rule 6: with no earlyMs the window scales with the lifetime (5 / 15 / 60 min)', async () => {
-    for (const [lifetime, early] of [[15 * MIN, 5 * MIN], [HOUR, 15 * MIN], [12 * HOUR, HOUR]] as const) {
+    for (const [lifetime, early] of [
+      [15 * MIN, 5 * MIN],
+      [HOUR, 15 * MIN],
+      [12 * HOUR, HOUR],
+    ] as const) {
       const source = fakeSource(lifetime)
       const provider = withRefresh({ jitter: 0, background: false })(source)
       await provider()
@@ -205,7 +225,11 @@ describe('withRefresh', () => {
   })
 
   it('rule 7: a fetch whose expiration is exactly now is an Expired error', async () => {
-    const provider = withRefresh()(async () => ({ accessKeyId: 'AKIA', secretAccessKey: 's', expiration: new Date(Date.now()) }))
+    const provider = withRefresh()(async () => ({
+      accessKeyId: 'AKIA',
+      secretAccessKey: 's',
+      expiration: new Date(Date.now()),
+    }))
     await expect(provider()).rejects.toMatchObject({ code: 'Expired' })
   })
 
@@ -261,14 +285,14 @@ describe('withRefresh', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
-  it('rule 8: the timer is unref\'d and close() clears it; calls still work afterwards', async () => {
+  it("rule 8: the timer is unref'd and close() clears it; calls still work afterwards", async () => {
     const timers: NodeJS.Timeout[] = []
     const real = globalThis.setTimeout
-    const spy = jest.spyOn(globalThis, 'setTimeout').mockImplementation(((...args: Parameters<typeof setTimeout>) => {
+    const spy = jest.spyOn(globalThis, 'setTimeout').mockImplementation((...args: Parameters<typeof setTimeout>) => {
       const t = real(...args)
       timers.push(t)
       return t
-    }))
+    })
     const source = fakeSource(HOUR)
     const provider = withRefresh()(source)
     await provider()
@@ -342,7 +366,10 @@ describe('withRefresh', () => {
 
   it('invalidate() during a refresh: the next call starts a new fetch, and the old one never overwrites what a later fetch stored', async () => {
     const pending: { resolve: (c: { accessKeyId: string; secretAccessKey: string; expiration: Date }) => void }[] = []
-    const source = (): Promise<{ accessKeyId: string; secretAccessKey: string; expiration: Date }> => new Promise((resolve) => { pending.push({ resolve }) })
+    const source = (): Promise<{ accessKeyId: string; secretAccessKey: string; expiration: Date }> =>
+      new Promise((resolve) => {
+        pending.push({ resolve })
+      })
     const provider = withRefresh({ jitter: 0 })(source)
     const before = provider()
     provider.invalidate()
@@ -368,7 +395,9 @@ describe('withRefresh', () => {
     jest.setSystemTime(Date.now() + HOUR - 30_000)
     source.hold()
     let settled: unknown
-    const waiting = provider().then((c) => { settled = c })
+    const waiting = provider().then((c) => {
+      settled = c
+    })
     await jest.advanceTimersByTimeAsync(4_999)
     expect(settled).toBeUndefined()
     await jest.advanceTimersByTimeAsync(1)
@@ -388,7 +417,9 @@ describe('withRefresh', () => {
     const provider = withRefresh({ jitter: 0, background: false, waitMs: 100 })(source)
     source.hold()
     let cold: unknown
-    const coldCall = provider().then((c) => { cold = c })
+    const coldCall = provider().then((c) => {
+      cold = c
+    })
     await jest.advanceTimersByTimeAsync(60_000)
     expect(cold).toBeUndefined()
     source.release()
@@ -397,7 +428,9 @@ describe('withRefresh', () => {
     jest.setSystemTime(Date.now() + HOUR - 30_000)
     source.hold()
     let warm: unknown
-    const warmCall = provider().then((c) => { warm = c })
+    const warmCall = provider().then((c) => {
+      warm = c
+    })
     await jest.advanceTimersByTimeAsync(100)
     await warmCall
     expect(warm).toBe(first)
@@ -431,7 +464,12 @@ describe('withRefresh', () => {
 
   it('events report starts and successes with only the last four characters of the key id', async () => {
     const events: RefreshEvent[] = []
-    const provider = withRefresh({ onEvent: (e) => { events.push(e); throw new Error('observer bug') } })(fakeSource(HOUR))
+    const provider = withRefresh({
+      onEvent: (e) => {
+        events.push(e)
+        throw new Error('observer bug')
+      },
+    })(fakeSource(HOUR))
     await provider()
     expect(events.map((e) => e.type)).toEqual(['refresh-started', 'refresh-succeeded'])
     expect(events[1]).toMatchObject({ reason: 'cold', accessKeyIdSuffix: '0001' })

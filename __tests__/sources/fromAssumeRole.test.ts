@@ -14,8 +14,15 @@ describe('fromAssumeRole', () => {
     for (const close of closers.splice(0)) close()
     await sts.close()
   })
-  const make = (params: Parameters<typeof fromAssumeRole>[0] = { RoleArn: ROLE }, options: Parameters<typeof fromAssumeRole>[1] = {}) => {
-    const source = fromAssumeRole(params, { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts), ...options })
+  const make = (
+    params: Parameters<typeof fromAssumeRole>[0] = { RoleArn: ROLE },
+    options: Parameters<typeof fromAssumeRole>[1] = {},
+  ) => {
+    const source = fromAssumeRole(params, {
+      source: async () => sts.baseCredentials,
+      clientConfig: clientConfigFor(sts),
+      ...options,
+    })
     closers.push(source.close)
     return source
   }
@@ -34,7 +41,13 @@ describe('fromAssumeRole', () => {
     ['SourceIdentity', { RoleArn: ROLE, SourceIdentity: 'x' }],
     ['TokenCode', { RoleArn: ROLE, TokenCode: '123456' }],
   ])('rejects an invalid %s at construction with InvalidConfiguration naming it', (name, params) => {
-    expect(() => fromAssumeRole(params as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromAssumeRole', message: expect.stringContaining(name) }))
+    expect(() => fromAssumeRole(params as never)).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        source: 'fromAssumeRole',
+        message: expect.stringContaining(name),
+      }),
+    )
   })
 
   it.each([
@@ -55,11 +68,19 @@ describe('fromAssumeRole', () => {
     ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: Infinity }],
     ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: 2 ** 31 }],
     ['options.timeoutMs', { RoleArn: ROLE }, { timeoutMs: '100' }],
-  ])('rejects a bad %s at construction with InvalidConfiguration naming it, before any I/O', (name, params, options) => {
-    expect(() => fromAssumeRole(params as never, options as never)).toThrow(
-      expect.objectContaining({ name: 'CredentialError', code: 'InvalidConfiguration', source: 'fromAssumeRole', message: expect.stringContaining(name) }),
-    )
-  })
+  ])(
+    'rejects a bad %s at construction with InvalidConfiguration naming it, before any I/O',
+    (name, params, options) => {
+      expect(() => fromAssumeRole(params as never, options as never)).toThrow(
+        expect.objectContaining({
+          name: 'CredentialError',
+          code: 'InvalidConfiguration',
+          source: 'fromAssumeRole',
+          message: expect.stringContaining(name),
+        }),
+      )
+    },
+  )
 
   it('accepts timeoutMs from 1 ms up to 2^31-1 ms', () => {
     expect(() => make({ RoleArn: ROLE }, { timeoutMs: 1 })).not.toThrow()
@@ -79,7 +100,11 @@ describe('fromAssumeRole', () => {
 
   it('returns the credentials with expiration as a Date and accountId from the assumed-role ARN', async () => {
     const creds = await make()()
-    expect(creds).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), sessionToken: expect.any(String), accountId: '123456789012' })
+    expect(creds).toMatchObject({
+      accessKeyId: expect.stringMatching(/^ASIA/),
+      sessionToken: expect.any(String),
+      accountId: '123456789012',
+    })
     expect(creds.expiration).toBeInstanceOf(Date)
   })
 
@@ -96,7 +121,10 @@ describe('fromAssumeRole', () => {
   })
 
   it('takes its region from options.region before clientConfig.region and the calling client', async () => {
-    await make({ RoleArn: ROLE }, { region: 'eu-west-2', clientConfig: { ...clientConfigFor(sts), region: 'ap-south-1' } })({
+    await make(
+      { RoleArn: ROLE },
+      { region: 'eu-west-2', clientConfig: { ...clientConfigFor(sts), region: 'ap-south-1' } },
+    )({
       callerClientConfig: { region: async () => 'sa-east-1' },
     })
     expect(sts.requests[0]!.headers['authorization']).toContain('/eu-west-2/sts/aws4_request')
@@ -104,7 +132,10 @@ describe('fromAssumeRole', () => {
 
   it("takes the calling client's region when neither option sets one", async () => {
     const { region: _omit, ...noRegion } = clientConfigFor(sts)
-    await make({ RoleArn: ROLE }, { clientConfig: noRegion })({ callerClientConfig: { region: async () => 'sa-east-1' } })
+    await make(
+      { RoleArn: ROLE },
+      { clientConfig: noRegion },
+    )({ callerClientConfig: { region: async () => 'sa-east-1' } })
     expect(sts.requests[0]!.headers['authorization']).toContain('/sa-east-1/sts/aws4_request')
   })
 
@@ -114,13 +145,18 @@ describe('fromAssumeRole', () => {
   })
 
   it('fails with MfaRequired before any request when SerialNumber is set and no code is given', async () => {
-    await expect(make({ RoleArn: ROLE, SerialNumber: sts.mfa.serialNumber })()).rejects.toMatchObject({ code: 'MfaRequired', source: 'fromAssumeRole' })
+    await expect(make({ RoleArn: ROLE, SerialNumber: sts.mfa.serialNumber })()).rejects.toMatchObject({
+      code: 'MfaRequired',
+      source: 'fromAssumeRole',
+    })
     expect(sts.requests).toHaveLength(0)
   })
 
   it('sends SerialNumber and TokenCode from context.mfa', async () => {
     const tokenCode = codeAt(sts, Date.now())
-    await make({ RoleArn: ROLE, SerialNumber: sts.mfa.serialNumber })({ mfa: { serialNumber: sts.mfa.serialNumber, tokenCode } })
+    await make({ RoleArn: ROLE, SerialNumber: sts.mfa.serialNumber })({
+      mfa: { serialNumber: sts.mfa.serialNumber, tokenCode },
+    })
     expect(sts.requests[0]!.params).toMatchObject({ SerialNumber: sts.mfa.serialNumber, TokenCode: tokenCode })
   })
 
@@ -143,12 +179,20 @@ describe('fromAssumeRole', () => {
       return call
     }
     await expect(abortMidway(undefined)).rejects.toMatchObject({ code: 'Aborted', source: 'fromAssumeRole' })
-    await expect(abortMidway(Object.assign(new Error('slow'), { name: 'TimeoutError' }))).rejects.toMatchObject({ code: 'Timeout' })
+    await expect(abortMidway(Object.assign(new Error('slow'), { name: 'TimeoutError' }))).rejects.toMatchObject({
+      code: 'Timeout',
+    })
   })
 
   it('maps an STS refusal to StsRejected with the HTTP status and the SDK error as cause', async () => {
     const error = await make({ RoleArn: 'arn:aws:iam::123456789012:role/unknown' })().catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'StsRejected', statusCode: 403, retryable: false, source: 'fromAssumeRole', cause: { name: 'AccessDenied' } })
+    expect(error).toMatchObject({
+      code: 'StsRejected',
+      statusCode: 403,
+      retryable: false,
+      source: 'fromAssumeRole',
+      cause: { name: 'AccessDenied' },
+    })
   })
 })
 
@@ -158,9 +202,19 @@ describe('fromAssumeRole base credentials', () => {
     const { fromAssumeRole: make } = await import('../../lib/sources/fromAssumeRole')
     const source = make(
       { RoleArn: 'arn:aws:iam::123456789012:role/r' },
-      { region: 'us-east-1', clientConfig: { endpoint: 'http://127.0.0.1:9' }, source: async () => { throw new CredentialsProviderError('Could not load credentials from any providers') } },
+      {
+        region: 'us-east-1',
+        clientConfig: { endpoint: 'http://127.0.0.1:9' },
+        source: async () => {
+          throw new CredentialsProviderError('Could not load credentials from any providers')
+        },
+      },
     )
-    await expect(source()).rejects.toMatchObject({ code: 'SourceFailed', retryable: false, message: expect.stringMatching(/no base credentials/) })
+    await expect(source()).rejects.toMatchObject({
+      code: 'SourceFailed',
+      retryable: false,
+      message: expect.stringMatching(/no base credentials/),
+    })
     source.close?.()
   })
 })

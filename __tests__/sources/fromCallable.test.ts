@@ -66,8 +66,16 @@ describe('fromCallable', () => {
 
   it.each([
     ['accessKeyId missing', { secretAccessKey: SECRET }, /accessKeyId/],
-    ['accessKeyId empty', { ...base, accessKeyId: '' }, /accessKeyId must be a non-empty string \(got an empty string\)/],
-    ['secretAccessKey missing', { accessKeyId: 'AKIA' }, /secretAccessKey must be a non-empty string \(got undefined\)/],
+    [
+      'accessKeyId empty',
+      { ...base, accessKeyId: '' },
+      /accessKeyId must be a non-empty string \(got an empty string\)/,
+    ],
+    [
+      'secretAccessKey missing',
+      { accessKeyId: 'AKIA' },
+      /secretAccessKey must be a non-empty string \(got undefined\)/,
+    ],
     ['secretAccessKey a number', { ...base, secretAccessKey: 42 }, /secretAccessKey.*got number/],
     ['sessionToken not a string', { ...base, sessionToken: { value: TOKEN } }, /sessionToken.*got object/],
     ['accountId not a string', { ...base, accountId: 123 }, /accountId/],
@@ -77,15 +85,23 @@ describe('fromCallable', () => {
     expect(e.message).toMatch(message)
   })
 
-  it.each([[null], [undefined], ['AKIA:secret'], [[base]]])('rejects a result that is not an object (%p)', async (result) => {
-    const e = await failure(result)
-    expect(e).toMatchObject({ code: 'InvalidCredentials' })
-    expect(e.message).toMatch(/must be an object/)
-  })
+  it.each([[null], [undefined], ['AKIA:secret'], [[base]]])(
+    'rejects a result that is not an object (%p)',
+    async (result) => {
+      const e = await failure(result)
+      expect(e).toMatchObject({ code: 'InvalidCredentials' })
+      expect(e.message).toMatch(/must be an object/)
+    },
+  )
 
   it('wraps what the function throws as SourceFailed with the cause, masking secrets in the message', async () => {
     const cause = new Error(`vault said no for ${SECRET}`)
-    const e = await fromCallable(() => { throw cause }, { now })().catch((x: unknown) => x)
+    const e = await fromCallable(
+      () => {
+        throw cause
+      },
+      { now },
+    )().catch((x: unknown) => x)
     expect(e).toMatchObject({ code: 'SourceFailed', source: 'fromCallable', cause: { name: 'Error' } })
     expect(originalCause(e as CredentialError)).toBe(cause)
     expect((e as Error).message).not.toContain(SECRET)
@@ -93,7 +109,14 @@ describe('fromCallable', () => {
 
   it('passes a CredentialError thrown by the function through unchanged', async () => {
     const thrown = new CredentialError('nope', { code: 'StsRejected', source: 'mine' })
-    await expect(fromCallable(async () => { throw thrown }, { now })()).rejects.toBe(thrown)
+    await expect(
+      fromCallable(
+        async () => {
+          throw thrown
+        },
+        { now },
+      )(),
+    ).rejects.toBe(thrown)
   })
 
   it('throws InvalidConfiguration at construction when fn is not a function', () => {

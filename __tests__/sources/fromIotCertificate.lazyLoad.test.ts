@@ -17,12 +17,21 @@ describe('fromIotCertificate', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules needs a synchronous require
       mod = require('../../lib/sources/fromIotCertificate')
     })
-    const common = { connectTo: iot.address, ca: iot.ca, certificate: iot.device.certificate, privateKey: iot.device.privateKey, roleAlias: 'device-role' }
+    const common = {
+      connectTo: iot.address,
+      ca: iot.ca,
+      certificate: iot.device.certificate,
+      privateKey: iot.device.privateKey,
+      roleAlias: 'device-role',
+    }
     const fixed = mod!.fromIotCertificate({ ...common, endpoint: iot.hostName })
     await fixed()
     expect(loaded).toEqual({ iot: 0, crt: 0 })
     const discovering = mod!.fromIotCertificate({
-      ...common, region: iot.region, discovery: async () => iot.discovery.credentials, discoveryClientConfig: { endpoint: iot.discovery.endpoint },
+      ...common,
+      region: iot.region,
+      discovery: async () => iot.discovery.credentials,
+      discoveryClientConfig: { endpoint: iot.discovery.endpoint },
     })
     expect(loaded).toEqual({ iot: 0, crt: 0 })
     await discovering()

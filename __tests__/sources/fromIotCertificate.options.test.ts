@@ -1,5 +1,8 @@
 import { fromIotCertificate, type FromIotCertificateOptions } from '../../lib/sources/fromIotCertificate.js'
-import { createTestCertificateAuthority, type TestCertificate } from '../../lib/testing/createTestCertificateAuthority.js'
+import {
+  createTestCertificateAuthority,
+  type TestCertificate,
+} from '../../lib/testing/createTestCertificateAuthority.js'
 
 let device: TestCertificate
 
@@ -20,11 +23,20 @@ const build = (overrides: Record<string, unknown>) => () => {
   s.close()
 }
 
-const invalid = (pattern: RegExp) => expect.objectContaining({ name: 'CredentialError', code: 'InvalidConfiguration', message: expect.stringMatching(pattern) })
+const invalid = (pattern: RegExp) =>
+  expect.objectContaining({
+    name: 'CredentialError',
+    code: 'InvalidConfiguration',
+    message: expect.stringMatching(pattern),
+  })
 
 describe('fromIotCertificate options', () => {
   it('accepts host, host:port and https URL endpoints without any I/O', () => {
-    for (const endpoint of ['a.credentials.iot.eu-west-1.amazonaws.com', 'a.credentials.iot.eu-west-1.amazonaws.com:8443', 'https://a.credentials.iot.eu-west-1.amazonaws.com/'])
+    for (const endpoint of [
+      'a.credentials.iot.eu-west-1.amazonaws.com',
+      'a.credentials.iot.eu-west-1.amazonaws.com:8443',
+      'https://a.credentials.iot.eu-west-1.amazonaws.com/',
+    ])
       expect(build({ endpoint })).not.toThrow()
   })
 
@@ -48,21 +60,36 @@ describe('fromIotCertificate options', () => {
   it('asks for exactly one of privateKey, pfx and pkcs11', () => {
     expect(build({ privateKey: undefined })).toThrow(invalid(/exactly one.*got none/))
     expect(build({ pfx: Buffer.from('x') })).toThrow(invalid(/privateKey and pfx/))
-    expect(build({ privateKey: undefined, pkcs11: { library: '/x.so', pin: '1' }, certificate: undefined })).toThrow(invalid(/certificate is required/))
-    expect(build({ privateKey: undefined, pfx: Buffer.from('x') })).toThrow(invalid(/certificate must not be given with pfx/))
+    expect(build({ privateKey: undefined, pkcs11: { library: '/x.so', pin: '1' }, certificate: undefined })).toThrow(
+      invalid(/certificate is required/),
+    )
+    expect(build({ privateKey: undefined, pfx: Buffer.from('x') })).toThrow(
+      invalid(/certificate must not be given with pfx/),
+    )
     expect(build({ privateKey: undefined, pkcs11: { library: '', pin: '1' } })).toThrow(invalid(/pkcs11.library/))
-    expect(build({ privateKey: undefined, pkcs11: { library: '/x.so', pin: '1', slotId: -1 } })).toThrow(invalid(/slotId/))
+    expect(build({ privateKey: undefined, pkcs11: { library: '/x.so', pin: '1', slotId: -1 } })).toThrow(
+      invalid(/slotId/),
+    )
   })
 
   it('reads files at construction and names a missing one without its content', () => {
-    expect(build({ certificate: '/nonexistent/device.pem.crt' })).toThrow(invalid(/cannot read certificate file "\/nonexistent\/device.pem.crt" \(ENOENT\)/))
+    expect(build({ certificate: '/nonexistent/device.pem.crt' })).toThrow(
+      invalid(/cannot read certificate file "\/nonexistent\/device.pem.crt" \(ENOENT\)/),
+    )
     expect(build({ ca: '/nonexistent/ca.pem' })).toThrow(invalid(/cannot read ca file/))
   })
 
   it('never echoes a private key given without its PEM header (read as a path that does not exist)', () => {
-    const bareKey = device.privateKey.split('\n').filter((l) => !l.startsWith('-----')).join('')
+    const bareKey = device.privateKey
+      .split('\n')
+      .filter((l) => !l.startsWith('-----'))
+      .join('')
     let message = ''
-    try { build({ privateKey: bareKey })() } catch (e) { message = (e as Error).message }
+    try {
+      build({ privateKey: bareKey })()
+    } catch (e) {
+      message = (e as Error).message
+    }
     expect(message).toMatch(/cannot read privateKey file at the given path \(ENOENT\).*-----BEGIN/)
     expect(message).not.toContain(bareKey.slice(0, 24))
   })
@@ -74,6 +101,8 @@ describe('fromIotCertificate options', () => {
   })
 
   it('builds a PKCS#11 source without loading aws-crt or touching the HSM', () => {
-    expect(build({ privateKey: undefined, pkcs11: { library: '/nonexistent/libpkcs11.so', pin: '1234', keyLabel: 'k' } })).not.toThrow()
+    expect(
+      build({ privateKey: undefined, pkcs11: { library: '/nonexistent/libpkcs11.so', pin: '1234', keyLabel: 'k' } }),
+    ).not.toThrow()
   })
 })

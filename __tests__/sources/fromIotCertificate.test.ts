@@ -9,7 +9,10 @@ let iot: IotEmulator
 const sources: Array<{ close: () => void }> = []
 
 beforeAll(async () => {
-  iot = await startIotEmulator({ things: ['pump-7'], roleAliases: { 'device-role': {}, 'long-role': { maxSessionDurationSeconds: 7200 } } })
+  iot = await startIotEmulator({
+    things: ['pump-7'],
+    roleAliases: { 'device-role': {}, 'long-role': { maxSessionDurationSeconds: 7200 } },
+  })
 })
 afterEach(() => {
   for (const s of sources.splice(0)) s.close()
@@ -38,7 +41,12 @@ const last = () => iot.requests[iot.requests.length - 1]!
 describe('fromIotCertificate', () => {
   it('returns the credentials IoT issues, with expiration as a Date', async () => {
     const c = await source()()
-    expect(c).toEqual({ accessKeyId: expect.stringMatching(/^ASIA/), secretAccessKey: expect.any(String), sessionToken: expect.any(String), expiration: expect.any(Date) })
+    expect(c).toEqual({
+      accessKeyId: expect.stringMatching(/^ASIA/),
+      secretAccessKey: expect.any(String),
+      sessionToken: expect.any(String),
+      expiration: expect.any(Date),
+    })
     expect(c.expiration!.getTime()).toBeGreaterThan(Date.now() + 3500_000)
     expect(last()).toMatchObject({ method: 'GET', path: '/role-aliases/device-role/credentials', status: 200 })
   })
@@ -69,16 +77,24 @@ describe('fromIotCertificate', () => {
   it('checks the certificate against an IP endpoint, not the connectTo host, wherever the connection goes', async () => {
     // The emulator's certificate names localhost, 127.0.0.1 and its IoT host name, not 10.9.9.9.
     await expect(source({ endpoint: '10.9.9.9', connectTo: iot.address })()).rejects.toMatchObject({ code: 'TlsError' })
-    await expect(source({ endpoint: '127.0.0.1', connectTo: { host: 'localhost', port: iot.address.port } })()).resolves.toMatchObject({ accessKeyId: expect.any(String) })
+    await expect(
+      source({ endpoint: '127.0.0.1', connectTo: { host: 'localhost', port: iot.address.port } })(),
+    ).resolves.toMatchObject({ accessKeyId: expect.any(String) })
     expect(last().servername).toBeUndefined()
   })
 
   it('checks the certificate against the endpoint host name, not the connectTo host', async () => {
-    await expect(source({ endpoint: 'other.credentials.iot.eu-west-1.amazonaws.com' })()).rejects.toMatchObject({ code: 'TlsError' })
+    await expect(source({ endpoint: 'other.credentials.iot.eu-west-1.amazonaws.com' })()).rejects.toMatchObject({
+      code: 'TlsError',
+    })
   })
 
   it('reads certificate, key and ca from PEM text, Buffers and file paths', async () => {
-    await source({ certificate: Buffer.from(iot.device.certificate), privateKey: Buffer.from(iot.device.privateKey), ca: Buffer.from(iot.ca) })()
+    await source({
+      certificate: Buffer.from(iot.device.certificate),
+      privateKey: Buffer.from(iot.device.privateKey),
+      ca: Buffer.from(iot.ca),
+    })()
     const files = iot.writeFiles(iot.device)
     await source({ certificate: files.certificatePath, privateKey: files.privateKeyPath, ca: files.caPath })()
     expect(iot.requests.map((r) => r.status)).toEqual([200, 200])
@@ -91,25 +107,37 @@ describe('fromIotCertificate', () => {
     expect(iot.requests.map((r) => r.status)).toEqual([200, 200])
   })
 
-  itWithPackage('openssl', 'fromIotCertificate PKCS#12 tests')('accepts a PKCS#12 pfx with its passphrase, as bytes and as a path', async () => {
-    const pfx = iot.device.toPfx('pfx-pass')
-    await source({ certificate: undefined, privateKey: undefined, pfx, passphrase: 'pfx-pass' })()
-    const dir = mkdtempSync(join(tmpdir(), 'pfx-test-'))
-    try {
-      writeFileSync(join(dir, 'device.p12'), pfx)
-      await source({ certificate: undefined, privateKey: undefined, pfx: join(dir, 'device.p12'), passphrase: 'pfx-pass' })()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-    expect(last().clientCertificateFingerprint).toBe(iot.device.fingerprint)
-  })
+  itWithPackage('openssl', 'fromIotCertificate PKCS#12 tests')(
+    'accepts a PKCS#12 pfx with its passphrase, as bytes and as a path',
+    async () => {
+      const pfx = iot.device.toPfx('pfx-pass')
+      await source({ certificate: undefined, privateKey: undefined, pfx, passphrase: 'pfx-pass' })()
+      const dir = mkdtempSync(join(tmpdir(), 'pfx-test-'))
+      try {
+        writeFileSync(join(dir, 'device.p12'), pfx)
+        await source({
+          certificate: undefined,
+          privateKey: undefined,
+          pfx: join(dir, 'device.p12'),
+          passphrase: 'pfx-pass',
+        })()
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+      expect(last().clientCertificateFingerprint).toBe(iot.device.fingerprint)
+    },
+  )
 
   it('reports a wrong or missing passphrase at construction as InvalidConfiguration, not a crash', () => {
     const encrypted = iot.device.encryptPrivateKey('right-passphrase')
-    expect(() => source({ privateKey: encrypted, passphrase: 'wrong-passphrase' })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringMatching(/passphrase/) }))
+    expect(() => source({ privateKey: encrypted, passphrase: 'wrong-passphrase' })).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringMatching(/passphrase/) }),
+    )
     expect(() => source({ privateKey: encrypted })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
     if (hasSystemPackage('openssl', 'fromIotCertificate wrong PKCS#12 passphrase'))
-      expect(() => source({ certificate: undefined, privateKey: undefined, pfx: iot.device.toPfx('right'), passphrase: 'wrong' })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringMatching(/passphrase/) }))
+      expect(() =>
+        source({ certificate: undefined, privateKey: undefined, pfx: iot.device.toPfx('right'), passphrase: 'wrong' }),
+      ).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringMatching(/passphrase/) }))
   })
 
   it('reuses one TLS connection across many refreshes', async () => {

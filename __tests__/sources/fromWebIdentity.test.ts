@@ -28,8 +28,12 @@ describe('fromWebIdentity', () => {
   }
 
   it('requires exactly one of WebIdentityToken and WebIdentityTokenFile', () => {
-    expect(() => fromWebIdentity({ RoleArn: ROLE } as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
-    expect(() => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'abcd', WebIdentityTokenFile: '/x' } as never)).toThrow(
+    expect(() => fromWebIdentity({ RoleArn: ROLE } as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
+    expect(() =>
+      fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'abcd', WebIdentityTokenFile: '/x' } as never),
+    ).toThrow(
       expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('exactly one') }),
     )
   })
@@ -48,7 +52,11 @@ describe('fromWebIdentity', () => {
     ['options.timeoutMs', { RoleArn: ROLE, WebIdentityToken: 'abcd' }, { timeoutMs: 2 ** 31 }],
   ])('rejects a bad %s at construction with InvalidConfiguration naming it', (name, params, options) => {
     expect(() => fromWebIdentity(params as never, options as never)).toThrow(
-      expect.objectContaining({ code: 'InvalidConfiguration', source: 'fromWebIdentity', message: expect.stringContaining(name) }),
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        source: 'fromWebIdentity',
+        message: expect.stringContaining(name),
+      }),
     )
   })
 
@@ -56,14 +64,31 @@ describe('fromWebIdentity', () => {
     expect(() => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'CAN' })).toThrow(
       expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('WebIdentityToken') }),
     )
-    expect(() => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'abcd', DurationSeconds: 60 })).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
+    expect(() => fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: 'abcd', DurationSeconds: 60 })).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
   })
 
   it('sends an unsigned AssumeRoleWithWebIdentity with every parameter and returns accountId and a Date expiration', async () => {
-    const creds = await make({ RoleArn: ROLE, WebIdentityToken: 'token-1234', RoleSessionName: 'web', ProviderId: 'www.amazon.com', DurationSeconds: 900, Policy: '{}' })()
+    const creds = await make({
+      RoleArn: ROLE,
+      WebIdentityToken: 'token-1234',
+      RoleSessionName: 'web',
+      ProviderId: 'www.amazon.com',
+      DurationSeconds: 900,
+      Policy: '{}',
+    })()
     expect(sts.requests[0]).toMatchObject({
-      action: 'AssumeRoleWithWebIdentity', accessKeyId: undefined,
-      params: { RoleArn: ROLE, WebIdentityToken: 'token-1234', RoleSessionName: 'web', ProviderId: 'www.amazon.com', DurationSeconds: '900', Policy: '{}' },
+      action: 'AssumeRoleWithWebIdentity',
+      accessKeyId: undefined,
+      params: {
+        RoleArn: ROLE,
+        WebIdentityToken: 'token-1234',
+        RoleSessionName: 'web',
+        ProviderId: 'www.amazon.com',
+        DurationSeconds: '900',
+        Policy: '{}',
+      },
     })
     expect(sts.requests[0]!.headers['authorization']).toBeUndefined()
     expect(creds).toMatchObject({ accountId: '123456789012', expiration: expect.any(Date) })
@@ -89,23 +114,35 @@ describe('fromWebIdentity', () => {
 
   it('fails with SourceFailed naming the file when it cannot be read, before any request', async () => {
     const file = join(dir, 'missing')
-    await expect(make({ RoleArn: ROLE, WebIdentityTokenFile: file })()).rejects.toMatchObject({ code: 'SourceFailed', message: expect.stringContaining(file) })
+    await expect(make({ RoleArn: ROLE, WebIdentityTokenFile: file })()).rejects.toMatchObject({
+      code: 'SourceFailed',
+      message: expect.stringContaining(file),
+    })
     expect(sts.requests).toHaveLength(0)
   })
 
   it('never hangs on a token file nobody writes (a FIFO): the read is inside timeoutMs and parks no thread', async () => {
     const fifo = join(dir, 'fifo-token')
     execFileSync('mkfifo', [fifo])
-    const source = fromWebIdentity({ RoleArn: ROLE, WebIdentityTokenFile: fifo }, { clientConfig: clientConfigFor(sts), timeoutMs: 500 })
+    const source = fromWebIdentity(
+      { RoleArn: ROLE, WebIdentityTokenFile: fifo },
+      { clientConfig: clientConfigFor(sts), timeoutMs: 500 },
+    )
     closers.push(source.close)
     const started = Date.now()
-    await expect(source()).rejects.toMatchObject({ code: expect.stringMatching(/^(SourceFailed|Timeout)$/), source: 'fromWebIdentity' })
+    await expect(source()).rejects.toMatchObject({
+      code: expect.stringMatching(/^(SourceFailed|Timeout)$/),
+      source: 'fromWebIdentity',
+    })
     expect(Date.now() - started).toBeLessThan(5_000)
     expect(sts.requests).toHaveLength(0)
   })
 
   it('counts the token read against timeoutMs: a slow token function makes the call time out', async () => {
-    const source = fromWebIdentity({ RoleArn: ROLE, WebIdentityToken: () => new Promise<string>(() => undefined) }, { clientConfig: clientConfigFor(sts), timeoutMs: 200 })
+    const source = fromWebIdentity(
+      { RoleArn: ROLE, WebIdentityToken: () => new Promise<string>(() => undefined) },
+      { clientConfig: clientConfigFor(sts), timeoutMs: 200 },
+    )
     closers.push(source.close)
     await expect(source()).rejects.toMatchObject({ code: 'Timeout', retryable: true })
     expect(sts.requests).toHaveLength(0)
@@ -114,6 +151,10 @@ describe('fromWebIdentity', () => {
   it('maps an invalid identity token to StsRejected 400', async () => {
     await sts.close()
     sts = await startStsEmulator({ verifyWebIdentityToken: () => false })
-    await expect(make({ RoleArn: ROLE, WebIdentityToken: 'rejected' })()).rejects.toMatchObject({ code: 'StsRejected', statusCode: 400, source: 'fromWebIdentity' })
+    await expect(make({ RoleArn: ROLE, WebIdentityToken: 'rejected' })()).rejects.toMatchObject({
+      code: 'StsRejected',
+      statusCode: 400,
+      source: 'fromWebIdentity',
+    })
   })
 })

@@ -7,7 +7,8 @@
 export const CANARY_MARKER = 'CANARY'
 
 /** A long-term secret access key for emulator base users. */
-export const canarySecretAccessKey = (): string => `${CANARY_MARKER}base${Math.random().toString(36).slice(2).padEnd(30, '0')}`
+export const canarySecretAccessKey = (): string =>
+  `${CANARY_MARKER}base${Math.random().toString(36).slice(2).padEnd(30, '0')}`
 
 /** A base32 TOTP secret (20 bytes) that holds the marker. */
 export const CANARY_MFA_SECRET = 'CANARYCANARYCANARYMFASECRETAAAAA'

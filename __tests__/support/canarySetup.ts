@@ -11,7 +11,8 @@ import { CANARY_MFA_SECRET, canarySecretAccessKey, findCanary } from './canaries
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 const leaks: string[] = []
 const scan = (where: string, text: unknown): void => {
-  const hit = typeof text === 'string' ? findCanary(text) : Buffer.isBuffer(text) ? findCanary(text.toString('utf8')) : undefined
+  const hit =
+    typeof text === 'string' ? findCanary(text) : Buffer.isBuffer(text) ? findCanary(text.toString('utf8')) : undefined
   if (hit !== undefined) leaks.push(`${where}: ...${hit.replace(/CANARY/g, 'C*NARY')}...`)
 }
 
@@ -37,7 +38,13 @@ refresh.withRefresh = (arg) => {
   let options: Record<string, unknown>
   try {
     options = typeof arg === 'number' ? { earlyMs: arg } : { ...arg }
-    if ((arg !== undefined && typeof arg !== 'number' && (typeof arg !== 'object' || arg === null || Array.isArray(arg))) || (options['onEvent'] !== undefined && typeof options['onEvent'] !== 'function')) return withRefresh(arg)
+    if (
+      (arg !== undefined &&
+        typeof arg !== 'number' &&
+        (typeof arg !== 'object' || arg === null || Array.isArray(arg))) ||
+      (options['onEvent'] !== undefined && typeof options['onEvent'] !== 'function')
+    )
+      return withRefresh(arg)
   } catch {
     return withRefresh(arg) // hostile options (validation tests): let withRefresh itself answer
   }
@@ -53,12 +60,17 @@ refresh.withRefresh = (arg) => {
 
 // The emulators use canary secrets unless a test chooses its own.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sts = require('../../lib/testing/startStsEmulator') as Mutable<typeof import('../../lib/testing/startStsEmulator')>
+const sts = require('../../lib/testing/startStsEmulator') as Mutable<
+  typeof import('../../lib/testing/startStsEmulator')
+>
 const startSts = sts.startStsEmulator
 sts.startStsEmulator = (options = {}) =>
   startSts({
     ...options,
-    baseCredentials: options.baseCredentials ?? { accessKeyId: `AKIA${Math.random().toString(36).slice(2, 18).toUpperCase().padEnd(16, 'X')}`, secretAccessKey: canarySecretAccessKey() },
+    baseCredentials: options.baseCredentials ?? {
+      accessKeyId: `AKIA${Math.random().toString(36).slice(2, 18).toUpperCase().padEnd(16, 'X')}`,
+      secretAccessKey: canarySecretAccessKey(),
+    },
     mfa: { ...options.mfa, secret: options.mfa?.secret ?? CANARY_MFA_SECRET },
   })
 
@@ -80,12 +92,13 @@ Writable.prototype.write = function (this: Writable, chunk: unknown, ...rest: un
 } as typeof Writable.prototype.write
 for (const stream of [process.stdout, process.stderr]) {
   const original = stream.write.bind(stream) as (...a: unknown[]) => boolean
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     scan(stream === process.stdout ? 'stdout' : 'stderr', chunk)
     return original(chunk, ...rest)
-  })
+  }
 }
 
 afterAll(() => {
-  if (leaks.length > 0) throw new Error(`secret canary leaked ${leaks.length} time(s):\n${leaks.slice(0, 10).join('\n')}`)
+  if (leaks.length > 0)
+    throw new Error(`secret canary leaked ${leaks.length} time(s):\n${leaks.slice(0, 10).join('\n')}`)
 })

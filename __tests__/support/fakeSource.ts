@@ -29,14 +29,23 @@ export const fakeSource = (lifetimeMs: number | undefined, now: () => number = D
   }
   Object.defineProperty(source, 'calls', { get: () => calls })
   return Object.assign(source, {
-    failWith: (error: unknown) => { failure = { error } },
-    succeed: () => { failure = undefined },
+    failWith: (error: unknown) => {
+      failure = { error }
+    },
+    succeed: () => {
+      failure = undefined
+    },
     hold: () => {
       let open!: () => void
-      const promise = new Promise<void>((r) => { open = r })
+      const promise = new Promise<void>((r) => {
+        open = r
+      })
       gate = { promise, open }
     },
-    release: () => { gate?.open(); gate = undefined },
+    release: () => {
+      gate?.open()
+      gate = undefined
+    },
   }) as FakeSource
 }
 

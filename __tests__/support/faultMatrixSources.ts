@@ -17,7 +17,16 @@ import { clientConfigFor } from './stsFixture'
 
 export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere' | 'callable'
 export type FaultKind =
-  | 'throttle' | '500' | '503' | 'delay' | 'reset' | 'malformed' | 'expired-creds' | 'ExpiredToken' | 'tls-server-ca' | 'tls-client-ca'
+  | 'throttle'
+  | '500'
+  | '503'
+  | 'delay'
+  | 'reset'
+  | 'malformed'
+  | 'expired-creds'
+  | 'ExpiredToken'
+  | 'tls-server-ca'
+  | 'tls-client-ca'
 
 /** Every credential the harnesses hand out lives one hour. */
 export const LIFETIME_SECONDS = 3600
@@ -52,8 +61,13 @@ const countdown = () => {
   let left = 0
   let fault: FaultKind | undefined
   return {
-    set: (f: FaultKind, count: number) => { fault = f; left = count },
-    clear: () => { left = 0 },
+    set: (f: FaultKind, count: number) => {
+      fault = f
+      left = count
+    },
+    clear: () => {
+      left = 0
+    },
     take: (): FaultKind | undefined => {
       if (left <= 0) return undefined
       left--
@@ -63,7 +77,9 @@ const countdown = () => {
 }
 
 const STS_ACTION: Record<'assume-role' | 'session-token' | 'web-identity', StsAction> = {
-  'assume-role': 'AssumeRole', 'session-token': 'GetSessionToken', 'web-identity': 'AssumeRoleWithWebIdentity',
+  'assume-role': 'AssumeRole',
+  'session-token': 'GetSessionToken',
+  'web-identity': 'AssumeRoleWithWebIdentity',
 }
 
 /**
@@ -84,7 +100,10 @@ const EMULATOR_FAULTS: Readonly<Partial<Record<FaultKind, EmulatorFault>>> = {
 
 /** Injects a fault of the table into an emulator for the next `count` requests of `action`; false when no emulator can. */
 const injectInto = <A extends string>(
-  emulator: { readonly fault: (f: EmulatorFault & { readonly action: A }) => void }, action: A, fault: FaultKind, count: number,
+  emulator: { readonly fault: (f: EmulatorFault & { readonly action: A }) => void },
+  action: A,
+  fault: FaultKind,
+  count: number,
 ): boolean => {
   const injected = EMULATOR_FAULTS[fault]
   if (injected) emulator.fault({ ...injected, action, count })
@@ -97,9 +116,13 @@ const startSts = (now: () => number): Promise<StsEmulator> =>
 
 const stsSource = (kind: keyof typeof STS_ACTION, sts: StsEmulator): CredentialSource & { close: () => void } => {
   const options = { source: async () => sts.baseCredentials, clientConfig: clientConfigFor(sts) }
-  if (kind === 'assume-role') return fromAssumeRole({ RoleArn: sts.roleArns[0]!, DurationSeconds: LIFETIME_SECONDS }, options)
+  if (kind === 'assume-role')
+    return fromAssumeRole({ RoleArn: sts.roleArns[0]!, DurationSeconds: LIFETIME_SECONDS }, options)
   if (kind === 'session-token') return fromSessionToken({ DurationSeconds: LIFETIME_SECONDS }, options)
-  return fromWebIdentity({ RoleArn: sts.roleArns[0]!, WebIdentityToken: 'web-identity-token' }, { clientConfig: options.clientConfig })
+  return fromWebIdentity(
+    { RoleArn: sts.roleArns[0]!, WebIdentityToken: 'web-identity-token' },
+    { clientConfig: options.clientConfig },
+  )
 }
 
 /**
@@ -138,7 +161,10 @@ export const stsFixture = async (kind: keyof typeof STS_ACTION, now: () => numbe
  * another CA (IoT accepts the handshake and answers 403, as the real service does).
  */
 export const iotFixture = async (now: () => number): Promise<Fixture> => {
-  const iot: IotEmulator = await startIotEmulator({ now, roleAliases: { 'device-role': { credentialDurationSeconds: LIFETIME_SECONDS } } })
+  const iot: IotEmulator = await startIotEmulator({
+    now,
+    roleAliases: { 'device-role': { credentialDurationSeconds: LIFETIME_SECONDS } },
+  })
   const [otherCa, foreign]: [string, IotDevice] = await Promise.all([
     createTestCertificateAuthority('another CA').then((ca) => ca.certificate),
     iot.createDevice({ foreignCa: true }),
@@ -146,13 +172,34 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
   return {
     harness: async (fault, timeoutMs) => {
       // As with STS, a `delay` cell gets an emulator of its own: closing it drops the held answers.
-      const own = fault === 'delay' ? await startIotEmulator({ now, roleAliases: { 'device-role': { credentialDurationSeconds: LIFETIME_SECONDS } } }) : undefined
+      const own =
+        fault === 'delay'
+          ? await startIotEmulator({
+              now,
+              roleAliases: { 'device-role': { credentialDurationSeconds: LIFETIME_SECONDS } },
+            })
+          : undefined
       const emu = own ?? iot
       emu.reset()
       const base = { endpoint: emu.hostName, connectTo: emu.address, roleAlias: 'device-role', timeoutMs, now }
-      const good = fromIotCertificate({ ...base, ca: emu.ca, certificate: emu.device.certificate, privateKey: emu.device.privateKey })
-      const untrusted = fromIotCertificate({ ...base, ca: otherCa, certificate: emu.device.certificate, privateKey: emu.device.privateKey })
-      const stranger = fromIotCertificate({ ...base, ca: emu.ca, certificate: foreign.certificate, privateKey: foreign.privateKey })
+      const good = fromIotCertificate({
+        ...base,
+        ca: emu.ca,
+        certificate: emu.device.certificate,
+        privateKey: emu.device.privateKey,
+      })
+      const untrusted = fromIotCertificate({
+        ...base,
+        ca: otherCa,
+        certificate: emu.device.certificate,
+        privateKey: emu.device.privateKey,
+      })
+      const stranger = fromIotCertificate({
+        ...base,
+        ca: emu.ca,
+        certificate: foreign.certificate,
+        privateKey: foreign.privateKey,
+      })
       const tls = countdown()
       let tlsCalls = 0
       const fromIotCertificateSource = (context?: SourceContext) => {
@@ -165,10 +212,18 @@ export const iotFixture = async (now: () => number): Promise<Fixture> => {
         inject: (f, count) => {
           if (!injectInto(emu, 'AssumeRoleWithCertificate', f, count)) tls.set(f, count)
         },
-        clear: () => { emu.reset(); tls.clear() },
+        clear: () => {
+          emu.reset()
+          tls.clear()
+        },
         // A handshake refused by the client never becomes a request on the server.
         calls: () => emu.requests.length + tlsCalls,
-        close: async () => { good.close(); untrusted.close(); stranger.close(); await own?.close() },
+        close: async () => {
+          good.close()
+          untrusted.close()
+          stranger.close()
+          await own?.close()
+        },
       }
     },
     close: () => iot.close(),
@@ -191,42 +246,76 @@ export const rolesAnywhereFixture = async (now: () => number): Promise<Fixture> 
       ra.reset()
       const c = ra.certificate
       const source = fromRolesAnywhere({
-        endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn,
-        certificate: c.certificate, privateKey: c.privateKey, intermediates: c.intermediates!, timeoutMs, now,
+        endpoint: ra.endpoint,
+        trustAnchorArn: ra.trustAnchorArn,
+        profileArn: ra.profileArn,
+        roleArn: ra.roleArn,
+        certificate: c.certificate,
+        privateKey: c.privateKey,
+        intermediates: c.intermediates!,
+        timeoutMs,
+        now,
       })
       return {
         source,
         inject: (f, count) => {
-          if (!injectInto(ra, 'CreateSession', f, count)) throw new Error(`the Roles Anywhere emulator cannot inject ${f}`)
+          if (!injectInto(ra, 'CreateSession', f, count))
+            throw new Error(`the Roles Anywhere emulator cannot inject ${f}`)
         },
         clear: () => ra.reset(),
         calls: () => ra.requests.length,
-        close: async () => { if (ra !== shared) await ra.close() },
+        close: async () => {
+          if (ra !== shared) await ra.close()
+        },
       }
     },
     close: () => shared.close(),
   }
 }
 
-const sdkLikeError = (message: string, extra: Record<string, unknown>): Error => Object.assign(new Error(message), extra)
+const sdkLikeError = (message: string, extra: Record<string, unknown>): Error =>
+  Object.assign(new Error(message), extra)
 
 /** What a user's function does when its own backend fails in the same ways. */
-const simulate = async (fault: FaultKind, context: SourceContext | undefined, good: () => CallableCredentials, now: () => number): Promise<CallableCredentials> => {
+const simulate = async (
+  fault: FaultKind,
+  context: SourceContext | undefined,
+  good: () => CallableCredentials,
+  now: () => number,
+): Promise<CallableCredentials> => {
   switch (fault) {
-    case 'throttle': throw sdkLikeError('Rate exceeded', { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } })
-    case '500': throw sdkLikeError('internal error', { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } })
-    case '503': throw sdkLikeError('service unavailable', { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })
-    case 'reset': throw sdkLikeError('socket hang up', { code: 'ECONNRESET' })
-    case 'malformed': return { accessKeyId: 42 } as unknown as CallableCredentials
-    case 'expired-creds': return { ...good(), expiration: new Date(now() - 60_000) }
-    case 'ExpiredToken': throw sdkLikeError('The security token included in the request is expired', { name: 'ExpiredToken', $metadata: { httpStatusCode: 403 } })
+    case 'throttle':
+      throw sdkLikeError('Rate exceeded', { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } })
+    case '500':
+      throw sdkLikeError('internal error', { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } })
+    case '503':
+      throw sdkLikeError('service unavailable', { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })
+    case 'reset':
+      throw sdkLikeError('socket hang up', { code: 'ECONNRESET' })
+    case 'malformed':
+      return { accessKeyId: 42 } as unknown as CallableCredentials
+    case 'expired-creds':
+      return { ...good(), expiration: new Date(now() - 60_000) }
+    case 'ExpiredToken':
+      throw sdkLikeError('The security token included in the request is expired', {
+        name: 'ExpiredToken',
+        $metadata: { httpStatusCode: 403 },
+      })
     case 'tls-server-ca':
-    case 'tls-client-ca': throw sdkLikeError('unable to verify the first certificate', { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
+    case 'tls-client-ca':
+      throw sdkLikeError('unable to verify the first certificate', { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
     case 'delay':
       // A well-behaved function stops its work when the caller's signal aborts.
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, DELAY_MS)
-        context?.signal?.addEventListener('abort', () => { clearTimeout(timer); reject(context.signal?.reason) }, { once: true })
+        context?.signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            reject(context.signal?.reason)
+          },
+          { once: true },
+        )
       })
       return good()
   }
@@ -243,11 +332,14 @@ export const callableFixture = async (now: () => number): Promise<Fixture> => ({
       sessionToken: `callable-token-${calls}`,
       expiration: new Date(now() + LIFETIME_SECONDS * 1000),
     })
-    const source = fromCallable(async (context) => {
-      calls++
-      const fault = faults.take()
-      return fault === undefined ? good() : simulate(fault, context, good, now)
-    }, { now })
+    const source = fromCallable(
+      async (context) => {
+        calls++
+        const fault = faults.take()
+        return fault === undefined ? good() : simulate(fault, context, good, now)
+      },
+      { now },
+    )
     return { source, inject: faults.set, clear: faults.clear, calls: () => calls, close: async () => undefined }
   },
   close: async () => undefined,

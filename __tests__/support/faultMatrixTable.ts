@@ -113,14 +113,25 @@ export const expectedOutcome = (row: Row, window: Window): string => {
 }
 
 /** The matrix as a text table: rows source × fault, columns windows. */
-export const formatMatrix = (rows: readonly Row[], outcomes: ReadonlyMap<string, string>, key: (row: Row, w: Window) => string): string => {
+export const formatMatrix = (
+  rows: readonly Row[],
+  outcomes: ReadonlyMap<string, string>,
+  key: (row: Row, w: Window) => string,
+): string => {
   const header = ['source', 'fault', 'count', 'code (retryable)', ...WINDOWS]
   const lines = rows.map((row) => [
-    row.source, row.fault, row.label, `${row.code}${row.retryable ? ' (r)' : ''}`,
+    row.source,
+    row.fault,
+    row.label,
+    `${row.code}${row.retryable ? ' (r)' : ''}`,
     ...WINDOWS.map((w) => outcomes.get(key(row, w)) ?? '-'),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
-  const fmt = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  const fmt = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()
   return [
     fmt(header),
     widths.map((w) => '-'.repeat(w)).join('  '),

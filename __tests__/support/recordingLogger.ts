@@ -14,7 +14,8 @@ export type RecordingLogger = Logger & {
 
 const leaks: string[] = []
 afterAll(() => {
-  if (leaks.length > 0) throw new Error(`a secret reached a logger ${leaks.length} time(s):\n${leaks.slice(0, 10).join('\n')}`)
+  if (leaks.length > 0)
+    throw new Error(`a secret reached a logger ${leaks.length} time(s):\n${leaks.slice(0, 10).join('\n')}`)
 })
 
 /** A fresh recording logger. */
@@ -25,11 +26,13 @@ export const recordingLogger = (): RecordingLogger => {
     const hit = findCanary(text) ?? forbidden.find((s) => text.includes(s))
     if (hit !== undefined) leaks.push(`logger.${level}: ...${hit.replace(/CANARY/g, 'C*NARY').slice(0, 12)}...`)
   }
-  const record = (level: string) => (...args: unknown[]): void => {
-    const text = format(...args.map((a) => (typeof a === 'object' && a !== null ? JSON.stringify(a) : a)))
-    lines.push({ level, text })
-    scan(level, text)
-  }
+  const record =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      const text = format(...args.map((a) => (typeof a === 'object' && a !== null ? JSON.stringify(a) : a)))
+      lines.push({ level, text })
+      scan(level, text)
+    }
   return {
     lines,
     at: (level) => lines.filter((l) => l.level === level).map((l) => l.text),

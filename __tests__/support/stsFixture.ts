@@ -15,8 +15,11 @@ export const clientConfigFor = (sts: StsEmulator, extra: STSClientConfig = {}): 
 })
 
 /** A real STSClient signed with `credentials` (default: the emulator's base user). */
-export const stsClient = (sts: StsEmulator, credentials: AwsCredentialIdentity = sts.baseCredentials, extra: STSClientConfig = {}): STSClient =>
-  new STSClient({ ...clientConfigFor(sts, extra), credentials })
+export const stsClient = (
+  sts: StsEmulator,
+  credentials: AwsCredentialIdentity = sts.baseCredentials,
+  extra: STSClientConfig = {},
+): STSClient => new STSClient({ ...clientConfigFor(sts, extra), credentials })
 
 /** The TOTP code of the emulator's MFA device at `epochMs`. */
 export const codeAt = (sts: StsEmulator, epochMs: number): string =>
@@ -24,7 +27,11 @@ export const codeAt = (sts: StsEmulator, epochMs: number): string =>
 
 function Sha256(secret?: string | Uint8Array) {
   const h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
-  return { update: (d: string | Uint8Array) => void h.update(d), digest: async () => new Uint8Array(h.digest()), reset: () => undefined }
+  return {
+    update: (d: string | Uint8Array) => void h.update(d),
+    digest: async () => new Uint8Array(h.digest()),
+    reset: () => undefined,
+  }
 }
 
 /** Signs `body` as the SDK would, then lets `tamper` change the request before sending it raw. */
@@ -34,10 +41,20 @@ export const rawSignedRequest = async (
   options: { signingDate?: Date; tamperBody?: string; credentials?: AwsCredentialIdentity } = {},
 ): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> => {
   const url = new URL(sts.endpoint)
-  const signer = new SignatureV4({ service: 'sts', region: sts.region, credentials: options.credentials ?? sts.baseCredentials, sha256: Sha256 as never })
+  const signer = new SignatureV4({
+    service: 'sts',
+    region: sts.region,
+    credentials: options.credentials ?? sts.baseCredentials,
+    sha256: Sha256 as never,
+  })
   const signed = await signer.sign(
     {
-      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
       headers: {
         host: url.host,
         'content-type': 'application/x-www-form-urlencoded',
@@ -49,12 +66,22 @@ export const rawSignedRequest = async (
   )
   const sent = options.tamperBody ?? body
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { ...signed.headers, 'content-length': Buffer.byteLength(sent) }, agent: false }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }))
-    })
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: { ...signed.headers, 'content-length': Buffer.byteLength(sent) },
+        agent: false,
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }))
+      },
+    )
     req.on('error', reject)
     req.end(sent)
   })

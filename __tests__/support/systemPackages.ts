@@ -20,7 +20,8 @@ const runs = (command: string, args: readonly string[], env: NodeJS.ProcessEnv):
 }
 
 /** `REQUIRE_SYSTEM_PACKAGES=1` (set by .ci/run) turns a skip for a missing package into a failure. */
-export const systemPackagesRequired = (env: NodeJS.ProcessEnv = process.env): boolean => env['REQUIRE_SYSTEM_PACKAGES'] === '1'
+export const systemPackagesRequired = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  env['REQUIRE_SYSTEM_PACKAGES'] === '1'
 
 /**
  * Whether a Debian package is installed. When it is not, prints one line naming the package

@@ -21,36 +21,84 @@ type Subject = {
   readonly path: string
 }
 
-const statusOf = (e: unknown): number => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1
+const statusOf = (e: unknown): number =>
+  (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1
 
 let sts: StsEmulator
 let iot: IotEmulator
 let ra: RolesAnywhereEmulator
 const subjects: Record<'sts' | 'iot' | 'roles-anywhere', () => Subject> = {
   sts: () => ({
-    call: () => stsClient(sts).send(new GetCallerIdentityCommand({})).then(() => 200, statusOf),
-    log: () => sts.requests, controls: sts, action: 'GetCallerIdentity', path: '/',
+    call: () =>
+      stsClient(sts)
+        .send(new GetCallerIdentityCommand({}))
+        .then(() => 200, statusOf),
+    log: () => sts.requests,
+    controls: sts,
+    action: 'GetCallerIdentity',
+    path: '/',
   }),
   iot: () => ({
-    call: () => new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: iot.address.port, servername: iot.hostName, path: '/role-aliases/device-role/credentials', agent: false,
-        ca: iot.ca, cert: iot.device.certificate, key: iot.device.privateKey }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
-      req.on('error', reject)
-      req.end()
-    }),
-    log: () => iot.requests, controls: iot, action: 'AssumeRoleWithCertificate', path: '/role-aliases/device-role/credentials',
+    call: () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: iot.address.port,
+            servername: iot.hostName,
+            path: '/role-aliases/device-role/credentials',
+            agent: false,
+            ca: iot.ca,
+            cert: iot.device.certificate,
+            key: iot.device.privateKey,
+          },
+          (res) => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode ?? 0))
+          },
+        )
+        req.on('error', reject)
+        req.end()
+      }),
+    log: () => iot.requests,
+    controls: iot,
+    action: 'AssumeRoleWithCertificate',
+    path: '/role-aliases/device-role/credentials',
   }),
   'roles-anywhere': () => ({
-    call: () => fromRolesAnywhere({ endpoint: ra.endpoint, trustAnchorArn: ra.trustAnchorArn, profileArn: ra.profileArn, roleArn: ra.roleArn, now,
-      certificate: ra.certificate.certificate, privateKey: ra.certificate.privateKey, intermediates: ra.certificate.intermediates! })().then(() => 201, () => ra.requests.at(-1)?.status ?? -1),
-    log: () => ra.requests, controls: ra, action: 'CreateSession', path: '/sessions',
+    call: () =>
+      fromRolesAnywhere({
+        endpoint: ra.endpoint,
+        trustAnchorArn: ra.trustAnchorArn,
+        profileArn: ra.profileArn,
+        roleArn: ra.roleArn,
+        now,
+        certificate: ra.certificate.certificate,
+        privateKey: ra.certificate.privateKey,
+        intermediates: ra.certificate.intermediates!,
+      })().then(
+        () => 201,
+        () => ra.requests.at(-1)?.status ?? -1,
+      ),
+    log: () => ra.requests,
+    controls: ra,
+    action: 'CreateSession',
+    path: '/sessions',
   }),
 }
 
 beforeAll(async () => {
-  [sts, iot, ra] = await Promise.all([startStsEmulator({ now }), startIotEmulator({ now }), startRolesAnywhereEmulator({ now })])
+  ;[sts, iot, ra] = await Promise.all([
+    startStsEmulator({ now }),
+    startIotEmulator({ now }),
+    startRolesAnywhereEmulator({ now }),
+  ])
 })
-afterEach(() => { sts.reset(); iot.reset(); ra.reset() })
+afterEach(() => {
+  sts.reset()
+  iot.reset()
+  ra.reset()
+})
 afterAll(() => Promise.all([sts.close(), iot.close(), ra.close()]))
 
 describe.each(Object.keys(subjects) as (keyof typeof subjects)[])('%s emulator controls', (name) => {
@@ -62,7 +110,8 @@ describe.each(Object.keys(subjects) as (keyof typeof subjects)[])('%s emulator c
     s.controls.fault({ kind: 'throttle', action: 'SomeOtherAction' })
     expect([await s.call(), await s.call(), await s.call()]).toEqual([503, 503, ok])
     expect(s.log().map((r) => ({ action: r.action, path: r.path, time: r.time, status: r.status }))).toEqual(
-      [503, 503, ok].map((status) => ({ action: s.action, path: s.path, time: NOW, status })))
+      [503, 503, ok].map((status) => ({ action: s.action, path: s.path, time: NOW, status })),
+    )
   })
 
   it('reset() drops pending faults and recorded requests', async () => {
@@ -126,13 +175,26 @@ describe('the names of 0.1.0 (deprecated) still work', () => {
 
 const fetchCredentials = (): Promise<{ expiration: string }> =>
   new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: iot.address.port, servername: iot.hostName, path: '/role-aliases/device-role/credentials', agent: false,
-      ca: iot.ca, cert: iot.device.certificate, key: iot.device.privateKey }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => { body += c })
-      res.on('end', () => resolve((JSON.parse(body) as { credentials: { expiration: string } }).credentials))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: iot.address.port,
+        servername: iot.hostName,
+        path: '/role-aliases/device-role/credentials',
+        agent: false,
+        ca: iot.ca,
+        cert: iot.device.certificate,
+        key: iot.device.privateKey,
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => {
+          body += c
+        })
+        res.on('end', () => resolve((JSON.parse(body) as { credentials: { expiration: string } }).credentials))
+      },
+    )
     req.on('error', reject)
     req.end()
   })

@@ -11,7 +11,11 @@ beforeAll(async () => {
     region: 'eu-west-1',
     things: ['pump-7'],
     now: () => NOW,
-    roleAliases: { 'device-role': {}, 'short-role': { credentialDurationSeconds: 2 }, 'long-role': { maxSessionDurationSeconds: 7200 } },
+    roleAliases: {
+      'device-role': {},
+      'short-role': { credentialDurationSeconds: 2 },
+      'long-role': { maxSessionDurationSeconds: 7200 },
+    },
   })
 })
 afterEach(() => iot.reset())
@@ -20,17 +24,33 @@ afterAll(() => iot.close())
 type Answer = { status: number; headers: Record<string, unknown>; body: string }
 
 /** A raw mutual-TLS GET with its own connection (agent: false). */
-const get = (path: string, headers: Record<string, string> = {}, device: IotDevice | null = iot.device, emulator: IotEmulator = iot): Promise<Answer> =>
+const get = (
+  path: string,
+  headers: Record<string, string> = {},
+  device: IotDevice | null = iot.device,
+  emulator: IotEmulator = iot,
+): Promise<Answer> =>
   new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port: emulator.address.port, servername: emulator.hostName, path, headers, agent: false, ca: emulator.ca,
-      ...(device ? { cert: device.certificate, key: device.privateKey } : {}),
-    }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => { body += c })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: emulator.address.port,
+        servername: emulator.hostName,
+        path,
+        headers,
+        agent: false,
+        ca: emulator.ca,
+        ...(device ? { cert: device.certificate, key: device.privateKey } : {}),
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => {
+          body += c
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      },
+    )
     req.on('error', reject)
     req.end()
   })
@@ -43,26 +63,54 @@ describe('startIotEmulator', () => {
     expect(a.status).toBe(200)
     expect(a.headers['content-type']).toBe('application/json')
     expect(credentialsOf(a)).toEqual({
-      accessKeyId: expect.stringMatching(/^ASIA[0-9A-F]{16}$/), secretAccessKey: expect.any(String), sessionToken: expect.any(String),
+      accessKeyId: expect.stringMatching(/^ASIA[0-9A-F]{16}$/),
+      secretAccessKey: expect.any(String),
+      sessionToken: expect.any(String),
       expiration: '2030-01-01T01:00:00Z',
     })
   })
 
   it('honours the duration header up to the role maximum, and allows short alias lifetimes', async () => {
-    expect(credentialsOf(await get('/role-aliases/long-role/credentials', { 'x-amzn-iot-credential-duration-seconds': '7200' })).expiration).toBe('2030-01-01T02:00:00Z')
+    expect(
+      credentialsOf(
+        await get('/role-aliases/long-role/credentials', { 'x-amzn-iot-credential-duration-seconds': '7200' }),
+      ).expiration,
+    ).toBe('2030-01-01T02:00:00Z')
     expect(credentialsOf(await get('/role-aliases/short-role/credentials')).expiration).toBe('2030-01-01T00:00:02Z')
-    expect((await get('/role-aliases/device-role/credentials', { 'x-amzn-iot-credential-duration-seconds': '7200' })).status).toBe(400)
-    expect((await get('/role-aliases/device-role/credentials', { 'x-amzn-iot-credential-duration-seconds': '60' })).status).toBe(400)
+    expect(
+      (await get('/role-aliases/device-role/credentials', { 'x-amzn-iot-credential-duration-seconds': '7200' })).status,
+    ).toBe(400)
+    expect(
+      (await get('/role-aliases/device-role/credentials', { 'x-amzn-iot-credential-duration-seconds': '60' })).status,
+    ).toBe(400)
   })
 
   it('answers IoT errors as JSON with x-amzn-ErrorType', async () => {
     const cases: Array<[Promise<Answer>, number, string]> = [
       [get('/role-aliases/nope/credentials'), 404, 'Role alias does not exist'],
-      [get('/role-aliases/device-role/credentials', { 'x-amzn-iot-thingname': 'other' }), 403, 'Invalid thing name passed'],
+      [
+        get('/role-aliases/device-role/credentials', { 'x-amzn-iot-thingname': 'other' }),
+        403,
+        'Invalid thing name passed',
+      ],
       [get('/role-aliases/device-role/credentials', {}, null), 403, 'Certificate is invalid on this endpoint'],
-      [iot.createDevice({ registered: false }).then((d) => get('/role-aliases/device-role/credentials', {}, d)), 403, 'Certificate is invalid on this endpoint'],
-      [iot.createDevice({ foreignCa: true }).then((d) => get('/role-aliases/device-role/credentials', {}, d)), 403, 'Certificate is invalid on this endpoint'],
-      [iot.createDevice({ roleAliases: ['long-role'] }).then((d) => get('/role-aliases/device-role/credentials', {}, d)), 403, 'Access Denied'],
+      [
+        iot.createDevice({ registered: false }).then((d) => get('/role-aliases/device-role/credentials', {}, d)),
+        403,
+        'Certificate is invalid on this endpoint',
+      ],
+      [
+        iot.createDevice({ foreignCa: true }).then((d) => get('/role-aliases/device-role/credentials', {}, d)),
+        403,
+        'Certificate is invalid on this endpoint',
+      ],
+      [
+        iot
+          .createDevice({ roleAliases: ['long-role'] })
+          .then((d) => get('/role-aliases/device-role/credentials', {}, d)),
+        403,
+        'Access Denied',
+      ],
     ]
     for (const [answer, status, message] of cases) {
       const a = await answer
@@ -73,11 +121,23 @@ describe('startIotEmulator', () => {
   })
 
   it('records path, headers, SNI, the client certificate fingerprint and the status', async () => {
-    await get('/role-aliases/device-role/credentials', { 'x-amzn-iot-thingname': 'pump-7', 'x-amzn-iot-credential-duration-seconds': '900' })
-    expect(iot.requests).toEqual([expect.objectContaining({
-      method: 'GET', path: '/role-aliases/device-role/credentials', roleAlias: 'device-role', thingName: 'pump-7', durationSeconds: '900',
-      servername: iot.hostName, clientCertificateFingerprint: iot.device.fingerprint, authorized: true, status: 200,
-    })])
+    await get('/role-aliases/device-role/credentials', {
+      'x-amzn-iot-thingname': 'pump-7',
+      'x-amzn-iot-credential-duration-seconds': '900',
+    })
+    expect(iot.requests).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        path: '/role-aliases/device-role/credentials',
+        roleAlias: 'device-role',
+        thingName: 'pump-7',
+        durationSeconds: '900',
+        servername: iot.hostName,
+        clientCertificateFingerprint: iot.device.fingerprint,
+        authorized: true,
+        status: 200,
+      }),
+    ])
     expect(iot.stats).toEqual({ connections: 1, tlsHandshakes: 1 })
   })
 
@@ -103,12 +163,19 @@ describe('startIotEmulator', () => {
   })
 
   it('answers DescribeEndpoint to a real IoTClient signed with the known keys', async () => {
-    const client = new IoTClient({ region: 'eu-west-1', endpoint: iot.discovery.endpoint, credentials: iot.discovery.credentials, systemClockOffset: NOW - Date.now() })
+    const client = new IoTClient({
+      region: 'eu-west-1',
+      endpoint: iot.discovery.endpoint,
+      credentials: iot.discovery.credentials,
+      systemClockOffset: NOW - Date.now(),
+    })
     try {
       const out = await client.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }))
       expect(out.endpointAddress).toBe(iot.hostName)
       expect(iot.hostName).toBe('c2example0abcd.credentials.iot.eu-west-1.amazonaws.com')
-      expect((await client.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }))).endpointAddress).toBe('c2example0abcd-ats.iot.eu-west-1.amazonaws.com')
+      expect((await client.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }))).endpointAddress).toBe(
+        'c2example0abcd-ats.iot.eu-west-1.amazonaws.com',
+      )
     } finally {
       client.destroy()
     }
@@ -116,11 +183,19 @@ describe('startIotEmulator', () => {
 
   it('refuses DescribeEndpoint signed with other keys or for another region', async () => {
     const base = { endpoint: iot.discovery.endpoint, systemClockOffset: NOW - Date.now(), maxAttempts: 1 }
-    const wrongSecret = new IoTClient({ ...base, region: 'eu-west-1', credentials: { ...iot.discovery.credentials, secretAccessKey: 'wrong' } })
+    const wrongSecret = new IoTClient({
+      ...base,
+      region: 'eu-west-1',
+      credentials: { ...iot.discovery.credentials, secretAccessKey: 'wrong' },
+    })
     const wrongRegion = new IoTClient({ ...base, region: 'us-east-1', credentials: iot.discovery.credentials })
     try {
-      await expect(wrongSecret.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }))).rejects.toMatchObject({ name: 'InvalidSignatureException' })
-      await expect(wrongRegion.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } })
+      await expect(
+        wrongSecret.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' })),
+      ).rejects.toMatchObject({ name: 'InvalidSignatureException' })
+      await expect(
+        wrongRegion.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } })
       expect(iot.discoveryRequests.map((r) => r.status)).toEqual([403, 403])
     } finally {
       wrongSecret.destroy()

@@ -72,7 +72,9 @@ describe('startStsEmulator', () => {
   })
 
   it('refuses a request dated more than 5 minutes from its clock with SignatureDoesNotMatch and a Date header', async () => {
-    const res = await rawSignedRequest(sts, 'Action=GetCallerIdentity&Version=2011-06-15', { signingDate: new Date(clock - 6 * 60_000) })
+    const res = await rawSignedRequest(sts, 'Action=GetCallerIdentity&Version=2011-06-15', {
+      signingDate: new Date(clock - 6 * 60_000),
+    })
     expect(res.status).toBe(403)
     expect(res.body).toContain('<Code>SignatureDoesNotMatch</Code>')
     expect(new Date(String(res.headers['date'])).getTime()).toBeCloseTo(clock, -4)
@@ -88,10 +90,14 @@ describe('startStsEmulator', () => {
   it('issues session keys it then accepts, and refuses them with ExpiredToken once expired', async () => {
     const { Credentials } = await assume(client(), { DurationSeconds: 900 })
     const session = {
-      accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken!,
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
     }
     const c = client(session)
-    await expect(c.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/open/test` })
+    await expect(c.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({
+      Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/open/test`,
+    })
     clock += 901_000
     sts.setSkewMs(0)
     const late = client(session, { systemClockOffset: 901_000 })
@@ -101,25 +107,40 @@ describe('startStsEmulator', () => {
   it('issues credentials with the configured lifetime, even below the 900 s floor of real STS', async () => {
     await sts.close()
     sts = await startStsEmulator({ now: () => clock, credentialLifetimeSeconds: 5 })
-    const { Credentials } = await client().send(new AssumeRoleCommand({ RoleArn: sts.roleArns[0], RoleSessionName: 'short' }))
+    const { Credentials } = await client().send(
+      new AssumeRoleCommand({ RoleArn: sts.roleArns[0], RoleSessionName: 'short' }),
+    )
     expect(Credentials!.Expiration!.getTime()).toBe(Math.floor((clock + 5000) / 1000) * 1000)
   })
 
   it('refuses AssumeRole to a principal the role does not trust', async () => {
-    await expect(assume(client(), { RoleArn: CLOSED_ROLE })).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
+    await expect(assume(client(), { RoleArn: CLOSED_ROLE })).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    })
   })
 
   it('lets a trusted role session chain into another role, capped at one hour', async () => {
     const { Credentials: c1 } = await assume(client())
-    const chained = client({ accessKeyId: c1!.AccessKeyId!, secretAccessKey: c1!.SecretAccessKey!, sessionToken: c1!.SessionToken! })
-    await expect(assume(chained, { RoleArn: CHAINED_ROLE })).resolves.toMatchObject({ AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/chained/test` } })
-    await expect(assume(chained, { RoleArn: CHAINED_ROLE, DurationSeconds: 7200 })).rejects.toMatchObject({ name: 'ValidationError' })
+    const chained = client({
+      accessKeyId: c1!.AccessKeyId!,
+      secretAccessKey: c1!.SecretAccessKey!,
+      sessionToken: c1!.SessionToken!,
+    })
+    await expect(assume(chained, { RoleArn: CHAINED_ROLE })).resolves.toMatchObject({
+      AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/chained/test` },
+    })
+    await expect(assume(chained, { RoleArn: CHAINED_ROLE, DurationSeconds: 7200 })).rejects.toMatchObject({
+      name: 'ValidationError',
+    })
     await expect(assume(client(), { RoleArn: CHAINED_ROLE })).rejects.toMatchObject({ name: 'AccessDenied' })
   })
 
   it('refuses DurationSeconds outside 900 to the role maximum with ValidationError', async () => {
     await expect(assume(client(), { DurationSeconds: 899 })).rejects.toMatchObject({ name: 'ValidationError' })
-    await expect(assume(client(), { RoleArn: MFA_ROLE, DurationSeconds: 3601 })).rejects.toMatchObject({ name: 'ValidationError' })
+    await expect(assume(client(), { RoleArn: MFA_ROLE, DurationSeconds: 3601 })).rejects.toMatchObject({
+      name: 'ValidationError',
+    })
   })
 
   it('requires MFA for an MFA role, accepts a valid TOTP code once and refuses it when reused', async () => {
@@ -127,23 +148,43 @@ describe('startStsEmulator', () => {
     await expect(assume(c, { RoleArn: MFA_ROLE })).rejects.toMatchObject({ name: 'AccessDenied' })
     const TokenCode = codeAt(sts, clock)
     const mfa = { RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber, TokenCode }
-    await expect(assume(c, mfa)).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringContaining('assumed-role/mfa/') } })
-    await expect(assume(c, mfa)).rejects.toMatchObject({ name: 'AccessDenied', message: expect.stringContaining('invalid MFA one time pass code') })
+    await expect(assume(c, mfa)).resolves.toMatchObject({
+      AssumedRoleUser: { Arn: expect.stringContaining('assumed-role/mfa/') },
+    })
+    await expect(assume(c, mfa)).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('invalid MFA one time pass code'),
+    })
   })
 
   it('refuses a wrong MFA code and an unknown serial with AccessDenied', async () => {
     const wrong = String((Number(codeAt(sts, clock)) + 1) % 1_000_000).padStart(6, '0')
-    await expect(assume(client(), { RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber, TokenCode: wrong })).rejects.toMatchObject({
-      name: 'AccessDenied', message: expect.stringContaining('MultiFactorAuthentication failed'),
+    await expect(
+      assume(client(), { RoleArn: MFA_ROLE, SerialNumber: sts.mfa.serialNumber, TokenCode: wrong }),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('MultiFactorAuthentication failed'),
     })
-    await expect(assume(client(), { RoleArn: MFA_ROLE, SerialNumber: 'arn:aws:iam::1:mfa/nobody', TokenCode: codeAt(sts, clock) })).rejects.toMatchObject({ name: 'AccessDenied' })
+    await expect(
+      assume(client(), { RoleArn: MFA_ROLE, SerialNumber: 'arn:aws:iam::1:mfa/nobody', TokenCode: codeAt(sts, clock) }),
+    ).rejects.toMatchObject({ name: 'AccessDenied' })
   })
 
   it('answers GetSessionToken for the base user and refuses it for session credentials', async () => {
-    const out = await client().send(new GetSessionTokenCommand({ SerialNumber: sts.mfa.serialNumber, TokenCode: codeAt(sts, clock), DurationSeconds: 129_600 }))
+    const out = await client().send(
+      new GetSessionTokenCommand({
+        SerialNumber: sts.mfa.serialNumber,
+        TokenCode: codeAt(sts, clock),
+        DurationSeconds: 129_600,
+      }),
+    )
     const creds = out.Credentials!
     expect(creds.Expiration!.getTime()).toBeGreaterThan(clock + 129_000_000)
-    const session = client({ accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken! })
+    const session = client({
+      accessKeyId: creds.AccessKeyId!,
+      secretAccessKey: creds.SecretAccessKey!,
+      sessionToken: creds.SessionToken!,
+    })
     await expect(session.send(new GetSessionTokenCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' })
   })
 
@@ -153,17 +194,23 @@ describe('startStsEmulator', () => {
     const anonymous = new STSClient({ endpoint: sts.endpoint, region: sts.region, maxAttempts: 1 })
     clients.push(anonymous)
     const input = { RoleArn: sts.roleArns[0], RoleSessionName: 'web', WebIdentityToken: 'good-token' }
-    await expect(anonymous.send(new AssumeRoleWithWebIdentityCommand(input))).resolves.toMatchObject({ SubjectFromWebIdentityToken: 'emulator-subject' })
+    await expect(anonymous.send(new AssumeRoleWithWebIdentityCommand(input))).resolves.toMatchObject({
+      SubjectFromWebIdentityToken: 'emulator-subject',
+    })
     expect(sts.requests[0]).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: undefined })
     expect(sts.requests[0]!.headers['authorization']).toBeUndefined()
-    await expect(anonymous.send(new AssumeRoleWithWebIdentityCommand({ ...input, WebIdentityToken: 'bad-token' }))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' })
+    await expect(
+      anonymous.send(new AssumeRoleWithWebIdentityCommand({ ...input, WebIdentityToken: 'bad-token' })),
+    ).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' })
   })
 
   it('records each request with its action, decoded parameters, signing key id and headers', async () => {
     await assume(client(), { RoleSessionName: 'rec', Tags: [{ Key: 'a b', Value: 'c+d' }], PolicyArns: [] })
     expect(sts.requests).toHaveLength(1)
     expect(sts.requests[0]).toMatchObject({
-      action: 'AssumeRole', status: 200, accessKeyId: sts.baseCredentials.accessKeyId,
+      action: 'AssumeRole',
+      status: 200,
+      accessKeyId: sts.baseCredentials.accessKeyId,
       params: { RoleSessionName: 'rec', 'Tags.member.1.Key': 'a b', 'Tags.member.1.Value': 'c+d', PolicyArns: '' },
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     })
@@ -206,13 +253,20 @@ describe('startStsEmulator MFA time step', () => {
     const { totpCode } = await import('../../lib/internal/otp')
     const { startStsEmulator: start } = await import('../../lib/testing/startStsEmulator')
     const sts = await start({ mfa: { periodSeconds: 5 } })
-    const client = new STSClient({ region: sts.region, endpoint: sts.endpoint, credentials: sts.baseCredentials, maxAttempts: 1 })
+    const client = new STSClient({
+      region: sts.region,
+      endpoint: sts.endpoint,
+      credentials: sts.baseCredentials,
+      maxAttempts: 1,
+    })
     try {
-      const send = (code: string) => client.send(new GetSessionTokenCommand({ SerialNumber: sts.mfa.serialNumber, TokenCode: code }))
+      const send = (code: string) =>
+        client.send(new GetSessionTokenCommand({ SerialNumber: sts.mfa.serialNumber, TokenCode: code }))
       const nowSeconds = Math.floor(Date.now() / 1000)
       const thirtySecondCode = totpCode(sts.mfa.secret, nowSeconds, 30)
       const fiveSecondCode = totpCode(sts.mfa.secret, nowSeconds, 5)
-      if (thirtySecondCode !== fiveSecondCode) await expect(send(thirtySecondCode)).rejects.toMatchObject({ name: 'AccessDenied' })
+      if (thirtySecondCode !== fiveSecondCode)
+        await expect(send(thirtySecondCode)).rejects.toMatchObject({ name: 'AccessDenied' })
       await expect(send(fiveSecondCode)).resolves.toMatchObject({ Credentials: expect.any(Object) })
     } finally {
       client.destroy()

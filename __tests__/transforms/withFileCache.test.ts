@@ -20,7 +20,8 @@ describe('withFileCache', () => {
 
   it('serves the stored value while it is fresh by the refresh windows, across instances (processes)', async () => {
     const source = fakeSource(60 * MINUTE, now)
-    const cached = (): ReturnType<ReturnType<typeof withFileCache>> => withFileCache({ key: { role: 'a', base: 'me' }, dir: dir.path, now })(source)
+    const cached = (): ReturnType<ReturnType<typeof withFileCache>> =>
+      withFileCache({ key: { role: 'a', base: 'me' }, dir: dir.path, now })(source)
     const first = await cached()()
     clock += 44 * MINUTE
     expect(await cached()()).toEqual(first)
@@ -52,7 +53,13 @@ describe('withFileCache', () => {
     source.failWith(new CredentialError('STS is down', { code: 'ServiceUnavailable', source: 'test' }))
     clock += 50 * MINUTE
     expect(await cached()).toEqual(first)
-    expect(events).toEqual([{ type: 'stale-served', error: expect.objectContaining({ code: 'ServiceUnavailable' }), expiration: first.expiration }])
+    expect(events).toEqual([
+      {
+        type: 'stale-served',
+        error: expect.objectContaining({ code: 'ServiceUnavailable' }),
+        expiration: first.expiration,
+      },
+    ])
     clock += 11 * MINUTE
     await expect(cached()).rejects.toMatchObject({ code: 'ServiceUnavailable' })
   })
@@ -72,7 +79,9 @@ describe('withFileCache', () => {
   it('refuses a directory others can write, at call time, before reading it', async () => {
     chmodSync(dir.path, 0o777)
     const source = fakeSource(60 * MINUTE, now)
-    await expect(withFileCache({ key: 'k', dir: dir.path, now })(source)()).rejects.toMatchObject({ code: 'InvalidConfiguration' })
+    await expect(withFileCache({ key: 'k', dir: dir.path, now })(source)()).rejects.toMatchObject({
+      code: 'InvalidConfiguration',
+    })
     expect(source.calls).toBe(0)
   })
 
@@ -85,7 +94,14 @@ describe('withFileCache', () => {
   })
 
   it('rejects bad options at construction', () => {
-    for (const bad of [{ key: '' }, { key: {} }, { key: 'k', dir: '' }, { key: 'k', lockTimeoutMs: 0 }, { key: 'k', now: 1 }, undefined])
+    for (const bad of [
+      { key: '' },
+      { key: {} },
+      { key: 'k', dir: '' },
+      { key: 'k', lockTimeoutMs: 0 },
+      { key: 'k', now: 1 },
+      undefined,
+    ])
       expect(() => withFileCache(bad as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
   })
 })

@@ -14,7 +14,12 @@ const recordingSource = (serial: string | null = SERIAL) => {
   const source: MfaCapableSource = Object.assign(
     async (context?: SourceContext) => {
       contexts.push(context)
-      return { accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 3_600_000) }
+      return {
+        accessKeyId: 'ASIA',
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: new Date(Date.now() + 3_600_000),
+      }
     },
     { mfaSerialNumber: serial ?? undefined, close },
   )
@@ -64,14 +69,19 @@ describe('withMfa', () => {
     const { source, contexts } = recordingSource(null)
     await withMfa(codes('123456'), { serialNumber: SERIAL })(source)()
     expect(contexts[0]?.mfa?.serialNumber).toBe(SERIAL)
-    expect(() => withMfa(codes())(source)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', source: 'withMfa' }))
+    expect(() => withMfa(codes())(source)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', source: 'withMfa' }),
+    )
   })
 
-  it.each(['12345', '1234567', 'abcdef', '12 456'])('fails with MfaCodeInvalid for %j without calling the source', async (bad) => {
-    const { source, contexts } = recordingSource()
-    await expect(withMfa(codes(bad))(source)()).rejects.toMatchObject({ code: 'MfaCodeInvalid' })
-    expect(contexts).toHaveLength(0)
-  })
+  it.each(['12345', '1234567', 'abcdef', '12 456'])(
+    'fails with MfaCodeInvalid for %j without calling the source',
+    async (bad) => {
+      const { source, contexts } = recordingSource()
+      await expect(withMfa(codes(bad))(source)()).rejects.toMatchObject({ code: 'MfaCodeInvalid' })
+      expect(contexts).toHaveLength(0)
+    },
+  )
 
   it('never sends the last code again: asks again, and sends the next different code', async () => {
     const { source, contexts } = recordingSource()
@@ -103,7 +113,10 @@ describe('withMfa', () => {
   it('wraps a failing code provider in SourceFailed with the cause, and passes a CredentialError through', async () => {
     const { source } = recordingSource()
     const boom = new Error('device unplugged')
-    await expect(withMfa(async () => Promise.reject(boom))(source)()).rejects.toMatchObject({ code: 'SourceFailed', cause: boom })
+    await expect(withMfa(async () => Promise.reject(boom))(source)()).rejects.toMatchObject({
+      code: 'SourceFailed',
+      cause: boom,
+    })
     const { CredentialError } = await import('../../lib/errors')
     const own = new CredentialError('no tty', { code: 'MfaRequired', source: 'promptForCode' })
     await expect(withMfa(async () => Promise.reject(own))(source)()).rejects.toBe(own)
@@ -115,7 +128,9 @@ describe('withMfa', () => {
 
     it("stops waiting when the call's signal aborts (withTimeout), so the next call can ask", async () => {
       const { source, contexts } = recordingSource()
-      const provider = jest.fn((_serial: string): Promise<string> => Promise.resolve('222222')).mockReturnValueOnce(new Promise(() => {}))
+      const provider = jest
+        .fn((_serial: string): Promise<string> => Promise.resolve('222222'))
+        .mockReturnValueOnce(new Promise(() => {}))
       const credentials = pipe(source, withMfa(provider), withTimeout(50))
       const first = credentials().catch((e: unknown) => e)
       await jest.advanceTimersByTimeAsync(50)
@@ -144,10 +159,16 @@ describe('withMfa', () => {
   })
 
   it('rejects a codeProvider that is not a function and a serialNumber that is not a non-empty string at once', () => {
-    expect(() => withMfa('123456' as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('codeProvider') }))
+    expect(() => withMfa('123456' as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('codeProvider') }),
+    )
     for (const serialNumber of [5, '', null])
-      expect(() => withMfa(codes(), { serialNumber } as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('serialNumber') }))
-    expect(() => withMfa(codes(), null as never)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('options') }))
+      expect(() => withMfa(codes(), { serialNumber } as never)).toThrow(
+        expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('serialNumber') }),
+      )
+    expect(() => withMfa(codes(), null as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration', message: expect.stringContaining('options') }),
+    )
   })
 
   it("keeps the source's close() and mfaSerialNumber", () => {

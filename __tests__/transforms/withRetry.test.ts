@@ -8,7 +8,8 @@ import type { AwsCredentialIdentity, CredentialSource, MfaCapableSource } from '
 const SERIAL = 'arn:aws:iam::123456789012:mfa/me'
 
 const creds: AwsCredentialIdentity = { accessKeyId: 'AKIA', secretAccessKey: 'secret' }
-const throttled = (): CredentialError => new CredentialError('slow down', { code: 'Throttled', source: 'fake', retryable: true })
+const throttled = (): CredentialError =>
+  new CredentialError('slow down', { code: 'Throttled', source: 'fake', retryable: true })
 const rejected = (): CredentialError => new CredentialError('denied', { code: 'StsRejected', source: 'fake' })
 
 /** A source failing with the given errors in turn, then succeeding. */
@@ -47,7 +48,10 @@ describe('withRetry', () => {
   })
 
   it('recognises SDK and network errors as retryable and wraps them as SourceFailed at the end', async () => {
-    const sdkThrottle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } })
+    const sdkThrottle = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400 },
+    })
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
     const server = Object.assign(new Error('oops'), { $metadata: { httpStatusCode: 503 } })
     const source = failingThen(sdkThrottle, reset, server)
@@ -85,7 +89,12 @@ describe('withRetry', () => {
 
   it('keeps close() and the source name through the wrap', () => {
     const close = jest.fn()
-    const source = Object.assign(async function fromAssumeRole() { return creds }, { mfaSerialNumber: 'arn:aws:iam::1:mfa/me', close }) as MfaCapableSource
+    const source = Object.assign(
+      async function fromAssumeRole() {
+        return creds
+      },
+      { mfaSerialNumber: 'arn:aws:iam::1:mfa/me', close },
+    ) as MfaCapableSource
     const wrapped = withRetry()(source)
     expect(wrapped.name).toBe('fromAssumeRole')
     wrapped.close?.()
@@ -94,15 +103,25 @@ describe('withRetry', () => {
 
   it('is not MFA-capable, so withMfa goes before it (a type error after it)', () => {
     const source = fromAssumeRole({ RoleArn: 'arn:aws:iam::123456789012:role/r', SerialNumber: SERIAL })
-    const outside: CredentialSource = pipe(source, withMfa(() => '123456'), withRetry())
-    // @ts-expect-error -- each retry would resend the code withMfa asked for once
-    const inside = pipe(source, withRetry(), withMfa(() => '123456'))
+    const outside: CredentialSource = pipe(
+      source,
+      withMfa(() => '123456'),
+      withRetry(),
+    )
+    const inside = pipe(
+      source,
+      // @ts-expect-error -- each retry would resend the code withMfa asked for once
+      withRetry(),
+      withMfa(() => '123456'),
+    )
     expect([outside, inside]).toHaveLength(2)
     source.close?.()
   })
 
   it('never retries a call that carries context.mfa (JavaScript or a cast): the first failure is thrown', async () => {
-    const source = Object.assign(failingThen(throttled(), throttled()), { mfaSerialNumber: SERIAL }) as MfaCapableSource & jest.Mock
+    const source = Object.assign(failingThen(throttled(), throttled()), {
+      mfaSerialNumber: SERIAL,
+    }) as MfaCapableSource & jest.Mock
     const codes = jest.fn(() => '123456')
     const bypass = withMfa(codes)(withRetry({ baseMs: 1 })(source) as MfaCapableSource)
     const p = bypass().catch((e: unknown) => e)

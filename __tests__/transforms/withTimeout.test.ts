@@ -33,7 +33,7 @@ describe('withTimeout', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
-  it('keeps the rest of the context and still honours the caller\'s own signal', async () => {
+  it("keeps the rest of the context and still honours the caller's own signal", async () => {
     const { source, seen } = hanging()
     const controller = new AbortController()
     const p = withTimeout(60_000)(source)({ signal: controller.signal }).catch((e: unknown) => e)
@@ -42,9 +42,13 @@ describe('withTimeout', () => {
     expect(seen.signal?.aborted).toBe(true)
   })
 
-  it('passes the source\'s own error through', async () => {
+  it("passes the source's own error through", async () => {
     const error = new Error('x')
-    await expect(withTimeout(1_000)(async () => { throw error })()).rejects.toBe(error)
+    await expect(
+      withTimeout(1_000)(async () => {
+        throw error
+      })(),
+    ).rejects.toBe(error)
   })
 
   it('rejects a bad duration at construction', () => {

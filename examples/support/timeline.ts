@@ -24,11 +24,16 @@ const expiresIn = (expiration: Date | undefined, now: number): string =>
 
 const describe = (e: RefreshEvent, now: number): string => {
   switch (e.type) {
-    case 'refresh-started': return cyan(`refresh started (${e.reason})`)
-    case 'refresh-succeeded': return `${green(`refreshed (${e.reason}) in ${e.durationMs} ms`)}  key ...${e.accessKeyIdSuffix}  ${expiresIn(e.expiration, now)}`
-    case 'refresh-failed': return red(`refresh failed (${e.reason}): ${e.error.code}, failure #${e.failures}`)
-    case 'stale-served': return yellow(`serving still-valid credentials through the failure, ${expiresIn(e.expiration, now)}`)
-    case 'backoff': return yellow(`backing off ${(e.delayMs / 1000).toFixed(1)}s before the next try`)
+    case 'refresh-started':
+      return cyan(`refresh started (${e.reason})`)
+    case 'refresh-succeeded':
+      return `${green(`refreshed (${e.reason}) in ${e.durationMs} ms`)}  key ...${e.accessKeyIdSuffix}  ${expiresIn(e.expiration, now)}`
+    case 'refresh-failed':
+      return red(`refresh failed (${e.reason}): ${e.error.code}, failure #${e.failures}`)
+    case 'stale-served':
+      return yellow(`serving still-valid credentials through the failure, ${expiresIn(e.expiration, now)}`)
+    case 'backoff':
+      return yellow(`backing off ${(e.delayMs / 1000).toFixed(1)}s before the next try`)
   }
 }
 
@@ -36,7 +41,11 @@ export const timeline = (start = Date.now()): Timeline => {
   const stamp = (): string => dim(`[${((Date.now() - start) / 1000).toFixed(1).padStart(5)}s]`)
   const out = (who: string, text: string): void => console.log(`${stamp()} ${bold(who.padEnd(10))} ${text}`)
   return {
-    log: (who, what, creds) => out(who, creds ? `${what}  key ...${creds.accessKeyId.slice(-4)}  ${expiresIn(creds.expiration, Date.now())}` : what),
+    log: (who, what, creds) =>
+      out(
+        who,
+        creds ? `${what}  key ...${creds.accessKeyId.slice(-4)}  ${expiresIn(creds.expiration, Date.now())}` : what,
+      ),
     observer: (who) => (event) => out(who, describe(event, Date.now())),
     section: (title) => console.log(`\n${bold(title)}`),
   }

@@ -4,10 +4,24 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
-import { defaultCacheDir, entryMaterial, entryName, isFresh, readEntry, unsafeDirReason } from '../internal/fileCache/entry.js'
+import {
+  defaultCacheDir,
+  entryMaterial,
+  entryName,
+  isFresh,
+  readEntry,
+  unsafeDirReason,
+} from '../internal/fileCache/entry.js'
 
 /** Flags whose value is a path: the key holds it resolved, so the working directory does not matter. */
-export const PATH_VALUED = new Set(['config', 'certificate', 'private-key', 'ca', 'web-identity-token-file', 'cache-dir'])
+export const PATH_VALUED = new Set([
+  'config',
+  'certificate',
+  'private-key',
+  'ca',
+  'web-identity-token-file',
+  'cache-dir',
+])
 /** Files whose content decides the identity: the key holds their SHA-256. */
 const CONTENT_KEYED = ['config', 'certificate']
 
@@ -17,12 +31,31 @@ const CONTENT_KEYED = ['config', 'certificate']
  * access key id names its key.
  */
 export const IDENTITY_ENV = [
-  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'AWS_EC2_METADATA_DISABLED', 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-  'AWS_STS_REGIONAL_ENDPOINTS', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_SDK_LOAD_CONFIG', 'AWS_SSO_SESSION',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONFIG_FILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_EC2_METADATA_SERVICE_ENDPOINT',
+  'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_STS_REGIONAL_ENDPOINTS',
+  'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
+  'AWS_SDK_LOAD_CONFIG',
+  'AWS_SSO_SESSION',
 ] as const
 
 /** The value of `--name` in argv (`--name V` or `--name=V`; the last one wins, as the parser does). */
@@ -40,9 +73,12 @@ export const flagValue = (argv: readonly string[], name: string): string | undef
 const normalize = (argv: readonly string[], cwd: string): string[] =>
   argv.map((a, i) => {
     const prev = argv[i - 1]
-    if (prev !== undefined && prev.startsWith('--') && PATH_VALUED.has(prev.slice(2)) && !a.startsWith('-')) return resolve(cwd, a)
+    if (prev !== undefined && prev.startsWith('--') && PATH_VALUED.has(prev.slice(2)) && !a.startsWith('-'))
+      return resolve(cwd, a)
     const eq = a.indexOf('=')
-    return a.startsWith('--') && eq > 0 && PATH_VALUED.has(a.slice(2, eq)) ? `${a.slice(0, eq + 1)}${resolve(cwd, a.slice(eq + 1))}` : a
+    return a.startsWith('--') && eq > 0 && PATH_VALUED.has(a.slice(2, eq))
+      ? `${a.slice(0, eq + 1)}${resolve(cwd, a.slice(eq + 1))}`
+      : a
   })
 
 const digestOf = (path: string | undefined): string | null => {
@@ -54,7 +90,8 @@ const digestOf = (path: string | undefined): string | null => {
   }
 }
 
-const home = (p: string, homeDir: string, cwd: string): string => (p.startsWith('~/') ? join(homeDir, p.slice(2)) : isAbsolute(p) ? p : resolve(cwd, p))
+const home = (p: string, homeDir: string, cwd: string): string =>
+  p.startsWith('~/') ? join(homeDir, p.slice(2)) : isAbsolute(p) ? p : resolve(cwd, p)
 
 /**
  * The cache key of a `credential-process` run: everything that decides which identity
@@ -63,13 +100,31 @@ const home = (p: string, homeDir: string, cwd: string): string => (p.startsWith(
  * SHA-256 of the shared credentials and config files (so editing a profile, or pointing
  * at another file, never reuses the session of the old base identity).
  */
-export const cliCacheKey = (argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, homeDir: string): Record<string, unknown> => {
+export const cliCacheKey = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  homeDir: string,
+): Record<string, unknown> => {
   const files = {
-    credentials: digestOf(home(env['AWS_SHARED_CREDENTIALS_FILE'] || join(homeDir, '.aws', 'credentials'), homeDir, cwd)),
+    credentials: digestOf(
+      home(env['AWS_SHARED_CREDENTIALS_FILE'] || join(homeDir, '.aws', 'credentials'), homeDir, cwd),
+    ),
     config: digestOf(home(env['AWS_CONFIG_FILE'] || join(homeDir, '.aws', 'config'), homeDir, cwd)),
   }
-  const named = Object.fromEntries(CONTENT_KEYED.map((f) => { const v = flagValue(argv, f); return [f, digestOf(v === undefined ? undefined : resolve(cwd, v))] }))
-  return { cli: 1, argv: normalize(argv, cwd), named, env: Object.fromEntries(IDENTITY_ENV.map((k) => [k, env[k] || null])), files }
+  const named = Object.fromEntries(
+    CONTENT_KEYED.map((f) => {
+      const v = flagValue(argv, f)
+      return [f, digestOf(v === undefined ? undefined : resolve(cwd, v))]
+    }),
+  )
+  return {
+    cli: 1,
+    argv: normalize(argv, cwd),
+    named,
+    env: Object.fromEntries(IDENTITY_ENV.map((k) => [k, env[k] || null])),
+    files,
+  }
 }
 
 /** The name the CLI's source carries into the cache entry name (so the key alone decides the entry). */
@@ -87,7 +142,12 @@ export const toProcessJson = (c: AwsCredentialIdentity): string =>
   })
 
 /** The cache file of a `credential-process` run (argv after the subcommand), or undefined with `--no-cache`. */
-export const cliCacheFile = (args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, homeDir: string): { dir: string; key: Record<string, unknown> } | undefined => {
+export const cliCacheFile = (
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  homeDir: string,
+): { dir: string; key: Record<string, unknown> } | undefined => {
   if (args.some((a) => a === '--no-cache' || a.startsWith('--no-cache='))) return undefined
   const dir = resolve(cwd, flagValue(args, 'cache-dir') ?? defaultCacheDir(env, homeDir))
   return { dir, key: cliCacheKey(args, env, cwd, homeDir) }
@@ -98,7 +158,13 @@ export const cliCacheFile = (args: readonly string[], env: NodeJS.ProcessEnv, cw
  * the full CLI runs: flags checked, the source built, the entry refreshed under the lock).
  * Reads the same entry, with the same checks, as `withFileCache`.
  */
-export const cachedOutput = (argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, homeDir: string, now: number = Date.now()): string | undefined => {
+export const cachedOutput = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  homeDir: string,
+  now: number = Date.now(),
+): string | undefined => {
   if (argv[0] !== 'credential-process') return undefined
   const args = argv.slice(1)
   if (args.some((a) => a === '--help' || a === '-h')) return undefined

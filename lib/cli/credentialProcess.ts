@@ -25,17 +25,29 @@ export type CredentialProcessOptions = {
   readonly lockTimeoutMs?: number | undefined
 }
 
-const warn = (stderr: NodeJS.WritableStream, message: string): void => void stderr.write(`${COMMAND}: warning: ${message}\n`)
+const warn = (stderr: NodeJS.WritableStream, message: string): void =>
+  void stderr.write(`${COMMAND}: warning: ${message}\n`)
 
-const report = (stderr: NodeJS.WritableStream) => (e: FileCacheEvent): void => {
-  if (e.type === 'write-failed') return warn(stderr, `could not write the cache file ${e.path} (${describeError(e.error)}); the next run will call the source again`)
-  const why = e.error instanceof CredentialError ? `${e.error.message} [${e.error.code}]` : describeError(e.error)
-  warn(stderr, `could not refresh (${why}); serving the cached credentials, valid until ${e.expiration.toISOString()}`)
-}
+const report =
+  (stderr: NodeJS.WritableStream) =>
+  (e: FileCacheEvent): void => {
+    if (e.type === 'write-failed')
+      return warn(
+        stderr,
+        `could not write the cache file ${e.path} (${describeError(e.error)}); the next run will call the source again`,
+      )
+    const why = e.error instanceof CredentialError ? `${e.error.message} [${e.error.code}]` : describeError(e.error)
+    warn(
+      stderr,
+      `could not refresh (${why}); serving the cached credentials, valid until ${e.expiration.toISOString()}`,
+    )
+  }
 
 /** The source under a fixed name and without MFA capability, so the entry name is the key's alone (the cache-hit path computes it without building the source). */
 const cacheable = (source: CredentialSource): CredentialSource =>
-  Object.defineProperty((context?: Parameters<CredentialSource>[0]) => source(context), 'name', { value: CLI_SOURCE_NAME })
+  Object.defineProperty((context?: Parameters<CredentialSource>[0]) => source(context), 'name', {
+    value: CLI_SOURCE_NAME,
+  })
 
 /**
  * Prints the `credential_process` JSON for the source on `stdout`. With a cache it is
@@ -46,9 +58,16 @@ const cacheable = (source: CredentialSource): CredentialSource =>
  * @throws CredentialError whatever the source throws when nothing valid is cached; `InvalidConfiguration` for a cache directory others can write.
  */
 export const credentialProcess = async (o: CredentialProcessOptions): Promise<void> => {
-  const source = o.cache === undefined
-    ? o.source
-    : withFileCache({ key: o.cache.key, dir: o.cache.dir, onEvent: report(o.stderr), ...(o.now && { now: o.now }), ...(o.lockTimeoutMs && { lockTimeoutMs: o.lockTimeoutMs }) })(cacheable(o.source))
+  const source =
+    o.cache === undefined
+      ? o.source
+      : withFileCache({
+          key: o.cache.key,
+          dir: o.cache.dir,
+          onEvent: report(o.stderr),
+          ...(o.now && { now: o.now }),
+          ...(o.lockTimeoutMs && { lockTimeoutMs: o.lockTimeoutMs }),
+        })(cacheable(o.source))
   const credentials: AwsCredentialIdentity = await source(o.signal && { signal: o.signal })
   o.stdout.write(`${toProcessJson(credentials)}\n`)
 }

@@ -75,11 +75,18 @@ const renderParseError = (e: ParseArgsError, subcommand: Subcommand): Credential
       return usageError(`${subcommand}: unknown option${option ? echo(option) : ''}; ${help}`)
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const name = option ? echo(option) : ''
-      if (/ambiguous/.test(e.message)) return usageError(`${subcommand}: the value of option${name} starts with '-'; write it as ${option ?? '--option'}=VALUE`)
-      return usageError(`${subcommand}: option${name} ${/argument missing/.test(e.message) ? 'needs a value' : 'takes no value'}; ${help}`)
+      if (/ambiguous/.test(e.message))
+        return usageError(
+          `${subcommand}: the value of option${name} starts with '-'; write it as ${option ?? '--option'}=VALUE`,
+        )
+      return usageError(
+        `${subcommand}: option${name} ${/argument missing/.test(e.message) ? 'needs a value' : 'takes no value'}; ${help}`,
+      )
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return usageError(`${subcommand}: unexpected argument${echo(/'([^']*)'/.exec(e.message)?.[1] ?? '')}; every value belongs to a --flag; ${help}`)
+      return usageError(
+        `${subcommand}: unexpected argument${echo(/'([^']*)'/.exec(e.message)?.[1] ?? '')}; every value belongs to a --flag; ${help}`,
+      )
     default:
       return usageError(`${subcommand}: could not read the arguments; ${help}`)
   }

@@ -13,13 +13,19 @@ const SOURCE = 'aws-refresh-session'
  * inconsistent; `SourceFailed` when an SDK provider it delegates to gives no credentials.
  */
 export const fromBaseProfile = (profile: string, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider => {
-  const source = fromProfile(profile, { filepath: env['AWS_SHARED_CREDENTIALS_FILE'] || undefined, configFilepath: env['AWS_CONFIG_FILE'] || undefined })
+  const source = fromProfile(profile, {
+    filepath: env['AWS_SHARED_CREDENTIALS_FILE'] || undefined,
+    configFilepath: env['AWS_CONFIG_FILE'] || undefined,
+  })
   return async (context) => {
     try {
       return await source(context)
     } catch (e) {
       if (isCredentialError(e)) throw e
-      throw new CredentialError(`the base profile ${profile} gave no credentials; check it with 'aws sts get-caller-identity --profile ${profile}'`, { code: 'SourceFailed', source: SOURCE, cause: e })
+      throw new CredentialError(
+        `the base profile ${profile} gave no credentials; check it with 'aws sts get-caller-identity --profile ${profile}'`,
+        { code: 'SourceFailed', source: SOURCE, cause: e },
+      )
     }
   }
 }

@@ -4,7 +4,13 @@ import { dirname, resolve } from 'node:path'
 import { type Flags, type FlagValue, SOURCE_FLAGS, usageError } from './flags.js'
 
 /** Flags naming files: a relative path in a config file is relative to that file. */
-export const PATH_FLAGS: ReadonlySet<string> = new Set(['web-identity-token-file', 'certificate', 'private-key', 'ca', 'intermediates'])
+export const PATH_FLAGS: ReadonlySet<string> = new Set([
+  'web-identity-token-file',
+  'certificate',
+  'private-key',
+  'ca',
+  'intermediates',
+])
 
 const NUMERIC_FLAGS = new Set(['duration-seconds', 'session-duration'])
 
@@ -26,11 +32,18 @@ const readJson = (path: string): unknown => {
 
 const toFlagValue = (file: string, key: string, value: unknown, dir: string): FlagValue => {
   const spec = SOURCE_FLAGS[key]
-  const bad = (what: string): never => { throw usageError(`--config: "${key}" in ${file} must be ${what}`) }
-  if (spec === undefined) throw usageError(`--config: unknown key "${key.slice(0, 40)}" in ${file}; the keys are the source flags without '--' (see --help)`)
+  const bad = (what: string): never => {
+    throw usageError(`--config: "${key}" in ${file} must be ${what}`)
+  }
+  if (spec === undefined)
+    throw usageError(
+      `--config: unknown key "${key.slice(0, 40)}" in ${file}; the keys are the source flags without '--' (see --help)`,
+    )
   if (spec.type === 'boolean') return typeof value === 'boolean' ? value : bad('true or false')
   if (key === 'mfa-command' && Array.isArray(value))
-    return value.length > 0 && value.every((v) => typeof v === 'string') ? (value) : bad('a command line or a non-empty array of strings')
+    return value.length > 0 && value.every((v) => typeof v === 'string')
+      ? value
+      : bad('a command line or a non-empty array of strings')
   if (NUMERIC_FLAGS.has(key) && typeof value === 'number') return String(value)
   if (typeof value !== 'string') return bad('a string')
   return PATH_FLAGS.has(key) ? resolve(dir, value) : value
@@ -45,7 +58,8 @@ const toFlagValue = (file: string, key: string, value: unknown, dir: string): Fl
 export const loadConfig = (path: string, cwd: string): Flags => {
   const file = resolve(cwd, path)
   const json = readJson(file)
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw usageError(`--config: ${file} must hold a JSON object`)
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw usageError(`--config: ${file} must hold a JSON object`)
   const dir = dirname(file)
   return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, toFlagValue(file, k, v, dir)]))
 }

@@ -44,10 +44,16 @@ const slowPath = (): void => {
   // Never a silent 0: a run that ends before it settled (nothing left keeping Node alive) is a failure.
   process.exitCode = 1
   process.once('exit', () => {
-    if (!settled && signalled === undefined) process.stderr.write('aws-refresh-session: ended before it had an answer (nothing kept it waiting); please report this\n')
+    if (!settled && signalled === undefined)
+      process.stderr.write(
+        'aws-refresh-session: ended before it had an answer (nothing kept it waiting); please report this\n',
+      )
   })
   run().then(
-    (code) => { settled = true; process.exitCode = signalled ?? code },
+    (code) => {
+      settled = true
+      process.exitCode = signalled ?? code
+    },
     (e: unknown) => {
       settled = true
       process.stderr.write(`aws-refresh-session: unexpected error: ${e instanceof Error ? e.name : typeof e}\n`)

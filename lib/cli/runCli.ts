@@ -52,31 +52,58 @@ const missingPackage = (e: unknown): string | undefined => {
 /** A human message for stderr: the error's own (secret-free) message, its code, and a redacted cause. */
 export const renderError = (e: unknown, usage: boolean): string => {
   const pkg = missingPackage(e) ?? missingPackage((e as { cause?: unknown } | undefined)?.cause)
-  if (pkg !== undefined) return `${COMMAND}: this source needs the package ${pkg}; install it where ${COMMAND} is installed (npm install ${pkg})\n`
+  if (pkg !== undefined)
+    return `${COMMAND}: this source needs the package ${pkg}; install it where ${COMMAND} is installed (npm install ${pkg})\n`
   if (!isCredentialError(e)) return `${COMMAND}: unexpected error: ${describeError(e)}\n`
   if (usage) return `${COMMAND}: ${e.message}\n`
   const cause = e.cause !== undefined && !isCredentialError(e.cause) ? `\n  cause: ${describeError(e.cause)}` : ''
   return `${COMMAND}: ${e.message} [${e.code}]${cause}\n`
 }
 
-type Prepared = { readonly subcommand: Subcommand; readonly flags: Flags; readonly cli: CliSource; readonly source: CredentialSource }
+type Prepared = {
+  readonly subcommand: Subcommand
+  readonly flags: Flags
+  readonly cli: CliSource
+  readonly source: CredentialSource
+}
 
 /** Everything that can fail before I/O: flags, config file, source options, MFA settings. */
 const prepare = (subcommand: Subcommand, flags: Flags, io: CliIo): Prepared => {
   const merged = withConfig(flags, io.cwd)
   const cli = sourceSpec(merged, io.env, io.cwd)
-  if (merged['no-cache'] === true && merged['cache-dir'] !== undefined) throw usageError('give only one of --cache-dir and --no-cache')
+  if (merged['no-cache'] === true && merged['cache-dir'] !== undefined)
+    throw usageError('give only one of --cache-dir and --no-cache')
   integerFlag(merged, 'port', 0, 65_535)
-  const source = sourceFromFlags(cli, { env: io.env, openTerminal: io.openTerminal ?? openControllingTerminal, baseCredentials: io.baseCredentials, signal: io.signal })
+  const source = sourceFromFlags(cli, {
+    env: io.env,
+    openTerminal: io.openTerminal ?? openControllingTerminal,
+    baseCredentials: io.baseCredentials,
+    signal: io.signal,
+  })
   return { subcommand, flags: merged, cli, source }
 }
 
 const execute = async (p: Prepared, io: CliIo): Promise<void> => {
   if (p.subcommand === 'serve')
-    return serve({ source: p.source, port: integerFlag(p.flags, 'port', 0, 65_535), json: p.flags['json'] === true, stdout: io.stdout, stderr: io.stderr, signal: io.signal, now: io.now })
+    return serve({
+      source: p.source,
+      port: integerFlag(p.flags, 'port', 0, 65_535),
+      json: p.flags['json'] === true,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      signal: io.signal,
+      now: io.now,
+    })
   stringFlag(p.flags, 'cache-dir')
   const cache = cliCacheFile(io.argv.slice(1), io.env, io.cwd, io.homeDir)
-  return credentialProcess({ source: p.source, cache, stdout: io.stdout, stderr: io.stderr, now: io.now, signal: io.signal })
+  return credentialProcess({
+    source: p.source,
+    cache,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    now: io.now,
+    signal: io.signal,
+  })
 }
 
 /** `help`, `--help`, `--version` and a missing or unknown command; undefined when argv names a subcommand. */
@@ -88,7 +115,14 @@ const meta = (io: CliIo): number | undefined => {
   }
   if (first === 'help' || first === '--help' || first === '-h') {
     if (second !== undefined && !isSubcommand(second)) {
-      io.stderr.write(renderError(usageError(`help: no command '${/^[\w-]{1,40}$/.test(second) ? second : '…'}'; the commands are ${SUBCOMMANDS.join(', ')}`), true))
+      io.stderr.write(
+        renderError(
+          usageError(
+            `help: no command '${/^[\w-]{1,40}$/.test(second) ? second : '…'}'; the commands are ${SUBCOMMANDS.join(', ')}`,
+          ),
+          true,
+        ),
+      )
       return EXIT.usage
     }
     io.stdout.write(helpText(second))
@@ -100,7 +134,12 @@ const meta = (io: CliIo): number | undefined => {
   }
   if (isSubcommand(first)) return undefined
   const shown = /^-{0,2}[\w-]{1,40}$/.test(first) ? ` '${first}'` : ''
-  io.stderr.write(renderError(usageError(`unknown command${shown}; the commands are ${SUBCOMMANDS.join(', ')}; run '${COMMAND} --help'`), true))
+  io.stderr.write(
+    renderError(
+      usageError(`unknown command${shown}; the commands are ${SUBCOMMANDS.join(', ')}; run '${COMMAND} --help'`),
+      true,
+    ),
+  )
   return EXIT.usage
 }
 

@@ -21,13 +21,19 @@ export type ServeOptions = {
 }
 
 /** One line per refresh and failure, never a secret: only the last 4 characters of the key id. */
-const logEvent = (stderr: NodeJS.WritableStream) => (e: RefreshEvent): void => {
-  const at = new Date(e.at).toISOString()
-  if (e.type === 'refresh-succeeded')
-    stderr.write(`${COMMAND}: ${at} credentials refreshed (key …${e.accessKeyIdSuffix}, expire ${e.expiration?.toISOString() ?? 'never'})\n`)
-  else if (e.type === 'refresh-failed') stderr.write(`${COMMAND}: ${at} refresh failed: ${e.error.message} [${e.error.code}]\n`)
-  else if (e.type === 'stale-served') stderr.write(`${COMMAND}: ${at} serving the previous credentials until they expire\n`)
-}
+const logEvent =
+  (stderr: NodeJS.WritableStream) =>
+  (e: RefreshEvent): void => {
+    const at = new Date(e.at).toISOString()
+    if (e.type === 'refresh-succeeded')
+      stderr.write(
+        `${COMMAND}: ${at} credentials refreshed (key …${e.accessKeyIdSuffix}, expire ${e.expiration?.toISOString() ?? 'never'})\n`,
+      )
+    else if (e.type === 'refresh-failed')
+      stderr.write(`${COMMAND}: ${at} refresh failed: ${e.error.message} [${e.error.code}]\n`)
+    else if (e.type === 'stale-served')
+      stderr.write(`${COMMAND}: ${at} serving the previous credentials until they expire\n`)
+  }
 
 const exportLines = (url: string, token: string, json: boolean): string =>
   json
@@ -50,7 +56,11 @@ const aborted = (signal: AbortSignal | undefined): Promise<void> =>
  * @throws CredentialError from the first fetch; the listen error when the port is taken.
  */
 export const serve = async (o: ServeOptions): Promise<void> => {
-  const served = await startServe({ source: o.source, port: o.port, refresh: { onEvent: logEvent(o.stderr), ...(o.now && { now: o.now }) } })
+  const served = await startServe({
+    source: o.source,
+    port: o.port,
+    refresh: { onEvent: logEvent(o.stderr), ...(o.now && { now: o.now }) },
+  })
   try {
     await served.provider()
     o.stdout.write(exportLines(served.url, served.token, o.json === true))

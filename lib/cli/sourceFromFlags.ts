@@ -27,19 +27,34 @@ export type SourceDeps = {
 
 type StsSpec = Extract<SourceSpec, { kind: 'assume-role' | 'session-token' }>
 
-const stsOptions = (spec: SourceSpec & { endpointUrl?: string | undefined; baseProfile?: string | undefined }, deps: SourceDeps): StsSourceOptions => {
+const stsOptions = (
+  spec: SourceSpec & { endpointUrl?: string | undefined; baseProfile?: string | undefined },
+  deps: SourceDeps,
+): StsSourceOptions => {
   const base = spec.baseProfile === undefined ? deps.baseCredentials : fromBaseProfile(spec.baseProfile, deps.env)
   return defined({ region: spec.region, source: base, clientConfig: defined({ endpoint: spec.endpointUrl }) })
 }
 
 const withMfaIfSerial = (source: MfaCapableSource, cli: CliSource, deps: SourceDeps): CredentialSource =>
-  source.mfaSerialNumber === undefined ? source : withMfa(mfaFromFlags(cli.secrets, deps.env, deps.openTerminal, deps.signal))(source)
+  source.mfaSerialNumber === undefined
+    ? source
+    : withMfa(mfaFromFlags(cli.secrets, deps.env, deps.openTerminal, deps.signal))(source)
 
 const stsSource = (spec: StsSpec, cli: CliSource, deps: SourceDeps): CredentialSource => {
   const options = stsOptions(spec, deps)
-  const source = spec.kind === 'assume-role'
-    ? fromAssumeRole(defined({ RoleArn: spec.roleArn, RoleSessionName: spec.roleSessionName, ExternalId: spec.externalId, DurationSeconds: spec.durationSeconds, SerialNumber: spec.mfaSerial }), options)
-    : fromSessionToken(defined({ DurationSeconds: spec.durationSeconds, SerialNumber: spec.mfaSerial }), options)
+  const source =
+    spec.kind === 'assume-role'
+      ? fromAssumeRole(
+          defined({
+            RoleArn: spec.roleArn,
+            RoleSessionName: spec.roleSessionName,
+            ExternalId: spec.externalId,
+            DurationSeconds: spec.durationSeconds,
+            SerialNumber: spec.mfaSerial,
+          }),
+          options,
+        )
+      : fromSessionToken(defined({ DurationSeconds: spec.durationSeconds, SerialNumber: spec.mfaSerial }), options)
   return withMfaIfSerial(source, cli, deps)
 }
 
@@ -65,27 +80,56 @@ export const sourceFromFlags = (cli: CliSource, deps: SourceDeps): CredentialSou
       return stsSource(spec, cli, deps)
     case 'web-identity':
       return fromWebIdentity(
-        defined({ RoleArn: spec.roleArn, WebIdentityTokenFile: spec.webIdentityTokenFile, RoleSessionName: spec.roleSessionName, DurationSeconds: spec.durationSeconds }),
+        defined({
+          RoleArn: spec.roleArn,
+          WebIdentityTokenFile: spec.webIdentityTokenFile,
+          RoleSessionName: spec.roleSessionName,
+          DurationSeconds: spec.durationSeconds,
+        }),
         stsOptions(spec, deps),
       )
     case 'profile':
       return withMfaIfSerial(
-        fromProfile(spec.profile, defined({
-          filepath: deps.env['AWS_SHARED_CREDENTIALS_FILE'] || undefined, configFilepath: deps.env['AWS_CONFIG_FILE'] || undefined,
-          clientConfig: defined({ endpoint: spec.endpointUrl, region: spec.region }),
-        })),
-        cli, deps,
+        fromProfile(
+          spec.profile,
+          defined({
+            filepath: deps.env['AWS_SHARED_CREDENTIALS_FILE'] || undefined,
+            configFilepath: deps.env['AWS_CONFIG_FILE'] || undefined,
+            clientConfig: defined({ endpoint: spec.endpointUrl, region: spec.region }),
+          }),
+        ),
+        cli,
+        deps,
       )
     case 'iot':
-      return fromIotCertificate(defined({
-        endpoint: spec.endpoint, region: spec.region, roleAlias: spec.roleAlias, thingName: spec.thingName, durationSeconds: spec.durationSeconds,
-        certificate: spec.certificate, privateKey: spec.privateKey, passphrase: passphrase(cli, deps.env), ca: spec.ca,
-      }))
+      return fromIotCertificate(
+        defined({
+          endpoint: spec.endpoint,
+          region: spec.region,
+          roleAlias: spec.roleAlias,
+          thingName: spec.thingName,
+          durationSeconds: spec.durationSeconds,
+          certificate: spec.certificate,
+          privateKey: spec.privateKey,
+          passphrase: passphrase(cli, deps.env),
+          ca: spec.ca,
+        }),
+      )
     case 'roles-anywhere':
-      return fromRolesAnywhere(defined({
-        trustAnchorArn: spec.trustAnchorArn, profileArn: spec.profileArn, roleArn: spec.roleArn, certificate: spec.certificate, privateKey: spec.privateKey,
-        passphrase: passphrase(cli, deps.env), intermediates: spec.intermediates, roleSessionName: spec.roleSessionName,
-        durationSeconds: spec.durationSeconds, endpoint: spec.endpoint, region: spec.region,
-      }))
+      return fromRolesAnywhere(
+        defined({
+          trustAnchorArn: spec.trustAnchorArn,
+          profileArn: spec.profileArn,
+          roleArn: spec.roleArn,
+          certificate: spec.certificate,
+          privateKey: spec.privateKey,
+          passphrase: passphrase(cli, deps.env),
+          intermediates: spec.intermediates,
+          roleSessionName: spec.roleSessionName,
+          durationSeconds: spec.durationSeconds,
+          endpoint: spec.endpoint,
+          region: spec.region,
+        }),
+      )
   }
 }

@@ -11,12 +11,64 @@ export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot
  * IoT hands out, and nothing secret. The cache key is made from it.
  */
 export type SourceSpec =
-  | { readonly kind: 'assume-role'; readonly roleArn: string; readonly roleSessionName?: string | undefined; readonly externalId?: string | undefined; readonly durationSeconds?: number | undefined; readonly mfaSerial?: string | undefined; readonly baseProfile?: string | undefined; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
-  | { readonly kind: 'session-token'; readonly durationSeconds?: number | undefined; readonly mfaSerial?: string | undefined; readonly baseProfile?: string | undefined; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
-  | { readonly kind: 'web-identity'; readonly roleArn: string; readonly webIdentityTokenFile: string; readonly roleSessionName?: string | undefined; readonly durationSeconds?: number | undefined; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
-  | { readonly kind: 'profile'; readonly profile: string; readonly region?: string | undefined; readonly endpointUrl?: string | undefined }
-  | { readonly kind: 'iot'; readonly roleAlias: string; readonly certificate: string; readonly privateKey: string; readonly endpoint?: string | undefined; readonly thingName?: string | undefined; readonly ca?: string | undefined; readonly durationSeconds?: number | undefined; readonly region?: string | undefined }
-  | { readonly kind: 'roles-anywhere'; readonly trustAnchorArn: string; readonly profileArn: string; readonly roleArn: string; readonly certificate: string; readonly privateKey: string; readonly intermediates?: string | undefined; readonly roleSessionName?: string | undefined; readonly durationSeconds?: number | undefined; readonly endpoint?: string | undefined; readonly region?: string | undefined }
+  | {
+      readonly kind: 'assume-role'
+      readonly roleArn: string
+      readonly roleSessionName?: string | undefined
+      readonly externalId?: string | undefined
+      readonly durationSeconds?: number | undefined
+      readonly mfaSerial?: string | undefined
+      readonly baseProfile?: string | undefined
+      readonly region?: string | undefined
+      readonly endpointUrl?: string | undefined
+    }
+  | {
+      readonly kind: 'session-token'
+      readonly durationSeconds?: number | undefined
+      readonly mfaSerial?: string | undefined
+      readonly baseProfile?: string | undefined
+      readonly region?: string | undefined
+      readonly endpointUrl?: string | undefined
+    }
+  | {
+      readonly kind: 'web-identity'
+      readonly roleArn: string
+      readonly webIdentityTokenFile: string
+      readonly roleSessionName?: string | undefined
+      readonly durationSeconds?: number | undefined
+      readonly region?: string | undefined
+      readonly endpointUrl?: string | undefined
+    }
+  | {
+      readonly kind: 'profile'
+      readonly profile: string
+      readonly region?: string | undefined
+      readonly endpointUrl?: string | undefined
+    }
+  | {
+      readonly kind: 'iot'
+      readonly roleAlias: string
+      readonly certificate: string
+      readonly privateKey: string
+      readonly endpoint?: string | undefined
+      readonly thingName?: string | undefined
+      readonly ca?: string | undefined
+      readonly durationSeconds?: number | undefined
+      readonly region?: string | undefined
+    }
+  | {
+      readonly kind: 'roles-anywhere'
+      readonly trustAnchorArn: string
+      readonly profileArn: string
+      readonly roleArn: string
+      readonly certificate: string
+      readonly privateKey: string
+      readonly intermediates?: string | undefined
+      readonly roleSessionName?: string | undefined
+      readonly durationSeconds?: number | undefined
+      readonly endpoint?: string | undefined
+      readonly region?: string | undefined
+    }
 
 /** How the CLI gets what it must not take as a flag value: the MFA code and the key passphrase. */
 export type SecretSpec = {
@@ -32,21 +84,79 @@ export type SecretSpec = {
 export type CliSource = { readonly spec: SourceSpec; readonly secrets: SecretSpec }
 
 const KIND_FLAGS: Readonly<Record<SourceKind, readonly string[]>> = {
-  'assume-role': ['role-session-name', 'external-id', 'duration-seconds', 'mfa-serial', 'mfa-totp-secret-env', 'mfa-command', 'base-profile', 'region', 'endpoint-url'],
-  'session-token': ['duration-seconds', 'mfa-serial', 'mfa-totp-secret-env', 'mfa-command', 'base-profile', 'region', 'endpoint-url'],
-  'web-identity': ['role-arn', 'web-identity-token-file', 'role-session-name', 'duration-seconds', 'region', 'endpoint-url'],
-  iot: ['endpoint', 'role-alias', 'thing-name', 'certificate', 'private-key', 'passphrase-env', 'ca', 'duration-seconds', 'region'],
+  'assume-role': [
+    'role-session-name',
+    'external-id',
+    'duration-seconds',
+    'mfa-serial',
+    'mfa-totp-secret-env',
+    'mfa-command',
+    'base-profile',
+    'region',
+    'endpoint-url',
+  ],
+  'session-token': [
+    'duration-seconds',
+    'mfa-serial',
+    'mfa-totp-secret-env',
+    'mfa-command',
+    'base-profile',
+    'region',
+    'endpoint-url',
+  ],
+  'web-identity': [
+    'role-arn',
+    'web-identity-token-file',
+    'role-session-name',
+    'duration-seconds',
+    'region',
+    'endpoint-url',
+  ],
+  iot: [
+    'endpoint',
+    'role-alias',
+    'thing-name',
+    'certificate',
+    'private-key',
+    'passphrase-env',
+    'ca',
+    'duration-seconds',
+    'region',
+  ],
   // The flag names of AWS's rolesanywhere-credential-helper, so its credential_process lines carry over.
-  'roles-anywhere': ['trust-anchor-arn', 'profile-arn', 'role-arn', 'certificate', 'private-key', 'intermediates', 'passphrase-env', 'session-duration', 'duration-seconds', 'role-session-name', 'endpoint', 'region'],
+  'roles-anywhere': [
+    'trust-anchor-arn',
+    'profile-arn',
+    'role-arn',
+    'certificate',
+    'private-key',
+    'intermediates',
+    'passphrase-env',
+    'session-duration',
+    'duration-seconds',
+    'role-session-name',
+    'endpoint',
+    'region',
+  ],
   profile: ['mfa-totp-secret-env', 'mfa-command', 'region', 'endpoint-url'],
 }
 const KINDS = Object.keys(KIND_FLAGS) as SourceKind[]
 const ALL_SOURCE_FLAGS = new Set(Object.values(KIND_FLAGS).flat())
-const MAX_DURATION: Readonly<Record<SourceKind, number>> = { 'assume-role': 43_200, 'session-token': 129_600, 'web-identity': 43_200, iot: 43_200, 'roles-anywhere': 43_200, profile: 43_200 }
+const MAX_DURATION: Readonly<Record<SourceKind, number>> = {
+  'assume-role': 43_200,
+  'session-token': 129_600,
+  'web-identity': 43_200,
+  iot: 43_200,
+  'roles-anywhere': 43_200,
+  profile: 43_200,
+}
 
 const kindOf = (flags: Flags): SourceKind => {
   const given = KINDS.filter((k) => flags[k] !== undefined && flags[k] !== false)
-  if (given.length === 0) throw usageError('no source: give one of --assume-role ARN, --session-token, --web-identity, --iot, --roles-anywhere or --profile NAME (or a --config file)')
+  if (given.length === 0)
+    throw usageError(
+      'no source: give one of --assume-role ARN, --session-token, --web-identity, --iot, --roles-anywhere or --profile NAME (or a --config file)',
+    )
   if (given.length > 1) throw usageError(`give only one source; got ${given.map((k) => `--${k}`).join(' and ')}`)
   return given[0]!
 }
@@ -73,20 +183,34 @@ const pathFlag = (flags: Flags, name: string, cwd: string): string | undefined =
 
 const envName = (flags: Flags, name: string): string | undefined => {
   const v = stringFlag(flags, name)
-  if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw usageError(`--${name} takes the NAME of an environment variable (never the secret itself)`)
+  if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v))
+    throw usageError(`--${name} takes the NAME of an environment variable (never the secret itself)`)
   return v
 }
 
 const secretsOf = (flags: Flags, mfaSerial: string | undefined): SecretSpec => {
   const mfaTotpSecretEnv = envName(flags, 'mfa-totp-secret-env')
   const raw = flags['mfa-command']
-  const mfaCommand = raw === undefined ? undefined : Array.isArray(raw) ? (raw as readonly string[]) : splitCommand(stringFlag(flags, 'mfa-command')!)
-  if (mfaTotpSecretEnv !== undefined && mfaCommand !== undefined) throw usageError('give only one of --mfa-totp-secret-env and --mfa-command')
+  const mfaCommand =
+    raw === undefined
+      ? undefined
+      : Array.isArray(raw)
+        ? (raw as readonly string[])
+        : splitCommand(stringFlag(flags, 'mfa-command')!)
+  if (mfaTotpSecretEnv !== undefined && mfaCommand !== undefined)
+    throw usageError('give only one of --mfa-totp-secret-env and --mfa-command')
   if ((mfaTotpSecretEnv !== undefined || mfaCommand !== undefined) && mfaSerial === undefined)
-    throw usageError(`--${mfaCommand ? 'mfa-command' : 'mfa-totp-secret-env'} needs --mfa-serial (the ARN of the MFA device)`)
-  if (mfaCommand !== undefined && (mfaCommand.length === 0 || mfaCommand[0] === '')) throw usageError('--mfa-command needs a command to run')
+    throw usageError(
+      `--${mfaCommand ? 'mfa-command' : 'mfa-totp-secret-env'} needs --mfa-serial (the ARN of the MFA device)`,
+    )
+  if (mfaCommand !== undefined && (mfaCommand.length === 0 || mfaCommand[0] === ''))
+    throw usageError('--mfa-command needs a command to run')
   const passphraseEnv = envName(flags, 'passphrase-env')
-  return { ...(mfaTotpSecretEnv && { mfaTotpSecretEnv }), ...(mfaCommand && { mfaCommand }), ...(passphraseEnv && { passphraseEnv }) }
+  return {
+    ...(mfaTotpSecretEnv && { mfaTotpSecretEnv }),
+    ...(mfaCommand && { mfaCommand }),
+    ...(passphraseEnv && { passphraseEnv }),
+  }
 }
 
 const specOf = (flags: Flags, kind: SourceKind, env: NodeJS.ProcessEnv, cwd: string): SourceSpec => {
@@ -96,34 +220,61 @@ const specOf = (flags: Flags, kind: SourceKind, env: NodeJS.ProcessEnv, cwd: str
   const sts = { ...common, endpointUrl: s('endpoint-url') }
   switch (kind) {
     case 'assume-role':
-      return { kind, roleArn: required(flags, 'assume-role', kind), roleSessionName: s('role-session-name'), externalId: s('external-id'), mfaSerial: s('mfa-serial'), baseProfile: s('base-profile'), ...sts }
+      return {
+        kind,
+        roleArn: required(flags, 'assume-role', kind),
+        roleSessionName: s('role-session-name'),
+        externalId: s('external-id'),
+        mfaSerial: s('mfa-serial'),
+        baseProfile: s('base-profile'),
+        ...sts,
+      }
     case 'session-token':
       return { kind, mfaSerial: s('mfa-serial'), baseProfile: s('base-profile'), ...sts }
     case 'web-identity':
       return {
-        kind, roleArn: required(flags, 'role-arn', kind, env['AWS_ROLE_ARN'] || undefined),
-        webIdentityTokenFile: resolve(cwd, required(flags, 'web-identity-token-file', kind, env['AWS_WEB_IDENTITY_TOKEN_FILE'] || undefined)),
-        roleSessionName: s('role-session-name'), ...sts,
+        kind,
+        roleArn: required(flags, 'role-arn', kind, env['AWS_ROLE_ARN'] || undefined),
+        webIdentityTokenFile: resolve(
+          cwd,
+          required(flags, 'web-identity-token-file', kind, env['AWS_WEB_IDENTITY_TOKEN_FILE'] || undefined),
+        ),
+        roleSessionName: s('role-session-name'),
+        ...sts,
       }
     case 'profile':
       return { kind, profile: required(flags, 'profile', kind), region: s('region'), endpointUrl: s('endpoint-url') }
     case 'iot':
       return {
-        kind, roleAlias: required(flags, 'role-alias', kind), certificate: resolve(cwd, required(flags, 'certificate', kind)),
-        privateKey: resolve(cwd, required(flags, 'private-key', kind)), endpoint: s('endpoint'), thingName: s('thing-name'), ca: pathFlag(flags, 'ca', cwd), ...common,
+        kind,
+        roleAlias: required(flags, 'role-alias', kind),
+        certificate: resolve(cwd, required(flags, 'certificate', kind)),
+        privateKey: resolve(cwd, required(flags, 'private-key', kind)),
+        endpoint: s('endpoint'),
+        thingName: s('thing-name'),
+        ca: pathFlag(flags, 'ca', cwd),
+        ...common,
       }
     case 'roles-anywhere':
       return {
-        kind, trustAnchorArn: required(flags, 'trust-anchor-arn', kind), profileArn: required(flags, 'profile-arn', kind), roleArn: required(flags, 'role-arn', kind),
-        certificate: resolve(cwd, required(flags, 'certificate', kind)), privateKey: resolve(cwd, required(flags, 'private-key', kind)),
-        intermediates: pathFlag(flags, 'intermediates', cwd), roleSessionName: s('role-session-name'), endpoint: s('endpoint'), region: s('region'),
+        kind,
+        trustAnchorArn: required(flags, 'trust-anchor-arn', kind),
+        profileArn: required(flags, 'profile-arn', kind),
+        roleArn: required(flags, 'role-arn', kind),
+        certificate: resolve(cwd, required(flags, 'certificate', kind)),
+        privateKey: resolve(cwd, required(flags, 'private-key', kind)),
+        intermediates: pathFlag(flags, 'intermediates', cwd),
+        roleSessionName: s('role-session-name'),
+        endpoint: s('endpoint'),
+        region: s('region'),
         durationSeconds: integerFlag(flags, 'session-duration', 900, 43_200) ?? durationSeconds,
       }
   }
 }
 
 /** Drops undefined members, so equal sources give equal specs (and equal cache keys). */
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+const compact = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 
 /**
  * Turns flags (already merged with a `--config` file) into a {@link CliSource}: exactly one
@@ -137,5 +288,11 @@ export const sourceSpec = (flags: Flags, env: NodeJS.ProcessEnv, cwd: string): C
   checkApplicable(flags, kind)
   const spec = compact(specOf(flags, kind, env, cwd))
   // A profile's serial is its mfa_serial, read from the files.
-  return { spec, secrets: secretsOf(flags, 'mfaSerial' in spec ? spec.mfaSerial : spec.kind === 'profile' ? spec.profile : undefined) }
+  return {
+    spec,
+    secrets: secretsOf(
+      flags,
+      'mfaSerial' in spec ? spec.mfaSerial : spec.kind === 'profile' ? spec.profile : undefined,
+    ),
+  }
 }

@@ -54,7 +54,12 @@ const tokenMatches = (header: string | undefined, expected: Buffer): boolean => 
 
 const send = (res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void => {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
@@ -76,7 +81,8 @@ const pathOf = (target: string | undefined): string | undefined => {
   }
 }
 
-const handler = (provider: RefreshingProvider, expected: Buffer, onError: (e: CredentialError) => void) =>
+const handler =
+  (provider: RefreshingProvider, expected: Buffer, onError: (e: CredentialError) => void) =>
   (req: IncomingMessage, res: ServerResponse): void => {
     try {
       answer(provider, expected, onError, req, res)
@@ -87,22 +93,38 @@ const handler = (provider: RefreshingProvider, expected: Buffer, onError: (e: Cr
     }
   }
 
-const answer = (provider: RefreshingProvider, expected: Buffer, onError: (e: CredentialError) => void, req: IncomingMessage, res: ServerResponse): void => {
-    req.resume()
-    if (!tokenMatches(req.headers.authorization, expected))
-      return send(res, 401, { Code: 'Unauthorized', Message: 'missing or wrong Authorization token' }, { 'www-authenticate': 'Bearer' })
-    const path = pathOf(req.url)
-    if (path === undefined) return send(res, 400, { Code: 'BadRequest', Message: 'the request target is not a valid path' })
-    if (path !== CREDENTIALS_PATH) return send(res, 404, { Code: 'NotFound', Message: `credentials are served on ${CREDENTIALS_PATH}` })
-    if (req.method !== 'GET') return send(res, 405, { Code: 'MethodNotAllowed', Message: 'only GET is allowed' }, { allow: 'GET' })
-    provider().then(
+const answer = (
+  provider: RefreshingProvider,
+  expected: Buffer,
+  onError: (e: CredentialError) => void,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void => {
+  req.resume()
+  if (!tokenMatches(req.headers.authorization, expected))
+    return send(
+      res,
+      401,
+      { Code: 'Unauthorized', Message: 'missing or wrong Authorization token' },
+      { 'www-authenticate': 'Bearer' },
+    )
+  const path = pathOf(req.url)
+  if (path === undefined)
+    return send(res, 400, { Code: 'BadRequest', Message: 'the request target is not a valid path' })
+  if (path !== CREDENTIALS_PATH)
+    return send(res, 404, { Code: 'NotFound', Message: `credentials are served on ${CREDENTIALS_PATH}` })
+  if (req.method !== 'GET')
+    return send(res, 405, { Code: 'MethodNotAllowed', Message: 'only GET is allowed' }, { allow: 'GET' })
+  provider()
+    .then(
       (c) => send(res, 200, toContainerJson(c)),
       (e: unknown) => {
         const error = isCredentialError(e) ? e : toCredentialError(e, 'serve')
         onError(error)
         if (!res.destroyed) send(res, 500, { Code: error.code, Message: error.message })
       },
-    ).catch(() => res.destroy())
+    )
+    .catch(() => res.destroy())
 }
 
 /**
@@ -114,7 +136,12 @@ const capConnections = (max: number) => {
   const busy = new WeakSet<Socket>()
   return {
     onConnection: (socket: Socket): void => {
-      if (open.size >= max) for (const s of open) if (!busy.has(s)) { s.destroy(); break }
+      if (open.size >= max)
+        for (const s of open)
+          if (!busy.has(s)) {
+            s.destroy()
+            break
+          }
       open.add(socket)
       socket.once('close', () => open.delete(socket))
     },
@@ -148,8 +175,15 @@ export const startServe = async (options: StartServeOptions): Promise<ServeHandl
   const token = randomBytes(32).toString('base64url')
   const headersTimeout = options.headersTimeoutMs ?? 5_000
   // Short timeouts, checked every half second: a silent or half-sent request cannot hold a connection for long.
-  const server = createServer({ headersTimeout, requestTimeout: 2 * headersTimeout, keepAliveTimeout: headersTimeout, connectionsCheckingInterval: Math.min(500, headersTimeout / 2) },
-    handler(provider, digest(token), options.onError ?? (() => undefined)))
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: 2 * headersTimeout,
+      keepAliveTimeout: headersTimeout,
+      connectionsCheckingInterval: Math.min(500, headersTimeout / 2),
+    },
+    handler(provider, digest(token), options.onError ?? (() => undefined)),
+  )
   const cap = capConnections(options.maxConnections ?? 128)
   server.on('connection', cap.onConnection)
   server.prependListener('request', cap.onRequest)

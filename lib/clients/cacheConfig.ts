@@ -13,13 +13,19 @@ export type CacheConfig = {
   readonly baseKeys: readonly string[]
 }
 
-export const invalid = (message: string, cause?: unknown): CredentialError => invalidConfiguration(SOURCE, message, cause)
+export const invalid = (message: string, cause?: unknown): CredentialError =>
+  invalidConfiguration(SOURCE, message, cause)
 
 /** A client config: a non-null, non-array object without `credentials`. */
 const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(`${name} must be a client config object (got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v})`)
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalid(
+      `${name} must be a client config object (got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v})`,
+    )
   if ('credentials' in v)
-    throw invalid(`${name} must not hold credentials: every client of a factory signs with the factory's provider; build another factory for other credentials`)
+    throw invalid(
+      `${name} must not hold credentials: every client of a factory signs with the factory's provider; build another factory for other credentials`,
+    )
   return v as Readonly<Record<string, unknown>>
 }
 
@@ -28,11 +34,14 @@ export const cacheConfig = (options: unknown): CacheConfig => guarded(SOURCE, ()
 
 /** Reads the fields of `WithClientCacheOptions` as unknown values and checks each. */
 const fill = (options: unknown): CacheConfig => {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw invalid(`expected an options object (got ${kindOf(options)})`)
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options)))
+    throw invalid(`expected an options object (got ${kindOf(options)})`)
   const o: Readonly<Record<string, unknown>> = { ...options }
   const { region, maxSize = 64, recoverExpiredToken = true } = o
-  if (region !== undefined && (typeof region !== 'string' || region === '')) throw invalid('region must be a non-empty string, e.g. "eu-west-1"')
-  if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < 1) throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)
+  if (region !== undefined && (typeof region !== 'string' || region === ''))
+    throw invalid('region must be a non-empty string, e.g. "eu-west-1"')
+  if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < 1)
+    throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)
   if (typeof recoverExpiredToken !== 'boolean') throw invalid('recoverExpiredToken must be a boolean')
   const defaults = o.defaults === undefined ? {} : checkConfig('defaults', o.defaults)
   if (region !== undefined && defaults['region'] !== undefined)
@@ -46,7 +55,11 @@ const fill = (options: unknown): CacheConfig => {
  * `undefined` never erases a key of `base` (so `{ region: undefined }` keeps the factory's
  * region). Shallow: a nested object in `config` replaces the one in `defaults`.
  */
-export const mergeConfig = (base: Readonly<Record<string, unknown>>, baseKeys: readonly string[], config: unknown): Readonly<Record<string, unknown>> => {
+export const mergeConfig = (
+  base: Readonly<Record<string, unknown>>,
+  baseKeys: readonly string[],
+  config: unknown,
+): Readonly<Record<string, unknown>> => {
   if (config === undefined) return base
   const merged: Record<string, unknown> = Object.assign({}, base, checkConfig('config', config))
   for (const k of baseKeys) if (merged[k] === undefined) merged[k] = base[k]

@@ -58,7 +58,8 @@ export const snapshot = (v: unknown, depth = 0): unknown => {
   if (typeof v !== 'object' || v === null || depth >= MAX_DEPTH) return v
   if (isPlainArray(v)) return v.map((x) => snapshot(x, depth + 1))
   if (!isPlainRecord(v)) return v
-  const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? (Object.create(null) as Record<string, unknown>) : {}
+  const out: Record<string, unknown> =
+    Object.getPrototypeOf(v) === null ? (Object.create(null) as Record<string, unknown>) : {}
   for (const k in v) if (v[k] !== undefined) out[k] = snapshot(v[k], depth + 1)
   return out
 }

@@ -55,7 +55,9 @@ export const createGate = (limit: number): Gate => {
         active += 1
         return start(task)
       }
-      return new Promise<A>((resolve, reject) => enqueue({ start: () => void start(task).then(resolve, reject), fail: reject, next: undefined }))
+      return new Promise<A>((resolve, reject) =>
+        enqueue({ start: () => void start(task).then(resolve, reject), fail: reject, next: undefined }),
+      )
     },
     active: () => active,
     waiting: () => waiting,

@@ -50,16 +50,27 @@ export const createRole = (params: Readonly<Record<string, unknown>>, d: RoleDep
 
   // The role's STS client lives for one call: between refreshes a role holds no SDK client,
   // and at most `concurrency` exist at once. The connections are the pool's (requestHandler).
-  const assume = fromAssumeRole(params as FromAssumeRoleParams, { source: d.base, clientConfig: { ...d.config.clientConfig, requestHandler: d.requestHandler } })
+  const assume = fromAssumeRole(params as FromAssumeRoleParams, {
+    source: d.base,
+    clientConfig: { ...d.config.clientConfig, requestHandler: d.requestHandler },
+  })
   const source = Object.assign(
-    named('fromAssumeRole', (context?: Parameters<typeof assume>[0]) => track(() => d.gate.run(() => assume(context).finally(assume.close)))),
+    named('fromAssumeRole', (context?: Parameters<typeof assume>[0]) =>
+      track(() => d.gate.run(() => assume(context).finally(assume.close))),
+    ),
     { close: assume.close },
   )
   const provider = d.config.refresh(source)
 
-  const countRequests = (next: InitializeHandler<object, MetadataBearer>): InitializeHandler<object, MetadataBearer> => (args) => track(() => next(args))
+  const countRequests =
+    (next: InitializeHandler<object, MetadataBearer>): InitializeHandler<object, MetadataBearer> =>
+    (args) =>
+      track(() => next(args))
   const wrap = (cache: ClientFactory): ClientFactory => ({
-    client: <K extends SdkClientClass>(ClientClass: K, config?: Parameters<ClientFactory['client']>[1]): InstanceType<K> => {
+    client: <K extends SdkClientClass>(
+      ClientClass: K,
+      config?: Parameters<ClientFactory['client']>[1],
+    ): InstanceType<K> => {
       const c = cache.client(ClientClass, config as never)
       if (!counted.has(c)) {
         counted.add(c)

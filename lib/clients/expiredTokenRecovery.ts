@@ -63,10 +63,13 @@ export const createRecovery =
 const checkProvider = (provider: unknown): RefreshingProvider => {
   const p = provider as { readonly current?: unknown } | undefined
   if (typeof provider !== 'function' || typeof p?.current !== 'function')
-    throw new CredentialError('expiredTokenRecovery: expected a refreshing provider, e.g. pipe(source, withRefresh())', {
-      code: 'InvalidConfiguration',
-      source: 'expiredTokenRecovery',
-    })
+    throw new CredentialError(
+      'expiredTokenRecovery: expected a refreshing provider, e.g. pipe(source, withRefresh())',
+      {
+        code: 'InvalidConfiguration',
+        source: 'expiredTokenRecovery',
+      },
+    )
   return provider as RefreshingProvider
 }
 

@@ -43,7 +43,12 @@ export const trackInflight = (): InflightTracker => {
           settle(client, state)
         }
       }
-      client.middlewareStack.add(counting, { step: 'initialize', priority: 'high', name: INFLIGHT_MIDDLEWARE, override: true })
+      client.middlewareStack.add(counting, {
+        step: 'initialize',
+        priority: 'high',
+        name: INFLIGHT_MIDDLEWARE,
+        override: true,
+      })
     },
     destroyWhenIdle: (client) => {
       const state = states.get(client)

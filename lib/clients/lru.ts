@@ -83,7 +83,14 @@ export const createClientLru = <C>(maxSize: number, onEvict: (client: C) => void
       return undefined
     },
     add: (ClientClass, config, client) => {
-      const e: Entry<C> = { ClientClass, bucket: bucketOf(config), config: snapshot(config), client, prev: undefined, next: undefined }
+      const e: Entry<C> = {
+        ClientClass,
+        bucket: bucketOf(config),
+        config: snapshot(config),
+        client,
+        prev: undefined,
+        next: undefined,
+      }
       let buckets = index.get(ClientClass)
       if (!buckets) index.set(ClientClass, (buckets = new Map<string | undefined, Entry<C>[]>()))
       const list = buckets.get(e.bucket)

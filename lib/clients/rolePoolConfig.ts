@@ -31,11 +31,13 @@ type Options = {
 export const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
-const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const positiveInteger = (name: string, v: unknown, fallback: number): number => {
   if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalid(`${name} must be a positive integer (got ${typeof v === 'number' ? String(v) : kind(v)})`)
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    throw invalid(`${name} must be a positive integer (got ${typeof v === 'number' ? String(v) : kind(v)})`)
   return v
 }
 
@@ -49,7 +51,9 @@ export const rolePoolConfig = (options: unknown): RolePoolConfig => {
   const o = (optionalRecord('options', options) ?? {}) as Options
   const clientConfig = optionalRecord('clientConfig', o.clientConfig) as STSClientConfig | undefined
   if (clientConfig?.credentials !== undefined)
-    throw invalid('clientConfig must not hold credentials: the pool signs every AssumeRole with its base provider, pipe(baseProvider, withRolePool(options))')
+    throw invalid(
+      'clientConfig must not hold credentials: the pool signs every AssumeRole with its base provider, pipe(baseProvider, withRolePool(options))',
+    )
   const refresh = optionalRecord('refresh', o.refresh) as WithRefreshOptions | undefined
   const clientCache = optionalRecord('clientCache', o.clientCache) as WithClientCacheOptions | undefined
   return {

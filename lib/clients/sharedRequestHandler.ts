@@ -15,14 +15,24 @@ const hasHandle = (v: unknown): v is Handle => typeof (v as Partial<Handle> | un
  * one (it stays the caller's: never destroyed here), else the SDK's default Node handler
  * built once, lazily, from `clientConfig.requestHandler` options, as an STSClient builds it.
  */
-export const sharedRequestHandler = (clientConfig: STSClientConfig | undefined): { readonly handler: Handler; readonly destroy: () => void } => {
+export const sharedRequestHandler = (
+  clientConfig: STSClientConfig | undefined,
+): { readonly handler: Handler; readonly destroy: () => void } => {
   const given: unknown = clientConfig?.requestHandler
   let owner: Promise<STSClient> | undefined
   const real = async (): Promise<Handle> => {
     if (hasHandle(given)) return given
     // An STSClient built with the pool's handler options owns the one real handler.
-    owner ??= loadPeer<typeof import('@aws-sdk/client-sts')>('@aws-sdk/client-sts', { source: 'withRolePool', purpose: 'the shared STS connection pool', load: () => import('@aws-sdk/client-sts') })
-      .then((sts) => new sts.STSClient(clientConfig?.requestHandler === undefined ? {} : { requestHandler: clientConfig.requestHandler }))
+    owner ??= loadPeer<typeof import('@aws-sdk/client-sts')>('@aws-sdk/client-sts', {
+      source: 'withRolePool',
+      purpose: 'the shared STS connection pool',
+      load: () => import('@aws-sdk/client-sts'),
+    }).then(
+      (sts) =>
+        new sts.STSClient(
+          clientConfig?.requestHandler === undefined ? {} : { requestHandler: clientConfig.requestHandler },
+        ),
+    )
     return (await owner).config.requestHandler as unknown as Handle
   }
   const facade = {
@@ -37,7 +47,10 @@ export const sharedRequestHandler = (clientConfig: STSClientConfig | undefined):
     destroy: () => {
       const current = owner
       owner = undefined
-      void current?.then((client) => client.destroy(), () => undefined)
+      void current?.then(
+        (client) => client.destroy(),
+        () => undefined,
+      )
     },
   }
 }

@@ -70,11 +70,12 @@ export type WithClientCacheOptions = {
  * @category clients
  * @since 0.1.0
  */
-export const withClientCache =
-  (options?: WithClientCacheOptions): ((credentials: RefreshingProvider) => ClientFactory) => {
-    const config = cacheConfig(options)
-    return (credentials) => createFactory(checkProvider(credentials), config)
-  }
+export const withClientCache = (
+  options?: WithClientCacheOptions,
+): ((credentials: RefreshingProvider) => ClientFactory) => {
+  const config = cacheConfig(options)
+  return (credentials) => createFactory(checkProvider(credentials), config)
+}
 
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
   const inflight = trackInflight()
@@ -90,15 +91,19 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
       throw invalid(`new ${ClientClass.name || 'ClientClass'}(config) failed (${describeError(e)}); see error.cause`, e)
     }
     if (typeof created?.destroy !== 'function' || typeof created.middlewareStack?.add !== 'function')
-      throw invalid(`${ClientClass.name || 'ClientClass'} is not an AWS SDK v3 client class (its instances need destroy() and middlewareStack)`)
+      throw invalid(
+        `${ClientClass.name || 'ClientClass'} is not an AWS SDK v3 client class (its instances need destroy() and middlewareStack)`,
+      )
     inflight.track(created)
     if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recovery)
     return created
   }
 
   const client = <K extends SdkClientClass>(ClientClass: K, config?: ClientConfigOf<K>): InstanceType<K> => {
-    if (closed) throw new CredentialError(`${SOURCE}: the factory is closed; build a new one`, { code: 'Closed', source: SOURCE })
-    if (typeof ClientClass !== 'function') throw invalid(`client() expects an SDK client class such as S3Client (got ${typeof ClientClass})`)
+    if (closed)
+      throw new CredentialError(`${SOURCE}: the factory is closed; build a new one`, { code: 'Closed', source: SOURCE })
+    if (typeof ClientClass !== 'function')
+      throw invalid(`client() expects an SDK client class such as S3Client (got ${typeof ClientClass})`)
     const merged = mergeConfig(c.base, c.baseKeys, config)
     let found = cache.find(ClientClass, merged)
     if (found === undefined) {

@@ -90,12 +90,14 @@ export type RolePool = {
 export const withRolePool = (options?: WithRolePoolOptions): ((base: AwsCredentialIdentityProvider) => RolePool) => {
   const config = rolePoolConfig(options)
   return (base) => {
-    if (typeof base !== 'function') throw invalid('expected a base credential provider: pipe(baseProvider, withRolePool(options))')
+    if (typeof base !== 'function')
+      throw invalid('expected a base credential provider: pipe(baseProvider, withRolePool(options))')
     return createPool(base, config)
   }
 }
 
-const closedError = (): CredentialError => new CredentialError(`${SOURCE}: the pool is closed; build a new one`, { code: 'Closed', source: SOURCE })
+const closedError = (): CredentialError =>
+  new CredentialError(`${SOURCE}: the pool is closed; build a new one`, { code: 'Closed', source: SOURCE })
 
 const createPool = (base: AwsCredentialIdentityProvider, config: RolePoolConfig): RolePool => {
   const roles = new Map<string, Role>() // insertion order = recency: the first is the least recently used
@@ -121,8 +123,16 @@ const createPool = (base: AwsCredentialIdentityProvider, config: RolePoolConfig)
       return found
     }
     if (canonical['SerialNumber'] !== undefined)
-      throw invalid('params.SerialNumber: a pool cannot ask for an MFA code per role; give it a base provider that did MFA once, e.g. pipe(fromSessionToken({ SerialNumber }), withMfa(code), withRefresh(), withRolePool())')
-    const role: Role = createRole(canonical, { base, gate, requestHandler: shared.handler, config, onClose: () => retire(key, role) })
+      throw invalid(
+        'params.SerialNumber: a pool cannot ask for an MFA code per role; give it a base provider that did MFA once, e.g. pipe(fromSessionToken({ SerialNumber }), withMfa(code), withRefresh(), withRolePool())',
+      )
+    const role: Role = createRole(canonical, {
+      base,
+      gate,
+      requestHandler: shared.handler,
+      config,
+      onClose: () => retire(key, role),
+    })
     roles.set(key, role)
     if (roles.size > config.maxSize) {
       const [oldestKey, oldest] = roles.entries().next().value as [string, Role]

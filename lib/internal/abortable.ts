@@ -13,10 +13,14 @@ const waitersOf = (signal: AbortSignal): Waiters => {
     const created: Waiters = new Set()
     waiters = created
     Object.defineProperty(signal, WAITERS, { value: created })
-    signal.addEventListener('abort', () => {
-      for (const fn of [...created]) fn()
-      created.clear()
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const fn of [...created]) fn()
+        created.clear()
+      },
+      { once: true },
+    )
   }
   return waiters
 }
@@ -24,7 +28,7 @@ const waitersOf = (signal: AbortSignal): Waiters => {
 /**
  * Calls `fn` once when `signal` aborts (at once if it already has); returns the function
  * that cancels it. Adds at most one listener per signal, whatever the number of callers.
-  * @internal
+ * @internal
  */
 export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() => void) => {
   if (signal === undefined) return () => undefined
@@ -59,7 +63,7 @@ export type AbortableOptions = {
  * Settles as `promise` does, or rejects as soon as the signal aborts or the deadline
  * passes, whichever comes first; `promise` goes on, its outcome observed (never an
  * unhandled rejection). Nothing outlives the race: the timer and the listener go with it.
-  * @internal
+ * @internal
  */
 export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<T> => {
   const { signal, timeoutMs } = o
@@ -88,8 +92,14 @@ export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<
       if (o.unref !== false) timer.unref()
     }
     promise.then(
-      (v) => { done(); resolve(v) },
-      (e: unknown) => { done(); reject(e) },
+      (v) => {
+        done()
+        resolve(v)
+      },
+      (e: unknown) => {
+        done()
+        reject(e)
+      },
     )
   })
 }

@@ -48,7 +48,7 @@ export const encodeBase32 = (bytes: Uint8Array): string => {
  * Secret lengths accepted: 80 bits (16 base32 characters, the RFC 4226 minimum most
  * authenticator apps accept and most examples use) to 512 bits. otplib's default
  * floor of 128 bits would refuse the former at every call.
-  * @internal
+ * @internal
  */
 export const SECRET_BYTES = { min: 10, max: 64 } as const
 

@@ -23,10 +23,29 @@ export type CallDeadlineOptions = {
 export const callDeadline = (o: CallDeadlineOptions): { signal: AbortSignal; dispose: () => void } => {
   const { source, signal: outer } = o
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new CredentialError(`${source}: ${o.timeoutMessage}`, { code: 'Timeout', source, retryable: true })), o.timeoutMs)
-  const aborted = o.aborted ?? ((s: AbortSignal): CredentialError => isCredentialError(s.reason) ? s.reason : new CredentialError(
-    `${source}: the request was aborted by the caller`, { code: 'Aborted', source, cause: s.reason },
-  ))
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new CredentialError(`${source}: ${o.timeoutMessage}`, { code: 'Timeout', source, retryable: true }),
+      ),
+    o.timeoutMs,
+  )
+  const aborted =
+    o.aborted ??
+    ((s: AbortSignal): CredentialError =>
+      isCredentialError(s.reason)
+        ? s.reason
+        : new CredentialError(`${source}: the request was aborted by the caller`, {
+            code: 'Aborted',
+            source,
+            cause: s.reason,
+          }))
   const cancel = onAbort(outer, () => controller.abort(aborted(outer!)))
-  return { signal: controller.signal, dispose: () => { clearTimeout(timer); cancel() } }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer)
+      cancel()
+    },
+  }
 }

@@ -19,7 +19,7 @@ const isHandler = (h: unknown): h is Handler => typeof (h as Handler | undefined
 const borrowHandler = (h: unknown): Handler | undefined => {
   if (!isHandler(h) || h.metadata?.handlerProtocol === 'h2') return undefined
   return {
-    handle: ((...args: never[]) => h.handle(...args)),
+    handle: (...args: never[]) => h.handle(...args),
     destroy: () => undefined,
     ...(h.metadata === undefined ? {} : { metadata: h.metadata }),
     updateHttpClientConfig: (key: never, value: never) => h.updateHttpClientConfig?.(key, value),

@@ -9,4 +9,6 @@ export type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]:
  * absent option stays absent instead of overriding a default with `undefined`.
  */
 export const defined = <T extends object>(o: T, dropEmptyStrings = false): Defined<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(dropEmptyStrings && v === ''))) as Defined<T>
+  Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== undefined && !(dropEmptyStrings && v === '')),
+  ) as Defined<T>

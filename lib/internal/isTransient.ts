@@ -6,20 +6,47 @@ import { isCredentialError } from '../errors.js'
 // agree. They are kept here rather than imported: that package pulls in most of
 // `@smithy/core`, which the root entry must not load. Additions beyond the SDK are marked.
 const THROTTLING_NAMES = new Set([
-  'BandwidthLimitExceeded', 'EC2ThrottledException', 'LimitExceededException', 'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException',
-  'SlowDown', 'ThrottledException', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'TransactionInProgressException',
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
 ])
 const TRANSIENT_NAMES = new Set([
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
   // Beyond the SDK: 5xx-class service errors deserialized without a status, and STS's
   // "the identity provider could not be reached" (AWS STS API reference, AssumeRoleWithWebIdentity).
-  'InternalFailure', 'InternalError', 'ServiceUnavailable', 'IDPCommunicationError', 'IDPCommunicationErrorException',
+  'InternalFailure',
+  'InternalError',
+  'ServiceUnavailable',
+  'IDPCommunicationError',
+  'IDPCommunicationErrorException',
 ])
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
   // Beyond the SDK: other socket failures Node and undici report.
-  'ECONNABORTED', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNABORTED',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ])
 /** The error names (or `Code`s) that mean: the request's signing credentials have expired. */
 /**
@@ -31,7 +58,12 @@ const NETWORK_CODES = new Set([
  * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
  * AWS common errors of the service API references.
  */
-const EXPIRED_NAMES: ReadonlySet<string> = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
+const EXPIRED_NAMES: ReadonlySet<string> = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'TokenRefreshRequired',
+])
 const MAX_CAUSE_DEPTH = 10
 
 type Foreign = {
@@ -47,7 +79,14 @@ const fields = (e: unknown): Foreign => {
   if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return {}
   try {
     const f = e as Foreign
-    return { name: f.name, code: f.code, Code: f.Code, cause: f.cause, $retryable: f.$retryable, $metadata: f.$metadata ?? undefined }
+    return {
+      name: f.name,
+      code: f.code,
+      Code: f.Code,
+      cause: f.cause,
+      $retryable: f.$retryable,
+      $metadata: f.$metadata ?? undefined,
+    }
   } catch {
     return {} // a throwing getter or Proxy: nothing known
   }
@@ -65,8 +104,13 @@ export const isServerStatus = (status: unknown): boolean => typeof status === 'n
  */
 export const isThrottling = (e: unknown): boolean => {
   const f = fields(e)
-  return THROTTLING_NAMES.has(String(f.name)) || f.$metadata?.httpStatusCode === 429 ||
-    (typeof f.$retryable === 'object' && f.$retryable !== null && (f.$retryable as { throttling?: unknown }).throttling === true)
+  return (
+    THROTTLING_NAMES.has(String(f.name)) ||
+    f.$metadata?.httpStatusCode === 429 ||
+    (typeof f.$retryable === 'object' &&
+      f.$retryable !== null &&
+      (f.$retryable as { throttling?: unknown }).throttling === true)
+  )
 }
 
 /**
@@ -88,14 +132,20 @@ export const isExpiredToken = (e: unknown): boolean => {
  * True when a retry can fix the error: throttling, a 5xx answer, a network failure or a
  * timeout, also when one of its causes is; never an abort. A {@link CredentialError}
  * answers with its own `retryable`.
-  * @internal
+ * @internal
  */
 export const isTransient = (e: unknown, depth = 0): boolean => {
   if (isCredentialError(e)) return e.retryable
   const f = fields(e)
   if (f.name === undefined && f.code === undefined && f.$metadata === undefined) return false
   if (f.name === 'AbortError') return false
-  return f.$retryable !== undefined || isThrottling(e) || isServerStatus(f.$metadata?.httpStatusCode) ||
-    f.$metadata?.clockSkewCorrected === true || TRANSIENT_NAMES.has(String(f.name)) || isNetworkError(e) ||
+  return (
+    f.$retryable !== undefined ||
+    isThrottling(e) ||
+    isServerStatus(f.$metadata?.httpStatusCode) ||
+    f.$metadata?.clockSkewCorrected === true ||
+    TRANSIENT_NAMES.has(String(f.name)) ||
+    isNetworkError(e) ||
     (f.cause !== undefined && depth < MAX_CAUSE_DEPTH && isTransient(f.cause, depth + 1))
+  )
 }

@@ -29,8 +29,23 @@ export const totpCode = (secret: string, epochSeconds: number, periodSeconds = 3
  * Whether `token` is the TOTP (`periodSeconds` steps) of `secret` within ±`toleranceSeconds` of `epochSeconds`.
  * @internal
  */
-export const verifyTotp = (secret: string, token: string, epochSeconds: number, toleranceSeconds: number, periodSeconds = 30): boolean =>
-  verifySync({ secret, token, epoch: epochSeconds, epochTolerance: toleranceSeconds, period: periodSeconds, crypto, base32, guardrails }).valid
+export const verifyTotp = (
+  secret: string,
+  token: string,
+  epochSeconds: number,
+  toleranceSeconds: number,
+  periodSeconds = 30,
+): boolean =>
+  verifySync({
+    secret,
+    token,
+    epoch: epochSeconds,
+    epochTolerance: toleranceSeconds,
+    period: periodSeconds,
+    crypto,
+    base32,
+    guardrails,
+  }).valid
 
 /**
  * A new random base32 secret of 20 bytes (what AWS virtual MFA devices use).

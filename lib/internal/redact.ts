@@ -12,7 +12,10 @@ const MAX_LENGTH = 300
  * @internal
  */
 export const redact = (message: string): string => {
-  const masked = message.replace(PEM, '[PEM]').replace(LONG_TOKEN, (run) => (looksSecret(run) ? '***' : run)).replace(SIX_DIGITS, '******')
+  const masked = message
+    .replace(PEM, '[PEM]')
+    .replace(LONG_TOKEN, (run) => (looksSecret(run) ? '***' : run))
+    .replace(SIX_DIGITS, '******')
   return masked.length > MAX_LENGTH ? `${masked.slice(0, MAX_LENGTH)}…` : masked
 }
 
@@ -32,7 +35,11 @@ const MAX_DEPTH = 8
 const safeMetadata = (m: unknown): unknown => {
   if (typeof m !== 'object' || m === null) return undefined
   const { httpStatusCode, requestId, extendedRequestId, attempts, totalRetryDelay } = m as Record<string, unknown>
-  return Object.fromEntries(Object.entries({ httpStatusCode, requestId, extendedRequestId, attempts, totalRetryDelay }).filter(([, v]) => typeof v === 'number' || typeof v === 'string'))
+  return Object.fromEntries(
+    Object.entries({ httpStatusCode, requestId, extendedRequestId, attempts, totalRetryDelay }).filter(
+      ([, v]) => typeof v === 'number' || typeof v === 'string',
+    ),
+  )
 }
 
 /** The stack's frames (`    at ...` lines) under a header with the redacted message. */
@@ -47,7 +54,7 @@ const safeStack = (header: string, stack: unknown): string => {
  * anything but ids and counts, and its own `cause` (and an AggregateError's `errors`)
  * redacted the same way. Bodies (`$response`), request objects and any other field are
  * dropped. A value that is not an error becomes an `Error` holding its redacted summary.
-  * @internal
+ * @internal
  */
 export const redactCause = (cause: unknown, depth = 0): unknown => {
   if (cause === undefined || cause === null) return cause
@@ -57,23 +64,36 @@ export const redactCause = (cause: unknown, depth = 0): unknown => {
   const rawMessage = safeRead(source, 'message')
   const isError = cause instanceof Error || (typeof rawMessage === 'string' && typeof rawName === 'string')
   const name = isError && typeof rawName === 'string' ? redact(rawName) : 'Error'
-  const message = isError ? redact(typeof rawMessage === 'string' ? rawMessage : '') : typeof cause === 'string' ? redact(cause) : typeof cause
+  const message = isError
+    ? redact(typeof rawMessage === 'string' ? rawMessage : '')
+    : typeof cause === 'string'
+      ? redact(cause)
+      : typeof cause
   const copy = new Error(message)
   Object.defineProperty(copy, 'name', { value: name, configurable: true, writable: true, enumerable: false })
   copy.stack = safeStack(message === '' ? name : `${name}: ${message}`, isError ? source['stack'] : undefined)
   for (const key of SAFE_FIELDS) {
     const v = safeRead(source, key)
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') Object.assign(copy, { [key]: typeof v === 'string' ? redact(v) : v })
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      Object.assign(copy, { [key]: typeof v === 'string' ? redact(v) : v })
   }
   const metadata = safeMetadata(safeRead(source, '$metadata'))
   if (metadata !== undefined) Object.assign(copy, { $metadata: metadata })
   const retryable = safeRead(source, '$retryable')
-  if (typeof retryable === 'object' && retryable !== null) Object.assign(copy, { $retryable: { throttling: (retryable as { throttling?: unknown }).throttling === true } })
+  if (typeof retryable === 'object' && retryable !== null)
+    Object.assign(copy, { $retryable: { throttling: (retryable as { throttling?: unknown }).throttling === true } })
   if (depth < MAX_DEPTH) {
     const inner = safeRead(source, 'cause')
-    if (inner !== undefined) Object.defineProperty(copy, 'cause', { value: redactCause(inner, depth + 1), configurable: true, writable: true, enumerable: false })
+    if (inner !== undefined)
+      Object.defineProperty(copy, 'cause', {
+        value: redactCause(inner, depth + 1),
+        configurable: true,
+        writable: true,
+        enumerable: false,
+      })
     const errors = safeRead(source, 'errors')
-    if (Array.isArray(errors)) Object.assign(copy, { errors: errors.slice(0, 10).map((e: unknown) => redactCause(e, depth + 1)) })
+    if (Array.isArray(errors))
+      Object.assign(copy, { errors: errors.slice(0, 10).map((e: unknown) => redactCause(e, depth + 1)) })
   }
   Object.defineProperty(copy, REDACTED, { value: true })
   return copy
@@ -85,7 +105,12 @@ const REDACTED = Symbol.for('aws-refresh-session.redacted')
 const isRedacted = (v: unknown): boolean => {
   if (typeof v !== 'object' || v === null) return false
   const o = v as Record<string | symbol, unknown>
-  return safeRead(o, REDACTED) === true || (safeRead(o, 'name') === 'CredentialError' && typeof safeRead(o, 'code') === 'string' && safeRead(o, REDACTED_SOURCE) === true)
+  return (
+    safeRead(o, REDACTED) === true ||
+    (safeRead(o, 'name') === 'CredentialError' &&
+      typeof safeRead(o, 'code') === 'string' &&
+      safeRead(o, REDACTED_SOURCE) === true)
+  )
 }
 /**
  * Set by CredentialError on itself: its cause chain is already redacted.

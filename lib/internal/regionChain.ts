@@ -14,7 +14,8 @@ export const FALLBACK_REGION = 'us-east-1'
  * @internal
  */
 export const sdkRegion = async (profile?: string): Promise<string | undefined> => {
-  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = await import('@smithy/core/config')
+  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } =
+    await import('@smithy/core/config')
   try {
     const region = await loadConfig(
       { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined as unknown as string },
@@ -32,7 +33,8 @@ export const sdkRegion = async (profile?: string): Promise<string | undefined> =
  */
 export type RegionInput = string | (() => Promise<string | undefined>) | undefined
 
-const read = async (r: RegionInput): Promise<string | undefined> => ((typeof r === 'function' ? await r() : r) || undefined)
+const read = async (r: RegionInput): Promise<string | undefined> =>
+  (typeof r === 'function' ? await r() : r) || undefined
 
 /**
  * A warning of the `us-east-1` fallback through `logger`, written at most once per returned
@@ -44,7 +46,11 @@ export const fallbackWarning = (source: string): ((logger: Logger | undefined) =
   return (logger) => {
     if (warned || logger === undefined) return
     warned = true
-    logTo(logger, 'warn', `${source}: no region in its options, the calling client, AWS_REGION or the profile's config; using ${FALLBACK_REGION}. Set options.region or AWS_REGION to choose one`)
+    logTo(
+      logger,
+      'warn',
+      `${source}: no region in its options, the calling client, AWS_REGION or the profile's config; using ${FALLBACK_REGION}. Set options.region or AWS_REGION to choose one`,
+    )
   }
 }
 

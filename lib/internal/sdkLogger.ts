@@ -16,10 +16,13 @@ export const checkLogger = (source: string, logger: unknown): Logger | undefined
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it types l[level] once narrowed to an object
   const l = logger as Partial<Record<Level, unknown>> | null
   if (typeof l !== 'object' || l === null || LEVELS.some((level) => typeof l[level] !== 'function'))
-    throw new CredentialError(`${source}: options.logger must have debug, info, warn and error functions, as the AWS SDK's Logger (e.g. console)`, {
-      code: 'InvalidConfiguration',
-      source,
-    })
+    throw new CredentialError(
+      `${source}: options.logger must have debug, info, warn and error functions, as the AWS SDK's Logger (e.g. console)`,
+      {
+        code: 'InvalidConfiguration',
+        source,
+      },
+    )
   return logger as Logger
 }
 
@@ -48,14 +51,21 @@ export const privateClientLogger = (logger: Logger): Logger => {
   const scrub = (arg: unknown): unknown => {
     if (typeof arg !== 'object' || arg === null) return arg
     const { clientName, commandName, metadata, error } = arg as Record<string, unknown>
-    return { clientName, commandName, metadata, ...(error === undefined ? {} : { error: (error as { name?: unknown }).name }) }
-  }
-  const forward = (level: Level) => (...args: unknown[]): void => {
-    try {
-      logger[level](...args.map(scrub))
-    } catch {
-      /* a logger must not break credential calls */
+    return {
+      clientName,
+      commandName,
+      metadata,
+      ...(error === undefined ? {} : { error: (error as { name?: unknown }).name }),
     }
   }
+  const forward =
+    (level: Level) =>
+    (...args: unknown[]): void => {
+      try {
+        logger[level](...args.map(scrub))
+      } catch {
+        /* a logger must not break credential calls */
+      }
+    }
   return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') }
 }

@@ -5,7 +5,7 @@ import { isTransient } from './isTransient.js'
 /**
  * Passes a {@link CredentialError} through; wraps anything else as `SourceFailed` with the
  * original as `cause` and a redacted summary in the message.
-  * @internal
+ * @internal
  */
 export const toCredentialError = (e: unknown, source: string): CredentialError =>
   isCredentialError(e)

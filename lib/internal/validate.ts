@@ -14,7 +14,11 @@ export const MAX_TIMER_MS = 2 ** 31 - 1
  * @internal
  */
 export const invalidConfiguration = (source: string, message: string, cause?: unknown): CredentialError =>
-  new CredentialError(`${source}: ${message}`, { code: 'InvalidConfiguration', source, ...(cause === undefined ? {} : { cause }) })
+  new CredentialError(`${source}: ${message}`, {
+    code: 'InvalidConfiguration',
+    source,
+    ...(cause === undefined ? {} : { cause }),
+  })
 
 /**
  * What a bad value is, without echoing it: `null`, `an array`, `a string`, `NaN`, ...
@@ -31,7 +35,7 @@ export const kindOf = (v: unknown): string => {
  * Runs the checks and the construction of `source` so that whatever they throw is a
  * CredentialError: a throwing getter or Proxy trap in the options, or a TypeError from a
  * value of a wrong type, becomes `InvalidConfiguration`.
-  * @internal
+ * @internal
  */
 export const guarded = <T>(source: string, build: () => T): T => {
   try {
@@ -48,7 +52,8 @@ export const guarded = <T>(source: string, build: () => T): T => {
  */
 export const requireObject = (source: string, name: string, v: unknown, optional = false): void => {
   if (optional && v === undefined) return
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidConfiguration(source, `${name} must be an object (got ${kindOf(v)})`)
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalidConfiguration(source, `${name} must be an object (got ${kindOf(v)})`)
 }
 
 /**
@@ -66,7 +71,10 @@ export const requireFunction = (source: string, name: string, v: unknown, option
  */
 export const requireSource = (source: string, self: unknown): void => {
   if (typeof self !== 'function')
-    throw invalidConfiguration(source, `expected a credential source or provider function to wrap, e.g. pipe(fromAssumeRole(params), ${source}(...)) (got ${kindOf(self)})`)
+    throw invalidConfiguration(
+      source,
+      `expected a credential source or provider function to wrap, e.g. pipe(fromAssumeRole(params), ${source}(...)) (got ${kindOf(self)})`,
+    )
 }
 
 /**
@@ -76,7 +84,10 @@ export const requireSource = (source: string, self: unknown): void => {
 export const checkMs = (source: string, name: string, v: unknown, min = 0, max = MAX_TIMER_MS): void => {
   if (v === undefined) return
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
-    throw invalidConfiguration(source, `${name} must be a number of milliseconds from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`)
+    throw invalidConfiguration(
+      source,
+      `${name} must be a number of milliseconds from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`,
+    )
 }
 
 /**
@@ -86,7 +97,10 @@ export const checkMs = (source: string, name: string, v: unknown, min = 0, max =
 export const checkInteger = (source: string, name: string, v: unknown, min: number, max: number): void => {
   if (v === undefined) return
   if (!(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max))
-    throw invalidConfiguration(source, `${name} must be an integer from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`)
+    throw invalidConfiguration(
+      source,
+      `${name} must be an integer from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`,
+    )
 }
 
 /**
@@ -96,7 +110,10 @@ export const checkInteger = (source: string, name: string, v: unknown, min: numb
 export const checkString = (source: string, name: string, v: unknown, maxLength = 4096): void => {
   if (v === undefined) return
   if (typeof v !== 'string' || v.length === 0 || v.length > maxLength)
-    throw invalidConfiguration(source, `${name} must be a non-empty string of at most ${maxLength} characters (got ${typeof v === 'string' ? `${v.length} characters` : kindOf(v)})`)
+    throw invalidConfiguration(
+      source,
+      `${name} must be a non-empty string of at most ${maxLength} characters (got ${typeof v === 'string' ? `${v.length} characters` : kindOf(v)})`,
+    )
 }
 
 /**

@@ -60,7 +60,10 @@ export const codeFromCommand = (
   const timeoutMs = options.timeoutMs ?? 30_000
   return (serialNumber, call) => {
     const signal = call?.signal
-    if (signal?.aborted) return Promise.reject(new CredentialError(`${SOURCE}: aborted before ${file} was started`, { code: 'Aborted', source: SOURCE }))
+    if (signal?.aborted)
+      return Promise.reject(
+        new CredentialError(`${SOURCE}: aborted before ${file} was started`, { code: 'Aborted', source: SOURCE }),
+      )
     const env = { ...(options.env ?? process.env), AWS_MFA_SERIAL: serialNumber }
     const { execFile } = loadBuiltin<typeof ChildProcesses>('node:child_process')
     let child: ChildProcess | undefined
@@ -69,7 +72,12 @@ export const codeFromCommand = (
         if (error) return reject(commandError(file, error))
         const code = lastSixDigits(String(stdout))
         if (code === undefined)
-          return reject(new CredentialError(`${SOURCE}: ${file} printed no 6-digit code on stdout`, { code: 'MfaCodeInvalid', source: SOURCE }))
+          return reject(
+            new CredentialError(`${SOURCE}: ${file} printed no 6-digit code on stdout`, {
+              code: 'MfaCodeInvalid',
+              source: SOURCE,
+            }),
+          )
         resolve(code)
       })
     })
@@ -101,21 +109,35 @@ const invalid = (message: string): CredentialError => invalidConfiguration(SOURC
 
 // Neither argv nor env is echoed: either may hold a secret.
 const validate = (argv: unknown, options: CodeFromCommandOptions): void => {
-  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && !a.includes('\0')) || argv[0] === '')
+  if (
+    !Array.isArray(argv) ||
+    argv.length === 0 ||
+    !argv.every((a) => typeof a === 'string' && !a.includes('\0')) ||
+    argv[0] === ''
+  )
     throw invalid('argv must be a non-empty array of strings (without NUL), starting with the command to run')
   requireObject(SOURCE, 'options', options)
   const { timeoutMs, cwd, env } = options
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS))
     throw invalid(`timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${String(timeoutMs)})`)
-  if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) throw invalid('cwd must be a directory path, a non-empty string')
-  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) throw invalid('env must be an object of environment variables')
+  if (cwd !== undefined && (typeof cwd !== 'string' || cwd === ''))
+    throw invalid('cwd must be a directory path, a non-empty string')
+  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env)))
+    throw invalid('env must be an object of environment variables')
 }
 
 type ExecError = Error & { code?: unknown; signal?: NodeJS.Signals | null }
 
 // Only the exit code and signal survive: the original error's message holds stderr.
 const commandError = (file: string, error: ExecError): CredentialError => {
-  const cause = { exitCode: typeof error.code === 'number' ? error.code : undefined, signal: error.signal ?? undefined, errno: typeof error.code === 'string' ? error.code : undefined }
-  const why = cause.errno !== undefined ? `could not start (${cause.errno})` : `failed (exit ${cause.exitCode ?? cause.signal ?? '?'})`
+  const cause = {
+    exitCode: typeof error.code === 'number' ? error.code : undefined,
+    signal: error.signal ?? undefined,
+    errno: typeof error.code === 'string' ? error.code : undefined,
+  }
+  const why =
+    cause.errno !== undefined
+      ? `could not start (${cause.errno})`
+      : `failed (exit ${cause.exitCode ?? cause.signal ?? '?'})`
   return new CredentialError(`${SOURCE}: ${file} ${why}`, { code: 'SourceFailed', source: SOURCE, cause })
 }

@@ -40,7 +40,9 @@ const BACKSPACE = new Set(['\u007f', '\b'])
  * @category mfa
  * @since 0.1.0
  */
-export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumber: string, call?: { readonly signal?: AbortSignal | undefined }) => Promise<string>) => {
+export const promptForCode = (
+  options: PromptForCodeOptions = {},
+): ((serialNumber: string, call?: { readonly signal?: AbortSignal | undefined }) => Promise<string>) => {
   validate(options)
   return (serialNumber, call) => ask(options, serialNumber, call?.signal)
 }
@@ -48,15 +50,19 @@ export const promptForCode = (options: PromptForCodeOptions = {}): ((serialNumbe
 const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
-  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  typeof value === 'object' &&
+  value !== null &&
+  names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
 
 const validate = (options: PromptForCodeOptions): void => {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object')
   const { input, output, message } = options
   if (input !== undefined && !hasMethods(input, ['on', 'removeListener', 'resume', 'pause']))
     throw invalid('input must be a readable stream such as process.stdin')
-  if (output !== undefined && !hasMethods(output, ['write'])) throw invalid('output must be a writable stream such as process.stderr')
-  if (message !== undefined && typeof message !== 'function') throw invalid('message must be a function (serialNumber) => prompt text')
+  if (output !== undefined && !hasMethods(output, ['write']))
+    throw invalid('output must be a writable stream such as process.stderr')
+  if (message !== undefined && typeof message !== 'function')
+    throw invalid('message must be a function (serialNumber) => prompt text')
 }
 
 const ask = (options: PromptForCodeOptions, serialNumber: string, signal: AbortSignal | undefined): Promise<string> => {
@@ -64,16 +70,23 @@ const ask = (options: PromptForCodeOptions, serialNumber: string, signal: AbortS
   const output = options.output ?? process.stderr
   if (input.isTTY !== true || typeof input.setRawMode !== 'function')
     return Promise.reject(
-      new CredentialError(`${SOURCE}: no terminal to ask for the MFA code of ${serialNumber}; use totp() or codeFromCommand() instead`, {
-        code: 'MfaRequired',
-        source: SOURCE,
-      }),
+      new CredentialError(
+        `${SOURCE}: no terminal to ask for the MFA code of ${serialNumber}; use totp() or codeFromCommand() instead`,
+        {
+          code: 'MfaRequired',
+          source: SOURCE,
+        },
+      ),
     )
   output.write((options.message ?? ((s: string) => `MFA code for ${s}: `))(serialNumber))
   return readHidden(input, output, signal)
 }
 
-const readHidden = (input: PromptInput, output: NodeJS.WritableStream, signal: AbortSignal | undefined): Promise<string> =>
+const readHidden = (
+  input: PromptInput,
+  output: NodeJS.WritableStream,
+  signal: AbortSignal | undefined,
+): Promise<string> =>
   new Promise((resolve, reject) => {
     let typed = ''
     let cancel = (): void => undefined
@@ -87,7 +100,8 @@ const readHidden = (input: PromptInput, output: NodeJS.WritableStream, signal: A
       if (error) reject(error)
       else resolve(typed)
     }
-    const aborted = (): CredentialError => new CredentialError(`${SOURCE}: MFA code entry was cancelled`, { code: 'Aborted', source: SOURCE })
+    const aborted = (): CredentialError =>
+      new CredentialError(`${SOURCE}: MFA code entry was cancelled`, { code: 'Aborted', source: SOURCE })
     const onEnd = (): void => done(aborted())
     // The call stopped waiting (withTimeout): give the terminal back instead of reading on.
     const stop = (): void => done(aborted())

@@ -19,8 +19,7 @@ export type TotpOptions = {
 
 const SOURCE = 'totp'
 
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms))
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
@@ -51,8 +50,12 @@ const validate = (options: TotpOptions): void => {
  */
 export const totp = (base32Secret: string, given: TotpOptions = {}): ((serialNumber: string) => Promise<string>) => {
   // Checked here without otplib: a bad secret fails at construction, never at call time.
-  const secret = typeof base32Secret === 'string' && base32Secret.length <= 1024 ? base32Secret.replace(/\s+/g, '').toUpperCase() : ''
-  if (!isBase32Secret(secret)) throw invalid('the MFA secret must be base32 (A–Z, 2–7) of 80 to 512 bits (16 to 103 characters)')
+  const secret =
+    typeof base32Secret === 'string' && base32Secret.length <= 1024
+      ? base32Secret.replace(/\s+/g, '').toUpperCase()
+      : ''
+  if (!isBase32Secret(secret))
+    throw invalid('the MFA secret must be base32 (A–Z, 2–7) of 80 to 512 bits (16 to 103 characters)')
   const options = guarded(SOURCE, () => {
     validate(given)
     return { ...given }

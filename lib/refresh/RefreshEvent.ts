@@ -40,4 +40,10 @@ export type RefreshEvent =
       readonly failures: number
     }
   | { readonly type: 'stale-served'; readonly at: number; readonly expiration: Date | undefined }
-  | { readonly type: 'backoff'; readonly at: number; readonly delayMs: number; readonly retryAt: number; readonly failures: number }
+  | {
+      readonly type: 'backoff'
+      readonly at: number
+      readonly delayMs: number
+      readonly retryAt: number
+      readonly failures: number
+    }

@@ -20,7 +20,9 @@ interface State extends PolicyState {
   expiresAt: number
   inflight: Promise<AwsCredentialIdentity> | undefined
   /** The fetch in flight raced against `waitMs` (rule 9): one timer per refresh, not per caller. */
-  bounded: { readonly of: Promise<AwsCredentialIdentity>; readonly race: Promise<AwsCredentialIdentity | undefined> } | undefined
+  bounded:
+    | { readonly of: Promise<AwsCredentialIdentity>; readonly race: Promise<AwsCredentialIdentity | undefined> }
+    | undefined
   failures: number
   retryAt: number
   staleReported: boolean
@@ -40,24 +42,63 @@ const SUFFIX = 4
  */
 export const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingProvider => {
   const name = sourceName(self)
-  const s: State = { value: undefined, settled: undefined as never, ...NO_POINTS, inflight: undefined, bounded: undefined, failures: 0, retryAt: 0, staleReported: false, closed: false, generation: 0 }
-  const timer = rearmingTimer(c.now, () => { if (!s.closed) startBackground('background') })
+  const s: State = {
+    value: undefined,
+    settled: undefined as never,
+    ...NO_POINTS,
+    inflight: undefined,
+    bounded: undefined,
+    failures: 0,
+    retryAt: 0,
+    staleReported: false,
+    closed: false,
+    generation: 0,
+  }
+  const timer = rearmingTimer(c.now, () => {
+    if (!s.closed) startBackground('background')
+  })
   const schedule = (at: number): void => timer.schedule(s.closed || !c.background ? Infinity : at)
   const emit = (event: RefreshEvent): void => {
     if (c.logger !== undefined) logRefreshEvent(c.logger, name, event)
     if (c.onEvent === undefined) return
-    try { c.onEvent(event) } catch { /* an observer must not break refreshes */ }
+    try {
+      c.onEvent(event)
+    } catch {
+      /* an observer must not break refreshes */
+    }
   }
 
-  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason, generation: number): AwsCredentialIdentity => {
+  const store = (
+    creds: AwsCredentialIdentity,
+    startedAt: number,
+    reason: RefreshReason,
+    generation: number,
+  ): AwsCredentialIdentity => {
     const t = c.now()
     const exp = expirationMs(creds, name)
-    if (exp <= t) throw new CredentialError(`${name} returned credentials that are already expired (${new Date(exp).toISOString()})`, { code: 'Expired', source: name })
+    if (exp <= t)
+      throw new CredentialError(
+        `${name} returned credentials that are already expired (${new Date(exp).toISOString()})`,
+        { code: 'Expired', source: name },
+      )
     // Fetched before invalidate(): its own callers get it, the cache does not.
     if (generation !== s.generation) return creds
-    Object.assign(s, refreshPoints(exp, t, c, c.random), { value: creds, settled: Promise.resolve(creds), failures: 0, retryAt: 0 })
+    Object.assign(s, refreshPoints(exp, t, c, c.random), {
+      value: creds,
+      settled: Promise.resolve(creds),
+      failures: 0,
+      retryAt: 0,
+    })
     schedule(s.refreshAt)
-    emit({ type: 'refresh-succeeded', reason, at: t, durationMs: t - startedAt, expiration: creds.expiration, refreshAt: s.refreshAt, accessKeyIdSuffix: creds.accessKeyId.slice(-SUFFIX) })
+    emit({
+      type: 'refresh-succeeded',
+      reason,
+      at: t,
+      durationMs: t - startedAt,
+      expiration: creds.expiration,
+      refreshAt: s.refreshAt,
+      accessKeyIdSuffix: creds.accessKeyId.slice(-SUFFIX),
+    })
     return creds
   }
 
@@ -83,15 +124,21 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     // The caller's signal is not passed on: one caller giving up must not abort the fetch
     // others wait for. `forceRefresh` is, so a source with its own cache (an SDK chain) skips it.
     const forced = reason === 'forced'
-    const sourceContext = context?.callerClientConfig === undefined && !forced
-      ? undefined
-      : { ...(context?.callerClientConfig === undefined ? {} : { callerClientConfig: context.callerClientConfig }), ...(forced ? { forceRefresh: true } : {}) }
+    const sourceContext =
+      context?.callerClientConfig === undefined && !forced
+        ? undefined
+        : {
+            ...(context?.callerClientConfig === undefined ? {} : { callerClientConfig: context.callerClientConfig }),
+            ...(forced ? { forceRefresh: true } : {}),
+          }
     const generation = s.generation
     const p = Promise.resolve()
       .then(() => self(sourceContext))
       .then((creds) => store(creds, startedAt, reason, generation))
       .catch((e: unknown) => fail(e, startedAt, reason, generation))
-      .finally(() => { if (s.inflight === p) s.inflight = undefined })
+      .finally(() => {
+        if (s.inflight === p) s.inflight = undefined
+      })
     s.inflight = p
     p.catch(noop)
     return p
@@ -125,11 +172,17 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const d = decide(s, c.now(), context?.forceRefresh === true)
     switch (d.action) {
-      case 'fetch': return waitFor(refresh(d.reason, context), context, name)
-      case 'background': startBackground('advisory'); return s.settled
-      case 'fresh': return s.settled
-      case 'stale': return serveStale()
-      case 'wait': return waitBounded(context)
+      case 'fetch':
+        return waitFor(refresh(d.reason, context), context, name)
+      case 'background':
+        startBackground('advisory')
+        return s.settled
+      case 'fresh':
+        return s.settled
+      case 'stale':
+        return serveStale()
+      case 'wait':
+        return waitBounded(context)
     }
   }
 
@@ -141,7 +194,13 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     memoized: true as const,
     current: (): AwsCredentialIdentity | undefined => (valid() ? s.value : undefined),
     invalidate: (): void => {
-      Object.assign(s, NO_POINTS, { value: undefined, settled: undefined, failures: 0, retryAt: 0, inflight: undefined })
+      Object.assign(s, NO_POINTS, {
+        value: undefined,
+        settled: undefined,
+        failures: 0,
+        retryAt: 0,
+        inflight: undefined,
+      })
       s.generation += 1
       schedule(Infinity)
     },

@@ -15,12 +15,24 @@ export const logRefreshEvent = (logger: Logger, name: string, e: RefreshEvent): 
     case 'refresh-started':
       return logTo(logger, 'debug', `${name}: refresh started (${e.reason})`)
     case 'refresh-succeeded':
-      return logTo(logger, 'info', `${name}: refreshed (${e.reason}) in ${e.durationMs} ms, key ...${e.accessKeyIdSuffix} expires ${iso(e.expiration)}, next refresh ${iso(Number.isFinite(e.refreshAt) ? e.refreshAt : undefined)}`)
+      return logTo(
+        logger,
+        'info',
+        `${name}: refreshed (${e.reason}) in ${e.durationMs} ms, key ...${e.accessKeyIdSuffix} expires ${iso(e.expiration)}, next refresh ${iso(Number.isFinite(e.refreshAt) ? e.refreshAt : undefined)}`,
+      )
     case 'refresh-failed':
-      return logTo(logger, 'warn', `${name}: refresh failed (${e.reason}, ${e.failures} in a row): ${e.error.code}: ${e.error.message}`)
+      return logTo(
+        logger,
+        'warn',
+        `${name}: refresh failed (${e.reason}, ${e.failures} in a row): ${e.error.code}: ${e.error.message}`,
+      )
     case 'backoff':
       return logTo(logger, 'debug', `${name}: next refresh attempt in ${e.delayMs} ms`)
     case 'stale-served':
-      return logTo(logger, 'warn', `${name}: serving cached credentials (they expire ${iso(e.expiration)}) while refreshes fail`)
+      return logTo(
+        logger,
+        'warn',
+        `${name}: serving cached credentials (they expire ${iso(e.expiration)}) while refreshes fail`,
+      )
   }
 }

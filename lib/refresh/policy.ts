@@ -32,7 +32,12 @@ export const NO_POINTS: RefreshPoints = { refreshAt: -Infinity, mandatoryAt: -In
  * stays at least a quarter of the lifetime after the fetch: even `jitter: 1` on a window
  * of half the lifetime cannot make every call refresh.
  */
-export const refreshPoints = (expiresAt: number, now: number, o: WindowOptions, random: () => number): RefreshPoints => {
+export const refreshPoints = (
+  expiresAt: number,
+  now: number,
+  o: WindowOptions,
+  random: () => number,
+): RefreshPoints => {
   const lifetimeMs = expiresAt - now
   const { advisoryMs, mandatoryMs } = windowsFor(lifetimeMs, o.earlyMs, o.mandatoryMs)
   const earlyMs = Math.min(advisoryMs * (1 + random() * o.jitter), lifetimeMs * MAX_EARLY_SHARE)

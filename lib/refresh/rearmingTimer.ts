@@ -29,7 +29,8 @@ export const rearmingTimer = (now: () => number, onDue: () => void): RearmingTim
   }
   const fire = (): void => {
     timer = undefined
-    if (now() < dueAt) schedule(dueAt) // early: a long delay is split, or the target moved later
+    if (now() < dueAt)
+      schedule(dueAt) // early: a long delay is split, or the target moved later
     else onDue()
   }
   const schedule = (at: number): void => {

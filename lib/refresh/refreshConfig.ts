@@ -1,5 +1,12 @@
 import { checkLogger, type Logger } from '../internal/sdkLogger.js'
-import { checkMs as checkMsOf, guarded, invalidConfiguration, kindOf, requireFunction, requireObject } from '../internal/validate.js'
+import {
+  checkMs as checkMsOf,
+  guarded,
+  invalidConfiguration,
+  kindOf,
+  requireFunction,
+  requireObject,
+} from '../internal/validate.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
 /** `withRefresh`'s options (documented on `WithRefreshOptions`) with every default filled in. */
@@ -65,4 +72,3 @@ const fill = (o: Options): RefreshConfig => {
     waitMs: o.waitMs ?? 5_000,
   }
 }
-

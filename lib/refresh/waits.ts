@@ -10,7 +10,12 @@ const noop = (): void => undefined
 export const waitFor = <T>(p: Promise<T>, context: SourceContext | undefined, name: string): Promise<T> =>
   abortable(p, {
     signal: context?.signal,
-    aborted: (signal) => new CredentialError(`${name}: the caller aborted while waiting for credentials`, { code: 'Aborted', source: name, cause: signal.reason }),
+    aborted: (signal) =>
+      new CredentialError(`${name}: the caller aborted while waiting for credentials`, {
+        code: 'Aborted',
+        source: name,
+        cause: signal.reason,
+      }),
   })
 
 /**
@@ -18,9 +23,15 @@ export const waitFor = <T>(p: Promise<T>, context: SourceContext | undefined, na
  * caller then gets the cached value and `p` goes on. At expiry the caller keeps waiting.
  * Its rejection never goes unhandled.
  */
-export const bounded = (p: Promise<AwsCredentialIdentity>, waitMs: number, valid: () => boolean): Promise<AwsCredentialIdentity | undefined> => {
+export const bounded = (
+  p: Promise<AwsCredentialIdentity>,
+  waitMs: number,
+  valid: () => boolean,
+): Promise<AwsCredentialIdentity | undefined> => {
   const raced = new Promise<AwsCredentialIdentity | undefined>((resolve, reject) => {
-    const timer = setTimeout(() => { if (valid()) resolve(undefined) }, waitMs)
+    const timer = setTimeout(() => {
+      if (valid()) resolve(undefined)
+    }, waitMs)
     timer.unref()
     p.then(resolve, reject).finally(() => clearTimeout(timer))
   })
@@ -36,6 +47,10 @@ export const expirationMs = (creds: AwsCredentialIdentity, name: string): number
   const exp = creds.expiration
   if (exp === undefined) return Infinity
   const ms = exp instanceof Date ? exp.getTime() : Number.NaN
-  if (Number.isNaN(ms)) throw new CredentialError(`${name} returned an expiration that is not a valid Date`, { code: 'InvalidCredentials', source: name })
+  if (Number.isNaN(ms))
+    throw new CredentialError(`${name} returned an expiration that is not a valid Date`, {
+      code: 'InvalidCredentials',
+      source: name,
+    })
   return ms
 }

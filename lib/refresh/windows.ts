@@ -21,7 +21,15 @@ const MINUTE = 60_000
  * @since 0.1.0
  */
 export const refreshWindows = (lifetimeMs: number, earlyMs?: number, mandatoryMs = MINUTE): RefreshWindows => {
-  for (const [name, v] of [['lifetimeMs', lifetimeMs], ['earlyMs', earlyMs], ['mandatoryMs', mandatoryMs]] as const)
-    if ((v !== undefined || name === 'lifetimeMs') && !(typeof v === 'number' && v >= 0)) throw invalidConfiguration('refreshWindows', `${name} must be a number of milliseconds, 0 or more (got ${kindOf(v)})`)
+  for (const [name, v] of [
+    ['lifetimeMs', lifetimeMs],
+    ['earlyMs', earlyMs],
+    ['mandatoryMs', mandatoryMs],
+  ] as const)
+    if ((v !== undefined || name === 'lifetimeMs') && !(typeof v === 'number' && v >= 0))
+      throw invalidConfiguration(
+        'refreshWindows',
+        `${name} must be a number of milliseconds, 0 or more (got ${kindOf(v)})`,
+      )
   return windowsFor(lifetimeMs, earlyMs, mandatoryMs)
 }

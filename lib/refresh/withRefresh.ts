@@ -68,11 +68,12 @@ export interface WithRefreshOptions {
  * @category refresh
  * @since 0.1.0
  */
-export const withRefresh =
-  (earlyMsOrOptions?: number | WithRefreshOptions): ((self: CredentialSource) => RefreshingProvider) => {
-    const config = refreshConfig(earlyMsOrOptions)
-    return (self) => {
-      requireSource('withRefresh', self)
-      return createProvider(self, config)
-    }
+export const withRefresh = (
+  earlyMsOrOptions?: number | WithRefreshOptions,
+): ((self: CredentialSource) => RefreshingProvider) => {
+  const config = refreshConfig(earlyMsOrOptions)
+  return (self) => {
+    requireSource('withRefresh', self)
+    return createProvider(self, config)
   }
+}

@@ -10,16 +10,21 @@ const EPOCH_SECONDS_LIMIT = 1e11
 type Raw = Record<string, unknown>
 type Decoded<A> = E.Either<string, A>
 
-const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : v instanceof Date ? 'Date' : typeof v)
+const kind = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : v instanceof Date ? 'Date' : typeof v
 
 const requiredString = (raw: Raw, field: string): Decoded<string> => {
   const v = raw[field]
-  return typeof v === 'string' && v.length > 0 ? E.right(v) : E.left(`${field} must be a non-empty string (got ${v === '' ? 'an empty string' : kind(v)})`)
+  return typeof v === 'string' && v.length > 0
+    ? E.right(v)
+    : E.left(`${field} must be a non-empty string (got ${v === '' ? 'an empty string' : kind(v)})`)
 }
 
 const optionalString = (raw: Raw, field: string): Decoded<string | undefined> => {
   const v = raw[field]
-  return v === undefined || (typeof v === 'string' && v.length > 0) ? E.right(v) : E.left(`${field} must be a non-empty string when present (got ${kind(v)})`)
+  return v === undefined || (typeof v === 'string' && v.length > 0)
+    ? E.right(v)
+    : E.left(`${field} must be a non-empty string when present (got ${kind(v)})`)
 }
 
 /** Reads `expiration` given as a Date, an ISO-8601 string with a zone, or epoch milliseconds. */
@@ -28,26 +33,34 @@ export const decodeExpiration = (v: unknown): Decoded<Date | undefined> => {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? E.left('expiration is an invalid Date') : E.right(v)
   if (typeof v === 'string') {
     const ms = ISO_WITH_ZONE.test(v) ? Date.parse(v) : Number.NaN
-    return Number.isNaN(ms) ? E.left(`expiration must be an ISO-8601 time with a zone, like 2026-07-15T23:28:33Z (got "${v.slice(0, 40)}")`) : E.right(new Date(ms))
+    return Number.isNaN(ms)
+      ? E.left(`expiration must be an ISO-8601 time with a zone, like 2026-07-15T23:28:33Z (got "${v.slice(0, 40)}")`)
+      : E.right(new Date(ms))
   }
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v <= 0) return E.left(`expiration must be a positive number of epoch milliseconds (got ${v})`)
-    return v < EPOCH_SECONDS_LIMIT ? E.left(`expiration ${v} looks like epoch seconds; give epoch milliseconds`) : E.right(new Date(v))
+    if (!Number.isFinite(v) || v <= 0)
+      return E.left(`expiration must be a positive number of epoch milliseconds (got ${v})`)
+    return v < EPOCH_SECONDS_LIMIT
+      ? E.left(`expiration ${v} looks like epoch seconds; give epoch milliseconds`)
+      : E.right(new Date(v))
   }
   return E.left(`expiration must be a Date, an ISO-8601 string with a zone or epoch milliseconds (got ${kind(v)})`)
 }
 
-const notExpired = (nowMs: number) => (expiration: Date | undefined): Decoded<Date | undefined> =>
-  expiration !== undefined && expiration.getTime() <= nowMs
-    ? E.left(`expiration ${expiration.toISOString()} is already in the past`)
-    : E.right(expiration)
+const notExpired =
+  (nowMs: number) =>
+  (expiration: Date | undefined): Decoded<Date | undefined> =>
+    expiration !== undefined && expiration.getTime() <= nowMs
+      ? E.left(`expiration ${expiration.toISOString()} is already in the past`)
+      : E.right(expiration)
 
 /**
  * Decodes what a user function returned into `AwsCredentialIdentity`. On failure, the
  * left side names the field and never holds a secret value.
  */
 export const decodeCredentials = (raw: unknown, nowMs: number): Decoded<AwsCredentialIdentity> => {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return E.left(`the result must be an object with accessKeyId and secretAccessKey (got ${kind(raw)})`)
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return E.left(`the result must be an object with accessKeyId and secretAccessKey (got ${kind(raw)})`)
   const r = raw as Raw
   return pipe(
     E.Do,

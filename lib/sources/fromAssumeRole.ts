@@ -59,17 +59,32 @@ const SOURCE = 'fromAssumeRole'
  * @category sources
  * @since 0.1.0
  */
-export const fromAssumeRole = (given: FromAssumeRoleParams, givenOptions: FromAssumeRoleOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+export const fromAssumeRole = (
+  given: FromAssumeRoleParams,
+  givenOptions: FromAssumeRoleOptions = {},
+): MfaCapableSource & { readonly close: () => void } => {
   // Snapshots taken under the guard: a throwing getter fails here, not at call time.
-  const { params, options } = guarded(SOURCE, () => ({ params: snapshot(SOURCE, 'params', given), options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']) }))
+  const { params, options } = guarded(SOURCE, () => ({
+    params: snapshot(SOURCE, 'params', given),
+    options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']),
+  }))
   const { timeoutMs } = guarded(SOURCE, () => {
     validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
     checkLogger(SOURCE, options.logger)
     return validateStsOptions(SOURCE, options)
   })
   return stsSource({
-    source: SOURCE, action: 'AssumeRole', options, timeoutMs, mfa: true, serialNumber: params.SerialNumber,
-    input: (_context, mfa): AssumeRoleCommandInput => ({ ...params, RoleSessionName: params.RoleSessionName ?? defaultSessionName(), ...mfa }),
+    source: SOURCE,
+    action: 'AssumeRole',
+    options,
+    timeoutMs,
+    mfa: true,
+    serialNumber: params.SerialNumber,
+    input: (_context, mfa): AssumeRoleCommandInput => ({
+      ...params,
+      RoleSessionName: params.RoleSessionName ?? defaultSessionName(),
+      ...mfa,
+    }),
     command: (sts, input) => new sts.AssumeRoleCommand(input),
     output: (out: AssumeRoleCommandOutput) => toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
   })

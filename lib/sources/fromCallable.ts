@@ -63,7 +63,8 @@ export const fromCallable = (
   options: FromCallableOptions = {},
 ): CredentialSource => {
   const { now, logger } = guarded('fromCallable', () => {
-    if (typeof fn !== 'function') requireFunction('fromCallable', `the argument (a function returning credentials; got ${kindOf(fn)})`, fn, false)
+    if (typeof fn !== 'function')
+      requireFunction('fromCallable', `the argument (a function returning credentials; got ${kindOf(fn)})`, fn, false)
     const o: FromCallableOptions = options === undefined ? {} : snapshot('fromCallable', 'options', options)
     requireFunction('fromCallable', 'options.now', o.now)
     return { now: o.now ?? Date.now, logger: checkLogger('fromCallable', o.logger) }
@@ -90,6 +91,11 @@ export const fromCallable = (
     const { decodeCredentials } = await import('./decodeCredentials.js')
     const decoded = decodeCredentials(raw, at)
     if (decoded._tag === 'Right') return decoded.right
-    return fail(new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, { code: 'InvalidCredentials', source: 'fromCallable' }))
+    return fail(
+      new CredentialError(`fromCallable: invalid credentials: ${decoded.left}`, {
+        code: 'InvalidCredentials',
+        source: 'fromCallable',
+      }),
+    )
   }
 }

@@ -77,28 +77,58 @@ export type IotCommonOptions = {
  * @category sources
  * @since 0.1.0
  */
-export type FromIotCertificateOptions = IotCommonOptions & (
-  | { readonly certificate: MaterialInput; readonly privateKey: MaterialInput; readonly passphrase?: string; readonly pfx?: undefined; readonly pkcs11?: undefined }
-  | { readonly pfx: MaterialInput; readonly passphrase?: string; readonly certificate?: undefined; readonly privateKey?: undefined; readonly pkcs11?: undefined }
-  | { readonly certificate: MaterialInput; readonly pkcs11: IotPkcs11Options; readonly privateKey?: undefined; readonly pfx?: undefined; readonly passphrase?: undefined }
-)
+export type FromIotCertificateOptions = IotCommonOptions &
+  (
+    | {
+        readonly certificate: MaterialInput
+        readonly privateKey: MaterialInput
+        readonly passphrase?: string
+        readonly pfx?: undefined
+        readonly pkcs11?: undefined
+      }
+    | {
+        readonly pfx: MaterialInput
+        readonly passphrase?: string
+        readonly certificate?: undefined
+        readonly privateKey?: undefined
+        readonly pkcs11?: undefined
+      }
+    | {
+        readonly certificate: MaterialInput
+        readonly pkcs11: IotPkcs11Options
+        readonly privateKey?: undefined
+        readonly pfx?: undefined
+        readonly passphrase?: undefined
+      }
+  )
 
 const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
   const kind = keyKind(SOURCE, o)
   const ca = o.ca === undefined ? undefined : readPem(SOURCE, 'ca', o.ca)
   if (kind === 'pkcs11') {
     const certificate = readPem(SOURCE, 'certificate', o.certificate!).toString('utf8')
-    return lazyTransport(async () => (await import('./iot/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs))
+    return lazyTransport(async () =>
+      (await import('./iot/iotPkcs11.js')).pkcs11Transport(o.pkcs11!, certificate, ca?.toString('utf8'), timeoutMs),
+    )
   }
-  const material = kind === 'pfx'
-    ? { kind, pfx: readBinary(SOURCE, 'pfx', o.pfx!), passphrase: o.passphrase }
-    : { kind, certificate: readPem(SOURCE, 'certificate', o.certificate!), privateKey: readPem(SOURCE, 'privateKey', o.privateKey!), passphrase: o.passphrase }
+  const material =
+    kind === 'pfx'
+      ? { kind, pfx: readBinary(SOURCE, 'pfx', o.pfx!), passphrase: o.passphrase }
+      : {
+          kind,
+          certificate: readPem(SOURCE, 'certificate', o.certificate!),
+          privateKey: readPem(SOURCE, 'privateKey', o.privateKey!),
+          passphrase: o.passphrase,
+        }
   // The TLS context is built now, so a bad key fails at construction; the agent at the first call.
   const context = buildSecureContext(SOURCE, material, ca)
   return lazyTransport(async () => (await import('./iot/iotHttps.js')).httpsTransport(context))
 }
 
-const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((context?: SourceContext) => Promise<IotTarget>) => {
+const targetResolver = (
+  o: FromIotCertificateOptions,
+  timeoutMs: number,
+): ((context?: SourceContext) => Promise<IotTarget>) => {
   if (o.endpoint !== undefined) {
     const fixed = Promise.resolve(toTarget(o.endpoint, o.connectTo))
     return () => fixed
@@ -106,17 +136,31 @@ const targetResolver = (o: FromIotCertificateOptions, timeoutMs: number): ((cont
   let discovered: Promise<IotTarget> | undefined
   const warnFallback = fallbackWarning('fromIotCertificate')
   return (context) => {
-    const pending = (discovered ??= import('./iot/iotDiscovery.js').then(({ discoverEndpoint }) => discoverEndpoint({
-      region: o.region, credentials: o.discovery, clientConfig: o.discoveryClientConfig, timeoutMs, logger: o.logger, caller: context?.callerClientConfig, warnFallback,
-    }))
+    const pending = (discovered ??= import('./iot/iotDiscovery.js')
+      .then(({ discoverEndpoint }) =>
+        discoverEndpoint({
+          region: o.region,
+          credentials: o.discovery,
+          clientConfig: o.discoveryClientConfig,
+          timeoutMs,
+          logger: o.logger,
+          caller: context?.callerClientConfig,
+          warnFallback,
+        }),
+      )
       .then((host) => toTarget(host, o.connectTo)))
     // A failed discovery is not cached: the next call asks again.
-    pending.catch(() => { if (discovered === pending) discovered = undefined })
+    pending.catch(() => {
+      if (discovered === pending) discovered = undefined
+    })
     return pending
   }
 }
 
-const requestHeaders = (thingName: string | undefined, durationSeconds: number | undefined): Record<string, string> => ({
+const requestHeaders = (
+  thingName: string | undefined,
+  durationSeconds: number | undefined,
+): Record<string, string> => ({
   accept: 'application/json',
   ...(thingName !== undefined ? { 'x-amzn-iot-thingname': thingName } : {}),
   ...(durationSeconds !== undefined ? { 'x-amzn-iot-credential-duration-seconds': String(durationSeconds) } : {}),
@@ -164,8 +208,9 @@ const requestHeaders = (thingName: string | undefined, durationSeconds: number |
  * @category sources
  * @since 0.1.0
  */
-export const fromIotCertificate = (given: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } =>
-  guarded(SOURCE, () => build(snapshot(SOURCE, 'options', given)))
+export const fromIotCertificate = (
+  given: FromIotCertificateOptions,
+): CredentialSource & { readonly close: () => void } => guarded(SOURCE, () => build(snapshot(SOURCE, 'options', given)))
 
 const build = (options: FromIotCertificateOptions): CredentialSource & { readonly close: () => void } => {
   const { roleAlias, thingName, durationSeconds, timeoutMs } = checkCommon(options)
@@ -177,7 +222,12 @@ const build = (options: FromIotCertificateOptions): CredentialSource & { readonl
   const path = `/role-aliases/${roleAlias}/credentials`
   const headers = requestHeaders(thingName, durationSeconds)
   const fromIotCertificateSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
-    const { signal, dispose } = callDeadline({ source: SOURCE, timeoutMs, signal: context?.signal, timeoutMessage: `no answer from IoT within timeoutMs (${timeoutMs} ms)` })
+    const { signal, dispose } = callDeadline({
+      source: SOURCE,
+      timeoutMs,
+      signal: context?.signal,
+      timeoutMessage: `no answer from IoT within timeoutMs (${timeoutMs} ms)`,
+    })
     try {
       const target = await abortable(resolveTarget(context), { signal })
       logTo(logger, 'debug', `fromIotCertificate: GET ${path} from ${target.host}`)
@@ -187,7 +237,11 @@ const build = (options: FromIotCertificateOptions): CredentialSource & { readonl
       if (answer.status !== 200) throw rejection(answer)
       return decodeIotCredentials(answer.body, now())
     } catch (e) {
-      logTo(logger, 'warn', `fromIotCertificate: ${isCredentialError(e) ? `${e.code}: ${e.message}` : 'the call failed'}`)
+      logTo(
+        logger,
+        'warn',
+        `fromIotCertificate: ${isCredentialError(e) ? `${e.code}: ${e.message}` : 'the call failed'}`,
+      )
       throw e
     } finally {
       dispose()

@@ -35,7 +35,8 @@ const validate = (profile: unknown, options: unknown): void => {
   requireObject(SOURCE, 'options', options)
   const o = options as Record<string, unknown>
   for (const key of ['filepath', 'configFilepath'] as const)
-    if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) throw invalid(SOURCE, `options.${key} must be a file path`)
+    if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === ''))
+      throw invalid(SOURCE, `options.${key} must be a file path`)
   if (o['clientConfig'] !== undefined) requireObject(SOURCE, 'options.clientConfig', o['clientConfig'])
   checkLogger(SOURCE, o['logger'])
   const t = o['timeoutMs']
@@ -79,7 +80,10 @@ const validate = (profile: unknown, options: unknown): void => {
  * @category sources
  * @since 0.2.0
  */
-export const fromProfile = (profile?: string, options: FromProfileOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+export const fromProfile = (
+  profile?: string,
+  options: FromProfileOptions = {},
+): MfaCapableSource & { readonly close: () => void } => {
   validate(profile, options)
   const name = profile ?? (process.env['AWS_PROFILE'] || 'default')
   const files: ProfileFiles = { filepath: options.filepath, configFilepath: options.configFilepath }
@@ -90,8 +94,17 @@ export const fromProfile = (profile?: string, options: FromProfileOptions = {}):
     const plan = planProfile(await loadProfiles(files), name)
     if (serial !== undefined && serial.value !== plan.mfaSerial)
       throw badProfile(name, 'changed its mfa_serial since withMfa was applied; build the source again')
-    logTo(options.logger, 'debug', `${SOURCE}: profile "${name}": ${plan.hops.length} role(s) to assume from a ${plan.base.kind} base`)
-    return buildChain(plan, { files, clientConfig: options.clientConfig, logger: options.logger, timeoutMs: options.timeoutMs })
+    logTo(
+      options.logger,
+      'debug',
+      `${SOURCE}: profile "${name}": ${plan.hops.length} role(s) to assume from a ${plan.base.kind} base`,
+    )
+    return buildChain(plan, {
+      files,
+      clientConfig: options.clientConfig,
+      logger: options.logger,
+      timeoutMs: options.timeoutMs,
+    })
   }
   const source = named(SOURCE, async (context?: SourceContext) => {
     built ??= build().catch((e: unknown) => {
@@ -105,7 +118,10 @@ export const fromProfile = (profile?: string, options: FromProfileOptions = {}):
     close: () => {
       const current = built
       built = undefined
-      void current?.then((b) => b.close(), () => undefined)
+      void current?.then(
+        (b) => b.close(),
+        () => undefined,
+      )
     },
   }) as MfaCapableSource & { readonly close: () => void }
 }

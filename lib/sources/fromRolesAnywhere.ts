@@ -45,11 +45,30 @@ export type RolesAnywhereCommonOptions = {
  * @category sources
  * @since 0.2.0
  */
-export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & (
-  | { readonly certificate: MaterialInput; readonly privateKey: MaterialInput; readonly passphrase?: string; readonly pfx?: undefined; readonly pkcs11?: undefined }
-  | { readonly pfx: MaterialInput; readonly passphrase?: string; readonly certificate?: undefined; readonly privateKey?: undefined; readonly pkcs11?: undefined }
-  | { readonly certificate: MaterialInput; readonly pkcs11: Pkcs11Settings; readonly privateKey?: undefined; readonly pfx?: undefined; readonly passphrase?: undefined }
-)
+export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions &
+  (
+    | {
+        readonly certificate: MaterialInput
+        readonly privateKey: MaterialInput
+        readonly passphrase?: string
+        readonly pfx?: undefined
+        readonly pkcs11?: undefined
+      }
+    | {
+        readonly pfx: MaterialInput
+        readonly passphrase?: string
+        readonly certificate?: undefined
+        readonly privateKey?: undefined
+        readonly pkcs11?: undefined
+      }
+    | {
+        readonly certificate: MaterialInput
+        readonly pkcs11: Pkcs11Settings
+        readonly privateKey?: undefined
+        readonly pfx?: undefined
+        readonly passphrase?: undefined
+      }
+  )
 
 /**
  * A source of AWS credentials from an X.509 certificate through IAM Roles Anywhere
@@ -92,7 +111,10 @@ export const fromRolesAnywhere = (options: FromRolesAnywhereOptions): Credential
   const now = options.now ?? Date.now
   const query = { profileArn: checked.profileArn, roleArn: checked.roleArn, trustAnchorArn: checked.trustAnchorArn }
   const path = `/sessions?${new URLSearchParams(query).toString().replace(/\+/g, '%20')}`
-  const body = JSON.stringify({ durationSeconds: checked.durationSeconds, ...(checked.roleSessionName !== undefined ? { roleSessionName: checked.roleSessionName } : {}) })
+  const body = JSON.stringify({
+    durationSeconds: checked.durationSeconds,
+    ...(checked.roleSessionName !== undefined ? { roleSessionName: checked.roleSessionName } : {}),
+  })
   const request = { material, target: checked.target, region: checked.region, query, path, body, ca, now }
   const fromRolesAnywhereSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const { signal, dispose } = deadline(checked.timeoutMs, context?.signal)

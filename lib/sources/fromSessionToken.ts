@@ -48,16 +48,27 @@ const SOURCE = 'fromSessionToken'
  * @category sources
  * @since 0.1.0
  */
-export const fromSessionToken = (given: FromSessionTokenParams = {}, givenOptions: FromSessionTokenOptions = {}): MfaCapableSource & { readonly close: () => void } => {
+export const fromSessionToken = (
+  given: FromSessionTokenParams = {},
+  givenOptions: FromSessionTokenOptions = {},
+): MfaCapableSource & { readonly close: () => void } => {
   // Snapshots taken under the guard: a throwing getter fails here, not at call time.
-  const { params, options } = guarded(SOURCE, () => ({ params: snapshot(SOURCE, 'params', given), options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']) }))
+  const { params, options } = guarded(SOURCE, () => ({
+    params: snapshot(SOURCE, 'params', given),
+    options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']),
+  }))
   const { timeoutMs } = guarded(SOURCE, () => {
     validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
     checkLogger(SOURCE, options.logger)
     return validateStsOptions(SOURCE, options)
   })
   return stsSource({
-    source: SOURCE, action: 'GetSessionToken', options, timeoutMs, mfa: true, serialNumber: params.SerialNumber,
+    source: SOURCE,
+    action: 'GetSessionToken',
+    options,
+    timeoutMs,
+    mfa: true,
+    serialNumber: params.SerialNumber,
     input: (_context, mfa): GetSessionTokenCommandInput => ({ ...params, ...mfa }),
     command: (sts, input) => new sts.GetSessionTokenCommand(input),
     output: (out: GetSessionTokenCommandOutput) => toIdentity(out.Credentials, undefined, SOURCE),

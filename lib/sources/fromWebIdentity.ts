@@ -19,7 +19,10 @@ import type { CredentialSource, SourceContext } from '../types.js'
  * @category sources
  * @since 0.1.0
  */
-export type FromWebIdentityBaseParams = Omit<AssumeRoleWithWebIdentityCommandInput, 'WebIdentityToken' | 'RoleSessionName'> & {
+export type FromWebIdentityBaseParams = Omit<
+  AssumeRoleWithWebIdentityCommandInput,
+  'WebIdentityToken' | 'RoleSessionName'
+> & {
   /** @default `aws-refresh-session-<epoch ms>`, new at each call */
   readonly RoleSessionName?: string
 }
@@ -71,16 +74,29 @@ const readTokenFile = async (path: string): Promise<string> => {
 
 const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
   try {
-    const raw = params.WebIdentityTokenFile !== undefined
-      ? await readTokenFile(params.WebIdentityTokenFile)
-      : typeof params.WebIdentityToken === 'function' ? await params.WebIdentityToken() : params.WebIdentityToken
+    const raw =
+      params.WebIdentityTokenFile !== undefined
+        ? await readTokenFile(params.WebIdentityTokenFile)
+        : typeof params.WebIdentityToken === 'function'
+          ? await params.WebIdentityToken()
+          : params.WebIdentityToken
     if (typeof raw !== 'string' || raw.length < 4 || raw.length > 20_000)
-      throw new CredentialError(`${SOURCE}: the web identity token must be a string of 4–20000 characters`, { code: 'InvalidCredentials', source: SOURCE })
+      throw new CredentialError(`${SOURCE}: the web identity token must be a string of 4–20000 characters`, {
+        code: 'InvalidCredentials',
+        source: SOURCE,
+      })
     return raw
   } catch (e) {
     if (isCredentialError(e)) throw e
-    const where = params.WebIdentityTokenFile !== undefined ? `the file ${params.WebIdentityTokenFile}` : 'the WebIdentityToken function'
-    throw new CredentialError(`${SOURCE}: could not read the web identity token from ${where}`, { code: 'SourceFailed', source: SOURCE, cause: e })
+    const where =
+      params.WebIdentityTokenFile !== undefined
+        ? `the file ${params.WebIdentityTokenFile}`
+        : 'the WebIdentityToken function'
+    throw new CredentialError(`${SOURCE}: could not read the web identity token from ${where}`, {
+      code: 'SourceFailed',
+      source: SOURCE,
+      cause: e,
+    })
   }
 }
 
@@ -109,25 +125,42 @@ const tokenOf = async (params: FromWebIdentityParams): Promise<string> => {
  * @category sources
  * @since 0.1.0
  */
-export const fromWebIdentity = (given: FromWebIdentityParams, givenOptions: FromWebIdentityOptions = {}): CredentialSource & { readonly close: () => void } =>
-  guarded(SOURCE, () => build(snapshot(SOURCE, 'params', given), snapshot(SOURCE, 'options', givenOptions, ['clientConfig'])))
+export const fromWebIdentity = (
+  given: FromWebIdentityParams,
+  givenOptions: FromWebIdentityOptions = {},
+): CredentialSource & { readonly close: () => void } =>
+  guarded(SOURCE, () =>
+    build(snapshot(SOURCE, 'params', given), snapshot(SOURCE, 'options', givenOptions, ['clientConfig'])),
+  )
 
-const build = (params: FromWebIdentityParams, options: FromWebIdentityOptions): CredentialSource & { readonly close: () => void } => {
+const build = (
+  params: FromWebIdentityParams,
+  options: FromWebIdentityOptions,
+): CredentialSource & { readonly close: () => void } => {
   requireObject(SOURCE, 'params', params)
   const hasToken = params.WebIdentityToken !== undefined
   const hasFile = params.WebIdentityTokenFile !== undefined
   if (hasToken === hasFile) throw invalid(SOURCE, 'give exactly one of WebIdentityToken and WebIdentityTokenFile')
   const given: unknown = params.WebIdentityToken
   if (hasToken && typeof given !== 'string' && typeof given !== 'function')
-    throw invalid(SOURCE, `WebIdentityToken must be a string or a function returning one (got ${given === null ? 'null' : typeof given})`)
+    throw invalid(
+      SOURCE,
+      `WebIdentityToken must be a string or a function returning one (got ${given === null ? 'null' : typeof given})`,
+    )
   if (hasFile && (typeof params.WebIdentityTokenFile !== 'string' || params.WebIdentityTokenFile === ''))
     throw invalid(SOURCE, 'WebIdentityTokenFile must be a non-empty string, the path of the token file')
   const { WebIdentityToken, WebIdentityTokenFile: _file, ...rest } = params
-  validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, ['RoleArn'])
+  validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, [
+    'RoleArn',
+  ])
   const { timeoutMs } = validateStsOptions(SOURCE, options, false)
   const logger = checkLogger(SOURCE, options.logger)
   return stsSource({
-    source: SOURCE, action: 'AssumeRoleWithWebIdentity', options: defined({ region: options.region, clientConfig: options.clientConfig, logger }), timeoutMs, mfa: false,
+    source: SOURCE,
+    action: 'AssumeRoleWithWebIdentity',
+    options: defined({ region: options.region, clientConfig: options.clientConfig, logger }),
+    timeoutMs,
+    mfa: false,
     // timeoutMs covers the whole call: reading the token, then the STS request.
     deadlineCoversInput: true,
     input: async (context: SourceContext | undefined): Promise<AssumeRoleWithWebIdentityCommandInput> => ({
@@ -137,10 +170,15 @@ const build = (params: FromWebIdentityParams, options: FromWebIdentityOptions): 
         signal: context?.signal,
         aborted: (signal) => abortError(SOURCE, signal),
         timeoutMs,
-        timedOut: () => new CredentialError(`${SOURCE}: no web identity token within timeoutMs (${timeoutMs} ms); check the token file or function`, { code: 'Timeout', source: SOURCE, retryable: true }),
+        timedOut: () =>
+          new CredentialError(
+            `${SOURCE}: no web identity token within timeoutMs (${timeoutMs} ms); check the token file or function`,
+            { code: 'Timeout', source: SOURCE, retryable: true },
+          ),
       }),
     }),
     command: (sts, input) => new sts.AssumeRoleWithWebIdentityCommand(input),
-    output: (out: AssumeRoleWithWebIdentityCommandOutput) => toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
+    output: (out: AssumeRoleWithWebIdentityCommandOutput) =>
+      toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
   })
 }

@@ -63,17 +63,29 @@ export type SoftHsmToken = {
  */
 export const createSoftHsmToken = async (options: CreateSoftHsmTokenOptions): Promise<SoftHsmToken> => {
   const library = options.library ?? SOFTHSM2_LIBRARY
-  if (!existsSync(library)) throw new Error(`createSoftHsmToken: ${library} not found; install softhsm2 (apt-get install softhsm2)`)
+  if (!existsSync(library))
+    throw new Error(`createSoftHsmToken: ${library} not found; install softhsm2 (apt-get install softhsm2)`)
   const label = options.label ?? 'iot-test-token'
   const keyLabel = options.keyLabel ?? 'iot-device-key'
   const tokens = join(options.dir, 'tokens')
   mkdirSync(tokens, { recursive: true })
   const conf = join(options.dir, 'softhsm2.conf')
-  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`)
+  writeFileSync(
+    conf,
+    `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+  )
   const keyFile = join(options.dir, 'key.pk8.pem')
   writeFileSync(keyFile, options.privateKeyPem, { mode: 0o600 })
   const env = { ...process.env, SOFTHSM2_CONF: conf }
-  await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', `so-${options.pin}`, '--pin', options.pin], { env })
-  await run('softhsm2-util', ['--import', keyFile, '--token', label, '--label', keyLabel, '--id', '01', '--pin', options.pin], { env })
+  await run(
+    'softhsm2-util',
+    ['--init-token', '--free', '--label', label, '--so-pin', `so-${options.pin}`, '--pin', options.pin],
+    { env },
+  )
+  await run(
+    'softhsm2-util',
+    ['--import', keyFile, '--token', label, '--label', keyLabel, '--id', '01', '--pin', options.pin],
+    { env },
+  )
   return { library, pin: options.pin, tokenLabel: label, keyLabel, env: { SOFTHSM2_CONF: conf } }
 }

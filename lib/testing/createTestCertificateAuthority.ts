@@ -1,7 +1,12 @@
 import { loadPeer } from '../internal/loadPeer.js'
 import type { TestCertificateAuthority } from './testCertificateTypes.js'
 
-export type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority, TestKeyType } from './testCertificateTypes.js'
+export type {
+  IssueCertificateOptions,
+  TestCertificate,
+  TestCertificateAuthority,
+  TestKeyType,
+} from './testCertificateTypes.js'
 
 /**
  * Creates an in-memory ECDSA P-256 certificate authority valid for one day, to issue
@@ -19,11 +24,19 @@ export type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority
  * @category testing
  * @since 0.1.0
  */
-export const createTestCertificateAuthority = async (commonName = 'aws-refresh-session test CA'): Promise<TestCertificateAuthority> => {
-  const peer = { source: 'createTestCertificateAuthority', purpose: 'test certificates (the IoT emulator)', with: ['@peculiar/x509'] }
+export const createTestCertificateAuthority = async (
+  commonName = 'aws-refresh-session test CA',
+): Promise<TestCertificateAuthority> => {
+  const peer = {
+    source: 'createTestCertificateAuthority',
+    purpose: 'test certificates (the IoT emulator)',
+    with: ['@peculiar/x509'],
+  }
   await loadPeer('reflect-metadata', peer)
   const { createCertificateAuthority } = await loadPeer<typeof import('./iot/certificates.js')>('@peculiar/x509', {
-    ...peer, with: ['reflect-metadata'], load: () => import('./iot/certificates.js'),
+    ...peer,
+    with: ['reflect-metadata'],
+    load: () => import('./iot/certificates.js'),
   })
   return createCertificateAuthority(commonName)
 }

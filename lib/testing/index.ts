@@ -26,7 +26,12 @@ export type {
 } from './startIotEmulator.js'
 
 export { createTestCertificateAuthority } from './createTestCertificateAuthority.js'
-export type { IssueCertificateOptions, TestCertificate, TestCertificateAuthority, TestKeyType } from './createTestCertificateAuthority.js'
+export type {
+  IssueCertificateOptions,
+  TestCertificate,
+  TestCertificateAuthority,
+  TestKeyType,
+} from './createTestCertificateAuthority.js'
 
 export { SOFTHSM2_LIBRARY, createSoftHsmToken } from './createSoftHsmToken.js'
 export type { CreateSoftHsmTokenOptions, SoftHsmToken } from './createSoftHsmToken.js'

@@ -11,7 +11,18 @@ import type { IotEmulatorFault, IotFault } from './iot/faults.js'
 import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
 import type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotRoleAliasOptions } from './iot/types.js'
 
-export type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotEmulatorFault, IotFault, IotRecordedDiscovery, IotRecordedRequest, IotRoleAliasOptions, TestCertificate }
+export type {
+  IotDevice,
+  IotDeviceFiles,
+  IotDeviceOptions,
+  IotEmulator,
+  IotEmulatorFault,
+  IotFault,
+  IotRecordedDiscovery,
+  IotRecordedRequest,
+  IotRoleAliasOptions,
+  TestCertificate,
+}
 
 /**
  * Options of {@link startIotEmulator}.
@@ -40,7 +51,10 @@ export type IotEmulatorOptions = {
  * @category testing
  * @since 0.1.0
  */
-export const EMULATOR_DISCOVERY_CREDENTIALS = { accessKeyId: 'AKIAIOTEMULATOR00001', secretAccessKey: 'iot-emulator/discovery/secret/key/000001' } as const
+export const EMULATOR_DISCOVERY_CREDENTIALS = {
+  accessKeyId: 'AKIAIOTEMULATOR00001',
+  secretAccessKey: 'iot-emulator/discovery/secret/key/000001',
+} as const
 
 const aliasState = (o: IotRoleAliasOptions = {}): IotRoleAliasState => ({
   credentialDurationSeconds: o.credentialDurationSeconds ?? 3600,
@@ -78,20 +92,37 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
   const prefix = options.endpointPrefix ?? 'c2example0abcd'
   const hostName = `${prefix}.credentials.iot.${region}.amazonaws.com`
   const nowMs = options.now ?? Date.now
-  const reg: Registry = { ca: await createTestCertificateAuthority('AWS IoT emulator test CA'), devices: new Map(), foreign: undefined }
-  const server = await reg.ca.issue({ commonName: hostName, usage: 'server', dnsNames: [hostName, 'localhost'], ipAddresses: ['127.0.0.1'] })
-  const aliases = new Map(Object.entries(options.roleAliases ?? { 'device-role': {} }).map(([k, v]) => [k, aliasState(v)]))
+  const reg: Registry = {
+    ca: await createTestCertificateAuthority('AWS IoT emulator test CA'),
+    devices: new Map(),
+    foreign: undefined,
+  }
+  const server = await reg.ca.issue({
+    commonName: hostName,
+    usage: 'server',
+    dnsNames: [hostName, 'localhost'],
+    ipAddresses: ['127.0.0.1'],
+  })
+  const aliases = new Map(
+    Object.entries(options.roleAliases ?? { 'device-role': {} }).map(([k, v]) => [k, aliasState(v)]),
+  )
   const createDevice = deviceFactory(reg)
   const device = await createDevice({ things: options.things ?? ['device-1'] })
   const faults = createFaultQueue()
-  const takeFault = (roleAlias: string, except?: IotEmulatorFault['kind']) => faults.take({ action: 'AssumeRoleWithCertificate', roleAlias }, except)
-  const https = await startCredentialsServer({ server, ca: reg.ca.certificate }, { aliases, devices: reg.devices, takeFault, nowMs })
+  const takeFault = (roleAlias: string, except?: IotEmulatorFault['kind']) =>
+    faults.take({ action: 'AssumeRoleWithCertificate', roleAlias }, except)
+  const https = await startCredentialsServer(
+    { server, ca: reg.ca.certificate },
+    { aliases, devices: reg.devices, takeFault, nowMs },
+  )
   const { port, requests, stats } = https
   const credentials = options.discoveryCredentials ?? EMULATOR_DISCOVERY_CREDENTIALS
   const discoveryRequests: IotRecordedDiscovery[] = []
   // The discovery endpoint checks SigV4 with @smithy/signature-v4 (which @aws-sdk/client-sts brings): loaded at start.
   const { startDiscoveryServer } = await loadPeer<typeof import('./iot/discovery.js')>('@smithy/signature-v4', {
-    source: 'startIotEmulator', purpose: 'the IoT emulator', load: () => import('./iot/discovery.js'),
+    source: 'startIotEmulator',
+    purpose: 'the IoT emulator',
+    load: () => import('./iot/discovery.js'),
   })
   const discovery = await startDiscoveryServer({ region, prefix, credentials, nowMs, recorded: discoveryRequests })
   let dir: string | undefined
@@ -112,8 +143,13 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
     fault: faults.add,
     inject: (fault) => faults.add(fromLegacyFault(fault)),
     reset: () => {
-      requests.splice(0); discoveryRequests.splice(0); faults.clear(); stats.connections = 0; stats.tlsHandshakes = 0
-      https.resetPeak(); discovery.resetPeak()
+      requests.splice(0)
+      discoveryRequests.splice(0)
+      faults.clear()
+      stats.connections = 0
+      stats.tlsHandshakes = 0
+      https.resetPeak()
+      discovery.resetPeak()
     },
     inFlight: () => https.inFlight() + discovery.inFlight(),
     peakInFlight: () => https.peakInFlight() + discovery.peakInFlight(),

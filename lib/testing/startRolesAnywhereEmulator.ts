@@ -5,13 +5,22 @@ import { createTestCertificateAuthority } from './createTestCertificateAuthority
 import { createHandler } from './rolesAnywhere/handler.js'
 import { createPki, issuer } from './rolesAnywhere/pki.js'
 import type { ProfileState } from './rolesAnywhere/session.js'
-import type { RolesAnywhereEmulator, RolesAnywhereEmulatorProfile, RolesAnywhereEmulatorRequest } from './rolesAnywhere/types.js'
+import type {
+  RolesAnywhereEmulator,
+  RolesAnywhereEmulatorProfile,
+  RolesAnywhereEmulatorRequest,
+} from './rolesAnywhere/types.js'
 import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
 import { listenLoopback } from './shared/listen.js'
 import { createTimers } from './shared/timers.js'
 
 export type {
-  RolesAnywhereCertificate, RolesAnywhereCertificateOptions, RolesAnywhereEmulator, RolesAnywhereEmulatorProfile, RolesAnywhereEmulatorRequest, RolesAnywhereFault,
+  RolesAnywhereCertificate,
+  RolesAnywhereCertificateOptions,
+  RolesAnywhereEmulator,
+  RolesAnywhereEmulatorProfile,
+  RolesAnywhereEmulatorRequest,
+  RolesAnywhereFault,
 } from './rolesAnywhere/types.js'
 
 /**
@@ -41,18 +50,38 @@ export type RolesAnywhereEmulatorOptions = {
   readonly tls?: boolean
 }
 
-const profileStates = (region: string, accountId: string, profiles: readonly RolesAnywhereEmulatorProfile[] | undefined): Map<string, ProfileState> =>
-  new Map((profiles ?? [{}]).map((p) => [`arn:aws:rolesanywhere:${region}:${accountId}:profile/${randomUUID()}`, {
-    roleArns: p.roleArns ?? [`arn:aws:iam::${accountId}:role/roles-anywhere-role`],
-    durationSeconds: p.durationSeconds ?? 3600,
-    acceptRoleSessionName: p.acceptRoleSessionName ?? true,
-  }]))
+const profileStates = (
+  region: string,
+  accountId: string,
+  profiles: readonly RolesAnywhereEmulatorProfile[] | undefined,
+): Map<string, ProfileState> =>
+  new Map(
+    (profiles ?? [{}]).map((p) => [
+      `arn:aws:rolesanywhere:${region}:${accountId}:profile/${randomUUID()}`,
+      {
+        roleArns: p.roleArns ?? [`arn:aws:iam::${accountId}:role/roles-anywhere-role`],
+        durationSeconds: p.durationSeconds ?? 3600,
+        acceptRoleSessionName: p.acceptRoleSessionName ?? true,
+      },
+    ]),
+  )
 
-const serve = async (tls: boolean, handler: ReturnType<typeof createHandler>): Promise<{ server: Server; serverCa: string | undefined }> => {
+const serve = async (
+  tls: boolean,
+  handler: ReturnType<typeof createHandler>,
+): Promise<{ server: Server; serverCa: string | undefined }> => {
   if (!tls) return { server: createHttpServer(handler), serverCa: undefined }
   const ca = await createTestCertificateAuthority('Roles Anywhere emulator server CA')
-  const cert = await ca.issue({ commonName: 'localhost', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] })
-  return { server: createHttpsServer({ key: cert.privateKey, cert: cert.certificate }, handler), serverCa: ca.certificate }
+  const cert = await ca.issue({
+    commonName: 'localhost',
+    usage: 'server',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+  })
+  return {
+    server: createHttpsServer({ key: cert.privateKey, cert: cert.certificate }, handler),
+    serverCa: ca.certificate,
+  }
 }
 
 /**
@@ -78,7 +107,9 @@ const serve = async (tls: boolean, handler: ReturnType<typeof createHandler>): P
  * @category testing
  * @since 0.2.0
  */
-export const startRolesAnywhereEmulator = async (options: RolesAnywhereEmulatorOptions = {}): Promise<RolesAnywhereEmulator> => {
+export const startRolesAnywhereEmulator = async (
+  options: RolesAnywhereEmulatorOptions = {},
+): Promise<RolesAnywhereEmulator> => {
   const region = options.region ?? 'us-east-1'
   const accountId = options.accountId ?? '123456789012'
   const now = options.now ?? Date.now
@@ -91,8 +122,16 @@ export const startRolesAnywhereEmulator = async (options: RolesAnywhereEmulatorO
   const requests: RolesAnywhereEmulatorRequest[] = []
   let skewMs = 0
   const handler = createHandler({
-    accountId, trustAnchorArn, profiles, anchor: new X509Certificate(pki.root.certificate), credentialLifetimeSeconds: options.credentialLifetimeSeconds,
-    serverNow: () => now() + skewMs, maxSkewMs: options.maxSkewMs ?? 300_000, faults, requests, sleep: timers.sleep,
+    accountId,
+    trustAnchorArn,
+    profiles,
+    anchor: new X509Certificate(pki.root.certificate),
+    credentialLifetimeSeconds: options.credentialLifetimeSeconds,
+    serverNow: () => now() + skewMs,
+    maxSkewMs: options.maxSkewMs ?? 300_000,
+    faults,
+    requests,
+    sleep: timers.sleep,
   })
   const { server: http, serverCa } = await serve(options.tls === true, handler)
   const server = await listenLoopback(http)
@@ -103,7 +142,9 @@ export const startRolesAnywhereEmulator = async (options: RolesAnywhereEmulatorO
   const [first] = profiles
   return {
     endpoint: `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${server.port}`,
-    region, accountId, trustAnchorArn,
+    region,
+    accountId,
+    trustAnchorArn,
     profileArns: [...profiles.keys()],
     profileArn: first![0],
     roleArn: first![1].roleArns[0]!,

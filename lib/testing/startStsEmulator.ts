@@ -8,7 +8,14 @@ import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
 import type { MfaDevice } from './sts/mfa.js'
 import type { StsEmulator, StsEmulatorRequest, StsEmulatorRole } from './sts/types.js'
 
-export type { StsAction, StsEmulator, StsEmulatorFault, StsEmulatorRequest, StsEmulatorRole, StsFault } from './sts/types.js'
+export type {
+  StsAction,
+  StsEmulator,
+  StsEmulatorFault,
+  StsEmulatorRequest,
+  StsEmulatorRole,
+  StsFault,
+} from './sts/types.js'
 
 /**
  * Options of {@link startStsEmulator}.
@@ -101,7 +108,10 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
   const timers = createTimers()
   // SigV4 checks and XML answers need two packages that @aws-sdk/client-sts brings: loaded at start.
   const { createHandler } = await loadPeer<typeof import('./sts/handler.js')>('@smithy/signature-v4', {
-    source: 'startStsEmulator', purpose: 'the STS emulator', with: ['@aws-sdk/xml-builder'], load: () => import('./sts/handler.js'),
+    source: 'startStsEmulator',
+    purpose: 'the STS emulator',
+    with: ['@aws-sdk/xml-builder'],
+    load: () => import('./sts/handler.js'),
   })
   const handler = createHandler({
     accountId,

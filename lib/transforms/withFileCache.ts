@@ -2,7 +2,15 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { CredentialError } from '../errors.js'
 import { invalidConfiguration, MAX_TIMER_MS } from '../internal/validate.js'
-import { defaultCacheDir, entryMaterial, entryName, type FileCacheEntry, isFresh, readEntry, writeEntry } from '../internal/fileCache/entry.js'
+import {
+  defaultCacheDir,
+  entryMaterial,
+  entryName,
+  type FileCacheEntry,
+  isFresh,
+  readEntry,
+  writeEntry,
+} from '../internal/fileCache/entry.js'
 import { ensureCacheDir } from '../internal/fileCache/ensureCacheDir.js'
 import { withFileLock } from '../internal/fileCache/withFileLock.js'
 import { sourceName } from '../internal/sourceName.js'
@@ -51,21 +59,35 @@ const invalid = (message: string): CredentialError => invalidConfiguration(SOURC
 const validate = (o: WithFileCacheOptions): void => {
   if (typeof o !== 'object' || o === null) throw invalid('options must be an object { key, dir? }')
   const { key, dir, now, lockTimeoutMs, onEvent } = o
-  const keyOk = (typeof key === 'string' && key !== '') || (typeof key === 'object' && key !== null && !Array.isArray(key) && Object.keys(key).length > 0)
-  if (!keyOk) throw invalid('key must be a non-empty string or object naming the identity (role, base identity, endpoint)')
+  const keyOk =
+    (typeof key === 'string' && key !== '') ||
+    (typeof key === 'object' && key !== null && !Array.isArray(key) && Object.keys(key).length > 0)
+  if (!keyOk)
+    throw invalid('key must be a non-empty string or object naming the identity (role, base identity, endpoint)')
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) throw invalid('dir must be a non-empty path')
-  if (lockTimeoutMs !== undefined && !(typeof lockTimeoutMs === 'number' && lockTimeoutMs > 0 && lockTimeoutMs <= MAX_TIMER_MS)) throw invalid('lockTimeoutMs must be a positive number of milliseconds')
+  if (
+    lockTimeoutMs !== undefined &&
+    !(typeof lockTimeoutMs === 'number' && lockTimeoutMs > 0 && lockTimeoutMs <= MAX_TIMER_MS)
+  )
+    throw invalid('lockTimeoutMs must be a positive number of milliseconds')
   if (now !== undefined && typeof now !== 'function') throw invalid('now must be a function')
   if (onEvent !== undefined && typeof onEvent !== 'function') throw invalid('onEvent must be a function')
 }
 
-type Cache = { readonly self: CredentialSource; readonly dir: string; readonly path: string; readonly now: () => number; readonly options: WithFileCacheOptions }
+type Cache = {
+  readonly self: CredentialSource
+  readonly dir: string
+  readonly path: string
+  readonly now: () => number
+  readonly options: WithFileCacheOptions
+}
 
 /** Under the lock: another process may have stored a value meanwhile; else fetch, store, or fall back to a still-valid stored one. */
 const refresh = async (c: Cache, context: SourceContext | undefined, asked: number): Promise<AwsCredentialIdentity> => {
   const stored = readEntry(c.path)
   const t = c.now()
-  if (stored !== undefined && isFresh(stored, t) && (context?.forceRefresh !== true || stored.issuedAt > asked)) return stored.credentials
+  if (stored !== undefined && isFresh(stored, t) && (context?.forceRefresh !== true || stored.issuedAt > asked))
+    return stored.credentials
   let credentials: AwsCredentialIdentity
   try {
     credentials = await c.self(context)
@@ -75,7 +97,8 @@ const refresh = async (c: Cache, context: SourceContext | undefined, asked: numb
     return stored.credentials
   }
   const expiration = credentials.expiration
-  if (expiration instanceof Date && expiration.getTime() > c.now()) store(c, { credentials: { ...credentials, expiration }, issuedAt: c.now() })
+  if (expiration instanceof Date && expiration.getTime() > c.now())
+    store(c, { credentials: { ...credentials, expiration }, issuedAt: c.now() })
   return credentials
 }
 
@@ -133,7 +156,11 @@ export const withFileCache = (options: WithFileCacheOptions): ((self: Credential
       const asked = now()
       const stored = context?.forceRefresh === true ? undefined : readEntry(path)
       if (stored !== undefined && isFresh(stored, asked)) return stored.credentials
-      return withFileLock(`${path}.lock`, () => refresh(c, context, asked), { timeoutMs: options.lockTimeoutMs, signal: context?.signal, source: SOURCE })
+      return withFileLock(`${path}.lock`, () => refresh(c, context, asked), {
+        timeoutMs: options.lockTimeoutMs,
+        signal: context?.signal,
+        source: SOURCE,
+      })
     }
     Object.defineProperty(cached, 'name', { value: self.name, configurable: true })
     return typeof self.close === 'function' ? Object.assign(cached, { close: self.close }) : cached

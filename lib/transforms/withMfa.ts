@@ -13,7 +13,10 @@ import type { CredentialSource, MfaCapableSource, SourceContext } from '../types
  * @category mfa
  * @since 0.1.0
  */
-export type MfaCodeProvider = (serialNumber: string, options?: { readonly signal?: AbortSignal | undefined }) => string | Promise<string>
+export type MfaCodeProvider = (
+  serialNumber: string,
+  options?: { readonly signal?: AbortSignal | undefined },
+) => string | Promise<string>
 
 /**
  * Options of {@link withMfa}.
@@ -62,7 +65,10 @@ const MAX_REASKS = 3
  * @category transforms
  * @since 0.1.0
  */
-export const withMfa = (codeProvider: MfaCodeProvider, given: WithMfaOptions = {}): ((self: MfaCapableSource) => CredentialSource) => {
+export const withMfa = (
+  codeProvider: MfaCodeProvider,
+  given: WithMfaOptions = {},
+): ((self: MfaCapableSource) => CredentialSource) => {
   const options = guarded(SOURCE, () => {
     validate(codeProvider, given)
     return { ...given }
@@ -74,7 +80,10 @@ export const withMfa = (codeProvider: MfaCodeProvider, given: WithMfaOptions = {
     const code = turn.then(async () => {
       if (signal?.aborted) throw aborted(signal)
       // Racing the ask (not only the wait) is what frees the turn from a hung provider.
-      const fresh = await untilAborted(freshCode(codeProvider, serialNumber, lastSent.get(serialNumber), signal), signal)
+      const fresh = await untilAborted(
+        freshCode(codeProvider, serialNumber, lastSent.get(serialNumber), signal),
+        signal,
+      )
       lastSent.set(serialNumber, fresh)
       return fresh
     })
@@ -85,10 +94,13 @@ export const withMfa = (codeProvider: MfaCodeProvider, given: WithMfaOptions = {
     requireSource(SOURCE, self)
     const serialNumber = guarded(SOURCE, () => self.mfaSerialNumber) ?? options.serialNumber
     if (serialNumber === undefined)
-      throw new CredentialError(`${SOURCE}: no MFA serial: set SerialNumber on the source or withMfa's serialNumber option`, {
-        code: 'InvalidConfiguration',
-        source: SOURCE,
-      })
+      throw new CredentialError(
+        `${SOURCE}: no MFA serial: set SerialNumber on the source or withMfa's serialNumber option`,
+        {
+          code: 'InvalidConfiguration',
+          source: SOURCE,
+        },
+      )
     const wrapped = async (context?: SourceContext) => {
       const tokenCode = await nextCode(serialNumber, context?.signal)
       return self({ ...context, mfa: { serialNumber, tokenCode } })
@@ -101,8 +113,10 @@ export const withMfa = (codeProvider: MfaCodeProvider, given: WithMfaOptions = {
 const invalid = (message: string): CredentialError => invalidConfiguration(SOURCE, message)
 
 const validate = (codeProvider: unknown, options: unknown): void => {
-  if (typeof codeProvider !== 'function') throw invalid('codeProvider must be a function (serialNumber) => code, e.g. totp(secret)')
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid('options must be an object')
+  if (typeof codeProvider !== 'function')
+    throw invalid('codeProvider must be a function (serialNumber) => code, e.g. totp(secret)')
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalid('options must be an object')
   const { serialNumber } = options as { serialNumber?: unknown }
   if (serialNumber !== undefined && (typeof serialNumber !== 'string' || serialNumber === ''))
     throw invalid('serialNumber must be the MFA device serial or ARN, a non-empty string')
@@ -112,12 +126,22 @@ const validate = (codeProvider: unknown, options: unknown): void => {
 const aborted = (signal: AbortSignal): CredentialError =>
   isCredentialError(signal.reason)
     ? signal.reason
-    : new CredentialError(`${SOURCE}: aborted while waiting for the MFA code`, { code: 'Aborted', source: SOURCE, cause: signal.reason })
+    : new CredentialError(`${SOURCE}: aborted while waiting for the MFA code`, {
+        code: 'Aborted',
+        source: SOURCE,
+        cause: signal.reason,
+      })
 
 /** `promise`, or a rejection as soon as `signal` aborts. */
-const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => abortable(promise, { signal, aborted })
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
+  abortable(promise, { signal, aborted })
 
-const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: string | undefined, signal: AbortSignal | undefined): Promise<string> => {
+const freshCode = async (
+  provider: MfaCodeProvider,
+  serialNumber: string,
+  last: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<string> => {
   for (let asked = 0; asked <= MAX_REASKS; asked++) {
     const code = await ask(provider, serialNumber, signal)
     if (!/^\d{6}$/.test(code))
@@ -133,12 +157,20 @@ const freshCode = async (provider: MfaCodeProvider, serialNumber: string, last: 
   )
 }
 
-const ask = async (provider: MfaCodeProvider, serialNumber: string, signal: AbortSignal | undefined): Promise<string> => {
+const ask = async (
+  provider: MfaCodeProvider,
+  serialNumber: string,
+  signal: AbortSignal | undefined,
+): Promise<string> => {
   try {
     const code: unknown = await provider(serialNumber, signal === undefined ? undefined : { signal })
     return typeof code === 'string' ? code.trim() : ''
   } catch (e) {
     if (isCredentialError(e)) throw e
-    throw new CredentialError(`${SOURCE}: the MFA code provider failed`, { code: 'SourceFailed', source: SOURCE, cause: e })
+    throw new CredentialError(`${SOURCE}: the MFA code provider failed`, {
+      code: 'SourceFailed',
+      source: SOURCE,
+      cause: e,
+    })
   }
 }

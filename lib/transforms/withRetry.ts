@@ -31,10 +31,12 @@ const invalid = (message: string): CredentialError => invalidConfiguration('with
 
 const validate = (o: WithRetryOptions): void => {
   requireObject('withRetry', 'options', o)
-  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw invalid(`retries must be an integer from 0 to 100 (got ${String(o.retries)})`)
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100))
+    throw invalid(`retries must be an integer from 0 to 100 (got ${String(o.retries)})`)
   for (const key of ['baseMs', 'maxMs'] as const) {
     const v = o[key]
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_TIMER_MS)) throw invalid(`${key} must be a number of milliseconds (got ${String(v)})`)
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_TIMER_MS))
+      throw invalid(`${key} must be a number of milliseconds (got ${String(v)})`)
   }
   for (const key of ['isRetryable', 'random'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') throw invalid(`${key} must be a function`)
@@ -46,7 +48,12 @@ const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promi
   const elapsed = Symbol('elapsed')
   return abortable(new Promise<never>(() => undefined), {
     signal,
-    aborted: (s) => new CredentialError(`${name}: aborted during retry back-off`, { code: 'Aborted', source: 'withRetry', cause: s.reason }),
+    aborted: (s) =>
+      new CredentialError(`${name}: aborted during retry back-off`, {
+        code: 'Aborted',
+        source: 'withRetry',
+        cause: s.reason,
+      }),
     timeoutMs: ms,
     timedOut: () => elapsed,
     unref: false, // the caller awaits this back-off: it keeps the process alive, as before
@@ -76,32 +83,32 @@ const sleep = (ms: number, signal: AbortSignal | undefined, name: string): Promi
  * @category transforms
  * @since 0.1.0
  */
-export const withRetry =
-  (given: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
-    const options = guarded('withRetry', () => {
-      validate(given)
-      return { ...given }
-    })
-    const retries = options.retries ?? 3
-    const baseMs = options.baseMs ?? 200
-    const maxMs = Math.max(options.maxMs ?? 5_000, baseMs)
-    const isRetryable = options.isRetryable ?? isTransient
-    const random = options.random ?? Math.random
-    return (self) => {
-      requireSource('withRetry', self)
-      const name = sourceName(self)
-      const retrying = async (context?: SourceContext) => {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            return await self(context)
-          } catch (e) {
-            // A retry would resend the same one-time code.
-            const mfaSent = context?.mfa !== undefined
-            if (attempt >= retries || mfaSent || !isRetryable(e) || context?.signal?.aborted) throw toCredentialError(e, name)
-            await sleep(backoffMs(attempt + 1, baseMs, maxMs, random), context?.signal, name)
-          }
+export const withRetry = (given: WithRetryOptions = {}): ((self: CredentialSource) => CredentialSource) => {
+  const options = guarded('withRetry', () => {
+    validate(given)
+    return { ...given }
+  })
+  const retries = options.retries ?? 3
+  const baseMs = options.baseMs ?? 200
+  const maxMs = Math.max(options.maxMs ?? 5_000, baseMs)
+  const isRetryable = options.isRetryable ?? isTransient
+  const random = options.random ?? Math.random
+  return (self) => {
+    requireSource('withRetry', self)
+    const name = sourceName(self)
+    const retrying = async (context?: SourceContext) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await self(context)
+        } catch (e) {
+          // A retry would resend the same one-time code.
+          const mfaSent = context?.mfa !== undefined
+          if (attempt >= retries || mfaSent || !isRetryable(e) || context?.signal?.aborted)
+            throw toCredentialError(e, name)
+          await sleep(backoffMs(attempt + 1, baseMs, maxMs, random), context?.signal, name)
         }
       }
-      return inherit(retrying, self)
     }
+    return inherit(retrying, self)
   }
+}

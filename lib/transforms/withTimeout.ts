@@ -20,7 +20,10 @@ import type { AwsCredentialIdentity, CredentialSource, SourceContext, Transforme
  */
 export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) => Transformed<S>) => {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
-    throw invalidConfiguration('withTimeout', `ms must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${typeof ms === 'number' ? String(ms) : kindOf(ms)})`)
+    throw invalidConfiguration(
+      'withTimeout',
+      `ms must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${typeof ms === 'number' ? String(ms) : kindOf(ms)})`,
+    )
   }
   return (self) => {
     requireSource('withTimeout', self)
@@ -34,9 +37,22 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
           reject(error)
         }
         const onParentAbort = (): void =>
-          abort(new CredentialError(`${name}: aborted by the caller`, { code: 'Aborted', source: 'withTimeout', cause: parent?.reason }))
+          abort(
+            new CredentialError(`${name}: aborted by the caller`, {
+              code: 'Aborted',
+              source: 'withTimeout',
+              cause: parent?.reason,
+            }),
+          )
         const timer = setTimeout(
-          () => abort(new CredentialError(`${name}: no credentials within ${ms} ms`, { code: 'Timeout', source: 'withTimeout', retryable: true })),
+          () =>
+            abort(
+              new CredentialError(`${name}: no credentials within ${ms} ms`, {
+                code: 'Timeout',
+                source: 'withTimeout',
+                retryable: true,
+              }),
+            ),
           ms,
         )
         const cancel = onAbort(parent, onParentAbort)

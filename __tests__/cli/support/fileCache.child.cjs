@@ -11,9 +11,15 @@ const asked = async (serial) => {
   return codes(serial)
 }
 const credentials = pipe(
-  fromSessionToken({ SerialNumber: sts.mfa.serialNumber }, { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } }),
+  fromSessionToken(
+    { SerialNumber: sts.mfa.serialNumber },
+    { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } },
+  ),
   withMfa(asked),
-  withFileCache({ key: { action: 'GetSessionToken', base: sts.baseCredentials.accessKeyId, endpoint: sts.endpoint }, dir: process.env.CACHE_DIR }),
+  withFileCache({
+    key: { action: 'GetSessionToken', base: sts.baseCredentials.accessKeyId, endpoint: sts.endpoint },
+    dir: process.env.CACHE_DIR,
+  }),
   withRefresh(),
 )
 credentials().then((c) => {

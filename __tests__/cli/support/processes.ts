@@ -28,7 +28,23 @@ export const builtCli = (): string => {
   if (existsSync(main)) return main
   const temp = `${out}.${process.pid}`
   const tsc = require.resolve('typescript/bin/tsc')
-  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', temp, '--module', 'CommonJS', '--moduleResolution', 'Node10', '--declaration', 'false'], { stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      temp,
+      '--module',
+      'CommonJS',
+      '--moduleResolution',
+      'Node10',
+      '--declaration',
+      'false',
+    ],
+    { stdio: 'inherit' },
+  )
   try {
     renameSync(temp, out)
   } catch {
@@ -37,10 +53,20 @@ export const builtCli = (): string => {
   return main
 }
 
-export type Run = { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stdout: string; readonly stderr: string; readonly ms: number }
+export type Run = {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
 
 /** Runs a child to its end (killed after `timeoutMs`), with stdin closed. */
-export const runChild = (file: string, args: readonly string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<Run> =>
+export const runChild = (
+  file: string,
+  args: readonly string[],
+  options: SpawnOptions & { timeoutMs?: number } = {},
+): Promise<Run> =>
   new Promise((resolve, reject) => {
     const started = Date.now()
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options })
@@ -57,8 +83,11 @@ export const runChild = (file: string, args: readonly string[], options: SpawnOp
   })
 
 /** The built CLI as a child: `node main.js ...args`. */
-export const runCliProcess = (main: string, args: readonly string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<Run> =>
-  runChild(process.execPath, [main, ...args], options)
+export const runCliProcess = (
+  main: string,
+  args: readonly string[],
+  options: SpawnOptions & { timeoutMs?: number } = {},
+): Promise<Run> => runChild(process.execPath, [main, ...args], options)
 
 export type StsProcess = {
   readonly endpoint: string
@@ -73,7 +102,9 @@ export type StsProcess = {
 
 /** Starts the STS emulator in its own process (support/stsChild.ts through tsx). */
 export const startStsProcess = async (): Promise<StsProcess> => {
-  const child: ChildProcess = spawn(process.execPath, [TSX, join(__dirname, 'stsChild.ts')], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child: ChildProcess = spawn(process.execPath, [TSX, join(__dirname, 'stsChild.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   const lines = createInterface({ input: child.stdout! })
   const waiting: ((line: string) => void)[] = []
   lines.on('line', (line) => waiting.shift()?.(line))
@@ -87,6 +118,10 @@ export const startStsProcess = async (): Promise<StsProcess> => {
     ...info,
     requests: () => next('requests'),
     session: () => next('session'),
-    close: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.stdin!.end() }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.stdin!.end()
+      }),
   }
 }

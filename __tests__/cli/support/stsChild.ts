@@ -10,14 +10,36 @@ import { startStsEmulator } from '../../../lib/testing/startStsEmulator'
 const ACCOUNT = '123456789012'
 
 const main = async (): Promise<void> => {
-  const sts = await startStsEmulator({ roles: [{ arn: `arn:aws:iam::${ACCOUNT}:role/app` }, { arn: `arn:aws:iam::${ACCOUNT}:role/mfa`, mfaRequired: true }] })
+  const sts = await startStsEmulator({
+    roles: [
+      { arn: `arn:aws:iam::${ACCOUNT}:role/app` },
+      { arn: `arn:aws:iam::${ACCOUNT}:role/mfa`, mfaRequired: true },
+    ],
+  })
   const reply = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`)
-  reply({ endpoint: sts.endpoint, region: sts.region, baseCredentials: sts.baseCredentials, mfa: sts.mfa, roleArns: sts.roleArns })
+  reply({
+    endpoint: sts.endpoint,
+    region: sts.region,
+    baseCredentials: sts.baseCredentials,
+    mfa: sts.mfa,
+    roleArns: sts.roleArns,
+  })
   const lines = createInterface({ input: process.stdin })
   lines.on('line', (line) => {
-    if (line === 'requests') reply(sts.requests.map((r) => ({ action: r.action, accessKeyId: r.accessKeyId, status: r.status, tokenCode: r.params['TokenCode'] })))
+    if (line === 'requests')
+      reply(
+        sts.requests.map((r) => ({
+          action: r.action,
+          accessKeyId: r.accessKeyId,
+          status: r.status,
+          tokenCode: r.params['TokenCode'],
+        })),
+      )
     else if (line === 'session')
-      fromSessionToken({}, { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } })().then(reply, (e: unknown) => reply({ error: String(e) }))
+      fromSessionToken(
+        {},
+        { source: async () => sts.baseCredentials, clientConfig: { endpoint: sts.endpoint, region: sts.region } },
+      )().then(reply, (e: unknown) => reply({ error: String(e) }))
     else reply({ error: `unknown command ${line}` })
   })
   lines.on('close', () => void sts.close())

@@ -15,10 +15,11 @@ const modes: Record<string, () => Promise<string>> = {
     return first === second ? 'same code twice' : 'two codes'
   },
   // A source that never settles and holds nothing: only the deadline can answer.
-  timeout: () => withTimeout(300)(fromCallable(() => new Promise<never>(() => undefined)))().then(
-    () => 'resolved',
-    (e: { code?: string }) => `rejected ${e.code}`,
-  ),
+  timeout: () =>
+    withTimeout(300)(fromCallable(() => new Promise<never>(() => undefined)))().then(
+      () => 'resolved',
+      (e: { code?: string }) => `rejected ${e.code}`,
+    ),
 }
 
 void modes[process.argv[2] ?? '']!().then((line) => process.stdout.write(`${line}\n`))

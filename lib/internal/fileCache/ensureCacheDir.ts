@@ -13,13 +13,19 @@ export const ensureCacheDir = (dir: string, source: string): void => {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 })
     } catch (e) {
-      throw new CredentialError(`${source}: cannot create the cache directory ${dir} (${(e as { code?: string }).code ?? 'error'})`, { code: 'InvalidConfiguration', source, cause: e })
+      throw new CredentialError(
+        `${source}: cannot create the cache directory ${dir} (${(e as { code?: string }).code ?? 'error'})`,
+        { code: 'InvalidConfiguration', source, cause: e },
+      )
     }
   }
   const reason = unsafeDirReason(dir)
   if (reason !== undefined)
-    throw new CredentialError(`${source}: the cache directory ${dir} ${reason}; others could plant credentials there. Use a directory only you can write (chmod 700 ${dir}) or another cache directory`, {
-      code: 'InvalidConfiguration',
-      source,
-    })
+    throw new CredentialError(
+      `${source}: the cache directory ${dir} ${reason}; others could plant credentials there. Use a directory only you can write (chmod 700 ${dir}) or another cache directory`,
+      {
+        code: 'InvalidConfiguration',
+        source,
+      },
+    )
 }

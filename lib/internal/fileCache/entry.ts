@@ -1,5 +1,15 @@
 // Loaded on the CLI's cache-hit path: node built-ins and the refresh windows only, in as few files as possible.
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
@@ -45,12 +55,20 @@ const readPrivate = (path: string): string | undefined => {
 
 const decode = (data: Record<string, unknown>): FileCacheEntry | undefined => {
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration, AccountId, IssuedAt } = data
-  if (data['Format'] !== FORMAT || !str(AccessKeyId) || !str(SecretAccessKey) || !str(Expiration) || !str(IssuedAt)) return undefined
-  if ((SessionToken !== undefined && !str(SessionToken)) || (AccountId !== undefined && !str(AccountId))) return undefined
+  if (data['Format'] !== FORMAT || !str(AccessKeyId) || !str(SecretAccessKey) || !str(Expiration) || !str(IssuedAt))
+    return undefined
+  if ((SessionToken !== undefined && !str(SessionToken)) || (AccountId !== undefined && !str(AccountId)))
+    return undefined
   const expiration = new Date(Expiration)
   const issuedAt = Date.parse(IssuedAt)
   if (Number.isNaN(expiration.getTime()) || Number.isNaN(issuedAt) || issuedAt >= expiration.getTime()) return undefined
-  const credentials = { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, expiration, ...(SessionToken && { sessionToken: SessionToken }), ...(AccountId && { accountId: AccountId }) }
+  const credentials = {
+    accessKeyId: AccessKeyId,
+    secretAccessKey: SecretAccessKey,
+    expiration,
+    ...(SessionToken && { sessionToken: SessionToken }),
+    ...(AccountId && { accountId: AccountId }),
+  }
   return { credentials, issuedAt }
 }
 
@@ -79,8 +97,13 @@ export const readEntry = (path: string): FileCacheEntry | undefined => {
 export const writeEntry = (path: string, dir: string, entry: FileCacheEntry): void => {
   const c = entry.credentials
   const body = JSON.stringify({
-    Format: FORMAT, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken,
-    Expiration: c.expiration.toISOString(), AccountId: c.accountId, IssuedAt: new Date(entry.issuedAt).toISOString(),
+    Format: FORMAT,
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    SessionToken: c.sessionToken,
+    Expiration: c.expiration.toISOString(),
+    AccountId: c.accountId,
+    IssuedAt: new Date(entry.issuedAt).toISOString(),
   })
   const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
   try {
@@ -102,7 +125,9 @@ export const isFresh = (entry: FileCacheEntry, now: number): boolean => {
 const canonical = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
@@ -121,8 +146,12 @@ export const entryName = (key: unknown): string => `${createHash('sha256').updat
  * under one key.
  * @internal
  */
-export const entryMaterial = (key: unknown, sourceName: string, mfaSerialNumber: string | undefined): unknown =>
-  ({ format: 1, key, source: sourceName, mfaSerialNumber })
+export const entryMaterial = (key: unknown, sourceName: string, mfaSerialNumber: string | undefined): unknown => ({
+  format: 1,
+  key,
+  source: sourceName,
+  mfaSerialNumber,
+})
 
 /**
  * The default cache directory: `AWS_REFRESH_SESSION_CACHE_DIR`, else
@@ -130,7 +159,11 @@ export const entryMaterial = (key: unknown, sourceName: string, mfaSerialNumber:
  * (`%LOCALAPPDATA%\aws-refresh-session\cache` on Windows). Our own, never the AWS CLI's.
  * @internal
  */
-export const defaultCacheDir = (env: NodeJS.ProcessEnv, homeDir: string, platform: NodeJS.Platform = process.platform): string => {
+export const defaultCacheDir = (
+  env: NodeJS.ProcessEnv,
+  homeDir: string,
+  platform: NodeJS.Platform = process.platform,
+): string => {
   if (env['AWS_REFRESH_SESSION_CACHE_DIR']) return env['AWS_REFRESH_SESSION_CACHE_DIR']
   if (env['XDG_CACHE_HOME']) return join(env['XDG_CACHE_HOME'], 'aws-refresh-session')
   if (platform === 'win32' && env['LOCALAPPDATA']) return join(env['LOCALAPPDATA'], 'aws-refresh-session', 'cache')
@@ -154,6 +187,7 @@ export const unsafeDirReason = (dir: string): string | undefined => {
   const uid = process.getuid?.()
   if (uid === undefined) return undefined
   if (st.uid !== uid) return `is owned by another user (uid ${st.uid})`
-  if ((st.mode & 0o022) !== 0) return `is writable by ${(st.mode & 0o002) !== 0 ? 'every user' : 'its group'} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})`
+  if ((st.mode & 0o022) !== 0)
+    return `is writable by ${(st.mode & 0o002) !== 0 ? 'every user' : 'its group'} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})`
   return undefined
 }

@@ -30,7 +30,9 @@ const WRITING_MS = 2_000
 const parseOwner = (text: string): Owner | undefined => {
   try {
     const o = JSON.parse(text) as Partial<Owner>
-    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.id === 'string' ? (o as Owner) : undefined
+    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.id === 'string'
+      ? (o as Owner)
+      : undefined
   } catch {
     return undefined
   }
@@ -100,9 +102,10 @@ const inspect = (path: string, staleMs: number, now: number): Look => {
   const owner = text === undefined ? undefined : parseOwner(text)
   const age = now - st.mtimeMs
   const abandoned =
-    age < -60_000 || age > staleMs // a future mtime, or too old
-    || (owner === undefined && age > WRITING_MS) // unreadable or garbage, and not being written
-    || (owner !== undefined && owner.host === hostname() && !alive(owner.pid))
+    age < -60_000 ||
+    age > staleMs || // a future mtime, or too old
+    (owner === undefined && age > WRITING_MS) || // unreadable or garbage, and not being written
+    (owner !== undefined && owner.host === hostname() && !alive(owner.pid))
   return abandoned ? remove(path, st.ino, text) : 'wait'
 }
 
@@ -122,7 +125,13 @@ const pause = (ms: number, signal: AbortSignal | undefined, source: string): Pro
   new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer)
-      reject(new CredentialError(`${source}: aborted while waiting for the cache lock`, { code: 'Aborted', source, cause: signal?.reason }))
+      reject(
+        new CredentialError(`${source}: aborted while waiting for the cache lock`, {
+          code: 'Aborted',
+          source,
+          cause: signal?.reason,
+        }),
+      )
     }
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
@@ -143,7 +152,11 @@ const pause = (ms: number, signal: AbortSignal | undefined, source: string): Pro
  * `Aborted` when `signal` aborts; whatever `fn` throws.
  * @internal
  */
-export const withFileLock = async <T>(path: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> => {
+export const withFileLock = async <T>(
+  path: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> => {
   const source = options.source ?? 'withFileCache'
   const timeoutMs = options.timeoutMs ?? 180_000
   const pollMs = options.pollMs ?? 50
@@ -157,7 +170,10 @@ export const withFileLock = async <T>(path: string, fn: () => Promise<T>, option
     if (look === 'unavailable') return fn()
     if (look === 'retry') continue
     if (Date.now() - started >= timeoutMs)
-      throw new CredentialError(`${source}: another process has held the cache lock ${path} for over ${Math.round(timeoutMs / 1000)} s; if no such process runs, remove that file`, { code: 'Timeout', source })
+      throw new CredentialError(
+        `${source}: another process has held the cache lock ${path} for over ${Math.round(timeoutMs / 1000)} s; if no such process runs, remove that file`,
+        { code: 'Timeout', source },
+      )
     await pause(pollMs * (0.5 + Math.random()), options.signal, source)
   }
   try {

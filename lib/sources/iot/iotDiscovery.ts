@@ -44,10 +44,23 @@ const loadClient = (): Promise<IotModule> =>
 const failure = (e: unknown): CredentialError => {
   if (e instanceof CredentialError) return e
   const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-  const code = isThrottling(e) ? 'Throttled' : status !== undefined && status < 500 ? 'IotRejected' : isTransient(e) ? 'ServiceUnavailable' : 'SourceFailed'
-  return new CredentialError(`${SOURCE}: IoT DescribeEndpoint (iot:CredentialProvider) failed: ${describeError(e)}; give endpoint to skip discovery`, {
-    code, source: SOURCE, cause: e, retryable: isTransient(e), statusCode: status,
-  })
+  const code = isThrottling(e)
+    ? 'Throttled'
+    : status !== undefined && status < 500
+      ? 'IotRejected'
+      : isTransient(e)
+        ? 'ServiceUnavailable'
+        : 'SourceFailed'
+  return new CredentialError(
+    `${SOURCE}: IoT DescribeEndpoint (iot:CredentialProvider) failed: ${describeError(e)}; give endpoint to skip discovery`,
+    {
+      code,
+      source: SOURCE,
+      cause: e,
+      retryable: isTransient(e),
+      statusCode: status,
+    },
+  )
 }
 
 /**
@@ -57,7 +70,11 @@ const failure = (e: unknown): CredentialError => {
 export const discoverEndpoint = async (o: DiscoveryOptions): Promise<string> => {
   const { IoTClient, DescribeEndpointCommand } = await loadClient()
   const { config, ownLogger } = inheritedClientConfig(o.clientConfig ?? {}, o.logger, o.caller)
-  const region = await regionChain([o.region, o.clientConfig?.region as RegionInput, o.caller?.region], config.profile as string | undefined, () => o.warnFallback(ownLogger))
+  const region = await regionChain(
+    [o.region, o.clientConfig?.region as RegionInput, o.caller?.region],
+    config.profile as string | undefined,
+    () => o.warnFallback(ownLogger),
+  )
   const client = new IoTClient({
     ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
     ...config,
@@ -68,7 +85,11 @@ export const discoverEndpoint = async (o: DiscoveryOptions): Promise<string> => 
     const out = await client.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }), {
       abortSignal: AbortSignal.timeout(o.timeoutMs),
     })
-    if (!out.endpointAddress) throw new CredentialError(`${SOURCE}: IoT DescribeEndpoint returned no endpointAddress`, { code: 'SourceFailed', source: SOURCE })
+    if (!out.endpointAddress)
+      throw new CredentialError(`${SOURCE}: IoT DescribeEndpoint returned no endpointAddress`, {
+        code: 'SourceFailed',
+        source: SOURCE,
+      })
     return out.endpointAddress
   } catch (e) {
     throw failure(e)

@@ -4,7 +4,14 @@ import type { IncomingMessage } from 'node:http'
 import { checkServerIdentity, type SecureContext } from 'node:tls'
 import { isIpHost, type IotTarget } from './iotOptions.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
-import { bodyTooLarge, hostHeader, MAX_BODY_BYTES, networkError, type IotRawResponse, type IotTransport } from './iotTransport.js'
+import {
+  bodyTooLarge,
+  hostHeader,
+  MAX_BODY_BYTES,
+  networkError,
+  type IotRawResponse,
+  type IotTransport,
+} from './iotTransport.js'
 
 const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail: (e: unknown) => void): void => {
   const chunks: Buffer[] = []
@@ -26,7 +33,13 @@ const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail:
 export const httpsTransport = (secureContext: SecureContext): IotTransport => {
   const { Agent, request } = loadBuiltin<typeof Https>('node:https')
   let agent: Agent | undefined = new Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 1, scheduling: 'lifo' })
-  const send = (t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, retried = false): Promise<IotRawResponse> =>
+  const send = (
+    t: IotTarget,
+    path: string,
+    headers: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+    retried = false,
+  ): Promise<IotRawResponse> =>
     new Promise<IotRawResponse>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason)
       const fail = (e: unknown): void => reject(signal.aborted ? signal.reason : networkError(e, t))
@@ -57,7 +70,16 @@ export const httpsTransport = (secureContext: SecureContext): IotTransport => {
         if (staleSocket(e)) send(t, path, headers, signal, true).then(resolve, reject)
         else fail(e)
       })
-      req.on('response', (res) => readBody(res, (r) => { signal.removeEventListener('abort', abort); resolve(r) }, fail))
+      req.on('response', (res) =>
+        readBody(
+          res,
+          (r) => {
+            signal.removeEventListener('abort', abort)
+            resolve(r)
+          },
+          fail,
+        ),
+      )
       req.end()
     })
   return {

@@ -8,10 +8,16 @@ const ROLE_ALIAS = /^[\w=,@-]{1,128}$/
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/
 
 /** Where requests go: `host` is what SNI and the certificate check use; `connectHost`/`port` where the socket goes. */
-export type IotTarget = { readonly host: string; readonly port: number; readonly connectHost: string; readonly connectPort: number }
+export type IotTarget = {
+  readonly host: string
+  readonly port: number
+  readonly connectHost: string
+  readonly connectPort: number
+}
 
 /** A configuration error of fromIotCertificate, thrown at construction. */
-export const invalid = (message: string, cause?: unknown): CredentialError => invalidConfiguration(SOURCE, message, cause)
+export const invalid = (message: string, cause?: unknown): CredentialError =>
+  invalidConfiguration(SOURCE, message, cause)
 
 /** Parses `host`, `host:port` or `https://host[:port][/]`; the port defaults to 443. */
 export const parseEndpoint = (endpoint: string): { host: string; port: number } => {
@@ -29,14 +35,20 @@ export const parseEndpoint = (endpoint: string): { host: string; port: number } 
 }
 
 /** The target for an endpoint, optionally connecting somewhere else (`connectTo`). */
-export const toTarget = (endpoint: string, connectTo?: { readonly host: string; readonly port?: number }): IotTarget => {
-  if (typeof endpoint !== 'string' || endpoint.length === 0 || endpoint.length > 2048) throw invalid(`endpoint must be a host name, host:port or https URL (got ${kindOf(endpoint)})`)
+export const toTarget = (
+  endpoint: string,
+  connectTo?: { readonly host: string; readonly port?: number },
+): IotTarget => {
+  if (typeof endpoint !== 'string' || endpoint.length === 0 || endpoint.length > 2048)
+    throw invalid(`endpoint must be a host name, host:port or https URL (got ${kindOf(endpoint)})`)
   const { host, port } = parseEndpoint(endpoint)
   if (connectTo !== undefined) {
     requireObject(SOURCE, 'connectTo', connectTo)
-    if (typeof connectTo.host !== 'string' || connectTo.host.length === 0) throw invalid('connectTo.host must be a non-empty host name or IP')
+    if (typeof connectTo.host !== 'string' || connectTo.host.length === 0)
+      throw invalid('connectTo.host must be a non-empty host name or IP')
     const p = connectTo.port
-    if (p !== undefined && !(Number.isInteger(p) && p > 0 && p < 65_536)) throw invalid(`connectTo.port must be a port number (got ${String(p)})`)
+    if (p !== undefined && !(Number.isInteger(p) && p > 0 && p < 65_536))
+      throw invalid(`connectTo.port must be a port number (got ${String(p)})`)
   }
   return { host, port, connectHost: connectTo?.host ?? host, connectPort: connectTo?.port ?? port }
 }
@@ -53,7 +65,10 @@ export type CheckedCommon = {
 
 /** Validates the options that do not concern key material. */
 export const checkCommon = (o: {
-  readonly roleAlias?: unknown; readonly thingName?: unknown; readonly durationSeconds?: unknown; readonly timeoutMs?: unknown
+  readonly roleAlias?: unknown
+  readonly thingName?: unknown
+  readonly durationSeconds?: unknown
+  readonly timeoutMs?: unknown
 }): CheckedCommon => {
   if (typeof o.roleAlias !== 'string' || !ROLE_ALIAS.test(o.roleAlias))
     throw invalid('roleAlias must be 1-128 characters of letters, digits and _=,@- (the IoT role alias name)')

@@ -19,17 +19,34 @@ const PKCS11_HINTS: Readonly<Record<string, string>> = {
 /** Maps an aws-crt error (a plain Error whose message names an AWS_ERROR_/AWS_IO_ code) by that code only. */
 export const crtError = (e: unknown, t: IotTarget | undefined): CredentialError => {
   if (e instanceof CredentialError) return e
-  const name = /\b(AWS_(?:ERROR|IO)_[A-Z0-9_]+)\b/.exec(String((e as { message?: unknown } | null)?.message ?? e))?.[1] ?? 'unknown aws-crt error'
+  const name =
+    /\b(AWS_(?:ERROR|IO)_[A-Z0-9_]+)\b/.exec(String((e as { message?: unknown } | null)?.message ?? e))?.[1] ??
+    'unknown aws-crt error'
   const where = t ? `${t.host}:${t.port}` : 'the endpoint'
   if (name.includes('PKCS11') || name === 'AWS_ERROR_FILE_INVALID_PATH')
-    return new CredentialError(`${SOURCE}: PKCS#11 key not usable: ${name}; ${PKCS11_HINTS[name] ?? 'check pkcs11.library, the token and the key'}`, {
-      code: 'InvalidConfiguration', source: SOURCE, cause: e,
-    })
+    return new CredentialError(
+      `${SOURCE}: PKCS#11 key not usable: ${name}; ${PKCS11_HINTS[name] ?? 'check pkcs11.library, the token and the key'}`,
+      {
+        code: 'InvalidConfiguration',
+        source: SOURCE,
+        cause: e,
+      },
+    )
   if (/TLS|SSL|CERT/.test(name))
-    return new CredentialError(`${SOURCE}: TLS with ${where} failed: ${name}; check ca, the endpoint name and the certificate`, {
-      code: 'TlsError', source: SOURCE, cause: e,
-    })
-  return new CredentialError(`${SOURCE}: cannot reach ${where}: ${name}`, { code: 'NetworkError', source: SOURCE, cause: e, retryable: true })
+    return new CredentialError(
+      `${SOURCE}: TLS with ${where} failed: ${name}; check ca, the endpoint name and the certificate`,
+      {
+        code: 'TlsError',
+        source: SOURCE,
+        cause: e,
+      },
+    )
+  return new CredentialError(`${SOURCE}: cannot reach ${where}: ${name}`, {
+    code: 'NetworkError',
+    source: SOURCE,
+    cause: e,
+    retryable: true,
+  })
 }
 
 const loadCrt = (): Promise<Crt> => {
@@ -39,16 +56,23 @@ const loadCrt = (): Promise<Crt> => {
   return loadPeer<Crt>('aws-crt', { source: SOURCE, purpose: 'pkcs11' })
 }
 
-type Context = { readonly crt: Crt; readonly lib: InstanceType<Crt['io']['Pkcs11Lib']>; readonly tls: InstanceType<Crt['io']['ClientTlsContext']> }
+type Context = {
+  readonly crt: Crt
+  readonly lib: InstanceType<Crt['io']['Pkcs11Lib']>
+  readonly tls: InstanceType<Crt['io']['ClientTlsContext']>
+}
 
 const buildContext = async (p: Pkcs11Settings, certificate: string, ca: string | undefined): Promise<Context> => {
   const crt = await loadCrt()
   const lib = new crt.io.Pkcs11Lib(p.library)
   try {
     const options = crt.io.TlsContextOptions.create_client_with_mtls_pkcs11({
-      pkcs11_lib: lib, user_pin: p.pin, cert_file_contents: certificate,
+      pkcs11_lib: lib,
+      user_pin: p.pin,
+      cert_file_contents: certificate,
       // aws-crt's options take each key present or absent, never undefined.
-      ...(p.slotId !== undefined && { slot_id: p.slotId }), ...(p.tokenLabel !== undefined && { token_label: p.tokenLabel }),
+      ...(p.slotId !== undefined && { slot_id: p.slotId }),
+      ...(p.tokenLabel !== undefined && { token_label: p.tokenLabel }),
       ...(p.keyLabel !== undefined && { private_key_object_label: p.keyLabel }),
     })
     if (ca !== undefined) options.override_default_trust_store(ca)
@@ -59,7 +83,14 @@ const buildContext = async (p: Pkcs11Settings, certificate: string, ca: string |
   }
 }
 
-const exchange = (c: Context, t: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, timeoutMs: number) =>
+const exchange = (
+  c: Context,
+  t: IotTarget,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+  timeoutMs: number,
+) =>
   new Promise<IotRawResponse>((resolve, reject) => {
     const { io, http } = c.crt
     const { isIP } = loadBuiltin<typeof Net>('node:net')
@@ -87,7 +118,9 @@ const exchange = (c: Context, t: IotTarget, path: string, headers: Readonly<Reco
       const chunks: Buffer[] = []
       let status = 0
       let size = 0
-      stream.on('response', (code) => { status = code })
+      stream.on('response', (code) => {
+        status = code
+      })
       stream.on('data', (data) => {
         size += data.byteLength
         if (size > MAX_BODY_BYTES) fail(bodyTooLarge())
@@ -103,18 +136,28 @@ const exchange = (c: Context, t: IotTarget, path: string, headers: Readonly<Reco
  * The aws-crt transport for keys in an HSM: the PKCS#11 library and TLS context are set up
  * once (on the first request) and reused; every request opens and closes its own connection.
  */
-export const pkcs11Transport = (p: Pkcs11Settings, certificate: string, ca: string | undefined, timeoutMs: number): IotTransport => {
+export const pkcs11Transport = (
+  p: Pkcs11Settings,
+  certificate: string,
+  ca: string | undefined,
+  timeoutMs: number,
+): IotTransport => {
   let context: Promise<Context> | undefined
   return {
     request: async (t, path, headers, signal) => {
       const pending = (context ??= buildContext(p, certificate, ca))
-      pending.catch(() => { if (context === pending) context = undefined })
+      pending.catch(() => {
+        if (context === pending) context = undefined
+      })
       return exchange(await pending, t, path, headers, signal, timeoutMs)
     },
     close: () => {
       const pending = context
       context = undefined
-      pending?.then((c) => c.lib.close(), () => undefined)
+      pending?.then(
+        (c) => c.lib.close(),
+        () => undefined,
+      )
     },
   }
 }

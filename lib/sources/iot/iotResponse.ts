@@ -9,7 +9,10 @@ import type { IotRawResponse } from './iotTransport.js'
 const SOURCE = 'fromIotCertificate'
 
 const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/certificate is invalid/i, 'is the certificate registered and ACTIVE in this account and region, and is the endpoint the iot:CredentialProvider one?'],
+  [
+    /certificate is invalid/i,
+    'is the certificate registered and ACTIVE in this account and region, and is the endpoint the iot:CredentialProvider one?',
+  ],
   [/invalid thing name/i, 'thingName must be a thing attached to this certificate'],
   [/access denied/i, "the certificate's policy must allow iot:AssumeRoleWithCertificate on this role alias"],
   [/role alias does not exist/i, 'check roleAlias and the region'],
@@ -31,17 +34,36 @@ const iotMessage = (body: string): string => {
 export const rejection = (r: IotRawResponse): CredentialError => {
   const message = iotMessage(r.body)
   if (isThrottling({ $metadata: { httpStatusCode: r.status } }))
-    return new CredentialError(`${SOURCE}: IoT throttled the request (429: ${message})`, { code: 'Throttled', source: SOURCE, retryable: true, statusCode: 429 })
+    return new CredentialError(`${SOURCE}: IoT throttled the request (429: ${message})`, {
+      code: 'Throttled',
+      source: SOURCE,
+      retryable: true,
+      statusCode: 429,
+    })
   if (isServerStatus(r.status))
-    return new CredentialError(`${SOURCE}: IoT is unavailable (${r.status}: ${message})`, { code: 'ServiceUnavailable', source: SOURCE, retryable: true, statusCode: r.status })
+    return new CredentialError(`${SOURCE}: IoT is unavailable (${r.status}: ${message})`, {
+      code: 'ServiceUnavailable',
+      source: SOURCE,
+      retryable: true,
+      statusCode: r.status,
+    })
   const hint = HINTS.find(([re]) => re.test(message))?.[1]
-  return new CredentialError(`${SOURCE}: IoT refused the credentials request (${r.status}: ${message})${hint ? `; ${hint}` : ''}`, {
-    code: 'IotRejected', source: SOURCE, statusCode: r.status,
-  })
+  return new CredentialError(
+    `${SOURCE}: IoT refused the credentials request (${r.status}: ${message})${hint ? `; ${hint}` : ''}`,
+    {
+      code: 'IotRejected',
+      source: SOURCE,
+      statusCode: r.status,
+    },
+  )
 }
 
 const invalidAnswer = (why: string): CredentialError =>
-  new CredentialError(`${SOURCE}: IoT answered 200 with ${why}`, { code: 'InvalidCredentials', source: SOURCE, statusCode: 200 })
+  new CredentialError(`${SOURCE}: IoT answered 200 with ${why}`, {
+    code: 'InvalidCredentials',
+    source: SOURCE,
+    statusCode: 200,
+  })
 
 const field = (o: Record<string, unknown>, name: string): string => {
   const v = o[name]
@@ -62,11 +84,17 @@ export const decodeIotCredentials = (body: string, nowMs: number): AwsCredential
   const raw = c as Record<string, unknown>
   const expirationText = field(raw, 'expiration')
   const expiration = decodeExpiration(expirationText)
-  if (E.isLeft(expiration) || expiration.right === undefined) throw invalidAnswer(E.isLeft(expiration) ? expiration.left : 'no expiration')
+  if (E.isLeft(expiration) || expiration.right === undefined)
+    throw invalidAnswer(E.isLeft(expiration) ? expiration.left : 'no expiration')
   if (expiration.right.getTime() <= nowMs)
-    throw new CredentialError(`${SOURCE}: IoT returned credentials that expired at ${expirationText}; is this machine's clock right?`, {
-      code: 'Expired', source: SOURCE, statusCode: 200,
-    })
+    throw new CredentialError(
+      `${SOURCE}: IoT returned credentials that expired at ${expirationText}; is this machine's clock right?`,
+      {
+        code: 'Expired',
+        source: SOURCE,
+        statusCode: 200,
+      },
+    )
   return {
     accessKeyId: field(raw, 'accessKeyId'),
     secretAccessKey: field(raw, 'secretAccessKey'),

@@ -10,7 +10,12 @@ export type IotRawResponse = { readonly status: number; readonly body: string }
 /** One way to send the credentials request: node:https, or aws-crt for PKCS#11 keys. */
 export type IotTransport = {
   /** Sends `GET path`; rejects with a CredentialError, or with `signal.reason` once aborted. */
-  readonly request: (target: IotTarget, path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<IotRawResponse>
+  readonly request: (
+    target: IotTarget,
+    path: string,
+    headers: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ) => Promise<IotRawResponse>
   /** Releases connections and native resources; later requests still work. */
   readonly close: () => void
 }
@@ -24,15 +29,23 @@ export const lazyTransport = (create: () => Promise<IotTransport>): IotTransport
   let closed = false
   let pending: Promise<IotTransport> | undefined
   const get = (): Promise<IotTransport> => {
-    const current = (pending ??= create().then((t) => { if (closed) t.close(); return t }))
-    current.catch(() => { if (pending === current) pending = undefined })
+    const current = (pending ??= create().then((t) => {
+      if (closed) t.close()
+      return t
+    }))
+    current.catch(() => {
+      if (pending === current) pending = undefined
+    })
     return current
   }
   return {
     request: async (target, path, headers, signal) => (await get()).request(target, path, headers, signal),
     close: () => {
       closed = true
-      void pending?.then((t) => t.close(), () => undefined)
+      void pending?.then(
+        (t) => t.close(),
+        () => undefined,
+      )
     },
   }
 }
@@ -47,13 +60,18 @@ export const hostHeader = (t: IotTarget): string => {
 }
 
 export const bodyTooLarge = (): CredentialError =>
-  new CredentialError(`${SOURCE}: the response body exceeds ${MAX_BODY_BYTES} bytes; is the endpoint an IoT credentials endpoint?`, {
-    code: 'InvalidCredentials', source: SOURCE,
-  })
+  new CredentialError(
+    `${SOURCE}: the response body exceeds ${MAX_BODY_BYTES} bytes; is the endpoint an IoT credentials endpoint?`,
+    {
+      code: 'InvalidCredentials',
+      source: SOURCE,
+    },
+  )
 
 /** Maps a socket or TLS error to `TlsError` (with the TLS reason) or a retryable `NetworkError`. */
-export const networkError = (e: unknown, t: IotTarget): CredentialError => mapNetworkError(e, {
-  source: SOURCE,
-  where: `${t.host}:${t.port}${t.connectHost !== t.host ? ` (via ${t.connectHost}:${t.connectPort})` : ''}`,
-  tlsHint: 'check ca, the endpoint name and the certificate',
-})
+export const networkError = (e: unknown, t: IotTarget): CredentialError =>
+  mapNetworkError(e, {
+    source: SOURCE,
+    where: `${t.host}:${t.port}${t.connectHost !== t.host ? ` (via ${t.connectHost}:${t.connectPort})` : ''}`,
+    tlsHint: 'check ca, the endpoint name and the certificate',
+  })

@@ -20,11 +20,20 @@ export type ChainOptions = {
 type Providers = typeof import('@aws-sdk/credential-providers')
 
 /** A provider of `@aws-sdk/credential-providers`, loaded at its first call only (an optional peer). */
-const delegated = (profile: string, what: string, make: (p: Providers) => AwsCredentialIdentityProvider): CredentialSource => {
+const delegated = (
+  profile: string,
+  what: string,
+  make: (p: Providers) => AwsCredentialIdentityProvider,
+): CredentialSource => {
   let provider: Promise<AwsCredentialIdentityProvider> | undefined
   const load = async (): Promise<AwsCredentialIdentityProvider> => {
     // By name (no `load`): an optional peer a bundler must not try to resolve.
-    return make(await loadPeer<Providers>('@aws-sdk/credential-providers', { source: 'fromProfile', purpose: `profile "${profile}" (${what})` }))
+    return make(
+      await loadPeer<Providers>('@aws-sdk/credential-providers', {
+        source: 'fromProfile',
+        purpose: `profile "${profile}" (${what})`,
+      }),
+    )
   }
   return async (context) => {
     provider ??= load().catch((e: unknown) => {
@@ -35,18 +44,27 @@ const delegated = (profile: string, what: string, make: (p: Providers) => AwsCre
   }
 }
 
-const stsOptions = (o: ChainOptions, region: string | undefined) => defined({
-  clientConfig: o.clientConfig,
-  region: o.clientConfig?.region !== undefined ? undefined : region,
-  logger: o.logger,
-  timeoutMs: o.timeoutMs,
-})
+const stsOptions = (o: ChainOptions, region: string | undefined) =>
+  defined({
+    clientConfig: o.clientConfig,
+    region: o.clientConfig?.region !== undefined ? undefined : region,
+    logger: o.logger,
+    timeoutMs: o.timeoutMs,
+  })
 
 const baseSource = (base: ProfileBase, o: ChainOptions, region: string | undefined): CredentialSource => {
-  const init = { profile: base.profile, ...(o.files.filepath ? { filepath: o.files.filepath } : {}), ...(o.files.configFilepath ? { configFilepath: o.files.configFilepath } : {}) }
+  const init = {
+    profile: base.profile,
+    ...(o.files.filepath ? { filepath: o.files.filepath } : {}),
+    ...(o.files.configFilepath ? { configFilepath: o.files.configFilepath } : {}),
+  }
   switch (base.kind) {
     case 'static': {
-      const creds = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}) }
+      const creds = {
+        accessKeyId: base.accessKeyId,
+        secretAccessKey: base.secretAccessKey,
+        ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}),
+      }
       return () => Promise.resolve(creds)
     }
     case 'sso':
@@ -61,7 +79,12 @@ const baseSource = (base: ProfileBase, o: ChainOptions, region: string | undefin
       return delegated(base.profile, 'credential_source EcsContainer', (p) => p.fromContainerMetadata())
     case 'web-identity':
       return fromWebIdentity(
-        { RoleArn: base.roleArn, WebIdentityTokenFile: base.tokenFile, ...(base.sessionName ? { RoleSessionName: base.sessionName } : {}), ...(base.durationSeconds ? { DurationSeconds: base.durationSeconds } : {}) },
+        {
+          RoleArn: base.roleArn,
+          WebIdentityTokenFile: base.tokenFile,
+          ...(base.sessionName ? { RoleSessionName: base.sessionName } : {}),
+          ...(base.durationSeconds ? { DurationSeconds: base.durationSeconds } : {}),
+        },
         stsOptions(o, region),
       )
   }
@@ -72,7 +95,8 @@ const naming = <A>(profile: string, build: () => A): A => {
   try {
     return build()
   } catch (e) {
-    if (e instanceof CredentialError && e.code === 'InvalidConfiguration') throw badProfile(profile, `is not valid: ${e.message}`)
+    if (e instanceof CredentialError && e.code === 'InvalidConfiguration')
+      throw badProfile(profile, `is not valid: ${e.message}`)
     throw e
   }
 }
@@ -83,7 +107,10 @@ const naming = <A>(profile: string, build: () => A): A => {
  * profile's region (unless `clientConfig.region` is set). Returns the last source and a
  * `close()` of every private client.
  */
-export const buildChain = (plan: ProfilePlan, o: ChainOptions): { readonly source: CredentialSource; readonly close: () => void } => {
+export const buildChain = (
+  plan: ProfilePlan,
+  o: ChainOptions,
+): { readonly source: CredentialSource; readonly close: () => void } => {
   const sources: CredentialSource[] = [naming(plan.base.profile, () => baseSource(plan.base, o, plan.region))]
   for (const hop of plan.hops) {
     const params = {
@@ -96,5 +123,10 @@ export const buildChain = (plan: ProfilePlan, o: ChainOptions): { readonly sourc
     const previous = sources.at(-1)!
     sources.push(naming(hop.profile, () => fromAssumeRole(params, { ...stsOptions(o, plan.region), source: previous })))
   }
-  return { source: sources.at(-1)!, close: () => { for (const s of sources) s.close?.() } }
+  return {
+    source: sources.at(-1)!,
+    close: () => {
+      for (const s of sources) s.close?.()
+    },
+  }
 }

@@ -4,10 +4,23 @@ import type { Profile, Profiles } from './profileFiles.js'
 
 /** Where the first credentials of a profile chain come from. */
 export type ProfileBase =
-  | { readonly kind: 'static'; readonly profile: string; readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
+  | {
+      readonly kind: 'static'
+      readonly profile: string
+      readonly accessKeyId: string
+      readonly secretAccessKey: string
+      readonly sessionToken?: string
+    }
   | { readonly kind: 'sso' | 'process'; readonly profile: string }
   | { readonly kind: 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer'; readonly profile: string }
-  | { readonly kind: 'web-identity'; readonly profile: string; readonly roleArn: string; readonly tokenFile: string; readonly sessionName?: string; readonly durationSeconds?: number }
+  | {
+      readonly kind: 'web-identity'
+      readonly profile: string
+      readonly roleArn: string
+      readonly tokenFile: string
+      readonly sessionName?: string
+      readonly durationSeconds?: number
+    }
 
 /** One AssumeRole of the chain, from the profile that names the role. */
 export type ProfileHop = {
@@ -21,7 +34,12 @@ export type ProfileHop = {
 }
 
 /** A profile resolved: the base credentials, the roles to assume in order, the target's region. */
-export type ProfilePlan = { readonly base: ProfileBase; readonly hops: readonly ProfileHop[]; readonly region?: string; readonly mfaSerial?: string }
+export type ProfilePlan = {
+  readonly base: ProfileBase
+  readonly hops: readonly ProfileHop[]
+  readonly region?: string
+  readonly mfaSerial?: string
+}
 
 const SOURCE = 'fromProfile'
 const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const
@@ -37,7 +55,8 @@ const duration = (name: string, p: Profile): number | undefined => {
   const raw = p['duration_seconds']
   if (raw === undefined || raw === '') return undefined
   const n = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || n < 900 || n > 43_200) throw badProfile(name, 'has duration_seconds outside 900-43200 (an integer number of seconds)')
+  if (!/^\d+$/.test(raw.trim()) || n < 900 || n > 43_200)
+    throw badProfile(name, 'has duration_seconds outside 900-43200 (an integer number of seconds)')
   return n
 }
 
@@ -46,7 +65,13 @@ const staticKeys = (name: string, p: Profile): ProfileBase | undefined => {
   const secretAccessKey = p['aws_secret_access_key']
   if (!accessKeyId && !secretAccessKey) return undefined
   if (!accessKeyId || !secretAccessKey) throw badProfile(name, 'needs both aws_access_key_id and aws_secret_access_key')
-  return present({ kind: 'static' as const, profile: name, accessKeyId, secretAccessKey, sessionToken: p['aws_session_token'] })
+  return present({
+    kind: 'static' as const,
+    profile: name,
+    accessKeyId,
+    secretAccessKey,
+    sessionToken: p['aws_session_token'],
+  })
 }
 
 /** The base of a profile without `role_arn` (or a self-referencing one: its own keys). */
@@ -56,24 +81,51 @@ const baseOf = (name: string, p: Profile): ProfileBase => {
   const keys = staticKeys(name, p)
   if (keys) return keys
   if (p['web_identity_token_file']) throw badProfile(name, 'has web_identity_token_file but no role_arn')
-  throw badProfile(name, 'holds no credentials: give aws_access_key_id and aws_secret_access_key, role_arn with source_profile or credential_source, SSO settings or credential_process')
+  throw badProfile(
+    name,
+    'holds no credentials: give aws_access_key_id and aws_secret_access_key, role_arn with source_profile or credential_source, SSO settings or credential_process',
+  )
 }
 
 const hopOf = (name: string, p: Profile, last: boolean): ProfileHop =>
   present({
-    profile: name, roleArn: p['role_arn']!, externalId: p['external_id'], sessionName: p['role_session_name'], durationSeconds: duration(name, p),
+    profile: name,
+    roleArn: p['role_arn']!,
+    externalId: p['external_id'],
+    sessionName: p['role_session_name'],
+    durationSeconds: duration(name, p),
     mfaSerial: last ? p['mfa_serial'] : undefined,
   })
 
-const resolve = (profiles: Profiles, name: string, seen: readonly string[]): { base: ProfileBase; hops: ProfileHop[] } => {
+const resolve = (
+  profiles: Profiles,
+  name: string,
+  seen: readonly string[],
+): { base: ProfileBase; hops: ProfileHop[] } => {
   const p = profiles[name]
-  if (p === undefined) throw badProfile(name, seen.length === 0 ? 'is not in the shared config or credentials file' : `(source_profile of "${seen.at(-1)}") is not in the shared config or credentials file`)
+  if (p === undefined)
+    throw badProfile(
+      name,
+      seen.length === 0
+        ? 'is not in the shared config or credentials file'
+        : `(source_profile of "${seen.at(-1)}") is not in the shared config or credentials file`,
+    )
   if (!p['role_arn']) return { base: baseOf(name, p), hops: [] }
   const last = seen.length === 0
   const source = p['source_profile']
   const credentialSource = p['credential_source']
   if (p['web_identity_token_file'] && !source && !credentialSource)
-    return { base: present({ kind: 'web-identity' as const, profile: name, roleArn: p['role_arn'], tokenFile: p['web_identity_token_file'], sessionName: p['role_session_name'], durationSeconds: duration(name, p) }), hops: [] }
+    return {
+      base: present({
+        kind: 'web-identity' as const,
+        profile: name,
+        roleArn: p['role_arn'],
+        tokenFile: p['web_identity_token_file'],
+        sessionName: p['role_session_name'],
+        durationSeconds: duration(name, p),
+      }),
+      hops: [],
+    }
   if (source && credentialSource) throw badProfile(name, 'sets both source_profile and credential_source; keep one')
   const hop = hopOf(name, p, last)
   if (credentialSource) {
@@ -84,7 +136,8 @@ const resolve = (profiles: Profiles, name: string, seen: readonly string[]): { b
   if (!source) throw badProfile(name, 'has role_arn but neither source_profile nor credential_source')
   // A profile that names itself as source_profile assumes its role with its own keys.
   if (source === name) return { base: staticKeys(name, p) ?? baseOf(name, { ...p, role_arn: undefined }), hops: [hop] }
-  if (seen.includes(source)) throw badProfile(name, `makes a source_profile cycle: ${[...seen, name, source].join(' -> ')}`)
+  if (seen.includes(source))
+    throw badProfile(name, `makes a source_profile cycle: ${[...seen, name, source].join(' -> ')}`)
   const inner = resolve(profiles, source, [...seen, name])
   return { base: inner.base, hops: [...inner.hops, hop] }
 }

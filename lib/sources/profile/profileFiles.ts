@@ -55,8 +55,16 @@ const valueIn = (text: string, header: string, key: string): string | undefined 
  * parses the files with the SDK's loader and refuses a serial that differs.
  */
 export const readMfaSerialSync = (name: string, files: ProfileFiles): string | undefined => {
-  const fromCredentials = valueIn(readOrEmpty(pathOf(files.filepath, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials')), name, 'mfa_serial')
+  const fromCredentials = valueIn(
+    readOrEmpty(pathOf(files.filepath, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials')),
+    name,
+    'mfa_serial',
+  )
   if (fromCredentials !== undefined) return fromCredentials || undefined
   const config = readOrEmpty(pathOf(files.configFilepath, 'AWS_CONFIG_FILE', 'config'))
-  return (valueIn(config, `profile ${name}`, 'mfa_serial') ?? (name === 'default' ? valueIn(config, 'default', 'mfa_serial') : undefined)) || undefined
+  return (
+    (valueIn(config, `profile ${name}`, 'mfa_serial') ??
+      (name === 'default' ? valueIn(config, 'default', 'mfa_serial') : undefined)) ||
+    undefined
+  )
 }

@@ -23,7 +23,14 @@ export type CreateSessionRequest = {
  * the answer decoder.
  */
 export const createSession = async (r: CreateSessionRequest, signal: AbortSignal): Promise<AwsCredentialIdentity> => {
-  const headers = signRequest(r.material, { host: r.target.host, path: '/sessions', query: r.query, body: r.body, region: r.region, nowMs: r.now() })
+  const headers = signRequest(r.material, {
+    host: r.target.host,
+    path: '/sessions',
+    query: r.query,
+    body: r.body,
+    region: r.region,
+    nowMs: r.now(),
+  })
   const answer = await post(r.target, r.path, headers, r.body, signal, r.ca)
   if (answer.status < 200 || answer.status > 299) throw rejection(answer)
   return decodeSession(answer, r.now())

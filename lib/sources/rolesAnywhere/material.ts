@@ -18,8 +18,12 @@ export type SigningMaterial = {
 }
 
 type KeyOptions = {
-  readonly certificate?: MaterialInput | undefined; readonly privateKey?: MaterialInput | undefined; readonly passphrase?: string | undefined
-  readonly pfx?: MaterialInput | undefined; readonly intermediates?: MaterialInput | undefined; readonly pkcs11?: unknown
+  readonly certificate?: MaterialInput | undefined
+  readonly privateKey?: MaterialInput | undefined
+  readonly passphrase?: string | undefined
+  readonly pfx?: MaterialInput | undefined
+  readonly intermediates?: MaterialInput | undefined
+  readonly pkcs11?: unknown
 }
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
@@ -36,7 +40,8 @@ const chainOf = (input: MaterialInput | undefined): string | undefined => {
   if (input === undefined) return undefined
   const text = readPem(SOURCE, 'intermediates', input).toString('utf8')
   const blocks = text.match(CERT_BLOCK) ?? []
-  if (blocks.length === 0) throw invalid('intermediates must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)')
+  if (blocks.length === 0)
+    throw invalid('intermediates must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)')
   return blocks.map((b) => parseCertificate('an intermediates entry', Buffer.from(b)).raw.toString('base64')).join(',')
 }
 
@@ -45,9 +50,10 @@ const pemKey = (bytes: Buffer, passphrase: string | undefined): KeyObject => {
     return createPrivateKey(passphrase === undefined ? { key: bytes } : { key: bytes, passphrase })
   } catch (e) {
     const code = String((e as { code?: unknown }).code ?? '')
-    const why = /PASSPHRASE|BAD_DECRYPT|DECRYPT/i.test(code) || /passphrase|decrypt/i.test(String((e as Error).message))
-      ? 'could not be decrypted: wrong or missing passphrase'
-      : 'could not be read; give a PEM private key (PKCS#8, PKCS#1 or SEC1)'
+    const why =
+      /PASSPHRASE|BAD_DECRYPT|DECRYPT/i.test(code) || /passphrase|decrypt/i.test(String((e as Error).message))
+        ? 'could not be decrypted: wrong or missing passphrase'
+        : 'could not be read; give a PEM private key (PKCS#8, PKCS#1 or SEC1)'
     throw invalid(`privateKey ${why} (${code.slice(0, 60) || 'unknown'})`, e)
   }
 }
@@ -55,17 +61,28 @@ const pemKey = (bytes: Buffer, passphrase: string | undefined): KeyObject => {
 const algorithmOf = (key: KeyObject): SigningMaterial['algorithm'] => {
   if (key.asymmetricKeyType === 'rsa') return 'AWS4-X509-RSA-SHA256'
   const curve = key.asymmetricKeyDetails?.namedCurve
-  if (key.asymmetricKeyType === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1')) return 'AWS4-X509-ECDSA-SHA256'
-  throw invalid(`the private key is ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''}; IAM Roles Anywhere takes RSA or EC P-256/P-384 keys`)
+  if (key.asymmetricKeyType === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1'))
+    return 'AWS4-X509-ECDSA-SHA256'
+  throw invalid(
+    `the private key is ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''}; IAM Roles Anywhere takes RSA or EC P-256/P-384 keys`,
+  )
 }
 
 const certificateAndKey = (o: KeyOptions): { cert: X509Certificate; key: KeyObject } => {
   const kind = keyKind(SOURCE, o)
-  if (kind === 'pkcs11') throw invalid('pkcs11 keys are not supported yet by fromRolesAnywhere; use a PEM key, an encrypted PEM key or pfx')
-  if (kind === 'pem') return { cert: parseCertificate('certificate', readPem(SOURCE, 'certificate', o.certificate!)), key: pemKey(readPem(SOURCE, 'privateKey', o.privateKey!), o.passphrase) }
+  if (kind === 'pkcs11')
+    throw invalid('pkcs11 keys are not supported yet by fromRolesAnywhere; use a PEM key, an encrypted PEM key or pfx')
+  if (kind === 'pem')
+    return {
+      cert: parseCertificate('certificate', readPem(SOURCE, 'certificate', o.certificate!)),
+      key: pemKey(readPem(SOURCE, 'privateKey', o.privateKey!), o.passphrase),
+    }
   const pfx = readBinary(SOURCE, 'pfx', o.pfx!)
   // Node's TLS loader checks the MAC under the passphrase and yields the leaf certificate.
-  const context = buildSecureContext(SOURCE, { kind: 'pfx', pfx, passphrase: o.passphrase }, undefined) as unknown as { context: { getCertificate: () => Buffer | null } }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- types SecureContext.context, which @types/node leaves as any
+  const context = buildSecureContext(SOURCE, { kind: 'pfx', pfx, passphrase: o.passphrase }, undefined) as unknown as {
+    context: { getCertificate: () => Buffer | null }
+  }
   const der = context.context.getCertificate()
   if (der === null) throw invalid('pfx holds no certificate')
   return { cert: parseCertificate('the certificate in pfx', der), key: pfxPrivateKey(pfx, o.passphrase) }
@@ -78,7 +95,8 @@ const certificateAndKey = (o: KeyOptions): { cert: X509Certificate; key: KeyObje
 export const readSigningMaterial = (o: KeyOptions): SigningMaterial => {
   const { cert, key } = certificateAndKey(o)
   const algorithm = algorithmOf(key)
-  if (!cert.checkPrivateKey(key)) throw invalid('the private key does not belong to the certificate (their public keys differ)')
+  if (!cert.checkPrivateKey(key))
+    throw invalid('the private key does not belong to the certificate (their public keys differ)')
   return {
     algorithm,
     serial: BigInt(`0x${cert.serialNumber}`).toString(10),

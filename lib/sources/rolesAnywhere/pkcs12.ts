@@ -9,7 +9,9 @@ const OID_SHROUDED_KEY_BAG = Buffer.from('060b2a864886f70d010c0a0102', 'hex')
 type Tlv = { readonly tag: number; readonly start: number; readonly end: number; readonly whole: Buffer }
 
 const notDer = (): never => {
-  throw invalid('pfx is not a DER-encoded PKCS#12 file this library can read; re-export it with `openssl pkcs12 -export`')
+  throw invalid(
+    'pfx is not a DER-encoded PKCS#12 file this library can read; re-export it with `openssl pkcs12 -export`',
+  )
 }
 
 const readTlv = (b: Buffer, at: number, limit: number): Tlv => {
@@ -67,7 +69,10 @@ export const pfxPrivateKey = (pfx: Buffer, passphrase: string | undefined): KeyO
     const content = dataOf(safes, ci)
     return content === undefined ? [] : keyBags(content)
   })
-  if (bags.length !== 1) throw invalid(`pfx must hold exactly one private key outside encrypted content (found ${bags.length}); re-export it with \`openssl pkcs12 -export\``)
+  if (bags.length !== 1)
+    throw invalid(
+      `pfx must hold exactly one private key outside encrypted content (found ${bags.length}); re-export it with \`openssl pkcs12 -export\``,
+    )
   const bag = bags[0]!
   try {
     return bag.encrypted

@@ -10,7 +10,10 @@ import type { RawAnswer } from './transport.js'
 const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/signature/i, "is this machine's clock right (5 min window), and does the private key belong to the certificate?"],
   [/expired|not yet valid|validity/i, 'renew the certificate'],
-  [/trust anchor|untrusted|chain|issuer/i, "the certificate must chain (through intermediates) to the trust anchor's CA"],
+  [
+    /trust anchor|untrusted|chain|issuer/i,
+    "the certificate must chain (through intermediates) to the trust anchor's CA",
+  ],
   [/duration/i, "durationSeconds must not exceed the profile's durationSeconds"],
   [/role/i, "roleArn must be one of the profile's roles, and the role must trust rolesanywhere.amazonaws.com"],
 ]
@@ -24,7 +27,9 @@ const parseError = (a: RawAnswer): { type: string; message: string } => {
   } catch {
     // not JSON: the type and status still say what happened
   }
-  const rawType = a.errorType ?? (typeof body.code === 'string' ? body.code : typeof body.__type === 'string' ? body.__type : 'UnknownError')
+  const rawType =
+    a.errorType ??
+    (typeof body.code === 'string' ? body.code : typeof body.__type === 'string' ? body.__type : 'UnknownError')
   const m = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : ''
   // restJson1 error types may carry a namespace and a `:`-suffix; keep the bare name.
   return { type: redact(rawType.split(':')[0]!.split('#').pop()!), message: m === '' ? 'no message' : redact(m) }
@@ -35,17 +40,36 @@ export const rejection = (a: RawAnswer): CredentialError => {
   const { type, message } = parseError(a)
   const what = `${a.status} ${type}: ${message}`
   if (a.status === 429 || /Throttl/.test(type))
-    return new CredentialError(`${SOURCE}: IAM Roles Anywhere throttled the request (${what})`, { code: 'Throttled', source: SOURCE, retryable: true, statusCode: a.status })
+    return new CredentialError(`${SOURCE}: IAM Roles Anywhere throttled the request (${what})`, {
+      code: 'Throttled',
+      source: SOURCE,
+      retryable: true,
+      statusCode: a.status,
+    })
   if (a.status >= 500)
-    return new CredentialError(`${SOURCE}: IAM Roles Anywhere is unavailable (${what})`, { code: 'ServiceUnavailable', source: SOURCE, retryable: true, statusCode: a.status })
+    return new CredentialError(`${SOURCE}: IAM Roles Anywhere is unavailable (${what})`, {
+      code: 'ServiceUnavailable',
+      source: SOURCE,
+      retryable: true,
+      statusCode: a.status,
+    })
   const hint = HINTS.find(([re]) => re.test(message))?.[1]
-  return new CredentialError(`${SOURCE}: IAM Roles Anywhere refused CreateSession (${what})${hint ? `; ${hint}` : ''}`, {
-    code: 'RolesAnywhereRejected', source: SOURCE, statusCode: a.status,
-  })
+  return new CredentialError(
+    `${SOURCE}: IAM Roles Anywhere refused CreateSession (${what})${hint ? `; ${hint}` : ''}`,
+    {
+      code: 'RolesAnywhereRejected',
+      source: SOURCE,
+      statusCode: a.status,
+    },
+  )
 }
 
 const malformed = (status: number, why: string): CredentialError =>
-  new CredentialError(`${SOURCE}: IAM Roles Anywhere answered ${status} with ${why}`, { code: 'InvalidCredentials', source: SOURCE, statusCode: status })
+  new CredentialError(`${SOURCE}: IAM Roles Anywhere answered ${status} with ${why}`, {
+    code: 'InvalidCredentials',
+    source: SOURCE,
+    statusCode: status,
+  })
 
 const text = (o: Record<string, unknown>, name: string, status: number): string => {
   const v = o[name]
@@ -81,11 +105,17 @@ export const decodeSession = (a: RawAnswer, nowMs: number): AwsCredentialIdentit
   const raw = c as Record<string, unknown>
   const expirationText = text(raw, 'expiration', a.status)
   const expiration = decodeExpiration(expirationText)
-  if (E.isLeft(expiration) || expiration.right === undefined) throw malformed(a.status, E.isLeft(expiration) ? expiration.left : 'no expiration')
+  if (E.isLeft(expiration) || expiration.right === undefined)
+    throw malformed(a.status, E.isLeft(expiration) ? expiration.left : 'no expiration')
   if (expiration.right.getTime() <= nowMs)
-    throw new CredentialError(`${SOURCE}: IAM Roles Anywhere returned credentials that expired at ${expirationText}; is this machine's clock right?`, {
-      code: 'Expired', source: SOURCE, statusCode: a.status,
-    })
+    throw new CredentialError(
+      `${SOURCE}: IAM Roles Anywhere returned credentials that expired at ${expirationText}; is this machine's clock right?`,
+      {
+        code: 'Expired',
+        source: SOURCE,
+        statusCode: a.status,
+      },
+    )
   const accountId = accountOf(set)
   return {
     accessKeyId: text(raw, 'accessKeyId', a.status),

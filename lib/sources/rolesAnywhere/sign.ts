@@ -15,7 +15,11 @@ export type UnsignedRequest = {
 const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex')
 
 /** `YYYYMMDDTHHMMSSZ`, the form of `X-Amz-Date`. */
-export const amzDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+export const amzDate = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 
 /**
  * @internal Signs a CreateSession request as "IAM Roles Anywhere authentication signing

@@ -23,7 +23,10 @@ export const sendSts = async <T>(
   const outer = context?.signal
   if (outer?.aborted) throw abortError(source, outer)
   const { signal, dispose } = callDeadline({
-    source, timeoutMs, signal: outer, aborted: (s) => abortError(source, s),
+    source,
+    timeoutMs,
+    signal: outer,
+    aborted: (s) => abortError(source, s),
     timeoutMessage: `no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
   })
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
@@ -56,10 +59,13 @@ export const toIdentity = (
     throw new CredentialError(`${source}: STS answered without complete credentials`, { code: 'SourceFailed', source })
   const expiration = Expiration === undefined ? undefined : new Date(Expiration)
   if (expiration && !(expiration.getTime() > now()))
-    throw new CredentialError(`${source}: STS returned credentials that had already expired (${expiration.toISOString()}); check the clock`, {
-      code: 'Expired',
-      source,
-    })
+    throw new CredentialError(
+      `${source}: STS returned credentials that had already expired (${expiration.toISOString()}); check the clock`,
+      {
+        code: 'Expired',
+        source,
+      },
+    )
   const accountId = accountIdOf(arn)
   return {
     accessKeyId: AccessKeyId,
@@ -98,7 +104,13 @@ export const oneAttempt = <C extends CommandStack>(command: C, context: SourceCo
   if (context?.mfa === undefined) return command
   const sendOnce = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args)
   const add = command.middlewareStack.add as unknown as Add
-  add.call(command.middlewareStack, sendOnce, { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true })
+  add.call(command.middlewareStack, sendOnce, {
+    name: 'retryMiddleware',
+    tags: ['RETRY'],
+    step: 'finalizeRequest',
+    priority: 'high',
+    override: true,
+  })
   return command
 }
 

@@ -64,10 +64,14 @@ export type LazyStsClient = {
  * The region rule of every STS source: option, client config, caller, the SDK's region
  * chain (`AWS_REGION`, the profile's config), then `us-east-1` with a warning.
  */
-export const resolveRegion = async (options: StsSourceOptions, context?: SourceContext, onFallback: () => void = () => undefined): Promise<string> =>
+export const resolveRegion = async (
+  options: StsSourceOptions,
+  context?: SourceContext,
+  onFallback: () => void = () => undefined,
+): Promise<string> =>
   regionChain(
     [options.region, options.clientConfig?.region, context?.callerClientConfig?.region],
-    (options.clientConfig?.profile ?? context?.callerClientConfig?.profile),
+    options.clientConfig?.profile ?? context?.callerClientConfig?.profile,
     onFallback,
   )
 
@@ -79,7 +83,11 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
   let pending: Promise<StsHandle> | undefined
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
-    const sts = await loadPeer<StsModule>('@aws-sdk/client-sts', { source, purpose: 'the STS call', load: () => import('@aws-sdk/client-sts') })
+    const sts = await loadPeer<StsModule>('@aws-sdk/client-sts', {
+      source,
+      purpose: 'the STS call',
+      load: () => import('@aws-sdk/client-sts'),
+    })
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials
@@ -99,7 +107,10 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
     close: () => {
       const current = pending
       pending = undefined
-      void current?.then(({ client }) => client.destroy(), () => undefined)
+      void current?.then(
+        ({ client }) => client.destroy(),
+        () => undefined,
+      )
     },
   }
 }

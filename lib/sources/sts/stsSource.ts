@@ -5,7 +5,11 @@ import { mfaParams, oneAttempt, sendSts } from './stsCall.js'
 import { lazyStsClient, type StsModule, type StsSourceOptions } from './stsClient.js'
 
 /** A command of `@aws-sdk/client-sts` (its answer's type comes from the spec's `output`). */
-type StsCommand = { readonly middlewareStack: { readonly add: (...args: never[]) => void }; readonly resolveMiddleware: unknown; readonly input: unknown }
+type StsCommand = {
+  readonly middlewareStack: { readonly add: (...args: never[]) => void }
+  readonly resolveMiddleware: unknown
+  readonly input: unknown
+}
 
 /** @internal What one STS source does, on top of the skeleton every STS source shares. */
 export type StsSpec<I, O, M extends boolean> = {
@@ -22,7 +26,10 @@ export type StsSpec<I, O, M extends boolean> = {
   /** The configured MFA device; without a code a call fails with `MfaRequired`. */
   readonly serialNumber?: string | undefined
   /** The command input of one call; `mfa` holds `SerialNumber`/`TokenCode` when a code came. */
-  readonly input: (context: SourceContext | undefined, mfa: { SerialNumber?: string; TokenCode?: string }) => I | Promise<I>
+  readonly input: (
+    context: SourceContext | undefined,
+    mfa: { SerialNumber?: string; TokenCode?: string },
+  ) => I | Promise<I>
   /** `timeoutMs` covers `input` too (it does I/O): the request gets what remains. @default false */
   readonly deadlineCoversInput?: boolean
   /** The command of one call, e.g. `new sts.AssumeRoleCommand(input)`. */
@@ -32,7 +39,9 @@ export type StsSpec<I, O, M extends boolean> = {
 }
 
 /** @internal The source {@link stsSource} makes. */
-export type StsSource<M extends boolean> = (M extends true ? MfaCapableSource : CredentialSource) & { readonly close: () => void }
+export type StsSource<M extends boolean> = (M extends true ? MfaCapableSource : CredentialSource) & {
+  readonly close: () => void
+}
 
 /**
  * @internal The skeleton of every STS source: a private client created at the first call

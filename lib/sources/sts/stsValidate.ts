@@ -4,18 +4,30 @@ import { invalidConfiguration, MAX_TIMER_MS } from '../../internal/validate.js'
 /** A check of one parameter: undefined when valid, else what is wrong (never the value). */
 type Check = (value: unknown) => string | undefined
 
-const str = (min: number, max: number, pattern?: RegExp, charset?: string): Check => (v) => {
-  if (typeof v !== 'string') return 'must be a string'
-  if (v.length < min || v.length > max) return `must be ${min}–${max} characters long (got ${v.length})`
-  if (pattern && !pattern.test(v)) return `may only contain ${charset ?? pattern.source}`
-  return undefined
-}
+const str =
+  (min: number, max: number, pattern?: RegExp, charset?: string): Check =>
+  (v) => {
+    if (typeof v !== 'string') return 'must be a string'
+    if (v.length < min || v.length > max) return `must be ${min}–${max} characters long (got ${v.length})`
+    if (pattern && !pattern.test(v)) return `may only contain ${charset ?? pattern.source}`
+    return undefined
+  }
 
-const int = (min: number, max: number, note = ''): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `must be an integer from ${min} to ${max}${note}`
+const int =
+  (min: number, max: number, note = ''): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : `must be an integer from ${min} to ${max}${note}`
 
-const list = (max: number): Check => (v) =>
-  !Array.isArray(v) ? 'must be an array' : v.length > max ? `may hold at most ${max} entries (got ${v.length})` : undefined
+const list =
+  (max: number): Check =>
+  (v) =>
+    !Array.isArray(v)
+      ? 'must be an array'
+      : v.length > max
+        ? `may hold at most ${max} entries (got ${v.length})`
+        : undefined
 
 /** The parameter constraints of the AWS STS API reference (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken), by parameter name. */
 export const STS_CHECKS = {
@@ -48,15 +60,17 @@ export const validateParams = (
 ): void => {
   requireObject(source, 'params', params)
   const record = params as Record<string, unknown>
-  for (const name of required)
-    if (record[name] === undefined) throw invalid(source, `${name} is required`)
+  for (const name of required) if (record[name] === undefined) throw invalid(source, `${name} is required`)
   for (const [name, check] of Object.entries(checks)) {
     if (record[name] === undefined) continue
     const problem = check(record[name])
     if (problem !== undefined) throw invalid(source, `${name} ${problem}`)
   }
   if (record['TokenCode'] !== undefined)
-    throw invalid(source, 'TokenCode is one-time and cannot be configured; set SerialNumber and use withMfa(codeProvider)')
+    throw invalid(
+      source,
+      'TokenCode is one-time and cannot be configured; set SerialNumber and use withMfa(codeProvider)',
+    )
 }
 
 /** The deadline of one STS request when `timeoutMs` is not given (as fromIotCertificate). */
@@ -80,12 +94,21 @@ export const validateStsOptions = (source: string, options: unknown, signed = tr
   requireObject(source, 'options', options)
   const { region, source: base, clientConfig, timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options as Record<string, unknown>
   if (region !== undefined && (typeof region !== 'string' || region === '' || region.length > 64))
-    throw invalid(source, `options.region must be a non-empty string such as 'eu-west-1' (got ${typeof region === 'string' ? `${region.length} characters` : kind(region)})`)
+    throw invalid(
+      source,
+      `options.region must be a non-empty string such as 'eu-west-1' (got ${typeof region === 'string' ? `${region.length} characters` : kind(region)})`,
+    )
   if (signed && base !== undefined && typeof base !== 'function')
-    throw invalid(source, `options.source must be a credential provider function, e.g. async () => credentials (got ${kind(base)})`)
+    throw invalid(
+      source,
+      `options.source must be a credential provider function, e.g. async () => credentials (got ${kind(base)})`,
+    )
   if (clientConfig !== undefined) requireObject(source, 'options.clientConfig', clientConfig)
   if (!(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS))
-    throw invalid(source, `options.timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${typeof timeoutMs === 'number' ? timeoutMs : kind(timeoutMs)})`)
+    throw invalid(
+      source,
+      `options.timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${typeof timeoutMs === 'number' ? timeoutMs : kind(timeoutMs)})`,
+    )
   return { timeoutMs }
 }
 

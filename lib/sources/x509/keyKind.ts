@@ -24,27 +24,48 @@ export type Pkcs11Settings = {
  * @internal Which kind of key the options of `source` give: exactly one of privateKey, pfx
  * and pkcs11, with the certificate each needs. Throws `InvalidConfiguration` naming the option.
  */
-export const keyKind = (source: string, o: { certificate?: unknown; privateKey?: unknown; pfx?: unknown; pkcs11?: unknown; ca?: unknown; passphrase?: unknown }): 'pem' | 'pfx' | 'pkcs11' => {
+export const keyKind = (
+  source: string,
+  o: {
+    certificate?: unknown
+    privateKey?: unknown
+    pfx?: unknown
+    pkcs11?: unknown
+    ca?: unknown
+    passphrase?: unknown
+  },
+): 'pem' | 'pfx' | 'pkcs11' => {
   const given = (['privateKey', 'pfx', 'pkcs11'] as const).filter((k) => o[k] !== undefined)
   if (given.length !== 1)
-    throw invalidConfiguration(source, `give exactly one of privateKey (with certificate), pfx or pkcs11 (with certificate); got ${given.length === 0 ? 'none' : given.join(' and ')}`)
+    throw invalidConfiguration(
+      source,
+      `give exactly one of privateKey (with certificate), pfx or pkcs11 (with certificate); got ${given.length === 0 ? 'none' : given.join(' and ')}`,
+    )
   const kind = given[0] === 'privateKey' ? 'pem' : given[0]!
-  if (kind === 'pfx' && o.certificate !== undefined) throw invalidConfiguration(source, 'certificate must not be given with pfx: the PKCS#12 file holds it')
-  if (kind !== 'pfx' && !isMaterial(o.certificate)) throw invalidConfiguration(source, 'certificate is required: PEM text, a file path or a Buffer')
-  if (kind === 'pem' && !isMaterial(o.privateKey)) throw invalidConfiguration(source, 'privateKey must be PEM text, a file path or a Buffer')
+  if (kind === 'pfx' && o.certificate !== undefined)
+    throw invalidConfiguration(source, 'certificate must not be given with pfx: the PKCS#12 file holds it')
+  if (kind !== 'pfx' && !isMaterial(o.certificate))
+    throw invalidConfiguration(source, 'certificate is required: PEM text, a file path or a Buffer')
+  if (kind === 'pem' && !isMaterial(o.privateKey))
+    throw invalidConfiguration(source, 'privateKey must be PEM text, a file path or a Buffer')
   if (kind === 'pfx' && !isMaterial(o.pfx)) throw invalidConfiguration(source, 'pfx must be a file path or a Buffer')
   if (kind === 'pkcs11') checkPkcs11(source, o.pkcs11)
-  if (o.ca !== undefined && !isMaterial(o.ca)) throw invalidConfiguration(source, `ca must be PEM text, a file path or a Buffer (got ${kindOf(o.ca)})`)
-  if (o.passphrase !== undefined && typeof o.passphrase !== 'string') throw invalidConfiguration(source, `passphrase must be a string (got ${kindOf(o.passphrase)})`)
+  if (o.ca !== undefined && !isMaterial(o.ca))
+    throw invalidConfiguration(source, `ca must be PEM text, a file path or a Buffer (got ${kindOf(o.ca)})`)
+  if (o.passphrase !== undefined && typeof o.passphrase !== 'string')
+    throw invalidConfiguration(source, `passphrase must be a string (got ${kindOf(o.passphrase)})`)
   return kind
 }
 
 const checkPkcs11 = (source: string, p: unknown): void => {
   const o = (p ?? {}) as Record<string, unknown>
-  if (typeof o['library'] !== 'string' || o['library'].length === 0) throw invalidConfiguration(source, 'pkcs11.library must be the path of the PKCS#11 module (.so/.dll)')
+  if (typeof o['library'] !== 'string' || o['library'].length === 0)
+    throw invalidConfiguration(source, 'pkcs11.library must be the path of the PKCS#11 module (.so/.dll)')
   if (typeof o['pin'] !== 'string') throw invalidConfiguration(source, 'pkcs11.pin must be a string')
   for (const k of ['tokenLabel', 'keyLabel'])
-    if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === '')) throw invalidConfiguration(source, `pkcs11.${k} must be a non-empty string when given`)
+    if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === ''))
+      throw invalidConfiguration(source, `pkcs11.${k} must be a non-empty string when given`)
   const slot = o['slotId']
-  if (slot !== undefined && !(typeof slot === 'number' && Number.isInteger(slot) && slot >= 0)) throw invalidConfiguration(source, 'pkcs11.slotId must be a non-negative integer when given')
+  if (slot !== undefined && !(typeof slot === 'number' && Number.isInteger(slot) && slot >= 0))
+    throw invalidConfiguration(source, 'pkcs11.slotId must be a non-negative integer when given')
 }

@@ -2,7 +2,8 @@ import { CredentialError } from '../../errors.js'
 import { redact } from '../../internal/redact.js'
 
 // OpenSSL's and Node's TLS error codes (certificate verification, handshake, key usage).
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)/
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)/
 
 /** @internal Where a request went and what to check when TLS fails, for {@link networkError}. */
 export type NetworkErrorContext = {
@@ -26,6 +27,15 @@ export const networkError = (e: unknown, c: NetworkErrorContext): CredentialErro
   const message = (e as { message?: unknown } | null)?.message
   const reason = typeof message === 'string' ? redact(message) : ''
   return TLS_CODE.test(code)
-    ? new CredentialError(`${source}: TLS with ${where} failed: ${code} (${reason}); ${c.tlsHint}`, { code: 'TlsError', source, cause: e })
-    : new CredentialError(`${source}: cannot reach ${where}: ${code} (${reason})`, { code: 'NetworkError', source, cause: e, retryable: true })
+    ? new CredentialError(`${source}: TLS with ${where} failed: ${code} (${reason}); ${c.tlsHint}`, {
+        code: 'TlsError',
+        source,
+        cause: e,
+      })
+    : new CredentialError(`${source}: cannot reach ${where}: ${code} (${reason})`, {
+        code: 'NetworkError',
+        source,
+        cause: e,
+        retryable: true,
+      })
 }

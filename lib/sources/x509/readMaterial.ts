@@ -23,7 +23,8 @@ export const readBinary = (source: string, field: string, value: MaterialInput):
   typeof value === 'string' ? readFile(source, field, value) : Buffer.from(value)
 
 const readFile = (source: string, field: string, path: string): Buffer => {
-  if (path.length === 0) throw invalidConfiguration(source, `${field} is an empty string; give PEM text, a file path or a Buffer`)
+  if (path.length === 0)
+    throw invalidConfiguration(source, `${field} is an empty string; give PEM text, a file path or a Buffer`)
   try {
     return readFileSync(path)
   } catch (e) {
@@ -31,7 +32,11 @@ const readFile = (source: string, field: string, path: string): Buffer => {
     // A key given by mistake as bare base64 (no PEM header) lands here as a "path": show
     // the path only when it cannot be key material.
     const shown = field === 'certificate' || field === 'ca' ? `"${redact(path)}"` : 'at the given path'
-    throw invalidConfiguration(source, `cannot read ${field} file ${shown} (${code}); give PEM text (with its -----BEGIN line), a readable file path or a Buffer`, e)
+    throw invalidConfiguration(
+      source,
+      `cannot read ${field} file ${shown} (${code}); give PEM text (with its -----BEGIN line), a readable file path or a Buffer`,
+      e,
+    )
   }
 }
 

@@ -16,7 +16,10 @@ export type IotRoleAliasState = {
 }
 
 /** A registered device certificate: the things attached to it, the aliases its policy allows. */
-export type IotDeviceState = { readonly things: ReadonlySet<string>; readonly roleAliases: ReadonlySet<string> | undefined }
+export type IotDeviceState = {
+  readonly things: ReadonlySet<string>
+  readonly roleAliases: ReadonlySet<string> | undefined
+}
 
 /**
  * One request the emulator answered (or dropped).
@@ -95,40 +98,66 @@ export const record = (req: IncomingMessage, time: number): IotRecordedRequest =
   }
 }
 
-const applyFault = (fault: QueuedFault, res: ServerResponse, ctx: CredentialsContext, alias: string, then: () => void): void => {
+const applyFault = (
+  fault: QueuedFault,
+  res: ServerResponse,
+  ctx: CredentialsContext,
+  alias: string,
+  then: () => void,
+): void => {
   switch (fault.kind) {
-    case 'throttle': return fail(res, 429, faultMessage(429))
-    case 'status': return fail(res, fault.status, fault.message ?? faultMessage(fault.status))
+    case 'throttle':
+      return fail(res, 429, faultMessage(429))
+    case 'status':
+      return fail(res, fault.status, fault.message ?? faultMessage(fault.status))
     // IoT has no ExpiredToken for a certificate; its nearest answer is this 403.
-    case 'expiredToken': return fail(res, 403, 'The security token included in the request is expired')
-    case 'reset': return void res.socket?.destroy()
-    case 'malformed': return json(res, 200, '{"credentials":{"accessKeyId":')
-    case 'expiredCredentials': return issue(res, -60, ctx.nowMs())
+    case 'expiredToken':
+      return fail(res, 403, 'The security token included in the request is expired')
+    case 'reset':
+      return void res.socket?.destroy()
+    case 'malformed':
+      return json(res, 200, '{"credentials":{"accessKeyId":')
+    case 'expiredCredentials':
+      return issue(res, -60, ctx.nowMs())
     // One delay per request, then any other fault.
-    case 'delay': return ctx.later(fault.ms, () => {
-      if (res.destroyed) return
-      const next = ctx.takeFault(alias, 'delay')
-      return next ? applyFault(next, res, ctx, alias, then) : then()
-    })
+    case 'delay':
+      return ctx.later(fault.ms, () => {
+        if (res.destroyed) return
+        const next = ctx.takeFault(alias, 'delay')
+        return next ? applyFault(next, res, ctx, alias, then) : then()
+      })
   }
 }
 
 /** Answers `GET /role-aliases/ALIAS/credentials` as IoT would (AWS IoT Core Developer Guide, "Authorizing direct calls to AWS services using AWS IoT Core credential provider"). */
-export const answerCredentials = (_req: IncomingMessage, res: ServerResponse, seen: IotRecordedRequest, ctx: CredentialsContext): void => {
+export const answerCredentials = (
+  _req: IncomingMessage,
+  res: ServerResponse,
+  seen: IotRecordedRequest,
+  ctx: CredentialsContext,
+): void => {
   if (seen.roleAlias === undefined) return fail(res, 404, 'Not Found')
   if (seen.method !== 'GET') return fail(res, 405, 'Method Not Allowed')
-  const device = seen.authorized && seen.clientCertificateFingerprint !== undefined
-    ? ctx.devices.get(seen.clientCertificateFingerprint) : undefined
+  const device =
+    seen.authorized && seen.clientCertificateFingerprint !== undefined
+      ? ctx.devices.get(seen.clientCertificateFingerprint)
+      : undefined
   if (!device) return fail(res, 403, 'Certificate is invalid on this endpoint')
   const fault = ctx.takeFault(seen.roleAlias)
   const answer = (): void => decide(res, seen, device, ctx)
   return fault ? applyFault(fault, res, ctx, seen.roleAlias, answer) : answer()
 }
 
-const decide = (res: ServerResponse, seen: IotRecordedRequest, device: IotDeviceState, ctx: CredentialsContext): void => {
+const decide = (
+  res: ServerResponse,
+  seen: IotRecordedRequest,
+  device: IotDeviceState,
+  ctx: CredentialsContext,
+): void => {
   const alias = ctx.aliases.get(seen.roleAlias ?? '')
   if (!alias) return fail(res, 404, 'Role alias does not exist')
-  if (seen.thingName !== undefined && !device.things.has(seen.thingName)) return fail(res, 403, 'Invalid thing name passed')
+  if (seen.thingName !== undefined && !device.things.has(seen.thingName))
+    return fail(res, 403, 'Invalid thing name passed')
   if (device.roleAliases && !device.roleAliases.has(seen.roleAlias ?? '')) return fail(res, 403, 'Access Denied')
   if (!alias.assumable) return fail(res, 400, 'Unable to assume the role, or the role to assume does not exist')
   if (seen.durationSeconds === undefined) return issue(res, alias.credentialDurationSeconds, ctx.nowMs())

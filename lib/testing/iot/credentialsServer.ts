@@ -21,16 +21,27 @@ export const startCredentialsServer = async (
 ): Promise<CredentialsServer> => {
   const timers = new Set<NodeJS.Timeout>()
   const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => { timers.delete(t); fn() }, ms)
+    const t = setTimeout(() => {
+      timers.delete(t)
+      fn()
+    }, ms)
     timers.add(t)
   }
   const requests: IotRecordedRequest[] = []
   const stats = { connections: 0, tlsHandshakes: 0 }
-  const options = { key: tls.server.privateKey, cert: tls.server.certificate, ca: [tls.ca], requestCert: true, rejectUnauthorized: false }
+  const options = {
+    key: tls.server.privateKey,
+    cert: tls.server.certificate,
+    ca: [tls.ca],
+    requestCert: true,
+    rejectUnauthorized: false,
+  }
   const server = createServer(options, (req, res) => {
     const seen = record(req, ctx.nowMs())
     requests.push(seen)
-    res.on('finish', () => { seen.status = res.statusCode })
+    res.on('finish', () => {
+      seen.status = res.statusCode
+    })
     req.resume()
     req.on('end', () => answerCredentials(req, res, seen, { ...ctx, later }))
   })

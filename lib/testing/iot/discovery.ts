@@ -35,13 +35,22 @@ const answer = (res: ServerResponse, status: number, body: unknown, errorType?: 
 }
 
 /** What IoT's DescribeEndpoint returns for each `endpointType`. */
-export const endpointAddress = (ctx: Pick<DiscoveryContext, 'prefix' | 'region'>, type: string | undefined): string | undefined => {
+export const endpointAddress = (
+  ctx: Pick<DiscoveryContext, 'prefix' | 'region'>,
+  type: string | undefined,
+): string | undefined => {
   switch (type) {
-    case 'iot:CredentialProvider': return `${ctx.prefix}.credentials.iot.${ctx.region}.amazonaws.com`
-    case 'iot:Data-ATS': return `${ctx.prefix}-ats.iot.${ctx.region}.amazonaws.com`
-    case undefined: case 'iot:Data': return `${ctx.prefix}.iot.${ctx.region}.amazonaws.com`
-    case 'iot:Jobs': return `${ctx.prefix}.jobs.iot.${ctx.region}.amazonaws.com`
-    default: return undefined
+    case 'iot:CredentialProvider':
+      return `${ctx.prefix}.credentials.iot.${ctx.region}.amazonaws.com`
+    case 'iot:Data-ATS':
+      return `${ctx.prefix}-ats.iot.${ctx.region}.amazonaws.com`
+    case undefined:
+    case 'iot:Data':
+      return `${ctx.prefix}.iot.${ctx.region}.amazonaws.com`
+    case 'iot:Jobs':
+      return `${ctx.prefix}.jobs.iot.${ctx.region}.amazonaws.com`
+    default:
+      return undefined
   }
 }
 
@@ -49,14 +58,21 @@ const handle = async (req: IncomingMessage, res: ServerResponse, ctx: DiscoveryC
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
   const endpointType = url.searchParams.get('endpointType') ?? undefined
   const time = ctx.nowMs()
-  const status = (code: number): void => void ctx.recorded.push({ action: 'DescribeEndpoint', path: url.pathname, time, endpointType, status: code })
+  const status = (code: number): void =>
+    void ctx.recorded.push({ action: 'DescribeEndpoint', path: url.pathname, time, endpointType, status: code })
   if (req.method !== 'GET' || url.pathname !== '/endpoint') {
     status(404)
     return answer(res, 404, { message: 'Not Found' }, 'ResourceNotFoundException', ctx.nowMs())
   }
   const verified = await verifySigV4({
-    method: req.method, url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0), nowMs: ctx.nowMs(), maxSkewMs: 300_000,
-    lookup: (id) => (id === ctx.credentials.accessKeyId ? ctx.credentials : undefined), scope: { region: ctx.region, service: 'iot' },
+    method: req.method,
+    url: req.url ?? '/',
+    headers: req.headers,
+    body: Buffer.alloc(0),
+    nowMs: ctx.nowMs(),
+    maxSkewMs: 300_000,
+    lookup: (id) => (id === ctx.credentials.accessKeyId ? ctx.credentials : undefined),
+    scope: { region: ctx.region, service: 'iot' },
   })
   if ('refusal' in verified) {
     const failure = discoveryError(verified.refusal, verified.region, verified.service)
@@ -74,7 +90,13 @@ const handle = async (req: IncomingMessage, res: ServerResponse, ctx: DiscoveryC
 export const startDiscoveryServer = async (ctx: DiscoveryContext): Promise<Loopback & { endpoint: string }> => {
   const server = createServer((req, res) => {
     req.resume()
-    req.on('end', () => void handle(req, res, ctx).catch(() => answer(res, 500, { message: 'emulator failure' }, 'InternalFailureException')))
+    req.on(
+      'end',
+      () =>
+        void handle(req, res, ctx).catch(() =>
+          answer(res, 500, { message: 'emulator failure' }, 'InternalFailureException'),
+        ),
+    )
   })
   const loopback = await listenLoopback(server)
   return { ...loopback, endpoint: `http://127.0.0.1:${loopback.port}` }

@@ -46,7 +46,8 @@ const ERROR_TYPES: Readonly<Record<number, string>> = {
 }
 
 /** IoT's `x-amzn-ErrorType` for a status (an *assumed* mapping for 429 and 5xx). */
-export const errorType = (status: number): string => ERROR_TYPES[status] ?? (status >= 500 ? 'InternalFailureException' : 'InvalidRequestException')
+export const errorType = (status: number): string =>
+  ERROR_TYPES[status] ?? (status >= 500 ? 'InternalFailureException' : 'InvalidRequestException')
 
 /** IoT's message for an injected status (an *assumed* wording for 429 and 5xx). */
 export const faultMessage = (status: number): string =>

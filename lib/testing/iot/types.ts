@@ -52,7 +52,11 @@ export type IotDevice = TestCertificate & { readonly things: readonly string[] }
  * @category testing
  * @since 0.1.0
  */
-export type IotDeviceFiles = { readonly certificatePath: string; readonly privateKeyPath: string; readonly caPath: string }
+export type IotDeviceFiles = {
+  readonly certificatePath: string
+  readonly privateKeyPath: string
+  readonly caPath: string
+}
 
 /**
  * A running IoT emulator; see {@link startIotEmulator}.
@@ -73,7 +77,11 @@ export type IotEmulator = EmulatorControls<IotEmulatorFault> & {
   /** A registered device with the things of `options.things`. */
   readonly device: IotDevice
   /** DescribeEndpoint (plain HTTP, SigV4 service `iot`): give `endpoint`, `region`, `credentials` to an `IoTClient`. */
-  readonly discovery: { readonly endpoint: string; readonly region: string; readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } }
+  readonly discovery: {
+    readonly endpoint: string
+    readonly region: string
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  }
   /** Every credential request, in arrival order. */
   readonly requests: readonly IotRecordedRequest[]
   /** Every DescribeEndpoint call, in arrival order. */
@@ -88,4 +96,3 @@ export type IotEmulator = EmulatorControls<IotEmulatorFault> & {
   readonly inject: (fault: IotFault) => void
   readonly close: () => Promise<void>
 }
-

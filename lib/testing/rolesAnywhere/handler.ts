@@ -22,9 +22,18 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', reject)
   })
 
-const send = (res: ServerResponse, record: RolesAnywhereEmulatorRequest, status: number, body: string, error?: RaError): void => {
+const send = (
+  res: ServerResponse,
+  record: RolesAnywhereEmulatorRequest,
+  status: number,
+  body: string,
+  error?: RaError,
+): void => {
   record.status = status
-  if (error) { record.errorType = error.type; record.message = error.message }
+  if (error) {
+    record.errorType = error.type
+    record.message = error.message
+  }
   res.writeHead(status, {
     'content-type': 'application/json',
     'x-amzn-requestid': randomUUID(),
@@ -36,24 +45,46 @@ const send = (res: ServerResponse, record: RolesAnywhereEmulatorRequest, status:
 const faultError = (f: QueuedFault | undefined): RaError | undefined => {
   if (f?.kind === 'throttle') return raError(429, 'ThrottlingException', 'Rate exceeded')
   // The service has no expired-token answer for a certificate: its nearest is this refusal.
-  if (f?.kind === 'expiredToken') return raError(403, 'AccessDeniedException', 'Certificate is expired or not yet valid')
+  if (f?.kind === 'expiredToken')
+    return raError(403, 'AccessDeniedException', 'Certificate is expired or not yet valid')
   if (f?.kind !== 'status') return undefined
-  const type = f.status === 503 ? 'ServiceUnavailableException' : f.status >= 500 ? 'InternalServerException' : f.status === 429 ? 'ThrottlingException' : 'AccessDeniedException'
-  return raError(f.status, type, f.message ?? (f.status >= 500 ? 'Service unavailable, please retry' : 'Request refused'))
+  const type =
+    f.status === 503
+      ? 'ServiceUnavailableException'
+      : f.status >= 500
+        ? 'InternalServerException'
+        : f.status === 429
+          ? 'ThrottlingException'
+          : 'AccessDeniedException'
+  return raError(
+    f.status,
+    type,
+    f.message ?? (f.status >= 500 ? 'Service unavailable, please retry' : 'Request refused'),
+  )
 }
 
 /** Handles one request: record, faults, then verification and the session. */
-export const createHandler = (state: HandlerState) => (req: IncomingMessage, res: ServerResponse): void => {
-  void handle(state, req, res).catch(() => res.destroy())
-}
+export const createHandler =
+  (state: HandlerState) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    void handle(state, req, res).catch(() => res.destroy())
+  }
 
 const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResponse): Promise<void> => {
   const body = await readBody(req)
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
   const auth = parseAuthorization(req.headers.authorization)
   const record: RolesAnywhereEmulatorRequest = {
-    action: 'CreateSession', path: url.pathname, time: state.serverNow(), method: req.method ?? '', query: Object.fromEntries(url.searchParams), headers: { ...req.headers },
-    body: body.toString('utf8'), algorithm: auth?.algorithm, serial: auth?.serial, status: 0,
+    action: 'CreateSession',
+    path: url.pathname,
+    time: state.serverNow(),
+    method: req.method ?? '',
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...req.headers },
+    body: body.toString('utf8'),
+    algorithm: auth?.algorithm,
+    serial: auth?.serial,
+    status: 0,
   }
   state.requests.push(record)
   const fault = await nextFault(state.faults, { action: 'CreateSession' }, state.sleep)
@@ -62,14 +93,30 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
   const injected = faultError(fault)
   if (injected) return send(res, record, injected.status, JSON.stringify({ message: injected.message }), injected)
   const outcome = answer(state, req, url, body, fault?.kind === 'expiredCredentials')
-  if (isRaError(outcome)) return send(res, record, outcome.status, JSON.stringify({ message: outcome.message }), outcome)
+  if (isRaError(outcome))
+    return send(res, record, outcome.status, JSON.stringify({ message: outcome.message }), outcome)
   send(res, record, 201, JSON.stringify(outcome))
 }
 
-const answer = (state: HandlerState, req: IncomingMessage, url: URL, body: Buffer, expired: boolean): Record<string, unknown> | RaError => {
-  if (req.method !== 'POST' || url.pathname !== '/sessions') return raError(404, 'ResourceNotFoundException', `No operation at ${req.method} ${url.pathname}`)
+const answer = (
+  state: HandlerState,
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  expired: boolean,
+): Record<string, unknown> | RaError => {
+  if (req.method !== 'POST' || url.pathname !== '/sessions')
+    return raError(404, 'ResourceNotFoundException', `No operation at ${req.method} ${url.pathname}`)
   const nowMs = state.serverNow()
-  const verified = verifyRequest({ method: req.method, url, headers: req.headers, body, nowMs, maxSkewMs: state.maxSkewMs, anchor: state.anchor })
+  const verified = verifyRequest({
+    method: req.method,
+    url,
+    headers: req.headers,
+    body,
+    nowMs,
+    maxSkewMs: state.maxSkewMs,
+    anchor: state.anchor,
+  })
   if (isRaError(verified)) return verified
   return createSession({ ...state, nowMs, expired }, url.searchParams, body, verified.leaf)
 }

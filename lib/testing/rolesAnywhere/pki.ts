@@ -18,13 +18,22 @@ export const createPki = async (): Promise<Pki> => {
 }
 
 /** Issues a workload (client) certificate from the root, the intermediate or the untrusted CA. */
-export const issuer = (pki: Pki) => async (o: RolesAnywhereCertificateOptions = {}): Promise<RolesAnywhereCertificate> => {
-  const via = o.viaIntermediate ?? true
-  const ca = o.foreignCa === true ? pki.foreign : via ? pki.intermediate : pki.root
-  const issued = await ca.issue({
-    commonName: o.commonName ?? 'roles-anywhere-workload', usage: 'client',
-    ...(o.keyType ? { keyType: o.keyType } : {}), ...(o.notAfter ? { notAfter: o.notAfter } : {}), ...(o.notBefore ? { notBefore: o.notBefore } : {}),
-  })
-  const intermediates = via && o.foreignCa !== true ? pki.intermediate.certificate : undefined
-  return { ...issued, intermediates, serial: BigInt(`0x${new X509Certificate(issued.certificate).serialNumber}`).toString(10) }
-}
+export const issuer =
+  (pki: Pki) =>
+  async (o: RolesAnywhereCertificateOptions = {}): Promise<RolesAnywhereCertificate> => {
+    const via = o.viaIntermediate ?? true
+    const ca = o.foreignCa === true ? pki.foreign : via ? pki.intermediate : pki.root
+    const issued = await ca.issue({
+      commonName: o.commonName ?? 'roles-anywhere-workload',
+      usage: 'client',
+      ...(o.keyType ? { keyType: o.keyType } : {}),
+      ...(o.notAfter ? { notAfter: o.notAfter } : {}),
+      ...(o.notBefore ? { notBefore: o.notBefore } : {}),
+    })
+    const intermediates = via && o.foreignCa !== true ? pki.intermediate.certificate : undefined
+    return {
+      ...issued,
+      intermediates,
+      serial: BigInt(`0x${new X509Certificate(issued.certificate).serialNumber}`).toString(10),
+    }
+  }

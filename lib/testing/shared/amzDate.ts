@@ -16,7 +16,12 @@ export const amzDateMs = (v: string): number =>
  * Returns `'date'` when the header is missing or outside the scope, `'skew'` when too far
  * from `nowMs`, undefined when it is good.
  */
-export const checkAmzDate = (amzDate: string, scopeDate: string | undefined, nowMs: number, maxSkewMs: number): 'date' | 'skew' | undefined => {
+export const checkAmzDate = (
+  amzDate: string,
+  scopeDate: string | undefined,
+  nowMs: number,
+  maxSkewMs: number,
+): 'date' | 'skew' | undefined => {
   if (!/^\d{8}T\d{6}Z$/.test(amzDate) || (scopeDate !== undefined && !amzDate.startsWith(scopeDate))) return 'date'
   return Math.abs(nowMs - amzDateMs(amzDate)) > maxSkewMs ? 'skew' : undefined
 }

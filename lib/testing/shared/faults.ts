@@ -34,7 +34,11 @@ export type EmulatorFault = (
 ) & { readonly count?: number; readonly action?: string }
 
 /** What a fault is matched against: the request's operation, signing key and (IoT) role alias. */
-export type FaultTarget = { readonly action: string; readonly accessKeyId?: string | undefined; readonly roleAlias?: string | undefined }
+export type FaultTarget = {
+  readonly action: string
+  readonly accessKeyId?: string | undefined
+  readonly roleAlias?: string | undefined
+}
 
 /** A queued fault, with the IoT emulator's role-alias filter. */
 export type QueuedFault = EmulatorFault & { readonly roleAlias?: string }
@@ -72,7 +76,11 @@ export const createFaultQueue = (): FaultQueue => {
  * The fault for one request: a `delay` waits (one per request: a delay with `count: N` slows
  * N requests), then any other fault applies.
  */
-export const nextFault = async (queue: FaultQueue, target: FaultTarget, sleep: (ms: number) => Promise<void>): Promise<QueuedFault | undefined> => {
+export const nextFault = async (
+  queue: FaultQueue,
+  target: FaultTarget,
+  sleep: (ms: number) => Promise<void>,
+): Promise<QueuedFault | undefined> => {
   const first = queue.take(target)
   if (first?.kind !== 'delay') return first
   await sleep(first.ms)
@@ -80,7 +88,12 @@ export const nextFault = async (queue: FaultQueue, target: FaultTarget, sleep: (
 }
 
 /** A fault in the vocabulary of 0.1.0: `type` for `kind`, `expired` for `expiredCredentials`, `times` for `count`. */
-export type LegacyFault = { readonly type: string; readonly count?: number; readonly times?: number; readonly [field: string]: unknown }
+export type LegacyFault = {
+  readonly type: string
+  readonly count?: number
+  readonly times?: number
+  readonly [field: string]: unknown
+}
 
 /** Translates a fault of 0.1.0's vocabulary. */
 export const fromLegacyFault = (legacy: LegacyFault): QueuedFault => {

@@ -7,24 +7,51 @@ import { amzDateMs, checkAmzDate, headerValue } from './amzDate.js'
 /** node:crypto SHA-256 / HMAC-SHA-256 in the constructor shape @smithy/signature-v4 expects. */
 function NodeSha256(secret?: SourceData): Checksum {
   const h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret))
-  return { update: (data: Uint8Array | string) => void h.update(data), digest: () => Promise.resolve(new Uint8Array(h.digest())), reset: () => undefined }
+  return {
+    update: (data: Uint8Array | string) => void h.update(data),
+    digest: () => Promise.resolve(new Uint8Array(h.digest())),
+    reset: () => undefined,
+  }
 }
 const toBytes = (d: SourceData): Uint8Array | string =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
+  typeof d === 'string'
+    ? d
+    : d instanceof ArrayBuffer
+      ? new Uint8Array(d)
+      : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
 
-type ParsedAuth = { accessKeyId: string; date: string; region: string; service: string; signedHeaders: string[]; signature: string }
+type ParsedAuth = {
+  accessKeyId: string
+  date: string
+  region: string
+  service: string
+  signedHeaders: string[]
+  signature: string
+}
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/
 
 /** The fields of a SigV4 `Authorization` header, or undefined when it is not one. */
 export const parseAuthorization = (value: string | undefined): ParsedAuth | undefined => {
   const m = value === undefined ? null : AUTH.exec(value)
   if (!m) return undefined
-  return { accessKeyId: m[1]!, date: m[2]!, region: m[3]!, service: m[4]!, signedHeaders: m[5]!.split(';'), signature: m[6]! }
+  return {
+    accessKeyId: m[1]!,
+    date: m[2]!,
+    region: m[3]!,
+    service: m[4]!,
+    signedHeaders: m[5]!.split(';'),
+    signature: m[6]!,
+  }
 }
 
 /** A key the verifier can check a signature against. */
-export type SigV4Key = { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string | undefined }
+export type SigV4Key = {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken?: string | undefined
+}
 
 /**
  * Why a request was refused, in the order checked: no SigV4 `Authorization` header, an
@@ -47,14 +74,19 @@ export type VerifyInput<K extends SigV4Key> = {
 }
 
 /** The result: the signing key, or the refusal with the scope as the request claimed it. */
-export type Verified<K> = { readonly key: K } | { readonly refusal: SigV4Refusal; readonly region?: string; readonly service?: string }
+export type Verified<K> =
+  { readonly key: K } | { readonly refusal: SigV4Refusal; readonly region?: string; readonly service?: string }
 
 /** Checks a request's SigV4 signature by signing it again with @smithy/signature-v4. */
 export const verifySigV4 = async <K extends SigV4Key>(input: VerifyInput<K>): Promise<Verified<K>> => {
   const auth = parseAuthorization(headerValue(input.headers, 'authorization'))
   if (!auth) return { refusal: 'missing' }
   const key = input.lookup(auth.accessKeyId)
-  if (!key || (key.sessionToken !== undefined && headerValue(input.headers, 'x-amz-security-token') !== key.sessionToken)) return { refusal: 'unknownKey' }
+  if (
+    !key ||
+    (key.sessionToken !== undefined && headerValue(input.headers, 'x-amz-security-token') !== key.sessionToken)
+  )
+    return { refusal: 'unknownKey' }
   const { scope } = input
   if (scope && ((scope.region !== undefined && auth.region !== scope.region) || auth.service !== scope.service))
     return { refusal: 'scope', region: auth.region, service: auth.service }
@@ -65,10 +97,18 @@ export const verifySigV4 = async <K extends SigV4Key>(input: VerifyInput<K>): Pr
   const claimed = headerValue(input.headers, 'x-amz-content-sha256')
   if (claimed !== undefined && claimed !== bodyHash) return { refusal: 'bodyHash' }
   const expected = await recompute(input, auth, key, bodyHash, amzDate)
-  return timingSafeEqual(Buffer.from(expected.padEnd(64)), Buffer.from(auth.signature)) ? { key } : { refusal: 'signature' }
+  return timingSafeEqual(Buffer.from(expected.padEnd(64)), Buffer.from(auth.signature))
+    ? { key }
+    : { refusal: 'signature' }
 }
 
-const recompute = async (input: VerifyInput<SigV4Key>, auth: ParsedAuth, key: SigV4Key, bodyHash: string, amzDate: string): Promise<string> => {
+const recompute = async (
+  input: VerifyInput<SigV4Key>,
+  auth: ParsedAuth,
+  key: SigV4Key,
+  bodyHash: string,
+  amzDate: string,
+): Promise<string> => {
   const url = new URL(input.url, 'http://emulator.invalid')
   const headers: Record<string, string> = {}
   for (const name of auth.signedHeaders) headers[name] = headerValue(input.headers, name) ?? ''
@@ -76,13 +116,25 @@ const recompute = async (input: VerifyInput<SigV4Key>, auth: ParsedAuth, key: Si
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, ...(key.sessionToken === undefined ? {} : { sessionToken: key.sessionToken }) },
+    credentials: {
+      accessKeyId: key.accessKeyId,
+      secretAccessKey: key.secretAccessKey,
+      ...(key.sessionToken === undefined ? {} : { sessionToken: key.sessionToken }),
+    },
     sha256: NodeSha256 as unknown as ConstructorParameters<typeof SignatureV4>[0]['sha256'],
   })
   const query: Record<string, string | string[]> = {}
   for (const [k, v] of url.searchParams) query[k] = v
   const signed = await signer.sign(
-    { method: input.method, protocol: 'http:', hostname: url.hostname, path: url.pathname, query, headers, body: input.body },
+    {
+      method: input.method,
+      protocol: 'http:',
+      hostname: url.hostname,
+      path: url.pathname,
+      query,
+      headers,
+      body: input.body,
+    },
     {
       signingDate: new Date(amzDateMs(amzDate)),
       signableHeaders: new Set(auth.signedHeaders),

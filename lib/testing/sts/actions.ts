@@ -31,13 +31,19 @@ const issue = (ctx: ActionContext, identity: Pick<KnownKey, 'arn' | 'roleArn' | 
   const lifetimeMs = (ctx.credentialLifetimeSeconds ?? seconds) * 1000
   const key = ctx.keys.issue(identity, ctx.issueExpired ? ctx.nowMs - 60_000 : ctx.nowMs + lifetimeMs)
   const Expiration = isoSeconds(key.expiresAt ?? ctx.nowMs)
-  return { AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration }
+  return {
+    AccessKeyId: key.accessKeyId,
+    SecretAccessKey: key.secretAccessKey,
+    SessionToken: key.sessionToken,
+    Expiration,
+  }
 }
 
 const findRole = (ctx: ActionContext, who: string): StsEmulatorRole => {
   const arn = requireString(ctx.params, 'RoleArn', 20, 2048)
   const role = ctx.roles.get(arn)
-  if (!role) throw stsError(403, 'AccessDenied', `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${arn}`)
+  if (!role)
+    throw stsError(403, 'AccessDenied', `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${arn}`)
   return role
 }
 
@@ -56,7 +62,11 @@ export const assumeRole = (ctx: ActionContext, caller: KnownKey): Result => {
   const role = findRole(ctx, caller.arn)
   const principals = role.principals ?? ['*']
   if (!principals.includes('*') && !principals.includes(caller.arn) && !principals.includes(caller.roleArn ?? ''))
-    throw stsError(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`)
+    throw stsError(
+      403,
+      'AccessDenied',
+      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`,
+    )
   const session = requireString(ctx.params, 'RoleSessionName', 2, 64, SESSION_NAME)
   const chained = caller.roleArn !== undefined
   const max = chained ? 3600 : (role.maxSessionDurationSeconds ?? 3600)
@@ -91,7 +101,11 @@ export const assumeRoleWithWebIdentity = (ctx: ActionContext): Result => {
   const session = requireString(ctx.params, 'RoleSessionName', 2, 64, SESSION_NAME)
   const token = requireString(ctx.params, 'WebIdentityToken', 4, 20_000)
   if (!ctx.verifyWebIdentityToken(token))
-    throw stsError(400, 'InvalidIdentityToken', "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)")
+    throw stsError(
+      400,
+      'InvalidIdentityToken',
+      'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+    )
   const seconds = durationSeconds(ctx.params, 900, role.maxSessionDurationSeconds ?? 3600, 3600)
   const sourceIdentity = optionalString(ctx.params, 'SourceIdentity', 2, 64)
   return {

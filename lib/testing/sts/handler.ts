@@ -45,9 +45,11 @@ const parseParams = (url: string, body: Buffer): Record<string, string> => {
 }
 
 /** Handles one HTTP request: faults, SigV4, then the action. */
-export const createHandler = (state: HandlerState) => (req: IncomingMessage, res: ServerResponse): void => {
-  void handle(state, req, res).catch(() => res.destroy())
-}
+export const createHandler =
+  (state: HandlerState) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    void handle(state, req, res).catch(() => res.destroy())
+  }
 
 const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResponse): Promise<void> => {
   const body = await readBody(req)
@@ -56,12 +58,28 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
   const signed = action !== 'AssumeRoleWithWebIdentity'
   const keyId = signed ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined
   const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname
-  const record: StsEmulatorRequest = { action, path, time: state.serverNow(), params, accessKeyId: keyId, headers: { ...req.headers }, status: 0 }
+  const record: StsEmulatorRequest = {
+    action,
+    path,
+    time: state.serverNow(),
+    params,
+    accessKeyId: keyId,
+    headers: { ...req.headers },
+    status: 0,
+  }
   state.requests.push(record)
   const fault = await nextFault(state.faults, { action, accessKeyId: keyId }, state.sleep)
   if (fault?.kind === 'reset') return void req.socket.destroy()
   if (fault?.kind === 'malformed') return answer(res, state, record, 200, '<AssumeRoleResponse><Unclosed')
-  const outcome = await run(state, req, body, params, action, fault?.kind === 'expiredCredentials', faultError(fault, signed))
+  const outcome = await run(
+    state,
+    req,
+    body,
+    params,
+    action,
+    fault?.kind === 'expiredCredentials',
+    faultError(fault, signed),
+  )
   if (isStsErrorSpec(outcome)) {
     record.errorCode = outcome.code
     return answer(res, state, record, outcome.status, errorXml(outcome, randomUUID()))
@@ -69,25 +87,51 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
   answer(res, state, record, 200, successXml(action, outcome, randomUUID()))
 }
 
-const answer = (res: ServerResponse, state: HandlerState, record: StsEmulatorRequest, status: number, body: string): void => {
+const answer = (
+  res: ServerResponse,
+  state: HandlerState,
+  record: StsEmulatorRequest,
+  status: number,
+  body: string,
+): void => {
   record.status = status
   send(res, state, status, body)
 }
 
 const faultError = (fault: QueuedFault | undefined, signed: boolean): StsErrorSpec | undefined => {
   if (fault?.kind === 'throttle') return stsError(400, 'Throttling', 'Rate exceeded')
-  if (fault?.kind === 'status' && fault.status === 503) return stsError(503, 'ServiceUnavailable', fault.message ?? 'Service unavailable', 'Receiver')
-  if (fault?.kind === 'status' && fault.status >= 500) return stsError(fault.status, 'InternalFailure', fault.message ?? 'An internal error occurred', 'Receiver')
-  if (fault?.kind === 'status') return stsError(fault.status, fault.status === 429 ? 'Throttling' : 'InvalidRequest', fault.message ?? 'Request refused')
+  if (fault?.kind === 'status' && fault.status === 503)
+    return stsError(503, 'ServiceUnavailable', fault.message ?? 'Service unavailable', 'Receiver')
+  if (fault?.kind === 'status' && fault.status >= 500)
+    return stsError(fault.status, 'InternalFailure', fault.message ?? 'An internal error occurred', 'Receiver')
+  if (fault?.kind === 'status')
+    return stsError(
+      fault.status,
+      fault.status === 429 ? 'Throttling' : 'InvalidRequest',
+      fault.message ?? 'Request refused',
+    )
   // An unsigned web identity request has no key to expire: STS refuses its token instead.
-  if (fault?.kind === 'expiredToken' && !signed) return stsError(400, 'InvalidIdentityToken', 'The web identity token is expired')
-  if (fault?.kind === 'expiredToken') return stsError(403, 'ExpiredToken', 'The security token included in the request is expired')
+  if (fault?.kind === 'expiredToken' && !signed)
+    return stsError(400, 'InvalidIdentityToken', 'The web identity token is expired')
+  if (fault?.kind === 'expiredToken')
+    return stsError(403, 'ExpiredToken', 'The security token included in the request is expired')
   return undefined
 }
 
-const verify = async (state: HandlerState, req: IncomingMessage, body: Buffer, nowMs: number): Promise<KnownKey | StsErrorSpec> => {
+const verify = async (
+  state: HandlerState,
+  req: IncomingMessage,
+  body: Buffer,
+  nowMs: number,
+): Promise<KnownKey | StsErrorSpec> => {
   const verified = await verifySigV4({
-    method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body, nowMs, maxSkewMs: state.maxSkewMs, lookup: state.keys.lookup,
+    method: req.method ?? 'POST',
+    url: req.url ?? '/',
+    headers: req.headers,
+    body,
+    nowMs,
+    maxSkewMs: state.maxSkewMs,
+    lookup: state.keys.lookup,
   })
   if ('refusal' in verified) return sigV4Error(verified.refusal, headerValue(req.headers, 'x-amz-date'))
   if (verified.key.expiresAt !== undefined && verified.key.expiresAt <= nowMs)

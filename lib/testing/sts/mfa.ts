@@ -19,14 +19,20 @@ export const checkMfa = (
 ): void => {
   if (serial === undefined || code === undefined)
     throw stsError(403, 'AccessDenied', 'MultiFactorAuthentication is required: send SerialNumber and TokenCode.')
-  if (!/^\d{6}$/.test(code)) throw stsError(400, 'ValidationError', "Value at 'tokenCode' failed to satisfy constraint: 6 digits.")
+  if (!/^\d{6}$/.test(code))
+    throw stsError(400, 'ValidationError', "Value at 'tokenCode' failed to satisfy constraint: 6 digits.")
   const device = devices.find((d) => d.serialNumber === serial)
   if (!device)
-    throw stsError(403, 'AccessDenied', 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.')
+    throw stsError(
+      403,
+      'AccessDenied',
+      'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.',
+    )
   const seen = used.get(serial) ?? new Set<string>()
   used.set(serial, seen)
   if (seen.has(code)) throw stsError(403, 'AccessDenied', MFA_FAILED)
   const period = device.periodSeconds ?? 30
-  if (!verifyTotp(device.secret, code, Math.floor(nowMs / 1000), period, period)) throw stsError(403, 'AccessDenied', MFA_FAILED)
+  if (!verifyTotp(device.secret, code, Math.floor(nowMs / 1000), period, period))
+    throw stsError(403, 'AccessDenied', MFA_FAILED)
   seen.add(code)
 }

@@ -104,7 +104,12 @@ export type KnownKey = {
 }
 
 /** Thrown by handlers to answer an STS error. */
-export const stsError = (status: number, code: string, message: string, type: 'Sender' | 'Receiver' = 'Sender'): StsErrorSpec => ({
+export const stsError = (
+  status: number,
+  code: string,
+  message: string,
+  type: 'Sender' | 'Receiver' = 'Sender',
+): StsErrorSpec => ({
   status,
   code,
   message,
@@ -112,7 +117,10 @@ export const stsError = (status: number, code: string, message: string, type: 'S
 })
 
 export const isStsErrorSpec = (e: unknown): e is StsErrorSpec =>
-  typeof e === 'object' && e !== null && typeof (e as StsErrorSpec).code === 'string' && typeof (e as StsErrorSpec).status === 'number'
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as StsErrorSpec).code === 'string' &&
+  typeof (e as StsErrorSpec).status === 'number'
 
 /**
  * A running STS emulator (see {@link startStsEmulator}).

@@ -3,7 +3,11 @@ import { stsError } from './types.js'
 type Params = Readonly<Record<string, string>>
 
 const fail = (field: string, constraint: string): never => {
-  throw stsError(400, 'ValidationError', `1 validation error detected: Value at '${field}' failed to satisfy constraint: ${constraint}`)
+  throw stsError(
+    400,
+    'ValidationError',
+    `1 validation error detected: Value at '${field}' failed to satisfy constraint: ${constraint}`,
+  )
 }
 
 /** A required string parameter within a length range and an optional pattern. */
@@ -14,7 +18,13 @@ export const requireString = (params: Params, name: string, min: number, max: nu
 }
 
 /** An optional string parameter; checked when present. */
-export const optionalString = (params: Params, name: string, min: number, max: number, pattern?: RegExp): string | undefined => {
+export const optionalString = (
+  params: Params,
+  name: string,
+  min: number,
+  max: number,
+  pattern?: RegExp,
+): string | undefined => {
   const v = params[name]
   return v === undefined ? undefined : checkString(name, v, min, max, pattern)
 }
@@ -30,7 +40,8 @@ export const durationSeconds = (params: Params, min: number, max: number, fallba
   const raw = params['DurationSeconds']
   if (raw === undefined) return Math.min(fallback, max)
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) fail('durationSeconds', `Member must have value between ${min} and ${max}`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail('durationSeconds', `Member must have value between ${min} and ${max}`)
   return n
 }
 
