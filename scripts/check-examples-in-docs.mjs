@@ -25,6 +25,8 @@ declare const roleAlias: string
 declare const dir: string
 declare const device: Device
 declare const e: unknown
+declare const sts: import('../../lib/testing/index.js').StsEmulator
+declare const iot: import('../../lib/testing/index.js').IotEmulator
 declare const credentials: ReturnType<ReturnType<Api['withRefresh']>>
 declare const clients: import('../../lib/index.js').ClientFactory
 declare const vault: { read: (path: string) => Promise<{ accessKeyId: string; secretAccessKey: string }> }
