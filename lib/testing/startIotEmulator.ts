@@ -68,7 +68,7 @@ const aliasState = (o: IotRoleAliasOptions = {}): IotRoleAliasState => ({
  * (AWS IoT Core Developer Guide, "Authorizing direct calls to AWS services"), plus a plain-HTTP DescribeEndpoint listener (SigV4 verified) for discovery.
  *
  * Generates at start (ECDSA P-256, valid one day, nothing written to disk): a CA, a server
- * certificate for `localhost`, `127.0.0.1` and {@link IotEmulator.hostName}, and a registered
+ * certificate for `localhost`, `127.0.0.1` and `IotEmulator.hostName`, and a registered
  * `device`. Like IoT, it asks for a client certificate but accepts the handshake without
  * one, then answers 403 "Certificate is invalid on this endpoint" to an unknown or
  * untrusted certificate. Answers: 404 unknown alias, 403 "Invalid thing name passed",

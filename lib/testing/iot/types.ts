@@ -47,7 +47,7 @@ export type IotDeviceOptions = {
 export type IotDevice = TestCertificate & { readonly things: readonly string[] }
 
 /**
- * Paths of a device's files, written by {@link IotEmulator.writeFiles}.
+ * Paths of a device's files, written by `IotEmulator.writeFiles`.
  *
  * @category testing
  * @since 0.1.0

@@ -17,7 +17,7 @@ export type RolesAnywhereEmulatorProfile = {
 }
 
 /**
- * A fault in the vocabulary of 0.1.0, for {@link RolesAnywhereEmulator.inject}. `count` is how many
+ * A fault in the vocabulary of 0.1.0, for `RolesAnywhereEmulator.inject`. `count` is how many
  * requests it hits (default 1; `Infinity` for all).
  *
  * - `throttle`: 429 `ThrottlingException` "Rate exceeded".
@@ -65,7 +65,7 @@ export type RolesAnywhereEmulatorRequest = EmulatorRequestRecord & {
 }
 
 /**
- * What {@link RolesAnywhereEmulator.issueCertificate} issues.
+ * What `RolesAnywhereEmulator.issueCertificate` issues.
  *
  * @category testing
  * @since 0.2.0

@@ -39,7 +39,7 @@ export type StsEmulatorRole = {
 export type StsEmulatorFault = EmulatorFault
 
 /**
- * A fault in the vocabulary of 0.1.0, for {@link StsEmulator.inject}. `action` limits it to one action (default: any); `count` is how many
+ * A fault in the vocabulary of 0.1.0, for `StsEmulator.inject`. `action` limits it to one action (default: any); `count` is how many
  * matching requests it hits (default 1; `Infinity` for all).
  *
  * - `throttle`: 400 `Throttling` "Rate exceeded" (the SDK retries it).
