@@ -32,7 +32,7 @@ export type { FromProfileOptions } from './sources/fromProfile.js'
 export { fromIotCertificate } from './sources/fromIotCertificate.js'
 export type { FromIotCertificateOptions, IotCommonOptions, IotPkcs11Options } from './sources/fromIotCertificate.js'
 export type { MaterialInput } from './sources/x509/readMaterial.js'
-export type { Pkcs11Settings } from './sources/x509/keyKind.js'
+export type { Pkcs11Settings, X509KeyOptions } from './sources/x509/keyKind.js'
 export { fromRolesAnywhere } from './sources/fromRolesAnywhere.js'
 export type { FromRolesAnywhereOptions, RolesAnywhereCommonOptions } from './sources/fromRolesAnywhere.js'
 

@@ -4,7 +4,7 @@ import type { IotDiscoveryClientConfig } from './iot/iotDiscovery.js'
 import { fallbackWarning } from '../internal/regionChain.js'
 import { checkCommon, toTarget, type IotTarget } from './iot/iotOptions.js'
 import { buildSecureContext } from './x509/buildSecureContext.js'
-import { keyKind, type Pkcs11Settings } from './x509/keyKind.js'
+import { keyKind, type Pkcs11Settings, type X509KeyOptions } from './x509/keyKind.js'
 import { readBinary, readPem, type MaterialInput } from './x509/readMaterial.js'
 import { lazyTransport, type IotTransport } from './iot/iotTransport.js'
 import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
@@ -77,30 +77,7 @@ export type IotCommonOptions = {
  * @category sources
  * @since 0.1.0
  */
-export type FromIotCertificateOptions = IotCommonOptions &
-  (
-    | {
-        readonly certificate: MaterialInput
-        readonly privateKey: MaterialInput
-        readonly passphrase?: string
-        readonly pfx?: undefined
-        readonly pkcs11?: undefined
-      }
-    | {
-        readonly pfx: MaterialInput
-        readonly passphrase?: string
-        readonly certificate?: undefined
-        readonly privateKey?: undefined
-        readonly pkcs11?: undefined
-      }
-    | {
-        readonly certificate: MaterialInput
-        readonly pkcs11: IotPkcs11Options
-        readonly privateKey?: undefined
-        readonly pfx?: undefined
-        readonly passphrase?: undefined
-      }
-  )
+export type FromIotCertificateOptions = IotCommonOptions & X509KeyOptions
 
 const transportFor = (o: FromIotCertificateOptions, timeoutMs: number): IotTransport => {
   const kind = keyKind(SOURCE, o)

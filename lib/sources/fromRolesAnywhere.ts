@@ -1,4 +1,4 @@
-import type { Pkcs11Settings } from './x509/keyKind.js'
+import type { X509KeyOptions } from './x509/keyKind.js'
 import { readPem, type MaterialInput } from './x509/readMaterial.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../types.js'
 import { deadline } from './rolesAnywhere/deadline.js'
@@ -45,30 +45,7 @@ export type RolesAnywhereCommonOptions = {
  * @category sources
  * @since 0.2.0
  */
-export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions &
-  (
-    | {
-        readonly certificate: MaterialInput
-        readonly privateKey: MaterialInput
-        readonly passphrase?: string
-        readonly pfx?: undefined
-        readonly pkcs11?: undefined
-      }
-    | {
-        readonly pfx: MaterialInput
-        readonly passphrase?: string
-        readonly certificate?: undefined
-        readonly privateKey?: undefined
-        readonly pkcs11?: undefined
-      }
-    | {
-        readonly certificate: MaterialInput
-        readonly pkcs11: Pkcs11Settings
-        readonly privateKey?: undefined
-        readonly pfx?: undefined
-        readonly passphrase?: undefined
-      }
-  )
+export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & X509KeyOptions
 
 /**
  * A source of AWS credentials from an X.509 certificate through IAM Roles Anywhere

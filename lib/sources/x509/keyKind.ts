@@ -1,5 +1,5 @@
 import { invalidConfiguration, kindOf } from '../../internal/validate.js'
-import { isMaterial } from './readMaterial.js'
+import { isMaterial, type MaterialInput } from './readMaterial.js'
 
 /**
  * A private key in an HSM or smart card, reached through a PKCS#11 module.
@@ -69,3 +69,34 @@ const checkPkcs11 = (source: string, p: unknown): void => {
   if (slot !== undefined && !(typeof slot === 'number' && Number.isInteger(slot) && slot >= 0))
     throw invalidConfiguration(source, 'pkcs11.slotId must be a non-negative integer when given')
 }
+
+/**
+ * Where an X.509 source finds its private key: `certificate` with `privateKey` (and
+ * `passphrase` for an encrypted key), a PKCS#12 `pfx` (and its `passphrase`), or
+ * `certificate` with a `pkcs11` key in an HSM. Exactly one of the three.
+ *
+ * @category sources
+ * @since 0.2.0
+ */
+export type X509KeyOptions =
+  | {
+      readonly certificate: MaterialInput
+      readonly privateKey: MaterialInput
+      readonly passphrase?: string
+      readonly pfx?: undefined
+      readonly pkcs11?: undefined
+    }
+  | {
+      readonly pfx: MaterialInput
+      readonly passphrase?: string
+      readonly certificate?: undefined
+      readonly privateKey?: undefined
+      readonly pkcs11?: undefined
+    }
+  | {
+      readonly certificate: MaterialInput
+      readonly pkcs11: Pkcs11Settings
+      readonly privateKey?: undefined
+      readonly pfx?: undefined
+      readonly passphrase?: undefined
+    }
