@@ -34,7 +34,9 @@ export const decodeExpiration = (v: unknown): Decoded<Date | undefined> => {
   if (typeof v === 'string') {
     const ms = ISO_WITH_ZONE.test(v) ? Date.parse(v) : Number.NaN
     return Number.isNaN(ms)
-      ? E.left(`expiration must be an ISO-8601 time with a zone, like 2026-07-15T23:28:33Z (got "${v.slice(0, 40)}")`)
+      ? E.left(
+          `expiration must be an ISO-8601 time with a zone, like 2026-07-15T23:28:33Z (got a string of ${v.length} characters that is not one)`,
+        )
       : E.right(new Date(ms))
   }
   if (typeof v === 'number') {

@@ -170,6 +170,8 @@ const build = (
         signal: context?.signal,
         aborted: (signal) => abortError(SOURCE, signal),
         timeoutMs,
+        // The caller awaits this deadline: it must keep the process alive.
+        unref: false,
         timedOut: () =>
           new CredentialError(
             `${SOURCE}: no web identity token within timeoutMs (${timeoutMs} ms); check the token file or function`,

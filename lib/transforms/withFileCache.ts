@@ -14,6 +14,7 @@ import {
 import { ensureCacheDir } from '../internal/fileCache/ensureCacheDir.js'
 import { withFileLock } from '../internal/fileCache/withFileLock.js'
 import { sourceName } from '../internal/sourceName.js'
+import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../types.js'
 
 const SOURCE = 'withFileCache'
@@ -93,7 +94,11 @@ const refresh = async (c: Cache, context: SourceContext | undefined, asked: numb
     credentials = await c.self(context)
   } catch (e) {
     if (stored === undefined || c.now() >= stored.credentials.expiration.getTime() || context?.signal?.aborted) throw e
-    c.options.onEvent?.({ type: 'stale-served', error: e, expiration: stored.credentials.expiration })
+    c.options.onEvent?.({
+      type: 'stale-served',
+      error: toCredentialError(e, sourceName(c.self)),
+      expiration: stored.credentials.expiration,
+    })
     return stored.credentials
   }
   const expiration = credentials.expiration
@@ -106,7 +111,7 @@ const store = (c: Cache, entry: FileCacheEntry): void => {
   try {
     writeEntry(c.path, c.dir, entry)
   } catch (error) {
-    c.options.onEvent?.({ type: 'write-failed', path: c.path, error })
+    c.options.onEvent?.({ type: 'write-failed', path: c.path, error: toCredentialError(error, 'withFileCache') })
   }
 }
 
