@@ -9,6 +9,29 @@ const hung = (): Promise<never> => new Promise(() => undefined)
 const CALLERS = 50
 
 describe('abortable', () => {
+  it('keeps the process alive while its deadline runs, unless told otherwise', async () => {
+    const timers: NodeJS.Timeout[] = []
+    const real = global.setTimeout
+    const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms: number) => {
+      const t = real(fn, ms)
+      timers.push(t)
+      return t
+    }) as typeof setTimeout)
+    try {
+      const awaited = abortable(Promise.resolve('x'), { timeoutMs: 60_000, timedOut: () => new Error('late') })
+      const detached = abortable(Promise.resolve('y'), {
+        timeoutMs: 60_000,
+        timedOut: () => new Error('late'),
+        unref: true,
+      })
+      expect(timers.map((t) => t.hasRef())).toEqual([true, false])
+      await expect(Promise.all([awaited, detached])).resolves.toEqual(['x', 'y'])
+    } finally {
+      spy.mockRestore()
+      for (const t of timers) clearTimeout(t)
+    }
+  })
+
   it('rejects with the abort reason or at the deadline, and settles as the promise otherwise', async () => {
     const controller = new AbortController()
     const p = abortable(hung(), { signal: controller.signal, aborted: () => 'aborted' })

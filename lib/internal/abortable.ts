@@ -51,11 +51,15 @@ export type AbortableOptions = {
   readonly signal?: AbortSignal | undefined
   /** The error to reject with when `signal` aborts. @default `signal.reason` */
   readonly aborted?: (signal: AbortSignal) => unknown
-  /** A deadline in milliseconds (an unref'd timer). @default none */
+  /** A deadline in milliseconds. @default none */
   readonly timeoutMs?: number | undefined
   /** The error to reject with at the deadline. */
   readonly timedOut?: () => unknown
-  /** Whether the deadline timer lets the process exit (a wait someone awaits should keep it alive). @default true */
+  /**
+   * Whether the deadline timer lets the process exit. Off by default: whoever awaits the
+   * result is blocked on it, and a process holding only unref'd timers ends mid-`await`.
+   * @default false
+   */
   readonly unref?: boolean
 }
 
@@ -89,7 +93,7 @@ export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<
         done()
         reject(o.timedOut ? o.timedOut() : new Error(`timed out after ${timeoutMs} ms`))
       }, timeoutMs)
-      if (o.unref !== false) timer.unref()
+      if (o.unref === true) timer.unref()
     }
     promise.then(
       (v) => {

@@ -32,7 +32,7 @@ export const bounded = (
     const timer = setTimeout(() => {
       if (valid()) resolve(undefined)
     }, waitMs)
-    timer.unref()
+    // Not unref'd: the callers await this bound, so it must keep the process alive.
     p.then(resolve, reject).finally(() => clearTimeout(timer))
   })
   raced.catch(noop)
