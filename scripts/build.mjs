@@ -1,32 +1,113 @@
-// Builds dist/cjs (CommonJS) and dist/esm (ES modules), each with its own type
-// declarations and a package.json that tells Node and TypeScript the module format.
+// Builds dist/esm (ES modules) and dist/cjs (CommonJS), each with its own type declarations
+// and a package.json that tells Node and TypeScript the module format.
+//
+// The code ships bundled, as the AWS SDK's own packages do: one file per entry (`index`,
+// `testing/index`, `cli/main`) with the modules it imports statically, and chunks under
+// `chunks/` for what it reaches only through `await import()` (loaded when first used) and
+// for code two entries share (so `CredentialError` is one class for all of them). Node then
+// reads a handful of files at start instead of one per source module, and bundlers still
+// tree-shake the ES modules. Dependencies stay external. Both formats come from one Rollup
+// graph, so they have the same chunks and the same lazy boundaries.
+//
+//   node scripts/build.mjs               dist/ with type declarations (npm run build)
+//   node scripts/build.mjs --out DIR     the code only, into DIR/esm and DIR/cjs (tests)
+//
+// Which source modules went into which file is written to .cache/build-manifest.json (with
+// --out, DIR/manifest.json) for the package checks (scripts/consumerFiles.mjs); not shipped.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname, join, relative, sep } from 'node:path'
+import { transform } from 'esbuild'
+import { rollup } from 'rollup'
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-rmSync('dist', { recursive: true, force: true })
-const targets = [
-  { dir: 'dist/cjs', module: 'CommonJS', moduleResolution: 'Node10', type: 'commonjs' },
-  { dir: 'dist/esm', module: 'ES2022', moduleResolution: 'Bundler', type: 'module' },
+const require = createRequire(import.meta.url)
+const outIndex = process.argv.indexOf('--out')
+const out = outIndex >= 0 ? process.argv[outIndex + 1] : 'dist'
+if (!out) throw new Error('--out needs a directory')
+const withTypes = outIndex < 0
+
+const entries = ['index', 'testing/index', 'cli/main']
+const formats = [
+  { dir: 'esm', type: 'module', rollup: 'es' },
+  { dir: 'cjs', type: 'commonjs', rollup: 'cjs' },
 ]
-for (const t of targets) {
-  execFileSync(
-    process.execPath,
-    [
-      tsc,
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      t.dir,
-      '--module',
-      t.module,
-      '--moduleResolution',
-      t.moduleResolution,
-    ],
-    { stdio: 'inherit' },
+
+const filesUnder = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)],
   )
-  mkdirSync(t.dir, { recursive: true })
-  // Bundlers read `sideEffects` from the nearest package.json, which is this one.
-  writeFileSync(`${t.dir}/package.json`, JSON.stringify({ type: t.type, sideEffects: false }) + '\n')
+const writeFile = (file, text) => {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, text)
 }
+
+// 1. Each TypeScript module to an ES module (types erased, nothing bundled yet).
+rmSync(out, { recursive: true, force: true })
+const stage = join(out, '.stage')
+for (const file of filesUnder('lib').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+  const { code } = await transform(readFileSync(file, 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    target: 'node20',
+    sourcefile: file,
+    logLevel: 'warning',
+  })
+  writeFile(join(stage, relative('lib', file)).replace(/\.ts$/, '.js'), code)
+}
+
+// 2. One module graph, written in both formats.
+const bundle = await rollup({
+  input: Object.fromEntries(entries.map((e) => [e, join(stage, `${e}.js`)])),
+  // Packages (the SDK, smithy, fp-ts, otplib...) and Node built-ins are the user's to install.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  // The entries export exactly what the sources export; shared code goes to chunks.
+  preserveEntrySignatures: 'strict',
+  // The package declares `sideEffects: false`: a module nobody uses is left out.
+  treeshake: { moduleSideEffects: false },
+  onwarn: (warning) => {
+    throw new Error(`rollup: ${warning.message}`)
+  },
+})
+const manifest = {}
+for (const f of formats) {
+  const { output } = await bundle.write({
+    dir: join(out, f.dir),
+    format: f.rollup,
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    generatedCode: 'es2015',
+    // CommonJS: `import()` of a chunk or an optional package becomes a `require()` when it runs,
+    // as TypeScript compiles it, so bundlers and Node's CommonJS loader both follow it.
+    dynamicImportInCjs: false,
+    interop: 'auto',
+  })
+  for (const chunk of output)
+    if (chunk.type === 'chunk')
+      manifest[`${f.dir}/${chunk.fileName}`] = chunk.moduleIds.map((id) =>
+        join('lib', relative(stage, id)).split(sep).join('/').replace(/\.js$/, '.ts'),
+      )
+}
+await bundle.close()
+rmSync(stage, { recursive: true, force: true })
+writeFile(
+  withTypes ? '.cache/build-manifest.json' : join(out, 'manifest.json'),
+  JSON.stringify(manifest, null, 1) + '\n',
+)
+
+// 3. Declarations: the same for both formats (each folder's package.json gives the format).
+if (withTypes) {
+  const tsc = require.resolve('typescript/bin/tsc')
+  const types = join(out, '.types')
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', types], {
+    stdio: 'inherit',
+  })
+  for (const file of filesUnder(types)) {
+    const text = readFileSync(file)
+    for (const f of formats) writeFile(join(out, f.dir, relative(types, file)), text)
+  }
+  rmSync(types, { recursive: true, force: true })
+}
+// Bundlers read `sideEffects` from the nearest package.json, which is this one.
+for (const f of formats)
+  writeFile(join(out, f.dir, 'package.json'), JSON.stringify({ type: f.type, sideEffects: false }) + '\n')

@@ -8,7 +8,7 @@
 // share of the minified STS bundle (SDK and smithy external) stays within its budget.
 //   node scripts/check-consumer.mjs path/to/aws-refresh-session-x.y.z.tgz
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -193,8 +193,10 @@ const work = mkdtempSync(join(tmpdir(), 'ars-consumer-'))
 try {
   const project = join(work, 'project')
   install(project)
-  writeFileSync(join(project, 'light.cjs'), lightCjs)
-  writeFileSync(join(project, 'light.mjs'), lightMjs)
+  // The build that was packed wrote it (scripts/build.mjs).
+  const manifest = JSON.parse(readFileSync(join(root, '.cache', 'build-manifest.json'), 'utf8'))
+  writeFileSync(join(project, 'light.cjs'), lightCjs(manifest))
+  writeFileSync(join(project, 'light.mjs'), lightMjs(manifest))
   run(process.execPath, ['light.cjs'], project)
   run(process.execPath, ['light.mjs'], project)
   writeFileSync(join(project, 'smoke.cjs'), smokeCjs)

@@ -126,11 +126,34 @@ export const handlers = [
 
 // The root entry loads only what the common STS path needs: no TLS/HTTPS/child-process
 // modules of Node, no otplib, no fp-ts Either, no optional peer, no Roles Anywhere signer,
-// transport or decoder.
-const lightCheck = `
+// transport or decoder. The library ships bundled, so the files it loads are mapped back to
+// source modules with the build's manifest (scripts/build.mjs); a CommonJS run reads them
+// from require.cache, an ES module run follows the entry's static imports.
+const FORBIDDEN_OWN =
+  /iot\/(iotHttps|iotPkcs11|iotDiscovery|iotResponse)|decodeCredentials|internal\/otp|rolesAnywhere\/(createSession|sign|transport|response)|lib\/cli\/|lib\/testing\//
+const lightCheck = (manifest, format) => `
+const { readFileSync } = require('node:fs')
+const { dirname, join, relative, sep } = require('node:path')
+const manifest = ${JSON.stringify(manifest)}
+const dist = join(dirname(require.resolve('aws-refresh-session/package.json')), 'dist')
+const own = (file) => relative(dist, file).split(sep).join('/')
+const staticGraph = (file, seen = new Set()) => {
+  if (seen.has(file)) return seen
+  seen.add(file)
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|^import) '(\\.{1,2}\\/[^']+)'/gm)) staticGraph(join(dirname(file), m[1]), seen)
+  return seen
+}
+const ownFiles = ${format === 'cjs' ? 'Object.keys(require.cache).filter((f) => f.startsWith(dist)).map(own)' : "[...staticGraph(join(dist, 'esm', 'index.js'))].map(own)"}
+const unmapped = ownFiles.filter((f) => !manifest[f])
+if (unmapped.length > 0) { console.error('not in the build manifest: ' + unmapped.join(', ')); process.exit(1) }
+const modules = ownFiles.flatMap((f) => manifest[f])
+if (!modules.includes('lib/errors.ts') || !modules.includes('lib/sources/fromAssumeRole.ts')) { console.error('the manifest does not describe this build: ' + modules.join(', ')); process.exit(1) }
 const natives = process.moduleLoadList.filter((m) => /^NativeModule (net|tls|https|_http_client|child_process|dgram)$/.test(m))
-const files = Object.keys(loaded).filter((f) => /@otplib|fp-ts[\\/]lib[\\/]Either|client-iot|aws-crt|iotHttps|iotPkcs11|iotDiscovery|decodeCredentials|[\\/]otp\\.js|rolesAnywhere[\\/](createSession|sign|transport|response)\\.js|signature-v4|credential-providers/.test(f))
-if (natives.length + files.length > 0) { console.error('the root entry loads ' + [...natives, ...files].join(', ')); process.exit(1) }
+const packages = Object.keys(require.cache).filter((f) => /@otplib|fp-ts[\\/]lib[\\/]Either|client-iot|aws-crt|signature-v4|credential-providers/.test(f))
+const heavy = modules.filter((m) => ${FORBIDDEN_OWN}.test(m))
+if (natives.length + packages.length + heavy.length > 0) { console.error('the root entry loads ' + [...natives, ...packages, ...heavy].join(', ')); process.exit(1) }
+console.log('${format === 'cjs' ? 'require' : 'import'}: the root entry is light: ' + ownFiles.length + ' files, ' + modules.length + ' modules')
 `
-export const lightCjs = `require('aws-refresh-session')\nconst loaded = require.cache\n${lightCheck}console.log('require: the root entry is light')\n`
-export const lightMjs = `import 'aws-refresh-session'\nimport { createRequire } from 'node:module'\nconst loaded = createRequire(import.meta.url).cache\n${lightCheck}console.log('import: the root entry is light')\n`
+export const lightCjs = (manifest) => `require('aws-refresh-session')\n${lightCheck(manifest, 'cjs')}`
+export const lightMjs = (manifest) =>
+  `import 'aws-refresh-session'\nimport { createRequire } from 'node:module'\nconst require = createRequire(import.meta.url)\n${lightCheck(manifest, 'esm')}`

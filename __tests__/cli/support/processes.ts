@@ -3,7 +3,7 @@
 import { type ChildProcess, execFileSync, spawn, type SpawnOptions } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import { createInterface } from 'node:readline'
 
 const ROOT = join(__dirname, '..', '..', '..')
@@ -16,41 +16,41 @@ const sources = (dir: string): string[] =>
   })
 
 /**
- * The CLI compiled to CommonJS, as `npm run build` makes dist/cjs, in a folder named by
- * the hash of lib/: built once, then reused by every test file and run until lib changes.
- * Returns the path of its main.js.
+ * The CLI as `npm run build` makes it (scripts/build.mjs, the code only), in a folder named
+ * by the hash of lib/: built once, then reused by every test file and run until lib changes.
+ * Returns the path of its CommonJS main.js (dist/cjs/cli/main.js in the package).
  */
 export const builtCli = (): string => {
   const hash = createHash('sha256')
   for (const f of sources(join(ROOT, 'lib')).sort()) hash.update(relative(ROOT, f)).update(readFileSync(f))
-  const out = join(ROOT, 'node_modules', '.cache', `ars-cli-${hash.digest('hex').slice(0, 16)}`)
-  const main = join(out, 'cli', 'main.js')
+  hash.update(readFileSync(join(ROOT, 'scripts', 'build.mjs')))
+  const out = join(ROOT, 'node_modules', '.cache', `ars-build-${hash.digest('hex').slice(0, 16)}`)
+  const main = join(out, 'cjs', 'cli', 'main.js')
   if (existsSync(main)) return main
   const temp = `${out}.${process.pid}`
-  const tsc = require.resolve('typescript/bin/tsc')
-  execFileSync(
-    process.execPath,
-    [
-      tsc,
-      '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      temp,
-      '--module',
-      'CommonJS',
-      '--moduleResolution',
-      'Node10',
-      '--declaration',
-      'false',
-    ],
-    { stdio: 'inherit' },
-  )
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--out', temp], { cwd: ROOT, stdio: 'inherit' })
   try {
     renameSync(temp, out)
   } catch {
     rmSync(temp, { recursive: true, force: true }) // another worker built it meanwhile
   }
   return main
+}
+
+/**
+ * The source modules (`lib/...ts`) inside the built files a process loaded, from the build's
+ * manifest: the code ships bundled, so a file name no longer tells what it holds.
+ */
+export const builtModules = (main: string, files: readonly string[]): string[] => {
+  const out = dirname(dirname(dirname(main)))
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, string[]>
+  return files
+    .filter((f) => f.startsWith(out + sep))
+    .flatMap((f) => {
+      const modules = manifest[relative(out, f).split(sep).join('/')]
+      if (!modules) throw new Error(`${f} is not in the build manifest`)
+      return modules
+    })
 }
 
 export type Run = {
