@@ -199,6 +199,14 @@ try {
   writeFileSync(join(project, 'light.mjs'), lightMjs(manifest))
   run(process.execPath, ['light.cjs'], project)
   run(process.execPath, ['light.mjs'], project)
+  // The executable as npm links it (its shebang, its mode).
+  const version = execFileSync(join(project, 'node_modules', '.bin', 'aws-refresh-session'), ['--version'], {
+    cwd: project,
+    env,
+    encoding: 'utf8',
+  }).trim()
+  if (version !== rootRequire('./package.json').version) fail(`aws-refresh-session --version printed ${version}`)
+  console.log(`bin: aws-refresh-session --version ${version}`)
   writeFileSync(join(project, 'smoke.cjs'), smokeCjs)
   writeFileSync(join(project, 'smoke.mjs'), smokeMjs)
   // A device certificate from this repository's test CA (the consumer has no @peculiar/x509).
