@@ -78,6 +78,8 @@ export const withClientCache = (
   return (credentials) => createFactory(checkProvider(credentials), config)
 }
 
+const NO_CONFIG: Readonly<Record<string, unknown>> = /* @__PURE__ */ Object.freeze({})
+
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
   const inflight = trackInflight()
   const cache = createClientLru<SdkClient>(c.maxSize, inflight.destroyWhenIdle)
@@ -113,10 +115,12 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
   // general path, which merges, validates and decides exactly.
   const overlay = (stored: StoredConfig, config: Readonly<Record<string, unknown>>): boolean =>
     overlayEquals(stored, c.base, c.baseKeys, config)
-  const hit = (ClientClass: SdkClientClass, config: unknown): SdkClient | undefined =>
-    typeof config === 'object' && config !== null && isPlainRecord(config) && !('credentials' in config)
-      ? cache.find(ClientClass, overlayBucket(c.base, config), overlay, config)
+  const hit = (ClientClass: SdkClientClass, config: unknown): SdkClient | undefined => {
+    const given = config === undefined ? NO_CONFIG : config
+    return typeof given === 'object' && given !== null && isPlainRecord(given) && !('credentials' in given)
+      ? cache.find(ClientClass, overlayBucket(c.base, given), overlay, given)
       : undefined
+  }
   const miss = (ClientClass: SdkClientClass, config: unknown): SdkClient => {
     const merged = mergeConfig(c.base, c.baseKeys, config)
     let found = cache.find(ClientClass, bucketOf(merged), storedEquals, merged)
