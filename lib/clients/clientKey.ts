@@ -9,6 +9,8 @@
 //
 // Configs are compared directly rather than encoded to a string key: a cache hit then
 // allocates nothing and costs a few property reads instead of building and hashing a string.
+// A factory's hit path goes one step further: `overlayEquals` compares the call's config as
+// if merged over the factory's base config, without building the merged object.
 
 const MAX_DEPTH = 16
 
@@ -127,6 +129,7 @@ export const overlayEquals = (stored: StoredConfig, base: Rec, baseKeys: readonl
     if (!configEquals(record[k], base[k], 1)) return false
     n += 1
   }
+  // n distinct keys of `record` matched; as many as it holds means none is left unmatched.
   return n === stored.size
 }
 
