@@ -1,4 +1,16 @@
-import { bucketOf, configEquals, snapshot } from '../../lib/clients/clientKey'
+import fc from 'fast-check'
+import { mergeConfig } from '../../lib/clients/cacheConfig'
+import {
+  bucketOf,
+  configEquals,
+  overlayBucket,
+  overlayEquals,
+  snapshot,
+  storeConfig,
+  storedEquals,
+} from '../../lib/clients/clientKey'
+
+type Rec = Readonly<Record<string, unknown>>
 
 describe('configEquals', () => {
   it('ignores the key order of plain objects', () => {
@@ -69,5 +81,125 @@ describe('bucketOf', () => {
     expect(bucketOf({ region: 'eu-west-1' })).toBe('eu-west-1')
     expect(bucketOf({ region: async () => 'eu-west-1' })).toBeUndefined()
     expect(bucketOf({})).toBeUndefined()
+  })
+})
+
+describe('storeConfig', () => {
+  it('keeps a snapshot without undefined keys, its key count, and no inherited names', () => {
+    const stored = storeConfig({ region: 'r', a: { b: 1 }, u: undefined })
+    expect(stored.size).toBe(2)
+    expect({ ...stored.record }).toStrictEqual({ region: 'r', a: { b: 1 } })
+    expect(stored.record['constructor']).toBeUndefined()
+    expect(storedEquals(stored, { a: { b: 1 }, region: 'r' })).toBe(true)
+    expect(storedEquals(stored, { a: { b: 2 }, region: 'r' })).toBe(false)
+  })
+})
+
+describe('overlayEquals', () => {
+  // The hit path must decide as the general path does on the merged config.
+  const general = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean =>
+    storedEquals(stored, mergeConfig(base, Object.keys(base), config))
+  const overlay = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean =>
+    overlayEquals(stored, base, Object.keys(base), config)
+  const store = (base: Rec, config: Rec): ReturnType<typeof storeConfig> =>
+    storeConfig(mergeConfig(base, Object.keys(base), config))
+
+  const handlers = [{ handle: 1 }, { handle: 1 }].map((o) =>
+    Object.freeze(Object.setPrototypeOf(o, { kind: 'Handler' })),
+  )
+  const fn = (): number => 1
+  const value = fc.oneof(
+    fc.constantFrom<unknown>('eu-west-1', 'us-east-1', 3, 0, -0, NaN, true, null, fn, handlers[0], handlers[1]),
+    // Fresh plain objects and arrays on every draw: equal by content, never by identity.
+    fc.constantFrom(1, 2).map((t) => ({ t })),
+    fc.constantFrom(1, 2).map((t) => [t, 'x']),
+  )
+  const keys = ['region', 'maxAttempts', 'requestHandler', 'x']
+  // Entries in a random order, so that equal configs come in different key orders.
+  const record = (v: fc.Arbitrary<unknown>): fc.Arbitrary<Rec> =>
+    fc
+      .array(fc.tuple(fc.constantFrom(...keys), v), { maxLength: 5 })
+      .map((entries) => Object.fromEntries(entries) as Rec)
+  const base = record(value)
+  const config = record(fc.oneof(value, fc.constant(undefined)))
+
+  it('decides as the general path on the merged config, for random flat configs over random bases', () => {
+    let hits = 0
+    fc.assert(
+      fc.property(base, config, config, (b, stored, given) => {
+        const s = store(b, stored)
+        const hit = overlay(s, b, given)
+        hits += hit ? 1 : 0
+        // The config a client was stored under always finds it again.
+        return hit === general(s, b, given) && overlay(s, b, stored)
+      }),
+      { numRuns: 1_000 },
+    )
+    // Enough equal pairs were drawn for the hit branch to be exercised, not only misses.
+    expect(hits).toBeGreaterThan(50)
+  })
+
+  it('keeps the base value under a key the config holds as undefined or not enumerable', () => {
+    const b = { region: 'eu-west-1' }
+    const s = store(b, { maxAttempts: 3 })
+    expect(overlay(s, b, { region: undefined, maxAttempts: 3 })).toBe(true)
+    const hidden = Object.defineProperty({ maxAttempts: 3 }, 'region', { value: 'us-east-1', enumerable: false })
+    expect(general(s, b, hidden)).toBe(true)
+    expect(overlay(s, b, hidden)).toBe(true)
+    expect(overlay(store(b, { region: 'us-east-1', maxAttempts: 3 }), b, hidden)).toBe(false)
+  })
+
+  it('ignores symbol keys, and never takes a name that Object.prototype holds for a stored key', () => {
+    const b = { region: 'eu-west-1' }
+    const s = store(b, {})
+    const toString: unknown = Reflect.get(Object.prototype, 'toString')
+    expect(overlay(s, b, { [Symbol('s')]: 1 })).toBe(true)
+    expect(overlay(s, b, { constructor: Object })).toBe(false)
+    expect(overlay(s, b, { toString })).toBe(false)
+    expect(overlay(store(b, { x: 1 }), b, { toString })).toBe(false)
+    expect(overlay(store(b, { constructor: Object }), b, { constructor: Object })).toBe(true)
+  })
+
+  it('decides as the general path when Object.prototype has an enumerable key', () => {
+    const b = { region: 'eu-west-1' }
+    let answers: boolean[]
+    Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true })
+    try {
+      const s = store(b, {})
+      answers = [overlay(s, b, {}), general(s, b, {})]
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['polluted']
+    }
+    expect(answers).toEqual([false, false])
+  })
+
+  it('reads each key of the config once, as Object.assign does', () => {
+    let reads = 0
+    const given = Object.defineProperty({}, 'region', {
+      enumerable: true,
+      get: () => {
+        reads += 1
+        return reads === 1 ? 'us-east-1' : undefined
+      },
+    })
+    const b = { region: 'eu-west-1' }
+    expect(overlay(store(b, { region: 'us-east-1' }), b, given)).toBe(true)
+    expect(reads).toBe(1)
+  })
+
+  it('answers a miss, never a hit, for what it does not model: more than 31 base keys', () => {
+    const b = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i]))
+    const s = store(b, {})
+    expect(general(s, b, {})).toBe(true)
+    expect(overlay(s, b, {})).toBe(false)
+  })
+})
+
+describe('overlayBucket', () => {
+  it('is the bucket of the merged config', () => {
+    expect(overlayBucket({ region: 'eu-west-1' }, {})).toBe('eu-west-1')
+    expect(overlayBucket({ region: 'eu-west-1' }, { region: undefined })).toBe('eu-west-1')
+    expect(overlayBucket({ region: 'eu-west-1' }, { region: 'us-east-1' })).toBe('us-east-1')
+    expect(overlayBucket({}, { region: async () => 'us-east-1' })).toBeUndefined()
   })
 })

@@ -1,17 +1,22 @@
-import { createClientLru } from '../../lib/clients/lru'
+import { bucketOf, storedEquals } from '../../lib/clients/clientKey'
+import { type ClientLru, createClientLru } from '../../lib/clients/lru'
 
 class A {}
 class B {}
+
+// A lookup on the general path: the bucket and the exact comparison of a merged config.
+const find = <C>(lru: ClientLru<C>, ClientClass: object, config: Readonly<Record<string, unknown>>): C | undefined =>
+  lru.find(ClientClass, bucketOf(config), storedEquals, config)
 
 describe('createClientLru', () => {
   it('finds a client by class and an equal config', () => {
     const lru = createClientLru<string>(8, () => undefined)
     lru.add(A, { region: 'r1', x: { y: 1 } }, 'a1')
     lru.add(B, { region: 'r1', x: { y: 1 } }, 'b1')
-    expect(lru.find(A, { x: { y: 1 }, region: 'r1' })).toBe('a1')
-    expect(lru.find(B, { x: { y: 1 }, region: 'r1' })).toBe('b1')
-    expect(lru.find(A, { x: { y: 2 }, region: 'r1' })).toBeUndefined()
-    expect(lru.find(A, { x: { y: 1 }, region: 'r2' })).toBeUndefined()
+    expect(find(lru, A, { x: { y: 1 }, region: 'r1' })).toBe('a1')
+    expect(find(lru, B, { x: { y: 1 }, region: 'r1' })).toBe('b1')
+    expect(find(lru, A, { x: { y: 2 }, region: 'r1' })).toBeUndefined()
+    expect(find(lru, A, { x: { y: 1 }, region: 'r2' })).toBeUndefined()
   })
 
   it('evicts the least recently used entry past maxSize, in recency order', () => {
@@ -20,15 +25,15 @@ describe('createClientLru', () => {
     lru.add(A, { region: '1' }, 'one')
     lru.add(A, { region: '2' }, 'two')
     lru.add(A, { region: '3' }, 'three')
-    lru.find(A, { region: '1' })
+    find(lru, A, { region: '1' })
     lru.add(A, { region: '4' }, 'four')
-    lru.find(A, { region: '3' })
+    find(lru, A, { region: '3' })
     lru.add(A, { region: '5' }, 'five')
     lru.add(A, { region: '6' }, 'six')
     expect(evicted).toEqual(['two', 'one', 'four'])
     expect(lru.size()).toBe(3)
-    expect(lru.find(A, { region: '2' })).toBeUndefined()
-    expect(lru.find(A, { region: '3' })).toBe('three')
+    expect(find(lru, A, { region: '2' })).toBeUndefined()
+    expect(find(lru, A, { region: '3' })).toBe('three')
   })
 
   it('clear() evicts every entry, least recently used first, and empties the index', () => {
@@ -36,11 +41,11 @@ describe('createClientLru', () => {
     const lru = createClientLru<string>(8, (c) => evicted.push(c))
     lru.add(A, {}, 'a')
     lru.add(B, {}, 'b')
-    lru.find(A, {})
+    find(lru, A, {})
     lru.clear()
     expect(evicted).toEqual(['b', 'a'])
     expect(lru.size()).toBe(0)
-    expect(lru.find(A, {})).toBeUndefined()
+    expect(find(lru, A, {})).toBeUndefined()
   })
 
   it('ignores what onEvict throws', () => {
@@ -49,6 +54,6 @@ describe('createClientLru', () => {
     })
     lru.add(A, { region: '1' }, 'one')
     expect(() => lru.add(A, { region: '2' }, 'two')).not.toThrow()
-    expect(lru.find(A, { region: '2' })).toBe('two')
+    expect(find(lru, A, { region: '2' })).toBe('two')
   })
 })

@@ -109,6 +109,20 @@ describe('withClientCache', () => {
       expect(clients.client(S3Client, config)).not.toBe(a)
       expect(clients.client(S3Client, { requestHandler: { requestTimeout: 1_000 } })).toBe(a)
     })
+
+    it('finds the client of an equal config given as a class instance, a null-prototype object or with a hidden key', () => {
+      const clients = make()
+      const a = clients.client(S3Client, { maxAttempts: 2 })
+      class Config {
+        readonly maxAttempts = 2
+      }
+      const bare = Object.assign(Object.create(null) as Record<string, unknown>, { maxAttempts: 2 })
+      // Not enumerable: not copied into the merged config, so the factory region stays.
+      const hidden = Object.defineProperty({ maxAttempts: 2 }, 'region', { value: 'us-east-1', enumerable: false })
+      for (const config of [new Config(), bare, hidden, new Config(), bare, hidden])
+        expect(clients.client(S3Client, config as ClientConfigOf<typeof S3Client>)).toBe(a)
+      expect(clients.size).toBe(1)
+    })
   })
 
   describe('client config', () => {
@@ -143,6 +157,13 @@ describe('withClientCache', () => {
         expect.objectContaining({ code: 'InvalidConfiguration', source: 'withClientCache' }),
       )
       expect(clients.size).toBe(0)
+    })
+
+    it('throws InvalidConfiguration for a credentials key even when it is undefined and an equal config is cached', () => {
+      const clients = make()
+      clients.client(S3Client, { maxAttempts: 2 })
+      const config = { maxAttempts: 2, credentials: undefined } as unknown as ClientConfigOf<typeof S3Client>
+      expect(() => clients.client(S3Client, config)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }))
     })
 
     it('throws InvalidConfiguration at construction for defaults holding credentials', () => {

@@ -9,12 +9,18 @@
 //
 // Configs are compared directly rather than encoded to a string key: a cache hit then
 // allocates nothing and costs a few property reads instead of building and hashing a string.
+// A factory's hit path goes one step further: `overlayEquals` compares the call's config as
+// if merged over the factory's base config, without building the merged object.
 
 const MAX_DEPTH = 16
 
 type Rec = Readonly<Record<string, unknown>>
 
-const isPlainRecord = (v: object): v is Rec => {
+/** A merged config as the cache keeps it: its snapshot and how many keys that holds. */
+export type StoredConfig = { readonly record: Rec; readonly size: number }
+
+/** A plain object: prototype `Object.prototype` or `null`. */
+export const isPlainRecord = (v: object): v is Rec => {
   const proto: unknown = Object.getPrototypeOf(v)
   return proto === Object.prototype || proto === null
 }
@@ -71,5 +77,64 @@ export const snapshot = (v: unknown, depth = 0): unknown => {
  */
 export const bucketOf = (config: Rec): string | undefined => {
   const region = config['region']
+  return typeof region === 'string' ? region : undefined
+}
+
+// Stored records inherit from this empty object instead of `Object.prototype`, so that
+// `record[k]` is undefined for every key a record does not hold, `constructor` included,
+// and a lookup needs no `hasOwn` call (stored values are never undefined).
+const NO_KEYS: Rec = /* @__PURE__ */ Object.freeze(Object.create(null) as Rec)
+
+/** The copy of a merged config that later calls are compared against. */
+export const storeConfig = (merged: Rec): StoredConfig => {
+  const record = Object.create(NO_KEYS) as Record<string, unknown>
+  let size = 0
+  for (const k in merged) {
+    const v = merged[k]
+    if (v === undefined) continue
+    record[k] = snapshot(v, 1)
+    size += 1
+  }
+  return { record, size }
+}
+
+/** `stored` equals the merged config `merged` (the general rules above, at any depth). */
+export const storedEquals = (stored: StoredConfig, merged: Rec): boolean =>
+  isPlainRecord(merged) && recordEquals(stored.record, merged, 1)
+
+/**
+ * `stored` equals the merged config `{ ...base, ...config }` (where a key of `config`
+ * holding `undefined` keeps `base`'s value), decided without building that object: the
+ * cache-hit path of a factory. `config` must be a plain object (`isPlainRecord`). It reads
+ * each enumerable key of `config` once, as `Object.assign` does, compares values with
+ * `configEquals`, and answers `false` for what it does not model (an inherited enumerable
+ * key, more than 31 base keys): a `false` is only a miss, settled on the general path.
+ */
+export const overlayEquals = (stored: StoredConfig, base: Rec, baseKeys: readonly string[], config: Rec): boolean => {
+  const record = stored.record
+  if (baseKeys.length > 31) return false
+  let n = 0
+  let shadowed = 0 // bit j: baseKeys[j] is given by config
+  for (const k in config) {
+    const v = config[k]
+    if (v === undefined) continue
+    // In a for-in loop V8 reduces this call to a map check; Object.hasOwn stays a call.
+    if (!Object.prototype.hasOwnProperty.call(config, k) || !configEquals(record[k], v, 1)) return false
+    for (let j = 0; j < baseKeys.length; j++) if (baseKeys[j] === k) shadowed |= 1 << j
+    n += 1
+  }
+  for (let j = 0; j < baseKeys.length; j++) {
+    if (shadowed & (1 << j)) continue
+    const k = baseKeys[j] as string
+    if (!configEquals(record[k], base[k], 1)) return false
+    n += 1
+  }
+  // n distinct keys of `record` matched; as many as it holds means none is left unmatched.
+  return n === stored.size
+}
+
+/** `bucketOf` the merged config of `base` and `config`, read without merging (a wrong guess is only a miss). */
+export const overlayBucket = (base: Rec, config: Rec): string | undefined => {
+  const region = config['region'] === undefined ? base['region'] : config['region']
   return typeof region === 'string' ? region : undefined
 }

@@ -1,14 +1,14 @@
 // The client cache: an index by class and region bucket, holding each client with a
 // snapshot of its config, and a doubly linked recency list for least-recently-used
 // eviction. A hit is two map reads, a few config comparisons and four pointer writes.
-import { bucketOf, configEquals, snapshot } from './clientKey.js'
+import { bucketOf, type StoredConfig, storeConfig } from './clientKey.js'
 
 type Config = Readonly<Record<string, unknown>>
 
 type Entry<C> = {
   readonly ClientClass: object
   readonly bucket: string | undefined
-  readonly config: unknown
+  readonly config: StoredConfig
   readonly client: C
   prev: Entry<C> | undefined
   next: Entry<C> | undefined
@@ -16,9 +16,18 @@ type Entry<C> = {
 
 /** Clients by class and equal config, bounded, least recently used evicted first. */
 export type ClientLru<C> = {
-  /** The client of `ClientClass` for a config equal to `config`, now the most recently used. */
-  readonly find: (ClientClass: object, config: Config) => C | undefined
-  /** Adds `client` as the most recently used; evicts past the bound. */
+  /**
+   * The client of `ClientClass` filed under `bucket` (`bucketOf` its config) whose stored
+   * config `matches(stored, arg)`, now the most recently used. `matches` and `arg` are
+   * passed apart so that a lookup allocates no closure.
+   */
+  readonly find: <A>(
+    ClientClass: object,
+    bucket: string | undefined,
+    matches: (stored: StoredConfig, arg: A) => boolean,
+    arg: A,
+  ) => C | undefined
+  /** Adds `client` for the merged config `config` as the most recently used; evicts past the bound. */
   readonly add: (ClientClass: object, config: Config, client: C) => void
   /** Removes every client, calling `onEvict` for each, least recently used first. */
   readonly clear: () => void
@@ -69,11 +78,12 @@ export const createClientLru = <C>(maxSize: number, onEvict: (client: C) => void
   }
 
   return {
-    find: (ClientClass, config) => {
-      const list = index.get(ClientClass)?.get(bucketOf(config))
+    find: (ClientClass, bucket, matches, arg) => {
+      const list = index.get(ClientClass)?.get(bucket)
       if (list === undefined) return undefined
-      for (const e of list) {
-        if (!configEquals(e.config, config)) continue
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i] as Entry<C>
+        if (!matches(e.config, arg)) continue
         if (e !== newest) {
           unlink(e)
           pushNewest(e)
@@ -86,7 +96,7 @@ export const createClientLru = <C>(maxSize: number, onEvict: (client: C) => void
       const e: Entry<C> = {
         ClientClass,
         bucket: bucketOf(config),
-        config: snapshot(config),
+        config: storeConfig(config),
         client,
         prev: undefined,
         next: undefined,

@@ -4,6 +4,7 @@ import type { ClientConfigOf, ClientFactory, RefreshingProvider, SdkClient, SdkC
 import { type CacheConfig, cacheConfig, checkProvider, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
 import { addExpiredTokenRecovery, expiredTokenRecovery } from './expiredTokenRecovery.js'
 import { trackInflight } from './inflight.js'
+import { bucketOf, isPlainRecord, overlayBucket, overlayEquals, type StoredConfig, storedEquals } from './clientKey.js'
 import { createClientLru } from './lru.js'
 import { createWhoami } from './whoami.js'
 
@@ -77,6 +78,8 @@ export const withClientCache = (
   return (credentials) => createFactory(checkProvider(credentials), config)
 }
 
+const NO_CONFIG: Readonly<Record<string, unknown>> = /* @__PURE__ */ Object.freeze({})
+
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
   const inflight = trackInflight()
   const cache = createClientLru<SdkClient>(c.maxSize, inflight.destroyWhenIdle)
@@ -104,13 +107,28 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
       throw new CredentialError(`${SOURCE}: the factory is closed; build a new one`, { code: 'Closed', source: SOURCE })
     if (typeof ClientClass !== 'function')
       throw invalid(`client() expects an SDK client class such as S3Client (got ${typeof ClientClass})`)
+    return (hit(ClientClass, config) ?? miss(ClientClass, config)) as InstanceType<K>
+  }
+
+  // The hit path compares a plain config with the cached ones as if merged over the base,
+  // allocating nothing. Anything else (no config, a config to reject, a miss) takes the
+  // general path, which merges, validates and decides exactly.
+  const overlay = (stored: StoredConfig, config: Readonly<Record<string, unknown>>): boolean =>
+    overlayEquals(stored, c.base, c.baseKeys, config)
+  const hit = (ClientClass: SdkClientClass, config: unknown): SdkClient | undefined => {
+    const given = config === undefined ? NO_CONFIG : config
+    return typeof given === 'object' && given !== null && isPlainRecord(given) && !('credentials' in given)
+      ? cache.find(ClientClass, overlayBucket(c.base, given), overlay, given)
+      : undefined
+  }
+  const miss = (ClientClass: SdkClientClass, config: unknown): SdkClient => {
     const merged = mergeConfig(c.base, c.baseKeys, config)
-    let found = cache.find(ClientClass, merged)
+    let found = cache.find(ClientClass, bucketOf(merged), storedEquals, merged)
     if (found === undefined) {
       found = build(ClientClass, merged)
       cache.add(ClientClass, merged, found)
     }
-    return found as InstanceType<K>
+    return found
   }
 
   return {
