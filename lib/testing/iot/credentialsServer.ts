@@ -1,6 +1,7 @@
 import { createServer } from 'node:https'
 import type { TestCertificate } from '../createTestCertificateAuthority.js'
 import { listenLoopback, type Loopback } from '../shared/listen.js'
+import { createTimers } from '../shared/timers.js'
 import { answerCredentials, record, type CredentialsContext, type IotRecordedRequest } from './credentials.js'
 
 export type CredentialsServer = Omit<Loopback, 'close'> & {
@@ -19,14 +20,8 @@ export const startCredentialsServer = async (
   tls: { readonly server: TestCertificate; readonly ca: string },
   ctx: Omit<CredentialsContext, 'later'>,
 ): Promise<CredentialsServer> => {
-  const timers = new Set<NodeJS.Timeout>()
-  const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => {
-      timers.delete(t)
-      fn()
-    }, ms)
-    timers.add(t)
-  }
+  const timers = createTimers()
+  const later = (ms: number, fn: () => void): void => void timers.sleep(ms).then(fn)
   const requests: IotRecordedRequest[] = []
   const stats = { connections: 0, tlsHandshakes: 0 }
   const options = {
@@ -54,7 +49,6 @@ export const startCredentialsServer = async (
     requests,
     stats,
     close: async () => {
-      for (const t of timers) clearTimeout(t)
       timers.clear()
       await loopback.close()
     },
