@@ -7,6 +7,7 @@ import type { EmulatorControls, EmulatorFault, EmulatorRequestRecord } from '../
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator'
 import { startRolesAnywhereEmulator, type RolesAnywhereEmulator } from '../../lib/testing/startRolesAnywhereEmulator'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
+import { rolesAnywhereOptions } from '../support/emulatorSources'
 import { stsClient } from '../support/stsFixture'
 
 const NOW = Date.now()
@@ -19,6 +20,11 @@ type Subject = {
   readonly controls: EmulatorControls
   readonly action: string
   readonly path: string
+}
+
+/** Polls `condition` every 5 ms, for at most half a second. */
+const waitFor = async (condition: () => boolean): Promise<void> => {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 5))
 }
 
 const statusOf = (e: unknown): number =>
@@ -39,27 +45,7 @@ const subjects: Record<'sts' | 'iot' | 'roles-anywhere', () => Subject> = {
     path: '/',
   }),
   iot: () => ({
-    call: () =>
-      new Promise<number>((resolve, reject) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: iot.address.port,
-            servername: iot.hostName,
-            path: '/role-aliases/device-role/credentials',
-            agent: false,
-            ca: iot.ca,
-            cert: iot.device.certificate,
-            key: iot.device.privateKey,
-          },
-          (res) => {
-            res.resume()
-            res.on('end', () => resolve(res.statusCode ?? 0))
-          },
-        )
-        req.on('error', reject)
-        req.end()
-      }),
+    call: () => iotCredentials().then((r) => r.status),
     log: () => iot.requests,
     controls: iot,
     action: 'AssumeRoleWithCertificate',
@@ -67,16 +53,7 @@ const subjects: Record<'sts' | 'iot' | 'roles-anywhere', () => Subject> = {
   }),
   'roles-anywhere': () => ({
     call: () =>
-      fromRolesAnywhere({
-        endpoint: ra.endpoint,
-        trustAnchorArn: ra.trustAnchorArn,
-        profileArn: ra.profileArn,
-        roleArn: ra.roleArn,
-        now,
-        certificate: ra.certificate.certificate,
-        privateKey: ra.certificate.privateKey,
-        intermediates: ra.certificate.intermediates!,
-      })().then(
+      fromRolesAnywhere({ ...rolesAnywhereOptions(ra), now })().then(
         () => 201,
         () => ra.requests.at(-1)?.status ?? -1,
       ),
@@ -125,15 +102,16 @@ describe.each(Object.keys(subjects) as (keyof typeof subjects)[])('%s emulator c
 
   it('counts requests in flight: a delay holds two at once, reset() starts the peak again', async () => {
     const s = subjects[name]()
-    const delay: EmulatorFault = { kind: 'delay', ms: 150, count: 2 }
+    const delay: EmulatorFault = { kind: 'delay', ms: 400, count: 2 }
     s.controls.fault(delay)
     const calls = Promise.all([s.call(), s.call()])
-    await new Promise((r) => setTimeout(r, 100))
+    // Both arrive within the delay, however slow the handshakes of a busy machine.
+    await waitFor(() => s.controls.inFlight() === 2)
     expect(s.controls.inFlight()).toBe(2)
     expect(await calls).toEqual([ok, ok])
     expect(s.controls.peakInFlight()).toBe(2)
     // The client may read the end of an answer before the server sees its response close.
-    for (let i = 0; i < 100 && s.controls.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 5))
+    await waitFor(() => s.controls.inFlight() === 0)
     expect(s.controls.inFlight()).toBe(0)
     s.controls.reset()
     expect(s.controls.peakInFlight()).toBe(0)
@@ -158,8 +136,10 @@ describe('the names of 0.1.0 (deprecated) still work', () => {
     expect([await s.call(), await s.call(), await s.call()]).toEqual([429, 429, 200])
     iot.reset()
     iot.inject({ type: 'expired' })
-    const expired = await fetchCredentials()
-    expect(Date.parse(expired.expiration)).toBeLessThan(NOW)
+    const expired = await iotCredentials()
+    expect(expired.status).toBe(200)
+    const { credentials } = JSON.parse(expired.body) as { credentials: { expiration: string } }
+    expect(Date.parse(credentials.expiration)).toBeLessThan(NOW)
   })
 
   it('Roles Anywhere: inject({ type }), clearFaults(), clearRequests()', async () => {
@@ -173,7 +153,8 @@ describe('the names of 0.1.0 (deprecated) still work', () => {
   })
 })
 
-const fetchCredentials = (): Promise<{ expiration: string }> =>
+/** A GET of the IoT credentials of `device-role` with the emulator's device certificate. */
+const iotCredentials = (): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
     const req = request(
       {
@@ -192,7 +173,7 @@ const fetchCredentials = (): Promise<{ expiration: string }> =>
         res.on('data', (c: string) => {
           body += c
         })
-        res.on('end', () => resolve((JSON.parse(body) as { credentials: { expiration: string } }).credentials))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
       },
     )
     req.on('error', reject)
