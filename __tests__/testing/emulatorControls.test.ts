@@ -1,6 +1,7 @@
 // The controls the three emulators share: one fault vocabulary, one reset, one request log
 // shape, in-flight counts; and the names of 0.1.0, kept working for one release.
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
+import { request as httpRequest } from 'node:http'
 import { request } from 'node:https'
 import { fromRolesAnywhere } from '../../lib/sources/fromRolesAnywhere'
 import type { EmulatorControls, EmulatorFault, EmulatorRequestRecord } from '../../lib/testing'
@@ -154,18 +155,71 @@ describe('the names of 0.1.0 (deprecated) still work', () => {
 })
 
 /** A GET of the IoT credentials of `device-role` with the emulator's device certificate. */
-const iotCredentials = (): Promise<{ status: number; body: string }> =>
+describe('close()', () => {
+  /** A POST that the test does not wait for an answer to (the connection ends at close). */
+  const post = (endpoint: string, path: string): Promise<void> =>
+    new Promise((resolve) => {
+      const req = httpRequest(`${endpoint}${path}`, { method: 'POST', agent: false }, (res) => res.resume())
+      req.on('error', () => resolve())
+      req.on('close', () => resolve())
+      req.end('Action=GetCallerIdentity&Version=2011-06-15')
+    })
+  const fresh = {
+    sts: async () => {
+      const e = await startStsEmulator({ now })
+      return { emulator: e, send: () => post(e.endpoint, '/') }
+    },
+    iot: async () => {
+      const e = await startIotEmulator({ now })
+      return {
+        emulator: e,
+        send: () =>
+          iotCredentials(e).then(
+            () => undefined,
+            () => undefined,
+          ),
+      }
+    },
+    'roles-anywhere': async () => {
+      const e = await startRolesAnywhereEmulator({ now })
+      return { emulator: e, send: () => post(e.endpoint, '/sessions') }
+    },
+  }
+
+  it.each(Object.keys(fresh) as (keyof typeof fresh)[])(
+    '%s: clears the timer of a pending delay, so it never keeps the process alive',
+    async (name) => {
+      const { emulator, send } = await fresh[name]()
+      // Only the emulator's own timers are fake: sockets and polling stay real.
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'performance', 'hrtime'] })
+      try {
+        emulator.fault({ kind: 'delay', ms: 60_000 })
+        const sent = send()
+        const deadline = performance.now() + 5000
+        while (jest.getTimerCount() === 0 && performance.now() < deadline) await new Promise((r) => setImmediate(r))
+        expect(jest.getTimerCount()).toBe(1)
+        await emulator.close()
+        expect(jest.getTimerCount()).toBe(0)
+        await sent
+      } finally {
+        jest.useRealTimers()
+      }
+    },
+  )
+})
+
+const iotCredentials = (emulator: IotEmulator = iot): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
-        port: iot.address.port,
-        servername: iot.hostName,
+        port: emulator.address.port,
+        servername: emulator.hostName,
         path: '/role-aliases/device-role/credentials',
         agent: false,
-        ca: iot.ca,
-        cert: iot.device.certificate,
-        key: iot.device.privateKey,
+        ca: emulator.ca,
+        cert: emulator.device.certificate,
+        key: emulator.device.privateKey,
       },
       (res) => {
         let body = ''

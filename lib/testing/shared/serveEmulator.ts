@@ -4,7 +4,7 @@ import { createFaultQueue, fromLegacyFault, type FaultQueue, type LegacyFault, t
 import { listenLoopback, type Loopback } from './listen.js'
 import { createTimers } from './timers.js'
 
-/** The clock options of the signing emulators (STS, Roles Anywhere). */
+/** The clock options of an emulator. */
 export type EmulatorClockOptions = {
   /** The server clock, in epoch ms. @default Date.now */
   readonly now?: (() => number) | undefined
