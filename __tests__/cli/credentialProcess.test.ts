@@ -9,6 +9,7 @@ import {
   writeEntry,
 } from '../../lib/internal/fileCache/entry'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
+import { stsSourceArgs, type ProcessJson } from '../support/credentialProcess'
 import { codeAt } from '../support/stsFixture'
 import { fakeTerminal, runIn, tempDir, type CliRun } from './cliFixture'
 
@@ -16,15 +17,6 @@ const ACCOUNT = '123456789012'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/app`
 const MFA_ROLE = `arn:aws:iam::${ACCOUNT}:role/mfa`
 const MINUTE = 60_000
-
-type ProcessJson = {
-  Version: number
-  AccessKeyId: string
-  SecretAccessKey: string
-  SessionToken: string
-  Expiration: string
-  AccountId?: string
-}
 
 describe('credential-process', () => {
   let clock = Date.now()
@@ -54,23 +46,11 @@ describe('credential-process', () => {
     extra: string[],
     io: Parameters<typeof runIn>[1] = {},
   ): Promise<CliRun & { json: ProcessJson }> => {
-    const r = await runIn(
-      [
-        'credential-process',
-        '--endpoint-url',
-        sts.endpoint,
-        '--region',
-        sts.region,
-        '--cache-dir',
-        cache.path,
-        ...extra,
-      ],
-      {
-        now: () => clock,
-        baseCredentials: async () => sts.baseCredentials,
-        ...io,
-      },
-    )
+    const r = await runIn(['credential-process', ...stsSourceArgs(sts, cache.path), ...extra], {
+      now: () => clock,
+      baseCredentials: async () => sts.baseCredentials,
+      ...io,
+    })
     const json = r.code === 0 ? (JSON.parse(r.stdout) as ProcessJson) : ({} as ProcessJson)
     if (r.code === 0) secrets.push(json.SecretAccessKey, json.SessionToken)
     // Canaries: no secret ever reaches stderr.

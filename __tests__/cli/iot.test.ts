@@ -14,15 +14,20 @@ describe('credential-process --iot', () => {
     await iot.close()
   })
 
+  /** `credential-process` for the emulator's `device-role`; the certificate flags follow. */
+  const iotArgs = (): string[] => [
+    'credential-process',
+    '--iot',
+    '--endpoint',
+    iot.endpoint,
+    '--role-alias',
+    'device-role',
+  ]
+
   it('gets credentials from the IoT credentials provider over mutual TLS, then from the cache', async () => {
     const files = iot.writeFiles(iot.device)
     const args = [
-      'credential-process',
-      '--iot',
-      '--endpoint',
-      iot.endpoint,
-      '--role-alias',
-      'device-role',
+      ...iotArgs(),
       '--thing-name',
       'pump-7',
       '--certificate',
@@ -55,12 +60,7 @@ describe('credential-process --iot', () => {
 
   it('is a usage error (exit 2) when the key file cannot be read', async () => {
     const r = await runIn([
-      'credential-process',
-      '--iot',
-      '--endpoint',
-      iot.endpoint,
-      '--role-alias',
-      'device-role',
+      ...iotArgs(),
       '--certificate',
       '/nonexistent/cert.pem',
       '--private-key',

@@ -18,6 +18,7 @@ import { request } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { totpCode } from '../../lib/internal/otp'
+import { stsSourceArgs, type ProcessJson } from '../support/credentialProcess'
 import { tempDir } from './cliFixture'
 import {
   builtCli,
@@ -34,13 +35,6 @@ const ROLE = 'arn:aws:iam::123456789012:role/app'
 const MFA_ROLE = 'arn:aws:iam::123456789012:role/mfa'
 const QUIET = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
 
-type ProcessJson = {
-  Version: number
-  AccessKeyId: string
-  SecretAccessKey: string
-  SessionToken: string
-  Expiration: string
-}
 const json = (r: Run): ProcessJson => JSON.parse(r.stdout) as ProcessJson
 
 let main: string
@@ -68,7 +62,7 @@ const setup = () => {
   const keys = `aws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`
   writeFileSync(join(home, '.aws', 'credentials'), `[default]\n${keys}[base]\n${keys}`)
   const cache = join(home, 'cache')
-  const sourceArgs = ['--endpoint-url', sts.endpoint, '--region', sts.region, '--cache-dir', cache]
+  const sourceArgs = stsSourceArgs(sts, cache)
   return { home, cache, env: { ...QUIET, HOME: home }, sourceArgs }
 }
 const count = async (action: string, accessKeyId?: string): Promise<number> =>

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
+import { stsSourceArgs } from '../support/credentialProcess'
 import { codeAt } from '../support/stsFixture'
 import { fakeTerminal, runIn, tempDir } from './cliFixture'
 
@@ -36,22 +37,10 @@ describe('credential-process --profile NAME', () => {
   })
 
   const run = (args: string[], terminal?: ReturnType<typeof fakeTerminal>) =>
-    runIn(
-      [
-        'credential-process',
-        '--endpoint-url',
-        sts.endpoint,
-        '--region',
-        sts.region,
-        '--cache-dir',
-        join(dir.path, 'cache'),
-        ...args,
-      ],
-      {
-        env: { AWS_CONFIG_FILE: join(dir.path, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir.path, 'credentials') },
-        ...(terminal ? { openTerminal: terminal.open } : {}),
-      },
-    )
+    runIn(['credential-process', ...stsSourceArgs(sts, join(dir.path, 'cache')), ...args], {
+      env: { AWS_CONFIG_FILE: join(dir.path, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir.path, 'credentials') },
+      ...(terminal ? { openTerminal: terminal.open } : {}),
+    })
 
   it("runs the profile's chain, asks for the MFA code of its mfa_serial once, and serves the next run from the cache", async () => {
     const terminal = fakeTerminal(() => codeAt(sts, Date.now()))

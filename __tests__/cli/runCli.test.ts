@@ -118,20 +118,13 @@ describe('runCli usage errors (exit 2, one clear line, no stack)', () => {
     expectUsage(['credential-process', '--assume-role', 'not-an-arn'], /fromAssumeRole: .*RoleArn/))
 
   it('takes MFA secrets only from the environment, never as a flag value', async () => {
+    const withSerial = ['credential-process', '--assume-role', ROLE, '--mfa-serial', SERIAL]
     await expectUsage(
-      [
-        'credential-process',
-        '--assume-role',
-        ROLE,
-        '--mfa-serial',
-        SERIAL,
-        '--mfa-totp-secret-env',
-        'JBSWY3DPEHPK3PXP=',
-      ],
+      [...withSerial, '--mfa-totp-secret-env', 'JBSWY3DPEHPK3PXP='],
       /takes the NAME of an environment variable/,
     )
     await expectUsage(
-      ['credential-process', '--assume-role', ROLE, '--mfa-serial', SERIAL, '--mfa-totp-secret-env', 'MFA_SECRET'],
+      [...withSerial, '--mfa-totp-secret-env', 'MFA_SECRET'],
       /the environment variable MFA_SECRET is not set/,
     )
     await expectUsage(
@@ -139,17 +132,7 @@ describe('runCli usage errors (exit 2, one clear line, no stack)', () => {
       /--mfa-totp-secret-env needs --mfa-serial/,
     )
     await expectUsage(
-      [
-        'credential-process',
-        '--assume-role',
-        ROLE,
-        '--mfa-serial',
-        SERIAL,
-        '--mfa-command',
-        'op x',
-        '--mfa-totp-secret-env',
-        'S',
-      ],
+      [...withSerial, '--mfa-command', 'op x', '--mfa-totp-secret-env', 'S'],
       /only one of --mfa-totp-secret-env and --mfa-command/,
     )
   })

@@ -1,6 +1,7 @@
 import { withRefresh } from '../../lib/refresh/withRefresh.js'
 import { fromIotCertificate } from '../../lib/sources/fromIotCertificate.js'
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator.js'
+import { iotDeviceOptions } from '../support/emulatorSources.js'
 
 let iot: IotEmulator
 let clock = Date.now()
@@ -14,13 +15,8 @@ afterAll(() => iot.close())
 describe('fromIotCertificate behind withRefresh', () => {
   it('refreshes IoT credentials over one TLS connection, and close() releases it', async () => {
     const source = fromIotCertificate({
-      endpoint: iot.hostName,
-      connectTo: iot.address,
-      ca: iot.ca,
+      ...iotDeviceOptions(iot),
       now,
-      certificate: iot.device.certificate,
-      privateKey: iot.device.privateKey,
-      roleAlias: 'device-role',
       timeoutMs: 2000,
     })
     const credentials = withRefresh({ earlyMs: 300_000, mandatoryMs: 60_000, jitter: 0, background: false, now })(

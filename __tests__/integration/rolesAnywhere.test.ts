@@ -10,6 +10,7 @@ import {
   type RolesAnywhereEmulator,
 } from '../../lib/testing/startRolesAnywhereEmulator'
 import { CANARY_MARKER } from '../support/canaries'
+import { rolesAnywhereOptions } from '../support/emulatorSources'
 
 const PASSPHRASE = `${CANARY_MARKER}-key-passphrase`
 let ra: RolesAnywhereEmulator
@@ -45,13 +46,7 @@ const optionsFor = (
   overrides: Partial<FromRolesAnywhereOptions> = {},
 ): FromRolesAnywhereOptions =>
   ({
-    endpoint: ra.endpoint,
-    trustAnchorArn: ra.trustAnchorArn,
-    profileArn: ra.profileArn,
-    roleArn: ra.roleArn,
-    certificate: c.certificate,
-    privateKey: c.privateKey,
-    ...(c.intermediates ? { intermediates: c.intermediates } : {}),
+    ...rolesAnywhereOptions(ra, c),
     timeoutMs: 2000,
     ...overrides,
   }) as FromRolesAnywhereOptions

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { HttpRequest } from '@smithy/types'
@@ -14,19 +12,13 @@ import { withMfa } from '../../lib/transforms/withMfa'
 import { fakeSource } from '../support/fakeSource'
 import { recordingLogger } from '../support/recordingLogger'
 import { codeAt } from '../support/stsFixture'
+import { useTempAwsFiles } from '../support/tempAwsFiles'
 
-const ENV = [
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-] as const
+const ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const
 
 describe('SDK-native integration (against the STS emulator)', () => {
   let sts: StsEmulator
-  let dir: string
-  const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]))
+  const aws = useTempAwsFiles('ars-sdk-', ENV)
   const closers: (() => void)[] = []
   beforeEach(async () => {
     sts = await startStsEmulator({
@@ -35,19 +27,10 @@ describe('SDK-native integration (against the STS emulator)', () => {
         { arn: 'arn:aws:iam::123456789012:role/mfa', mfaRequired: true },
       ],
     })
-    dir = mkdtempSync(join(tmpdir(), 'ars-sdk-'))
-    for (const k of ENV) delete process.env[k]
-    // No real ~/.aws files: the chain reads only what a test writes.
-    process.env['AWS_CONFIG_FILE'] = join(dir, 'config')
-    process.env['AWS_SHARED_CREDENTIALS_FILE'] = join(dir, 'credentials')
   })
   afterEach(async () => {
     for (const c of closers.splice(0)) c()
     await sts.close()
-    rmSync(dir, { recursive: true, force: true })
-    for (const k of ENV)
-      if (saved[k] === undefined) delete process.env[k]
-      else process.env[k] = saved[k]
   })
 
   const base = async () => sts.baseCredentials
@@ -190,7 +173,7 @@ describe('SDK-native integration (against the STS emulator)', () => {
     })
 
     it("the calling client's profile applies to the private STSClient (its max_attempts)", async () => {
-      writeFileSync(join(dir, 'config'), '[profile once]\nmax_attempts = 1\n')
+      writeFileSync(aws.file('config'), '[profile once]\nmax_attempts = 1\n')
       const run = async (profile: string | undefined): Promise<number> => {
         const credentials = pipe(
           fromSessionToken({}, { source: base, clientConfig: { endpoint: sts.endpoint } }),
@@ -217,7 +200,7 @@ describe('SDK-native integration (against the STS emulator)', () => {
 
   describe('region chain', () => {
     it('option, clientConfig, caller, then AWS_REGION, then the profile region of the config file', async () => {
-      writeFileSync(join(dir, 'config'), '[default]\nregion = eu-west-3\n[profile other]\nregion = ap-south-1\n')
+      writeFileSync(aws.file('config'), '[default]\nregion = eu-west-3\n[profile other]\nregion = ap-south-1\n')
       const call = async (options: Parameters<typeof fromAssumeRole>[1], context?: object) => {
         const before = sts.requests.length
         await assumeRole(options)(context)

@@ -160,6 +160,18 @@ interface Model {
   rewound: boolean
 }
 
+/** The model of a provider with nothing cached: at the start, and after `invalidate()`. */
+const emptyModel = (): Model => ({
+  value: undefined,
+  expiresAt: -Infinity,
+  refreshAt: -Infinity,
+  windowMs: 0,
+  failures: 0,
+  retryAt: 0,
+  tries: 0,
+  rewound: false,
+})
+
 interface World {
   readonly sc: Scenario
   readonly model: Model
@@ -400,16 +412,7 @@ const runStep = async (w: World, provider: RefreshingProvider, step: Step): Prom
       provider.invalidate()
       w.generation += 1
       w.inFlightCurrent = 0
-      Object.assign(w.model, {
-        value: undefined,
-        expiresAt: -Infinity,
-        refreshAt: -Infinity,
-        windowMs: 0,
-        failures: 0,
-        retryAt: 0,
-        tries: 0,
-        rewound: false,
-      })
+      Object.assign(w.model, emptyModel())
       break
   }
   await flush()
@@ -426,16 +429,7 @@ const runScenario = async (sc: Scenario): Promise<string[]> => {
   jest.useFakeTimers({ now: START, doNotFake: ['setImmediate', 'nextTick'] })
   const w: World = {
     sc,
-    model: {
-      value: undefined,
-      expiresAt: -Infinity,
-      refreshAt: -Infinity,
-      windowMs: 0,
-      failures: 0,
-      retryAt: 0,
-      tries: 0,
-      rewound: false,
-    },
+    model: emptyModel(),
     minted: new Set(),
     codes: new Set(),
     violations: [],

@@ -5,6 +5,7 @@ import {
   type TestCertificateAuthority,
 } from '../../lib/testing/createTestCertificateAuthority.js'
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator.js'
+import { iotDeviceOptions } from '../support/emulatorSources.js'
 import { hasSystemPackage } from '../support/systemPackages.js'
 
 let iot: IotEmulator
@@ -28,12 +29,7 @@ const TIMEOUT_MS = 300
 
 const source = (overrides: Partial<FromIotCertificateOptions> = {}) => {
   const s = fromIotCertificate({
-    endpoint: iot.hostName,
-    connectTo: iot.address,
-    ca: iot.ca,
-    certificate: iot.device.certificate,
-    privateKey: iot.device.privateKey,
-    roleAlias: 'device-role',
+    ...iotDeviceOptions(iot),
     timeoutMs: TIMEOUT_MS,
     ...overrides,
   } as FromIotCertificateOptions)

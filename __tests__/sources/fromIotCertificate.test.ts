@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fromIotCertificate, type FromIotCertificateOptions } from '../../lib/sources/fromIotCertificate.js'
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator.js'
+import { iotDeviceOptions } from '../support/emulatorSources.js'
 import { hasSystemPackage, itWithPackage } from '../support/systemPackages.js'
 
 let iot: IotEmulator
@@ -23,12 +24,7 @@ afterAll(() => iot.close())
 /** A source against the emulator, reached by its IoT host name (SNI) through connectTo. */
 const source = (overrides: Partial<FromIotCertificateOptions> = {}) => {
   const s = fromIotCertificate({
-    endpoint: iot.hostName,
-    connectTo: iot.address,
-    ca: iot.ca,
-    certificate: iot.device.certificate,
-    privateKey: iot.device.privateKey,
-    roleAlias: 'device-role',
+    ...iotDeviceOptions(iot),
     timeoutMs: 2000,
     ...overrides,
   } as FromIotCertificateOptions)

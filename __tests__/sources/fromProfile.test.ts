@@ -1,29 +1,19 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { chmodSync, writeFileSync } from 'node:fs'
 import { pipe } from 'fp-ts/function'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fromProfile } from '../../lib/sources/fromProfile'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import { withMfa } from '../../lib/transforms/withMfa'
 import { codeAt } from '../support/stsFixture'
+import { useTempAwsFiles } from '../support/tempAwsFiles'
 
 const ACCOUNT = '123456789012'
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
-const ENV = [
-  'AWS_PROFILE',
-  'AWS_REGION',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-] as const
+const ENV = ['AWS_PROFILE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const
 
 describe('fromProfile (real files, against the STS emulator)', () => {
   let sts: StsEmulator
-  let dir: string
-  const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]))
+  const aws = useTempAwsFiles('ars-profile-', ENV)
   const closers: (() => void)[] = []
   beforeEach(async () => {
     sts = await startStsEmulator({
@@ -31,26 +21,18 @@ describe('fromProfile (real files, against the STS emulator)', () => {
         .map((n) => ({ arn: role(n) }))
         .concat({ arn: role('mfa'), mfaRequired: true } as never),
     })
-    dir = mkdtempSync(join(tmpdir(), 'ars-profile-'))
-    for (const k of ENV) delete process.env[k]
-    process.env['AWS_CONFIG_FILE'] = join(dir, 'config')
-    process.env['AWS_SHARED_CREDENTIALS_FILE'] = join(dir, 'credentials')
   })
   afterEach(async () => {
     for (const c of closers.splice(0)) c()
     await sts.close()
-    rmSync(dir, { recursive: true, force: true })
-    for (const k of ENV)
-      if (saved[k] === undefined) delete process.env[k]
-      else process.env[k] = saved[k]
   })
 
   const write = (
     config: string,
     credentials = `[base]\naws_access_key_id = ${sts.baseCredentials.accessKeyId}\naws_secret_access_key = ${sts.baseCredentials.secretAccessKey}\n`,
   ): void => {
-    writeFileSync(join(dir, 'config'), config)
-    writeFileSync(join(dir, 'credentials'), credentials)
+    writeFileSync(aws.file('config'), config)
+    writeFileSync(aws.file('credentials'), credentials)
   }
   const source = (name?: string, options: Parameters<typeof fromProfile>[1] = {}) => {
     const s = fromProfile(name, { clientConfig: { endpoint: sts.endpoint, maxAttempts: 1 }, ...options })
@@ -164,7 +146,7 @@ describe('fromProfile (real files, against the STS emulator)', () => {
   })
 
   it('a credential_process profile (here as a source_profile) is delegated to the SDK fromProcess', async () => {
-    const script = join(dir, 'creds.js')
+    const script = aws.file('creds.js')
     // The SDK runs it with exec(), whose environment is the real process's, not Jest's copy.
     writeFileSync(
       script,
@@ -180,7 +162,7 @@ describe('fromProfile (real files, against the STS emulator)', () => {
   })
 
   it('role_arn with web_identity_token_file calls AssumeRoleWithWebIdentity', async () => {
-    const tokenFile = join(dir, 'token')
+    const tokenFile = aws.file('token')
     writeFileSync(tokenFile, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')
     write(`[profile web]\nrole_arn = ${role('web')}\nweb_identity_token_file = ${tokenFile}\n`, '')
     await expect(source('web')()).resolves.toMatchObject({ accountId: ACCOUNT })

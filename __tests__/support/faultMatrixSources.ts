@@ -13,6 +13,7 @@ import { startIotEmulator, type IotDevice, type IotEmulator } from '../../lib/te
 import { startRolesAnywhereEmulator, type RolesAnywhereEmulator } from '../../lib/testing/startRolesAnywhereEmulator'
 import { startStsEmulator, type StsAction, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import type { CredentialSource, SourceContext } from '../../lib/types'
+import { rolesAnywhereOptions } from './emulatorSources'
 import { clientConfigFor } from './stsFixture'
 
 export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere' | 'callable'
@@ -244,18 +245,7 @@ export const rolesAnywhereFixture = async (now: () => number): Promise<Fixture> 
     harness: async (fault, timeoutMs) => {
       const ra = fault === 'delay' ? await startRolesAnywhere(now) : shared
       ra.reset()
-      const c = ra.certificate
-      const source = fromRolesAnywhere({
-        endpoint: ra.endpoint,
-        trustAnchorArn: ra.trustAnchorArn,
-        profileArn: ra.profileArn,
-        roleArn: ra.roleArn,
-        certificate: c.certificate,
-        privateKey: c.privateKey,
-        intermediates: c.intermediates!,
-        timeoutMs,
-        now,
-      })
+      const source = fromRolesAnywhere({ ...rolesAnywhereOptions(ra), timeoutMs, now })
       return {
         source,
         inject: (f, count) => {

@@ -1,12 +1,14 @@
 // The controls the three emulators share: one fault vocabulary, one reset, one request log
 // shape, in-flight counts; and the names of 0.1.0, kept working for one release.
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
+import { request as httpRequest } from 'node:http'
 import { request } from 'node:https'
 import { fromRolesAnywhere } from '../../lib/sources/fromRolesAnywhere'
 import type { EmulatorControls, EmulatorFault, EmulatorRequestRecord } from '../../lib/testing'
 import { startIotEmulator, type IotEmulator } from '../../lib/testing/startIotEmulator'
 import { startRolesAnywhereEmulator, type RolesAnywhereEmulator } from '../../lib/testing/startRolesAnywhereEmulator'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
+import { rolesAnywhereOptions } from '../support/emulatorSources'
 import { stsClient } from '../support/stsFixture'
 
 const NOW = Date.now()
@@ -19,6 +21,11 @@ type Subject = {
   readonly controls: EmulatorControls
   readonly action: string
   readonly path: string
+}
+
+/** Polls `condition` every 5 ms, for at most half a second. */
+const waitFor = async (condition: () => boolean): Promise<void> => {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 5))
 }
 
 const statusOf = (e: unknown): number =>
@@ -39,27 +46,7 @@ const subjects: Record<'sts' | 'iot' | 'roles-anywhere', () => Subject> = {
     path: '/',
   }),
   iot: () => ({
-    call: () =>
-      new Promise<number>((resolve, reject) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: iot.address.port,
-            servername: iot.hostName,
-            path: '/role-aliases/device-role/credentials',
-            agent: false,
-            ca: iot.ca,
-            cert: iot.device.certificate,
-            key: iot.device.privateKey,
-          },
-          (res) => {
-            res.resume()
-            res.on('end', () => resolve(res.statusCode ?? 0))
-          },
-        )
-        req.on('error', reject)
-        req.end()
-      }),
+    call: () => iotCredentials().then((r) => r.status),
     log: () => iot.requests,
     controls: iot,
     action: 'AssumeRoleWithCertificate',
@@ -67,16 +54,7 @@ const subjects: Record<'sts' | 'iot' | 'roles-anywhere', () => Subject> = {
   }),
   'roles-anywhere': () => ({
     call: () =>
-      fromRolesAnywhere({
-        endpoint: ra.endpoint,
-        trustAnchorArn: ra.trustAnchorArn,
-        profileArn: ra.profileArn,
-        roleArn: ra.roleArn,
-        now,
-        certificate: ra.certificate.certificate,
-        privateKey: ra.certificate.privateKey,
-        intermediates: ra.certificate.intermediates!,
-      })().then(
+      fromRolesAnywhere({ ...rolesAnywhereOptions(ra), now })().then(
         () => 201,
         () => ra.requests.at(-1)?.status ?? -1,
       ),
@@ -125,15 +103,16 @@ describe.each(Object.keys(subjects) as (keyof typeof subjects)[])('%s emulator c
 
   it('counts requests in flight: a delay holds two at once, reset() starts the peak again', async () => {
     const s = subjects[name]()
-    const delay: EmulatorFault = { kind: 'delay', ms: 150, count: 2 }
+    const delay: EmulatorFault = { kind: 'delay', ms: 400, count: 2 }
     s.controls.fault(delay)
     const calls = Promise.all([s.call(), s.call()])
-    await new Promise((r) => setTimeout(r, 100))
+    // Both arrive within the delay, however slow the handshakes of a busy machine.
+    await waitFor(() => s.controls.inFlight() === 2)
     expect(s.controls.inFlight()).toBe(2)
     expect(await calls).toEqual([ok, ok])
     expect(s.controls.peakInFlight()).toBe(2)
     // The client may read the end of an answer before the server sees its response close.
-    for (let i = 0; i < 100 && s.controls.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 5))
+    await waitFor(() => s.controls.inFlight() === 0)
     expect(s.controls.inFlight()).toBe(0)
     s.controls.reset()
     expect(s.controls.peakInFlight()).toBe(0)
@@ -158,8 +137,10 @@ describe('the names of 0.1.0 (deprecated) still work', () => {
     expect([await s.call(), await s.call(), await s.call()]).toEqual([429, 429, 200])
     iot.reset()
     iot.inject({ type: 'expired' })
-    const expired = await fetchCredentials()
-    expect(Date.parse(expired.expiration)).toBeLessThan(NOW)
+    const expired = await iotCredentials()
+    expect(expired.status).toBe(200)
+    const { credentials } = JSON.parse(expired.body) as { credentials: { expiration: string } }
+    expect(Date.parse(credentials.expiration)).toBeLessThan(NOW)
   })
 
   it('Roles Anywhere: inject({ type }), clearFaults(), clearRequests()', async () => {
@@ -173,18 +154,72 @@ describe('the names of 0.1.0 (deprecated) still work', () => {
   })
 })
 
-const fetchCredentials = (): Promise<{ expiration: string }> =>
+/** A GET of the IoT credentials of `device-role` with the emulator's device certificate. */
+describe('close()', () => {
+  /** A POST that the test does not wait for an answer to (the connection ends at close). */
+  const post = (endpoint: string, path: string): Promise<void> =>
+    new Promise((resolve) => {
+      const req = httpRequest(`${endpoint}${path}`, { method: 'POST', agent: false }, (res) => res.resume())
+      req.on('error', () => resolve())
+      req.on('close', () => resolve())
+      req.end('Action=GetCallerIdentity&Version=2011-06-15')
+    })
+  const fresh = {
+    sts: async () => {
+      const e = await startStsEmulator({ now })
+      return { emulator: e, send: () => post(e.endpoint, '/') }
+    },
+    iot: async () => {
+      const e = await startIotEmulator({ now })
+      return {
+        emulator: e,
+        send: () =>
+          iotCredentials(e).then(
+            () => undefined,
+            () => undefined,
+          ),
+      }
+    },
+    'roles-anywhere': async () => {
+      const e = await startRolesAnywhereEmulator({ now })
+      return { emulator: e, send: () => post(e.endpoint, '/sessions') }
+    },
+  }
+
+  it.each(Object.keys(fresh) as (keyof typeof fresh)[])(
+    '%s: clears the timer of a pending delay, so it never keeps the process alive',
+    async (name) => {
+      const { emulator, send } = await fresh[name]()
+      // Only the emulator's own timers are fake: sockets and polling stay real.
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'performance', 'hrtime'] })
+      try {
+        emulator.fault({ kind: 'delay', ms: 60_000 })
+        const sent = send()
+        const deadline = performance.now() + 5000
+        while (jest.getTimerCount() === 0 && performance.now() < deadline) await new Promise((r) => setImmediate(r))
+        expect(jest.getTimerCount()).toBe(1)
+        await emulator.close()
+        expect(jest.getTimerCount()).toBe(0)
+        await sent
+      } finally {
+        jest.useRealTimers()
+      }
+    },
+  )
+})
+
+const iotCredentials = (emulator: IotEmulator = iot): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
-        port: iot.address.port,
-        servername: iot.hostName,
+        port: emulator.address.port,
+        servername: emulator.hostName,
         path: '/role-aliases/device-role/credentials',
         agent: false,
-        ca: iot.ca,
-        cert: iot.device.certificate,
-        key: iot.device.privateKey,
+        ca: emulator.ca,
+        cert: emulator.device.certificate,
+        key: emulator.device.privateKey,
       },
       (res) => {
         let body = ''
@@ -192,7 +227,7 @@ const fetchCredentials = (): Promise<{ expiration: string }> =>
         res.on('data', (c: string) => {
           body += c
         })
-        res.on('end', () => resolve((JSON.parse(body) as { credentials: { expiration: string } }).credentials))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
       },
     )
     req.on('error', reject)

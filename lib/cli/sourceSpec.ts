@@ -6,30 +6,27 @@ import { splitCommand } from './splitCommand.js'
 /** The kinds of source the CLI builds. */
 export type SourceKind = 'assume-role' | 'session-token' | 'web-identity' | 'iot' | 'roles-anywhere' | 'profile'
 
+/** What the two sources signed by a base user (AssumeRole, GetSessionToken) share: its MFA device, its profile, the STS call. */
+type BaseUserSpec = {
+  readonly durationSeconds?: number | undefined
+  readonly mfaSerial?: string | undefined
+  readonly baseProfile?: string | undefined
+  readonly region?: string | undefined
+  readonly endpointUrl?: string | undefined
+}
+
 /**
  * What identifies a source's credentials: everything that changes which credentials STS or
  * IoT hands out, and nothing secret. The cache key is made from it.
  */
 export type SourceSpec =
-  | {
+  | (BaseUserSpec & {
       readonly kind: 'assume-role'
       readonly roleArn: string
       readonly roleSessionName?: string | undefined
       readonly externalId?: string | undefined
-      readonly durationSeconds?: number | undefined
-      readonly mfaSerial?: string | undefined
-      readonly baseProfile?: string | undefined
-      readonly region?: string | undefined
-      readonly endpointUrl?: string | undefined
-    }
-  | {
-      readonly kind: 'session-token'
-      readonly durationSeconds?: number | undefined
-      readonly mfaSerial?: string | undefined
-      readonly baseProfile?: string | undefined
-      readonly region?: string | undefined
-      readonly endpointUrl?: string | undefined
-    }
+    })
+  | (BaseUserSpec & { readonly kind: 'session-token' })
   | {
       readonly kind: 'web-identity'
       readonly roleArn: string
@@ -83,27 +80,20 @@ export type SecretSpec = {
 /** A source described by flags: the spec (cache key material) and how to get its secrets. */
 export type CliSource = { readonly spec: SourceSpec; readonly secrets: SecretSpec }
 
+/** The flags of {@link BaseUserSpec}, with the two ways to get its MFA code. */
+const BASE_USER_FLAGS: readonly string[] = [
+  'duration-seconds',
+  'mfa-serial',
+  'mfa-totp-secret-env',
+  'mfa-command',
+  'base-profile',
+  'region',
+  'endpoint-url',
+]
+
 const KIND_FLAGS: Readonly<Record<SourceKind, readonly string[]>> = {
-  'assume-role': [
-    'role-session-name',
-    'external-id',
-    'duration-seconds',
-    'mfa-serial',
-    'mfa-totp-secret-env',
-    'mfa-command',
-    'base-profile',
-    'region',
-    'endpoint-url',
-  ],
-  'session-token': [
-    'duration-seconds',
-    'mfa-serial',
-    'mfa-totp-secret-env',
-    'mfa-command',
-    'base-profile',
-    'region',
-    'endpoint-url',
-  ],
+  'assume-role': ['role-session-name', 'external-id', ...BASE_USER_FLAGS],
+  'session-token': BASE_USER_FLAGS,
   'web-identity': [
     'role-arn',
     'web-identity-token-file',
@@ -218,6 +208,7 @@ const specOf = (flags: Flags, kind: SourceKind, env: NodeJS.ProcessEnv, cwd: str
   const durationSeconds = integerFlag(flags, 'duration-seconds', 900, MAX_DURATION[kind])
   const common = { durationSeconds, region: s('region') }
   const sts = { ...common, endpointUrl: s('endpoint-url') }
+  const baseUser = { mfaSerial: s('mfa-serial'), baseProfile: s('base-profile'), ...sts }
   switch (kind) {
     case 'assume-role':
       return {
@@ -225,12 +216,10 @@ const specOf = (flags: Flags, kind: SourceKind, env: NodeJS.ProcessEnv, cwd: str
         roleArn: required(flags, 'assume-role', kind),
         roleSessionName: s('role-session-name'),
         externalId: s('external-id'),
-        mfaSerial: s('mfa-serial'),
-        baseProfile: s('base-profile'),
-        ...sts,
+        ...baseUser,
       }
     case 'session-token':
-      return { kind, mfaSerial: s('mfa-serial'), baseProfile: s('base-profile'), ...sts }
+      return { kind, ...baseUser }
     case 'web-identity':
       return {
         kind,

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestCertificateAuthority, type TestCertificate } from './createTestCertificateAuthority.js'
 import type { IotRecordedRequest, IotRoleAliasState } from './iot/credentials.js'
-import { startCredentialsServer } from './iot/credentialsServer.js'
+import { createCredentialsServer } from './iot/credentialsServer.js'
 import { deviceFactory, fileWriter, type Registry } from './iot/devices.js'
 import type { IotRecordedDiscovery } from './iot/discovery.js'
 import { loadPeer } from '../internal/loadPeer.js'
 import type { IotEmulatorFault, IotFault } from './iot/faults.js'
-import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
+import { serveEmulator } from './shared/serveEmulator.js'
 import type { IotDevice, IotDeviceFiles, IotDeviceOptions, IotEmulator, IotRoleAliasOptions } from './iot/types.js'
 
 export type {
@@ -108,14 +108,17 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
   )
   const createDevice = deviceFactory(reg)
   const device = await createDevice({ things: options.things ?? ['device-1'] })
-  const faults = createFaultQueue()
-  const takeFault = (roleAlias: string, except?: IotEmulatorFault['kind']) =>
-    faults.take({ action: 'AssumeRoleWithCertificate', roleAlias }, except)
-  const https = await startCredentialsServer(
-    { server, ca: reg.ca.certificate },
-    { aliases, devices: reg.devices, takeFault, nowMs },
+  const stats = { connections: 0, tlsHandshakes: 0 }
+  const { port, controls } = await serveEmulator<IotRecordedRequest>({ now: nowMs }, (state) =>
+    createCredentialsServer({ server, ca: reg.ca.certificate }, stats, {
+      aliases,
+      devices: reg.devices,
+      nowMs,
+      requests: state.requests,
+      takeFault: (roleAlias, except) => state.faults.take({ action: 'AssumeRoleWithCertificate', roleAlias }, except),
+      later: (ms, fn) => void state.sleep(ms).then(fn),
+    }),
   )
-  const { port, requests, stats } = https
   const credentials = options.discoveryCredentials ?? EMULATOR_DISCOVERY_CREDENTIALS
   const discoveryRequests: IotRecordedDiscovery[] = []
   // The discovery endpoint checks SigV4 with @smithy/signature-v4 (which @aws-sdk/client-sts brings): loaded at start.
@@ -134,27 +137,25 @@ export const startIotEmulator = async (options: IotEmulatorOptions = {}): Promis
     ca: reg.ca.certificate,
     device,
     discovery: { endpoint: discovery.endpoint, region, credentials },
-    requests,
+    requests: controls.requests,
     discoveryRequests,
     stats,
     createDevice,
     writeFiles: fileWriter(reg.ca.certificate, () => (dir ??= mkdtempSync(join(tmpdir(), 'iot-emulator-')))),
     setRoleAlias: (name, o) => void aliases.set(name, aliasState(o)),
-    fault: faults.add,
-    inject: (fault) => faults.add(fromLegacyFault(fault)),
+    fault: controls.fault,
+    inject: controls.inject,
     reset: () => {
-      requests.splice(0)
+      controls.reset()
       discoveryRequests.splice(0)
-      faults.clear()
       stats.connections = 0
       stats.tlsHandshakes = 0
-      https.resetPeak()
       discovery.resetPeak()
     },
-    inFlight: () => https.inFlight() + discovery.inFlight(),
-    peakInFlight: () => https.peakInFlight() + discovery.peakInFlight(),
+    inFlight: () => controls.inFlight() + discovery.inFlight(),
+    peakInFlight: () => controls.peakInFlight() + discovery.peakInFlight(),
     close: async () => {
-      await Promise.all([https.close(), discovery.close()])
+      await Promise.all([controls.close(), discovery.close()])
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
     },
   }

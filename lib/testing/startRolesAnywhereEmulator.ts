@@ -1,5 +1,5 @@
 import { randomUUID, X509Certificate } from 'node:crypto'
-import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { createTestCertificateAuthority } from './createTestCertificateAuthority.js'
 import { createHandler } from './rolesAnywhere/handler.js'
@@ -10,9 +10,7 @@ import type {
   RolesAnywhereEmulatorProfile,
   RolesAnywhereEmulatorRequest,
 } from './rolesAnywhere/types.js'
-import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
-import { listenLoopback } from './shared/listen.js'
-import { createTimers } from './shared/timers.js'
+import { serveEmulator } from './shared/serveEmulator.js'
 
 export type {
   RolesAnywhereCertificate,
@@ -66,11 +64,8 @@ const profileStates = (
     ]),
   )
 
-const serve = async (
-  tls: boolean,
-  handler: ReturnType<typeof createHandler>,
-): Promise<{ server: Server; serverCa: string | undefined }> => {
-  if (!tls) return { server: createHttpServer(handler), serverCa: undefined }
+/** A server certificate for 127.0.0.1 and localhost, and its own test CA. */
+const serverTls = async (): Promise<{ key: string; cert: string; ca: string }> => {
   const ca = await createTestCertificateAuthority('Roles Anywhere emulator server CA')
   const cert = await ca.issue({
     commonName: 'localhost',
@@ -78,10 +73,7 @@ const serve = async (
     dnsNames: ['localhost'],
     ipAddresses: ['127.0.0.1'],
   })
-  return {
-    server: createHttpsServer({ key: cert.privateKey, cert: cert.certificate }, handler),
-    serverCa: ca.certificate,
-  }
+  return { key: cert.privateKey, cert: cert.certificate, ca: ca.certificate }
 }
 
 /**
@@ -112,36 +104,25 @@ export const startRolesAnywhereEmulator = async (
 ): Promise<RolesAnywhereEmulator> => {
   const region = options.region ?? 'us-east-1'
   const accountId = options.accountId ?? '123456789012'
-  const now = options.now ?? Date.now
   const pki = await createPki()
   const issueCertificate = issuer(pki)
   const trustAnchorArn = `arn:aws:rolesanywhere:${region}:${accountId}:trust-anchor/${randomUUID()}`
   const profiles = profileStates(region, accountId, options.profiles)
-  const faults = createFaultQueue()
-  const timers = createTimers()
-  const requests: RolesAnywhereEmulatorRequest[] = []
-  let skewMs = 0
-  const handler = createHandler({
-    accountId,
-    trustAnchorArn,
-    profiles,
-    anchor: new X509Certificate(pki.root.certificate),
-    credentialLifetimeSeconds: options.credentialLifetimeSeconds,
-    serverNow: () => now() + skewMs,
-    maxSkewMs: options.maxSkewMs ?? 300_000,
-    faults,
-    requests,
-    sleep: timers.sleep,
+  const tls = options.tls === true ? await serverTls() : undefined
+  const { port, controls } = await serveEmulator<RolesAnywhereEmulatorRequest>(options, (state) => {
+    const handler = createHandler({
+      ...state,
+      accountId,
+      trustAnchorArn,
+      profiles,
+      anchor: new X509Certificate(pki.root.certificate),
+      credentialLifetimeSeconds: options.credentialLifetimeSeconds,
+    })
+    return tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler)
   })
-  const { server: http, serverCa } = await serve(options.tls === true, handler)
-  const server = await listenLoopback(http)
-  const clearRequests = (): void => {
-    requests.splice(0)
-    server.resetPeak()
-  }
   const [first] = profiles
   return {
-    endpoint: `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${server.port}`,
+    endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     region,
     accountId,
     trustAnchorArn,
@@ -149,24 +130,9 @@ export const startRolesAnywhereEmulator = async (
     profileArn: first![0],
     roleArn: first![1].roleArns[0]!,
     rootCa: pki.root.certificate,
-    serverCa,
+    serverCa: tls?.ca,
     certificate: await issueCertificate(),
     issueCertificate,
-    requests,
-    fault: faults.add,
-    reset: () => {
-      faults.clear()
-      clearRequests()
-    },
-    inject: (fault) => faults.add(fromLegacyFault(fault)),
-    clearFaults: faults.clear,
-    clearRequests,
-    inFlight: server.inFlight,
-    peakInFlight: server.peakInFlight,
-    setSkewMs: (ms) => void (skewMs = ms),
-    close: () => {
-      timers.clear()
-      return server.close()
-    },
+    ...controls,
   }
 }

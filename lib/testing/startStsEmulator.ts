@@ -1,8 +1,6 @@
 import { createServer } from 'node:http'
 import { newTotpSecret } from '../internal/otp.js'
-import { createFaultQueue, fromLegacyFault } from './shared/faults.js'
-import { listenLoopback } from './shared/listen.js'
-import { createTimers } from './shared/timers.js'
+import { serveEmulator } from './shared/serveEmulator.js'
 import { loadPeer } from '../internal/loadPeer.js'
 import { createKeyStore, randomId, randomSecret } from './sts/keys.js'
 import type { MfaDevice } from './sts/mfa.js'
@@ -101,11 +99,6 @@ const identities = (options: StsEmulatorOptions) => {
  */
 export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promise<StsEmulator> => {
   const { accountId, userArn, baseCredentials, roles, mfa } = identities(options)
-  const now = options.now ?? Date.now
-  let skewMs = 0
-  const requests: StsEmulatorRequest[] = []
-  const faults = createFaultQueue()
-  const timers = createTimers()
   // SigV4 checks and XML answers need two packages that @aws-sdk/client-sts brings: loaded at start.
   const { createHandler } = await loadPeer<typeof import('./sts/handler.js')>('@smithy/signature-v4', {
     source: 'startStsEmulator',
@@ -113,48 +106,28 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     with: ['@aws-sdk/xml-builder'],
     load: () => import('./sts/handler.js'),
   })
-  const handler = createHandler({
-    accountId,
-    roles: new Map(roles.map((r) => [r.arn, r])),
-    mfaDevices: [mfa],
-    usedCodes: new Map(),
-    keys: createKeyStore({ ...baseCredentials, arn: userArn, userId: randomId('AIDA') }),
-    credentialLifetimeSeconds: options.credentialLifetimeSeconds,
-    verifyWebIdentityToken: options.verifyWebIdentityToken ?? (() => true),
-    serverNow: () => now() + skewMs,
-    maxSkewMs: options.maxSkewMs ?? 300_000,
-    faults,
-    requests,
-    sleep: timers.sleep,
-  })
-  const server = await listenLoopback(createServer(handler))
-  const clearRequests = (): void => {
-    requests.splice(0)
-    server.resetPeak()
-  }
+  const { port, controls } = await serveEmulator<StsEmulatorRequest>(options, (state) =>
+    createServer(
+      createHandler({
+        ...state,
+        accountId,
+        roles: new Map(roles.map((r) => [r.arn, r])),
+        mfaDevices: [mfa],
+        usedCodes: new Map(),
+        keys: createKeyStore({ ...baseCredentials, arn: userArn, userId: randomId('AIDA') }),
+        credentialLifetimeSeconds: options.credentialLifetimeSeconds,
+        verifyWebIdentityToken: options.verifyWebIdentityToken ?? (() => true),
+      }),
+    ),
+  )
   return {
-    endpoint: `http://127.0.0.1:${server.port}`,
+    endpoint: `http://127.0.0.1:${port}`,
     region: options.region ?? 'us-east-1',
     accountId,
     userArn,
     baseCredentials,
     roleArns: roles.map((r) => r.arn),
     mfa,
-    requests,
-    fault: faults.add,
-    reset: () => {
-      faults.clear()
-      clearRequests()
-    },
-    inject: (fault) => faults.add(fromLegacyFault(fault)),
-    clearFaults: faults.clear,
-    clearRequests,
-    inFlight: server.inFlight,
-    peakInFlight: server.peakInFlight,
-    setSkewMs: (ms) => void (skewMs = ms),
-    close: () => {
-      timers.clear()
-      return server.close()
-    },
+    ...controls,
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
+import { headerValue } from '../shared/amzDate.js'
 import type { EmulatorRequestRecord } from '../shared/types.js'
 import type { EmulatorFault, QueuedFault } from '../shared/faults.js'
 import { errorType, faultMessage } from './faults.js'
@@ -77,10 +78,6 @@ const issue = (res: ServerResponse, lifetimeSeconds: number, nowMs: number): voi
 export const record = (req: IncomingMessage, time: number): IotRecordedRequest => {
   const socket = req.socket as TLSSocket
   const peer = socket.getPeerCertificate?.()
-  const header = (name: string): string | undefined => {
-    const v = req.headers[name]
-    return Array.isArray(v) ? v.join(',') : v
-  }
   const alias = PATH.exec((req.url ?? '').split('?')[0] ?? '')?.[1]
   return {
     action: 'AssumeRoleWithCertificate',
@@ -88,8 +85,8 @@ export const record = (req: IncomingMessage, time: number): IotRecordedRequest =
     time,
     method: req.method ?? '',
     roleAlias: alias === undefined ? undefined : decodeURIComponent(alias),
-    thingName: header('x-amzn-iot-thingname'),
-    durationSeconds: header('x-amzn-iot-credential-duration-seconds'),
+    thingName: headerValue(req.headers, 'x-amzn-iot-thingname'),
+    durationSeconds: headerValue(req.headers, 'x-amzn-iot-credential-duration-seconds'),
     headers: { ...req.headers },
     servername: typeof socket.servername === 'string' ? socket.servername : undefined,
     clientCertificateFingerprint: peer && 'fingerprint256' in peer ? peer.fingerprint256 : undefined,

@@ -1,34 +1,20 @@
-import { createServer } from 'node:https'
+import { createServer, type Server } from 'node:https'
 import type { TestCertificate } from '../createTestCertificateAuthority.js'
-import { listenLoopback, type Loopback } from '../shared/listen.js'
 import { answerCredentials, record, type CredentialsContext, type IotRecordedRequest } from './credentials.js'
 
-export type CredentialsServer = Omit<Loopback, 'close'> & {
-  readonly requests: IotRecordedRequest[]
-  readonly stats: { connections: number; tlsHandshakes: number }
-  /** Clears pending delays, ends every connection and stops listening. */
-  readonly close: () => Promise<void>
-}
+/** TCP connections accepted and TLS handshakes completed, as `IotEmulator.stats` shows them. */
+export type ConnectionStats = { connections: number; tlsHandshakes: number }
 
 /**
- * The mutual-TLS listener on 127.0.0.1: asks for a client certificate but, like IoT, lets
- * the handshake finish without a trusted one and answers 403 itself. Counts connections and
- * handshakes, records every request.
+ * The mutual-TLS listener: asks for a client certificate but, like IoT, lets the handshake
+ * finish without a trusted one and answers 403 itself. Counts connections and handshakes in
+ * `stats`, records every request in `ctx.requests`.
  */
-export const startCredentialsServer = async (
+export const createCredentialsServer = (
   tls: { readonly server: TestCertificate; readonly ca: string },
-  ctx: Omit<CredentialsContext, 'later'>,
-): Promise<CredentialsServer> => {
-  const timers = new Set<NodeJS.Timeout>()
-  const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => {
-      timers.delete(t)
-      fn()
-    }, ms)
-    timers.add(t)
-  }
-  const requests: IotRecordedRequest[] = []
-  const stats = { connections: 0, tlsHandshakes: 0 }
+  stats: ConnectionStats,
+  ctx: CredentialsContext & { readonly requests: IotRecordedRequest[] },
+): Server => {
   const options = {
     key: tls.server.privateKey,
     cert: tls.server.certificate,
@@ -38,25 +24,15 @@ export const startCredentialsServer = async (
   }
   const server = createServer(options, (req, res) => {
     const seen = record(req, ctx.nowMs())
-    requests.push(seen)
+    ctx.requests.push(seen)
     res.on('finish', () => {
       seen.status = res.statusCode
     })
     req.resume()
-    req.on('end', () => answerCredentials(req, res, seen, { ...ctx, later }))
+    req.on('end', () => answerCredentials(req, res, seen, ctx))
   })
   server.on('connection', () => void stats.connections++)
   server.on('secureConnection', () => void stats.tlsHandshakes++)
   server.on('tlsClientError', () => undefined)
-  const loopback = await listenLoopback(server)
-  return {
-    ...loopback,
-    requests,
-    stats,
-    close: async () => {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      await loopback.close()
-    },
-  }
+  return server
 }

@@ -1,26 +1,16 @@
 import { randomUUID, type X509Certificate } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createSession, type SessionContext } from './session.js'
-import { nextFault, type FaultQueue, type QueuedFault } from '../shared/faults.js'
+import type { QueuedFault } from '../shared/faults.js'
+import { createRequestHandler, type ReceivedRequest } from '../shared/requestHandler.js'
+import type { EmulatorState } from '../shared/serveEmulator.js'
 import type { RolesAnywhereEmulatorRequest } from './types.js'
 import { isRaError, parseAuthorization, raError, verifyRequest, type RaError } from './verify.js'
 
-export type HandlerState = Omit<SessionContext, 'nowMs' | 'expired'> & {
-  readonly anchor: X509Certificate
-  readonly serverNow: () => number
-  readonly maxSkewMs: number
-  readonly faults: FaultQueue
-  readonly requests: RolesAnywhereEmulatorRequest[]
-  readonly sleep: (ms: number) => Promise<void>
-}
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+export type HandlerState = Omit<SessionContext, 'nowMs' | 'expired'> &
+  EmulatorState<RolesAnywhereEmulatorRequest> & {
+    readonly anchor: X509Certificate
+  }
 
 const send = (
   res: ServerResponse,
@@ -63,32 +53,33 @@ const faultError = (f: QueuedFault | undefined): RaError | undefined => {
   )
 }
 
-/** Handles one request: record, faults, then verification and the session. */
-export const createHandler =
+/** The log entry of a request: what it sent, and the algorithm and serial of its Authorization header. */
+const describe =
   (state: HandlerState) =>
-  (req: IncomingMessage, res: ServerResponse): void => {
-    void handle(state, req, res).catch(() => res.destroy())
+  (req: IncomingMessage, url: URL, body: Buffer): RolesAnywhereEmulatorRequest => {
+    const auth = parseAuthorization(req.headers.authorization)
+    return {
+      action: 'CreateSession',
+      path: url.pathname,
+      time: state.serverNow(),
+      method: req.method ?? '',
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body: body.toString('utf8'),
+      algorithm: auth?.algorithm,
+      serial: auth?.serial,
+      status: 0,
+    }
   }
 
-const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-  const body = await readBody(req)
-  const url = new URL(req.url ?? '/', 'http://emulator.invalid')
-  const auth = parseAuthorization(req.headers.authorization)
-  const record: RolesAnywhereEmulatorRequest = {
-    action: 'CreateSession',
-    path: url.pathname,
-    time: state.serverNow(),
-    method: req.method ?? '',
-    query: Object.fromEntries(url.searchParams),
-    headers: { ...req.headers },
-    body: body.toString('utf8'),
-    algorithm: auth?.algorithm,
-    serial: auth?.serial,
-    status: 0,
-  }
-  state.requests.push(record)
-  const fault = await nextFault(state.faults, { action: 'CreateSession' }, state.sleep)
-  if (fault?.kind === 'reset') return void req.socket.destroy()
+/** Handles one request: record, faults, then verification and the session. */
+export const createHandler = (state: HandlerState): ((req: IncomingMessage, res: ServerResponse) => void) =>
+  createRequestHandler(state, describe(state), (request) => respond(state, request))
+
+const respond = (
+  state: HandlerState,
+  { req, res, url, body, record, fault }: ReceivedRequest<RolesAnywhereEmulatorRequest>,
+): void => {
   if (fault?.kind === 'malformed') return send(res, record, 201, '{"credentialSet": [ {"credentials": ')
   const injected = faultError(fault)
   if (injected) return send(res, record, injected.status, JSON.stringify({ message: injected.message }), injected)

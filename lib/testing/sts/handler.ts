@@ -2,29 +2,18 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as actions from './actions.js'
 import type { ActionContext } from './actions.js'
-import { nextFault, type FaultQueue, type QueuedFault } from '../shared/faults.js'
+import type { QueuedFault } from '../shared/faults.js'
 import { headerValue } from '../shared/amzDate.js'
+import { createRequestHandler, type ReceivedRequest } from '../shared/requestHandler.js'
+import type { EmulatorState } from '../shared/serveEmulator.js'
 import { parseAuthorization, verifySigV4 } from '../shared/sigv4.js'
 import { isStsErrorSpec, stsError, type KnownKey, type StsEmulatorRequest, type StsErrorSpec } from './types.js'
 import { sigV4Error } from './sigv4Errors.js'
 import { errorXml, successXml } from './xml.js'
 
 /** The emulator's state as the request handler sees it. */
-export type HandlerState = Omit<ActionContext, 'params' | 'caller' | 'nowMs' | 'issueExpired'> & {
-  readonly serverNow: () => number
-  readonly maxSkewMs: number
-  readonly faults: FaultQueue
-  readonly requests: StsEmulatorRequest[]
-  readonly sleep: (ms: number) => Promise<void>
-}
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+export type HandlerState = Omit<ActionContext, 'params' | 'caller' | 'nowMs' | 'issueExpired'> &
+  EmulatorState<StsEmulatorRequest>
 
 const send = (res: ServerResponse, state: HandlerState, status: number, body: string): void => {
   res.writeHead(status, {
@@ -37,39 +26,41 @@ const send = (res: ServerResponse, state: HandlerState, status: number, body: st
 }
 
 /** Decodes the form body (and query string) as STS does: `+` is a space. */
-const parseParams = (url: string, body: Buffer): Record<string, string> => {
+const parseParams = (url: URL, body: Buffer): Record<string, string> => {
   const params: Record<string, string> = {}
-  for (const [k, v] of new URL(url, 'http://emulator.invalid').searchParams) params[k] = v
+  for (const [k, v] of url.searchParams) params[k] = v
   for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v
   return params
 }
 
-/** Handles one HTTP request: faults, SigV4, then the action. */
-export const createHandler =
+/** The log entry of a request: its action and parameters, and the key that signed it (none for web identity). */
+const describe =
   (state: HandlerState) =>
-  (req: IncomingMessage, res: ServerResponse): void => {
-    void handle(state, req, res).catch(() => res.destroy())
+  (req: IncomingMessage, url: URL, body: Buffer): StsEmulatorRequest => {
+    const params = parseParams(url, body)
+    const action = params['Action'] ?? ''
+    return {
+      action,
+      path: url.pathname,
+      time: state.serverNow(),
+      params,
+      accessKeyId: isSigned(action) ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined,
+      headers: { ...req.headers },
+      status: 0,
+    }
   }
 
-const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-  const body = await readBody(req)
-  const params = parseParams(req.url ?? '/', body)
-  const action = params['Action'] ?? ''
-  const signed = action !== 'AssumeRoleWithWebIdentity'
-  const keyId = signed ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined
-  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname
-  const record: StsEmulatorRequest = {
-    action,
-    path,
-    time: state.serverNow(),
-    params,
-    accessKeyId: keyId,
-    headers: { ...req.headers },
-    status: 0,
-  }
-  state.requests.push(record)
-  const fault = await nextFault(state.faults, { action, accessKeyId: keyId }, state.sleep)
-  if (fault?.kind === 'reset') return void req.socket.destroy()
+const isSigned = (action: string): boolean => action !== 'AssumeRoleWithWebIdentity'
+
+/** Handles one HTTP request: faults, SigV4, then the action. */
+export const createHandler = (state: HandlerState): ((req: IncomingMessage, res: ServerResponse) => void) =>
+  createRequestHandler(state, describe(state), (request) => respond(state, request))
+
+const respond = async (
+  state: HandlerState,
+  { req, res, body, record, fault }: ReceivedRequest<StsEmulatorRequest>,
+): Promise<void> => {
+  const { action, params } = record
   if (fault?.kind === 'malformed') return answer(res, state, record, 200, '<AssumeRoleResponse><Unclosed')
   const outcome = await run(
     state,
@@ -78,7 +69,7 @@ const handle = async (state: HandlerState, req: IncomingMessage, res: ServerResp
     params,
     action,
     fault?.kind === 'expiredCredentials',
-    faultError(fault, signed),
+    faultError(fault, isSigned(action)),
   )
   if (isStsErrorSpec(outcome)) {
     record.errorCode = outcome.code
@@ -150,7 +141,7 @@ const run = async (
 ): Promise<Record<string, unknown> | StsErrorSpec> => {
   if (injected) return injected
   const nowMs = state.serverNow()
-  const caller = action === 'AssumeRoleWithWebIdentity' ? undefined : await verify(state, req, body, nowMs)
+  const caller = isSigned(action) ? await verify(state, req, body, nowMs) : undefined
   if (isStsErrorSpec(caller)) return caller
   const ctx: ActionContext = { ...state, params, caller, nowMs, issueExpired }
   try {
