@@ -132,6 +132,26 @@ describe('fromRolesAnywhere against the emulator', () => {
     expect(ra.requests.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
   })
 
+  it('takes an explicit certificate with pfx and sends it; one of another key is refused before any request', async () => {
+    const c = ra.certificate
+    const pfx = { privateKey: undefined, pfx: c.toPfx(PASSPHRASE), passphrase: PASSPHRASE }
+    await expect(
+      fromRolesAnywhere(optionsFor(c, { ...pfx, certificate: file('given.pem', c.certificate) }))(),
+    ).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) })
+    expect(last()).toMatchObject({ status: 201, serial: c.serial })
+    ra.clearRequests()
+    expect(() => fromRolesAnywhere(optionsFor(c, { ...pfx, certificate: rsa.certificate }))).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        message: expect.stringContaining('does not belong to the certificate'),
+      }),
+    )
+    expect(() => fromRolesAnywhere(optionsFor(c, { ...pfx, certificate: 'not a certificate\n' }))).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
+    expect(ra.requests).toHaveLength(0)
+  })
+
   it('refuses at construction, before any request: a key of another certificate, a wrong passphrase, pkcs11', () => {
     const wrongKey = () => fromRolesAnywhere(optionsFor(ra.certificate, { privateKey: p384.privateKey }))
     expect(wrongKey).toThrow(

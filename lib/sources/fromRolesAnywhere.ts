@@ -38,14 +38,29 @@ export type RolesAnywhereCommonOptions = {
 
 /**
  * Options of {@link fromRolesAnywhere}: the common options plus exactly one key:
- * `certificate` + `privateKey` (PEM, maybe encrypted under `passphrase`) or `pfx` (PKCS#12).
- * A string holding `-----BEGIN` is PEM text, any other string a file path, a Buffer the bytes.
- * `pkcs11` is accepted by the type for the shape of `fromIotCertificate`, and refused for now.
+ * `certificate` + `privateKey` (PEM, maybe encrypted under `passphrase`) or `pfx` (PKCS#12),
+ * whose certificate is sent unless `certificate` is given too (it must belong to the
+ * bundle's key). A string holding `-----BEGIN` is PEM text, any other string a file path, a
+ * Buffer the bytes. `pkcs11` is accepted by the type for the shape of `fromIotCertificate`,
+ * and refused for now.
  *
  * @category sources
  * @since 0.2.0
  */
-export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & X509KeyOptions
+export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions &
+  (
+    | Exclude<X509KeyOptions, { readonly pfx: MaterialInput }>
+    | {
+        /** PKCS#12 bundle (path or Buffer) holding the private key, and the certificate unless `certificate` is given. */
+        readonly pfx: MaterialInput
+        /** The end-entity certificate to send; must belong to the bundle's key. @default the bundle's certificate */
+        readonly certificate?: MaterialInput | undefined
+        /** Passphrase of the bundle. @default none */
+        readonly passphrase?: string | undefined
+        readonly privateKey?: undefined
+        readonly pkcs11?: undefined
+      }
+  )
 
 /**
  * A source of AWS credentials from an X.509 certificate through IAM Roles Anywhere
