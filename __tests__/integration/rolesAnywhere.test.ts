@@ -1,6 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Agent } from 'node:https'
+import { Readable } from 'node:stream'
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { HttpRequest } from '@smithy/types'
 import { pipe } from 'fp-ts/function'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fromRolesAnywhere, type FromRolesAnywhereOptions } from '../../lib/sources/fromRolesAnywhere'
@@ -10,6 +15,7 @@ import {
   type RolesAnywhereEmulator,
 } from '../../lib/testing/startRolesAnywhereEmulator'
 import { CANARY_MARKER } from '../support/canaries'
+import { recordingLogger } from '../support/recordingLogger'
 
 const PASSPHRASE = `${CANARY_MARKER}-key-passphrase`
 let ra: RolesAnywhereEmulator
@@ -329,6 +335,66 @@ describe('startRolesAnywhereEmulator', () => {
     } finally {
       await tls.close()
     }
+  })
+
+  it("inherits the calling SDK client's requestHandler (its trusted CAs) and logger, never logging a secret", async () => {
+    const tls = await startRolesAnywhereEmulator({ tls: true })
+    const inner = new NodeHttpHandler({ httpsAgent: new Agent({ ca: tls.serverCa!, keepAlive: false }) })
+    const sent: string[] = []
+    const handler = {
+      handle: (request: HttpRequest, options?: object) => {
+        sent.push(`${request.method} ${request.path.split('?')[0]}`)
+        return request.path.startsWith('/sessions')
+          ? inner.handle(request as never, options)
+          : Promise.resolve({ response: { statusCode: 200, headers: {}, body: Readable.from(['<R/>']) } })
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+      destroy: () => undefined,
+    }
+    const logger = recordingLogger()
+    const credentials = pipe(
+      fromRolesAnywhere({
+        endpoint: tls.endpoint,
+        trustAnchorArn: tls.trustAnchorArn,
+        profileArn: tls.profileArn,
+        roleArn: tls.roleArn,
+        certificate: tls.certificate.certificate,
+        privateKey: tls.certificate.privateKey,
+        intermediates: tls.certificate.intermediates!,
+        timeoutMs: 2000,
+      }), // no ca: only the caller's handler trusts the emulator's server CA
+      withRefresh(),
+    )
+    const s3 = new S3Client({ region: 'us-east-1', credentials, requestHandler: handler, logger, maxAttempts: 1 })
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: 'b', Key: 'k' }))
+      expect(sent).toEqual(['POST /sessions', expect.stringMatching(/^DELETE \/.*k$/)])
+      expect(logger.at('debug')).toContainEqual(expect.stringContaining('fromRolesAnywhere: CreateSession for'))
+      const c = credentials.current()!
+      logger.forbid(c.secretAccessKey, c.sessionToken!)
+    } finally {
+      s3.destroy()
+      credentials.close()
+      inner.destroy()
+      await tls.close()
+    }
+  })
+
+  it("takes its own logger first; a caller's failure reaches it at warn", async () => {
+    const own = recordingLogger()
+    const callers = recordingLogger()
+    const roleArn = 'arn:aws:iam::123456789012:role/not-in-the-profile'
+    const source = fromRolesAnywhere({ ...optionsFor(ra.certificate, { roleArn }), logger: own })
+    await expect(
+      source({ callerClientConfig: { region: async () => 'us-east-1', logger: callers } }),
+    ).rejects.toMatchObject({ code: 'RolesAnywhereRejected' })
+    expect(own.at('debug')).toHaveLength(1)
+    expect(own.at('warn')).toEqual([expect.stringContaining('fromRolesAnywhere: RolesAnywhereRejected')])
+    expect(callers.lines).toEqual([])
+    expect(() => fromRolesAnywhere({ ...optionsFor(ra.certificate), logger: 'console' as never })).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
   })
 
   it('refuses a tampered request: a signature made over other content', async () => {
