@@ -86,6 +86,50 @@ describe('withFileLock', () => {
     expect(existsSync(lock)).toBe(true)
   })
 
+  it('keeps a held lock fresh while its owner works past staleMs (an MFA prompt), so no waiter takes it over', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] })
+    try {
+      const order: string[] = []
+      let answer!: () => void
+      const slow = { staleMs: 2 * MINUTE, timeoutMs: 10 * MINUTE, pollMs: 1_000 }
+      const owner = withFileLock(
+        lock,
+        () => {
+          order.push('owner prompts')
+          return new Promise<void>((r) => (answer = r)).then(() => void order.push('owner done'))
+        },
+        slow,
+      )
+      const waiter = withFileLock(lock, async () => void order.push('waiter runs'), slow)
+      await jest.advanceTimersByTimeAsync(5 * MINUTE) // the owner's prompt outlasts staleMs
+      expect(order).toEqual(['owner prompts'])
+      answer()
+      await jest.advanceTimersByTimeAsync(2_000)
+      await Promise.all([owner, waiter])
+      expect(order).toEqual(['owner prompts', 'owner done', 'waiter runs'])
+      expect(jest.getTimerCount()).toBe(0) // the heartbeat ends with the lock
+      await expect(withFileLock(lock, () => Promise.reject(new Error('prompt failed')), slow)).rejects.toThrow(
+        'prompt failed',
+      )
+      expect(jest.getTimerCount()).toBe(0)
+      expect(existsSync(lock)).toBe(false)
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+
+  it("the owner's heartbeat never keeps the process alive", async () => {
+    const refTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    const before = refTimers()
+    let done!: () => void
+    const held = withFileLock(lock, () => new Promise<void>((r) => (done = r)), { ...fast, staleMs: 40 })
+    await new Promise((r) => setImmediate(r))
+    const during = refTimers()
+    done()
+    await held
+    expect(during).toBe(before) // getActiveResourcesInfo lists ref'd timers only
+  })
+
   it('runs unlocked where no lock can be made at all', async () => {
     writeFileSync(join(dir.path, 'file'), '')
     await expect(withFileLock(join(dir.path, 'file', 'x.lock'), async () => 'ran', fast)).resolves.toBe('ran')

@@ -1,6 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Agent } from 'node:https'
+import { Readable } from 'node:stream'
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { HttpRequest } from '@smithy/types'
 import { pipe } from 'fp-ts/function'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fromRolesAnywhere, type FromRolesAnywhereOptions } from '../../lib/sources/fromRolesAnywhere'
@@ -11,6 +16,7 @@ import {
 } from '../../lib/testing/startRolesAnywhereEmulator'
 import { CANARY_MARKER } from '../support/canaries'
 import { rolesAnywhereOptions } from '../support/emulatorSources'
+import { recordingLogger } from '../support/recordingLogger'
 
 const PASSPHRASE = `${CANARY_MARKER}-key-passphrase`
 let ra: RolesAnywhereEmulator
@@ -125,6 +131,26 @@ describe('fromRolesAnywhere against the emulator', () => {
         accessKeyId: expect.stringMatching(/^ASIA/),
       })
     expect(ra.requests.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
+  })
+
+  it('takes an explicit certificate with pfx and sends it; one of another key is refused before any request', async () => {
+    const c = ra.certificate
+    const pfx = { privateKey: undefined, pfx: c.toPfx(PASSPHRASE), passphrase: PASSPHRASE }
+    await expect(
+      fromRolesAnywhere(optionsFor(c, { ...pfx, certificate: file('given.pem', c.certificate) }))(),
+    ).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) })
+    expect(last()).toMatchObject({ status: 201, serial: c.serial })
+    ra.clearRequests()
+    expect(() => fromRolesAnywhere(optionsFor(c, { ...pfx, certificate: rsa.certificate }))).toThrow(
+      expect.objectContaining({
+        code: 'InvalidConfiguration',
+        message: expect.stringContaining('does not belong to the certificate'),
+      }),
+    )
+    expect(() => fromRolesAnywhere(optionsFor(c, { ...pfx, certificate: 'not a certificate\n' }))).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
+    expect(ra.requests).toHaveLength(0)
   })
 
   it('refuses at construction, before any request: a key of another certificate, a wrong passphrase, pkcs11', () => {
@@ -304,6 +330,66 @@ describe('startRolesAnywhereEmulator', () => {
     } finally {
       await tls.close()
     }
+  })
+
+  it("inherits the calling SDK client's requestHandler (its trusted CAs) and logger, never logging a secret", async () => {
+    const tls = await startRolesAnywhereEmulator({ tls: true })
+    const inner = new NodeHttpHandler({ httpsAgent: new Agent({ ca: tls.serverCa!, keepAlive: false }) })
+    const sent: string[] = []
+    const handler = {
+      handle: (request: HttpRequest, options?: object) => {
+        sent.push(`${request.method} ${request.path.split('?')[0]}`)
+        return request.path.startsWith('/sessions')
+          ? inner.handle(request as never, options)
+          : Promise.resolve({ response: { statusCode: 200, headers: {}, body: Readable.from(['<R/>']) } })
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+      destroy: () => undefined,
+    }
+    const logger = recordingLogger()
+    const credentials = pipe(
+      fromRolesAnywhere({
+        endpoint: tls.endpoint,
+        trustAnchorArn: tls.trustAnchorArn,
+        profileArn: tls.profileArn,
+        roleArn: tls.roleArn,
+        certificate: tls.certificate.certificate,
+        privateKey: tls.certificate.privateKey,
+        intermediates: tls.certificate.intermediates!,
+        timeoutMs: 2000,
+      }), // no ca: only the caller's handler trusts the emulator's server CA
+      withRefresh(),
+    )
+    const s3 = new S3Client({ region: 'us-east-1', credentials, requestHandler: handler, logger, maxAttempts: 1 })
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: 'b', Key: 'k' }))
+      expect(sent).toEqual(['POST /sessions', expect.stringMatching(/^DELETE \/.*k$/)])
+      expect(logger.at('debug')).toContainEqual(expect.stringContaining('fromRolesAnywhere: CreateSession for'))
+      const c = credentials.current()!
+      logger.forbid(c.secretAccessKey, c.sessionToken!)
+    } finally {
+      s3.destroy()
+      credentials.close()
+      inner.destroy()
+      await tls.close()
+    }
+  })
+
+  it("takes its own logger first; a caller's failure reaches it at warn", async () => {
+    const own = recordingLogger()
+    const callers = recordingLogger()
+    const roleArn = 'arn:aws:iam::123456789012:role/not-in-the-profile'
+    const source = fromRolesAnywhere({ ...optionsFor(ra.certificate, { roleArn }), logger: own })
+    await expect(
+      source({ callerClientConfig: { region: async () => 'us-east-1', logger: callers } }),
+    ).rejects.toMatchObject({ code: 'RolesAnywhereRejected' })
+    expect(own.at('debug')).toHaveLength(1)
+    expect(own.at('warn')).toEqual([expect.stringContaining('fromRolesAnywhere: RolesAnywhereRejected')])
+    expect(callers.lines).toEqual([])
+    expect(() => fromRolesAnywhere({ ...optionsFor(ra.certificate), logger: 'console' as never })).toThrow(
+      expect.objectContaining({ code: 'InvalidConfiguration' }),
+    )
   })
 
   it('refuses a tampered request: a signature made over other content', async () => {

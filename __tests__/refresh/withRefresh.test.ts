@@ -462,6 +462,26 @@ describe('withRefresh', () => {
     provider.close()
   })
 
+  it('rule 5: a caller whose signal aborts in the mandatory window rejects with Aborted, never with the still-valid value', async () => {
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ jitter: 0, background: false })(source)
+    await provider()
+    jest.setSystemTime(Date.now() + HOUR - 30_000)
+    source.hold()
+    const controller = new AbortController()
+    const aborted = provider({ signal: controller.signal })
+    const other = provider()
+    controller.abort()
+    await expect(aborted).rejects.toMatchObject({ code: 'Aborted' })
+    const early = new AbortController()
+    early.abort()
+    await expect(provider({ signal: early.signal })).rejects.toMatchObject({ code: 'Aborted' })
+    source.release()
+    await expect(other).resolves.toMatchObject({ accessKeyId: 'ASIAFAKE00000002' })
+    expect(source.calls).toBe(2)
+    provider.close()
+  })
+
   it('events report starts and successes with only the last four characters of the key id', async () => {
     const events: RefreshEvent[] = []
     const provider = withRefresh({

@@ -76,6 +76,36 @@ describe('withFileCache', () => {
     expect(forever.calls).toBe(2)
   })
 
+  it('forceRefresh never answers with the entry it was asked to replace: not when it looks newer, not as a fallback', async () => {
+    const source = fakeSource(60 * MINUTE, now)
+    const events: FileCacheEvent[] = []
+    const ahead = withFileCache({ key: 'k', dir: dir.path, now: () => clock + 10 * MINUTE })(source)
+    const stored = await ahead() // stored by a process whose clock runs ahead: issued "after" the forced call
+    const cached = withFileCache({ key: 'k', dir: dir.path, now, onEvent: (e) => events.push(e) })(source)
+    const fresh = await cached({ forceRefresh: true })
+    expect(fresh.accessKeyId).not.toBe(stored.accessKeyId)
+    expect(source.calls).toBe(2)
+    source.failWith(new CredentialError('STS is down', { code: 'ServiceUnavailable', source: 'test' }))
+    await expect(cached({ forceRefresh: true })).rejects.toMatchObject({ code: 'ServiceUnavailable' })
+    expect(events).toEqual([])
+    expect(await cached()).toEqual(fresh) // an unforced call still gets the stored value
+  })
+
+  it('forceRefresh takes the value another process stored while it waited for the lock', async () => {
+    const source = fakeSource(60 * MINUTE, now)
+    const first = withFileCache({ key: 'k', dir: dir.path, now })(source)
+    const second = withFileCache({ key: 'k', dir: dir.path, now })(source)
+    const old = await first()
+    source.hold()
+    const a = first({ forceRefresh: true })
+    const b = second({ forceRefresh: true }) // waits for the lock a holds while its fetch is held
+    source.release()
+    const [x, y] = await Promise.all([a, b])
+    expect(x.accessKeyId).not.toBe(old.accessKeyId)
+    expect(y).toEqual(x)
+    expect(source.calls).toBe(2)
+  })
+
   it('refuses a directory others can write, at call time, before reading it', async () => {
     chmodSync(dir.path, 0o777)
     const source = fakeSource(60 * MINUTE, now)

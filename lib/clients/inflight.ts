@@ -3,6 +3,12 @@ import type { SdkClient } from '../types.js'
 
 export const INFLIGHT_MIDDLEWARE = 'awsRefreshSessionInflight'
 
+/**
+ * How long an evicted client (or retired pool role) waits at most for its requests and their
+ * streaming bodies: a body nobody reads nor destroys must not pin it, and its sockets, forever.
+ */
+export const EVICTION_GRACE_MS = 300_000
+
 /** Destroys evicted clients once they are idle; see {@link trackInflight}. */
 export type InflightTracker = {
   /** Counts the requests in flight of `client` (a middleware in its `initialize` step). */
@@ -11,9 +17,58 @@ export type InflightTracker = {
   readonly destroyWhenIdle: (client: SdkClient) => void
 }
 
-type State = { inflight: number; evicted: boolean }
+type Stream = {
+  readonly once: (event: string, fn: () => void) => unknown
+  readonly removeListener: (event: string, fn: () => void) => unknown
+  readonly readableEnded?: boolean
+  readonly destroyed?: boolean
+}
 
-const destroy = (client: SdkClient): void => {
+const isOpenStream = (v: unknown): v is Stream => {
+  const s = v as Partial<Stream> & { readonly pipe?: unknown }
+  return (
+    typeof s?.once === 'function' &&
+    typeof s.pipe === 'function' &&
+    typeof s.removeListener === 'function' &&
+    s.readableEnded !== true &&
+    s.destroyed !== true
+  )
+}
+
+// 'close' follows an error and a destroy(); no 'error' listener, which would hide the
+// stream's errors from whoever reads it.
+const DONE_EVENTS = ['end', 'close'] as const
+
+/**
+ * Calls `done` once the streaming body of a command's result (`response.body`, or a stream in
+ * `output`, such as S3 GetObject's `Body`) has ended, errored or been destroyed; at once when
+ * there is none (the deserializer already read the body).
+ * @internal
+ */
+export const afterBody = (result: unknown, done: () => void): void => {
+  const r = result as { readonly response?: { readonly body?: unknown }; readonly output?: unknown } | undefined
+  const output: unknown[] = typeof r?.output === 'object' && r.output !== null ? Object.values(r.output) : []
+  // `output.Body` is usually `response.body` itself: each stream once.
+  const streams = [...new Set([r?.response?.body, ...output])].filter(isOpenStream)
+  if (streams.length === 0) return done()
+  let called = false
+  const once = (): void => {
+    if (called) return
+    called = true
+    for (const s of streams) for (const e of DONE_EVENTS) s.removeListener(e, once)
+    done()
+  }
+  for (const s of streams) for (const e of DONE_EVENTS) s.once(e, once)
+}
+
+type State = { inflight: number; evicted: boolean; destroyed: boolean; grace?: ReturnType<typeof setTimeout> }
+
+const destroy = (client: SdkClient, state: State | undefined): void => {
+  if (state !== undefined) {
+    if (state.destroyed) return
+    state.destroyed = true
+    clearTimeout(state.grace)
+  }
   try {
     client.destroy()
   } catch {
@@ -22,26 +77,31 @@ const destroy = (client: SdkClient): void => {
 }
 
 /**
- * Per factory: an evicted client is destroyed after its last request settles, so eviction
- * never tears down a socket a request (or a streaming body, which cannot be resent) uses.
+ * Per factory: an evicted client is destroyed after its last request settles and its last
+ * streaming body is done, so eviction never tears down a socket a request or a download
+ * uses; at most `graceMs` after the eviction.
  */
-export const trackInflight = (): InflightTracker => {
+export const trackInflight = (graceMs = EVICTION_GRACE_MS): InflightTracker => {
   const states = new WeakMap<SdkClient, State>()
   const settle = (client: SdkClient, state: State): void => {
     state.inflight -= 1
-    if (state.inflight === 0 && state.evicted) destroy(client)
+    if (state.inflight === 0 && state.evicted) destroy(client, state)
   }
   return {
     track: (client) => {
-      const state: State = { inflight: 0, evicted: false }
+      const state: State = { inflight: 0, evicted: false, destroyed: false }
       states.set(client, state)
       const counting: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
         state.inflight += 1
+        let result: Awaited<ReturnType<typeof next>>
         try {
-          return await next(args)
-        } finally {
+          result = await next(args)
+        } catch (e) {
           settle(client, state)
+          throw e
         }
+        afterBody(result, () => settle(client, state))
+        return result
       }
       client.middlewareStack.add(counting, {
         step: 'initialize',
@@ -52,8 +112,11 @@ export const trackInflight = (): InflightTracker => {
     },
     destroyWhenIdle: (client) => {
       const state = states.get(client)
-      if (state === undefined || state.inflight === 0) return destroy(client)
+      if (state === undefined || state.inflight === 0) return destroy(client, state)
       state.evicted = true
+      // Unref'd: nobody awaits it; the requests and bodies it waits for hold their own sockets.
+      state.grace = setTimeout(() => destroy(client, state), graceMs)
+      state.grace.unref()
     },
   }
 }

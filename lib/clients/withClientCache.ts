@@ -20,7 +20,7 @@ export type WithClientCacheOptions = {
    * @default none: each client resolves its region as the SDK does (`AWS_REGION`, profile)
    */
   readonly region?: string
-  /** How many clients are kept; past it the least recently used one is `destroy()`ed, after its requests in flight settle. @default 64 */
+  /** How many clients are kept; past it the least recently used one is `destroy()`ed, after its requests in flight and their streaming bodies are done. @default 64 */
   readonly maxSize?: number
   /**
    * Client config merged into every client, under the config given to `client()`

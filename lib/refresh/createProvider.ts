@@ -160,13 +160,16 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   const waitBounded = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const p = refresh('mandatory', context)
     if (s.bounded?.of !== p) s.bounded = { of: p, race: bounded(p, c.waitMs, valid) }
-    return waitFor(s.bounded.race, context, name).then(
-      (creds) => creds ?? (valid() ? serveStale() : waitFor(p, context, name)),
+    // The stale fallback answers the fetch's failure only; the caller's abort, raced outside
+    // it, rejects with `Aborted` even while a still-valid value is cached.
+    const answer = s.bounded.race.then(
+      (creds) => creds ?? (valid() ? serveStale() : p),
       (e: unknown) => {
         if (valid()) return serveStale()
         throw e
       },
     )
+    return waitFor(answer, context, name)
   }
 
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {

@@ -4,6 +4,8 @@ import type { AwsCredentialIdentity, CredentialSource, SourceContext } from '../
 import { deadline } from './rolesAnywhere/deadline.js'
 import { readSigningMaterial } from './rolesAnywhere/material.js'
 import { checkOptions, SOURCE } from './rolesAnywhere/options.js'
+import { isCredentialError } from '../errors.js'
+import { checkLogger, logTo, type Logger } from '../internal/sdkLogger.js'
 
 /**
  * The options of {@link fromRolesAnywhere} that do not depend on where the key is.
@@ -34,18 +36,40 @@ export type RolesAnywhereCommonOptions = {
   readonly ca?: MaterialInput
   /** Clock of the request date (`X-Amz-Date`) and of the expiry check. @default Date.now */
   readonly now?: () => number
+  /**
+   * The SDK's `Logger` (`console` works): each CreateSession at debug, failures at warn, never
+   * a secret.
+   * @default the calling client's logger, else none
+   * @since 0.2.0
+   */
+  readonly logger?: Logger | undefined
 }
 
 /**
  * Options of {@link fromRolesAnywhere}: the common options plus exactly one key:
- * `certificate` + `privateKey` (PEM, maybe encrypted under `passphrase`) or `pfx` (PKCS#12).
- * A string holding `-----BEGIN` is PEM text, any other string a file path, a Buffer the bytes.
- * `pkcs11` is accepted by the type for the shape of `fromIotCertificate`, and refused for now.
+ * `certificate` + `privateKey` (PEM, maybe encrypted under `passphrase`) or `pfx` (PKCS#12),
+ * whose certificate is sent unless `certificate` is given too (it must belong to the
+ * bundle's key). A string holding `-----BEGIN` is PEM text, any other string a file path, a
+ * Buffer the bytes. `pkcs11` is accepted by the type for the shape of `fromIotCertificate`,
+ * and refused for now.
  *
  * @category sources
  * @since 0.2.0
  */
-export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & X509KeyOptions
+export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions &
+  (
+    | Exclude<X509KeyOptions, { readonly pfx: MaterialInput }>
+    | {
+        /** PKCS#12 bundle (path or Buffer) holding the private key, and the certificate unless `certificate` is given. */
+        readonly pfx: MaterialInput
+        /** The end-entity certificate to send; must belong to the bundle's key. @default the bundle's certificate */
+        readonly certificate?: MaterialInput | undefined
+        /** Passphrase of the bundle. @default none */
+        readonly passphrase?: string | undefined
+        readonly privateKey?: undefined
+        readonly pkcs11?: undefined
+      }
+  )
 
 /**
  * A source of AWS credentials from an X.509 certificate through IAM Roles Anywhere
@@ -53,7 +77,10 @@ export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions & X509KeyOptio
  * `withRefresh` after it. The certificate, key and chain are read and checked once, at
  * construction; each call signs a new request (`POST /sessions`, signed as "IAM Roles
  * Anywhere authentication signing process" describes, `AWS4-X509-RSA-SHA256` or
- * `AWS4-X509-ECDSA-SHA256`) on its own connection. TLS peer verification is always on.
+ * `AWS4-X509-ECDSA-SHA256`) on its own connection, or, called by an SDK client and without
+ * a `ca` of its own, through that client's `requestHandler` (its agent, proxy and trusted
+ * CAs), as the SDK's `fromTemporaryCredentials` inherits it; the calling client's `logger`
+ * is used when `logger` is not given. TLS peer verification is always on.
  *
  * @throws CredentialError at construction, before any I/O, `InvalidConfiguration` for a bad
  *   option, an unreadable file, an undecryptable key (wrong passphrase), a key that does not
@@ -92,13 +119,22 @@ export const fromRolesAnywhere = (options: FromRolesAnywhereOptions): Credential
     durationSeconds: checked.durationSeconds,
     ...(checked.roleSessionName !== undefined ? { roleSessionName: checked.roleSessionName } : {}),
   })
+  const logger = checkLogger(SOURCE, options.logger)
   const request = { material, target: checked.target, region: checked.region, query, path, body, ca, now }
   const fromRolesAnywhereSource = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
+    const caller = context?.callerClientConfig
+    const log = logger ?? caller?.logger
     const { signal, dispose } = deadline(checked.timeoutMs, context?.signal)
     try {
       // The signer, node:http/https and the decoder load at the first call, not with the root entry.
-      const { createSession } = await import('./rolesAnywhere/createSession.js')
-      return await createSession(request, signal)
+      const { callerHandler, createSession } = await import('./rolesAnywhere/createSession.js')
+      const handler = callerHandler(request, caller?.requestHandler)
+      const via = handler === undefined ? '' : " through the calling client's request handler"
+      logTo(log, 'debug', `${SOURCE}: CreateSession for ${checked.roleArn} at ${checked.target.host}${via}`)
+      return await createSession(request, signal, handler)
+    } catch (e) {
+      logTo(log, 'warn', `${SOURCE}: ${isCredentialError(e) ? `${e.code}: ${e.message}` : 'the call failed'}`)
+      throw e
     } finally {
       dispose()
     }

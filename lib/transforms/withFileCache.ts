@@ -83,12 +83,26 @@ type Cache = {
   readonly options: WithFileCacheOptions
 }
 
-/** Under the lock: another process may have stored a value meanwhile; else fetch, store, or fall back to a still-valid stored one. */
-const refresh = async (c: Cache, context: SourceContext | undefined, asked: number): Promise<AwsCredentialIdentity> => {
-  const stored = readEntry(c.path)
-  const t = c.now()
-  if (stored !== undefined && isFresh(stored, t) && (context?.forceRefresh !== true || stored.issuedAt > asked))
-    return stored.credentials
+/** The same stored credentials: what a forced refresh was asked to replace. */
+const sameEntry = (a: FileCacheEntry, b: FileCacheEntry | undefined): boolean =>
+  b !== undefined &&
+  a.issuedAt === b.issuedAt &&
+  a.credentials.accessKeyId === b.credentials.accessKeyId &&
+  a.credentials.sessionToken === b.credentials.sessionToken
+
+/**
+ * Under the lock: another process may have stored a value meanwhile; else fetch, store, or fall
+ * back to a still-valid stored one. A forced refresh never answers with `replaced` (the entry
+ * stored when it was asked), neither as a hit nor as the fallback of a failed fetch.
+ */
+const refresh = async (
+  c: Cache,
+  context: SourceContext | undefined,
+  replaced: FileCacheEntry | undefined,
+): Promise<AwsCredentialIdentity> => {
+  const read = readEntry(c.path)
+  const stored = read === undefined || sameEntry(read, replaced) ? undefined : read
+  if (stored !== undefined && isFresh(stored, c.now())) return stored.credentials
   let credentials: AwsCredentialIdentity
   try {
     credentials = await c.self(context)
@@ -123,7 +137,8 @@ const store = (c: Cache, entry: FileCacheEntry): void => {
  * advisory window, scaled to its lifetime); otherwise one process at a time fetches,
  * under a lock file that is taken over when its owner died, and the others then read
  * its result. When the fetch fails, a stored value that has not expired is returned
- * (`stale-served` event). `forceRefresh` skips a stored value older than the call.
+ * (`stale-served` event). `forceRefresh` never returns the value stored when it was asked
+ * (not even as that fallback): it fetches, or takes what another process stored meanwhile.
  * Credentials without `expiration` pass through, never stored.
  *
  * Put it before `withRefresh` (which keeps the value in memory) and after `withMfa`, so
@@ -158,10 +173,10 @@ export const withFileCache = (options: WithFileCacheOptions): ((self: Credential
     const c: Cache = { self, dir, path, now, options }
     const cached = async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
       ensureCacheDir(dir, SOURCE)
-      const asked = now()
-      const stored = context?.forceRefresh === true ? undefined : readEntry(path)
-      if (stored !== undefined && isFresh(stored, asked)) return stored.credentials
-      return withFileLock(`${path}.lock`, () => refresh(c, context, asked), {
+      const stored = readEntry(path)
+      const forced = context?.forceRefresh === true
+      if (!forced && stored !== undefined && isFresh(stored, now())) return stored.credentials
+      return withFileLock(`${path}.lock`, () => refresh(c, context, forced ? stored : undefined), {
         timeoutMs: options.lockTimeoutMs,
         signal: context?.signal,
         source: SOURCE,

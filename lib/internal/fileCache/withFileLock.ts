@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { closeSync, constants, lstatSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  futimesSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
 import { hostname } from 'node:os'
 import { CredentialError } from '../../errors.js'
 
@@ -10,7 +20,11 @@ import { CredentialError } from '../../errors.js'
 export type FileLockOptions = {
   /** A waiter gives up after this long with `Timeout`. @default 180_000 (room for an MFA prompt) */
   readonly timeoutMs?: number | undefined
-  /** A lock older than this is taken over even if its owner looks alive (another host, a reused PID). @default 120_000 */
+  /**
+   * A lock whose mtime is older than this is taken over even if its owner looks alive (another
+   * host, a reused PID, a hung process). Its owner refreshes the mtime every quarter of it.
+   * @default 120_000
+   */
   readonly staleMs?: number | undefined
   /** Time between two tries, jittered by ±50 %. @default 50 */
   readonly pollMs?: number | undefined
@@ -48,18 +62,47 @@ const alive = (pid: number): boolean => {
   }
 }
 
-const create = (path: string, owner: Owner): 'locked' | 'busy' | 'unavailable' => {
+/** The open lock file (kept open for the heartbeat), or why there is none. */
+const create = (path: string, owner: Owner): number | 'busy' | 'unavailable' => {
+  let fd: number
   try {
     // O_EXCL with O_CREAT fails on any existing path, a (dangling) symlink included: never followed.
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600)
-    try {
-      writeSync(fd, JSON.stringify(owner))
-    } finally {
-      closeSync(fd)
-    }
-    return 'locked'
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600)
   } catch (e) {
     return (e as { code?: string }).code === 'EEXIST' ? 'busy' : 'unavailable'
+  }
+  try {
+    writeSync(fd, JSON.stringify(owner))
+    return fd
+  } catch {
+    closeSync(fd)
+    return 'unavailable'
+  }
+}
+
+/**
+ * Touches the held lock's mtime every `everyMs`, so that waiters never judge it abandoned
+ * while its owner works (an MFA prompt may take minutes). Through the open descriptor: a lock
+ * taken over meanwhile is another file, never touched. Unref'd: the owner awaits its own work,
+ * which keeps the process alive. Returns what stops it and closes the descriptor.
+ */
+const heartbeat = (fd: number, everyMs: number): (() => void) => {
+  const timer = setInterval(() => {
+    try {
+      const t = new Date()
+      futimesSync(fd, t, t)
+    } catch {
+      // The lock file is gone or unwritable: waiters fall back to the owner check.
+    }
+  }, everyMs)
+  timer.unref()
+  return () => {
+    clearInterval(timer)
+    try {
+      closeSync(fd)
+    } catch {
+      // already closed
+    }
   }
 }
 
@@ -144,9 +187,10 @@ const pause = (ms: number, signal: AbortSignal | undefined, source: string): Pro
 /**
  * Runs `fn` holding the lock file `path` (exclusive create, mode 0600, holding the owner's
  * PID, host name and a random id), so that processes started together fetch once and ask
- * for one MFA code. A lock whose owner is dead (same host, PID gone) is taken over at once;
- * a symlink, FIFO or directory at the path, a garbage or unreadable lock, a future mtime
- * or a lock older than `staleMs` are removed (never followed). Where no lock can be made
+ * for one MFA code. While `fn` runs, the owner touches the lock's mtime every `staleMs / 4`,
+ * so a lock is old only when its owner stopped. A lock whose owner is dead (same host, PID
+ * gone) is taken over at once; a symlink, FIFO or directory at the path, a garbage or
+ * unreadable lock, a future mtime or a lock untouched for `staleMs` are removed (never followed). Where no lock can be made
  * at all, `fn` runs unlocked: the cache is an optimization. Released only while still ours.
  * @throws CredentialError `Timeout` when a live owner holds it longer than `timeoutMs`;
  * `Aborted` when `signal` aborts; whatever `fn` throws.
@@ -161,12 +205,17 @@ export const withFileLock = async <T>(
   const timeoutMs = options.timeoutMs ?? 180_000
   const pollMs = options.pollMs ?? 50
   const owner: Owner = { pid: process.pid, host: hostname(), id: randomUUID() }
+  const staleMs = options.staleMs ?? 120_000
   const started = Date.now()
+  let fd: number
   for (;;) {
     const attempt = create(path, owner)
     if (attempt === 'unavailable') return fn()
-    if (attempt === 'locked') break
-    const look = inspect(path, options.staleMs ?? 120_000, Date.now())
+    if (attempt !== 'busy') {
+      fd = attempt
+      break
+    }
+    const look = inspect(path, staleMs, Date.now())
     if (look === 'unavailable') return fn()
     if (look === 'retry') continue
     if (Date.now() - started >= timeoutMs)
@@ -176,9 +225,11 @@ export const withFileLock = async <T>(
       )
     await pause(pollMs * (0.5 + Math.random()), options.signal, source)
   }
+  const stop = heartbeat(fd, Math.max(1, Math.floor(staleMs / 4)))
   try {
     return await fn()
   } finally {
+    stop()
     release(path, owner)
   }
 }

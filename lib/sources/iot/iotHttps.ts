@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import { checkServerIdentity, type SecureContext } from 'node:tls'
 import { isIpHost, type IotTarget } from './iotOptions.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
+import { readBody } from '../x509/readBody.js'
 import {
   bodyTooLarge,
   hostHeader,
@@ -13,17 +14,8 @@ import {
   type IotTransport,
 } from './iotTransport.js'
 
-const readBody = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail: (e: unknown) => void): void => {
-  const chunks: Buffer[] = []
-  let size = 0
-  res.on('data', (chunk: Buffer) => {
-    size += chunk.length
-    if (size > MAX_BODY_BYTES) res.destroy(bodyTooLarge())
-    else chunks.push(chunk)
-  })
-  res.on('error', fail)
-  res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-}
+const readAnswer = (res: IncomingMessage, done: (r: IotRawResponse) => void, fail: (e: unknown) => void): void =>
+  readBody(res, MAX_BODY_BYTES, bodyTooLarge, (body) => done({ status: res.statusCode ?? 0, body }), fail)
 
 /**
  * The node:https transport: one TLS context (built by the caller, once per source) and one
@@ -71,7 +63,7 @@ export const httpsTransport = (secureContext: SecureContext): IotTransport => {
         else fail(e)
       })
       req.on('response', (res) =>
-        readBody(
+        readAnswer(
           res,
           (r) => {
             signal.removeEventListener('abort', abort)

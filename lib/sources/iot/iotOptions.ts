@@ -2,6 +2,7 @@ import type * as Net from 'node:net'
 import type { CredentialError } from '../../errors.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
 import { invalidConfiguration, kindOf, MAX_TIMER_MS, requireObject } from '../../internal/validate.js'
+import { endpointUrl } from '../x509/endpointUrl.js'
 
 const SOURCE = 'fromIotCertificate'
 const ROLE_ALIAS = /^[\w=,@-]{1,128}$/
@@ -21,17 +22,9 @@ export const invalid = (message: string, cause?: unknown): CredentialError =>
 
 /** Parses `host`, `host:port` or `https://host[:port][/]`; the port defaults to 443. */
 export const parseEndpoint = (endpoint: string): { host: string; port: number } => {
-  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw invalid(`endpoint "${endpoint}" is not a host name, host:port or https URL`)
-  }
+  const { url, hostname } = endpointUrl(endpoint, invalid)
   if (url.protocol !== 'https:') throw invalid(`endpoint must use https (got ${url.protocol.slice(0, -1)})`)
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password)
-    throw invalid(`endpoint must be a bare host (got a path, query or user info in "${endpoint}")`)
-  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 443 : Number(url.port) }
+  return { host: hostname, port: url.port === '' ? 443 : Number(url.port) }
 }
 
 /** The target for an endpoint, optionally connecting somewhere else (`connectTo`). */

@@ -3,7 +3,7 @@ import type { SigningMaterial } from './material.js'
 import type { RolesAnywhereTarget } from './options.js'
 import { decodeSession, rejection } from './response.js'
 import { signRequest } from './sign.js'
-import { post } from './transport.js'
+import { post, postThrough, type CallerHandler } from './transport.js'
 
 /** @internal One CreateSession call, everything fixed at construction plus the clock. */
 export type CreateSessionRequest = {
@@ -22,7 +22,23 @@ export type CreateSessionRequest = {
  * module at its first call, so the root entry does not load the signer, node:http/https or
  * the answer decoder.
  */
-export const createSession = async (r: CreateSessionRequest, signal: AbortSignal): Promise<AwsCredentialIdentity> => {
+/**
+ * @internal The calling client's request handler, when the source has no `ca` of its own (its
+ * own TLS trust wins): an HTTP/1.1 smithy handler; an HTTP/2 one is not taken, as the SDK's
+ * `fromTemporaryCredentials` does not.
+ */
+export const callerHandler = (r: CreateSessionRequest, h: unknown): CallerHandler | undefined => {
+  const handler = h as (CallerHandler & { readonly metadata?: { readonly handlerProtocol?: string } }) | undefined
+  return r.ca === undefined && typeof handler?.handle === 'function' && handler.metadata?.handlerProtocol !== 'h2'
+    ? handler
+    : undefined
+}
+
+export const createSession = async (
+  r: CreateSessionRequest,
+  signal: AbortSignal,
+  handler: CallerHandler | undefined,
+): Promise<AwsCredentialIdentity> => {
   const headers = signRequest(r.material, {
     host: r.target.host,
     path: '/sessions',
@@ -31,7 +47,10 @@ export const createSession = async (r: CreateSessionRequest, signal: AbortSignal
     region: r.region,
     nowMs: r.now(),
   })
-  const answer = await post(r.target, r.path, headers, r.body, signal, r.ca)
+  const answer =
+    handler === undefined
+      ? await post(r.target, r.path, headers, r.body, signal, r.ca)
+      : await postThrough(handler, r.target, r.path, headers, r.body, signal)
   if (answer.status < 200 || answer.status > 299) throw rejection(answer)
   return decodeSession(answer, r.now())
 }

@@ -68,8 +68,19 @@ const algorithmOf = (key: KeyObject): SigningMaterial['algorithm'] => {
   )
 }
 
+/** The leaf certificate of a PKCS#12 file: Node's TLS loader checks the MAC under the passphrase and yields it. */
+const pfxCertificate = (pfx: Buffer, passphrase: string | undefined): X509Certificate => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- types SecureContext.context, which @types/node leaves as any
+  const context = buildSecureContext(SOURCE, { kind: 'pfx', pfx, passphrase }, undefined) as unknown as {
+    context: { getCertificate: () => Buffer | null }
+  }
+  const der = context.context.getCertificate()
+  if (der === null) throw invalid('pfx holds no certificate; give it as certificate')
+  return parseCertificate('the certificate in pfx', der)
+}
+
 const certificateAndKey = (o: KeyOptions): { cert: X509Certificate; key: KeyObject } => {
-  const kind = keyKind(SOURCE, o)
+  const kind = keyKind(SOURCE, o, true)
   if (kind === 'pkcs11')
     throw invalid('pkcs11 keys are not supported yet by fromRolesAnywhere; use a PEM key, an encrypted PEM key or pfx')
   if (kind === 'pem')
@@ -78,19 +89,18 @@ const certificateAndKey = (o: KeyOptions): { cert: X509Certificate; key: KeyObje
       key: pemKey(readPem(SOURCE, 'privateKey', o.privateKey!), o.passphrase),
     }
   const pfx = readBinary(SOURCE, 'pfx', o.pfx!)
-  // Node's TLS loader checks the MAC under the passphrase and yields the leaf certificate.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- types SecureContext.context, which @types/node leaves as any
-  const context = buildSecureContext(SOURCE, { kind: 'pfx', pfx, passphrase: o.passphrase }, undefined) as unknown as {
-    context: { getCertificate: () => Buffer | null }
-  }
-  const der = context.context.getCertificate()
-  if (der === null) throw invalid('pfx holds no certificate')
-  return { cert: parseCertificate('the certificate in pfx', der), key: pfxPrivateKey(pfx, o.passphrase) }
+  // A given certificate is the one sent (a renewed one for the bundle's key, say); the key check follows.
+  const cert =
+    o.certificate === undefined
+      ? pfxCertificate(pfx, o.passphrase)
+      : parseCertificate('certificate', readPem(SOURCE, 'certificate', o.certificate))
+  return { cert, key: pfxPrivateKey(pfx, o.passphrase) }
 }
 
 /**
- * @internal Reads the certificate, key (PEM, encrypted PEM or PKCS#12) and intermediates,
- * and checks that the key belongs to the certificate. Never echoes key material.
+ * @internal Reads the certificate, key (PEM, encrypted PEM or PKCS#12, whose certificate a
+ * given `certificate` replaces) and intermediates, and checks that the key belongs to the
+ * certificate. Never echoes key material.
  */
 export const readSigningMaterial = (o: KeyOptions): SigningMaterial => {
   const { cert, key } = certificateAndKey(o)

@@ -1,5 +1,6 @@
 import type { CredentialError } from '../../errors.js'
 import { invalidConfiguration, MAX_TIMER_MS } from '../../internal/validate.js'
+import { endpointUrl } from '../x509/endpointUrl.js'
 
 /** @internal The source name every error of fromRolesAnywhere carries. */
 export const SOURCE = 'fromRolesAnywhere'
@@ -51,20 +52,11 @@ const arnPart = (
 
 /** @internal Parses `endpoint`: https always; http only to a loopback host (tests), never a path. */
 export const parseTarget = (endpoint: string): RolesAnywhereTarget => {
-  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw invalid(`endpoint "${endpoint}" is not a host name, host:port or https URL`)
-  }
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const { url, hostname } = endpointUrl(endpoint, invalid)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(hostname)))
     throw invalid(
       `endpoint must use https (http only to a loopback host such as 127.0.0.1; got ${url.protocol.slice(0, -1)})`,
     )
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password)
-    throw invalid(`endpoint must be a bare origin without path, query or user info (got "${endpoint}")`)
   const protocol = url.protocol
   const port = url.port === '' ? (protocol === 'https:' ? 443 : 80) : Number(url.port)
   return { protocol, hostname, port, host: url.host }

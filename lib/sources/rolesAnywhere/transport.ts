@@ -1,9 +1,10 @@
 import type * as Http from 'node:http'
-import type { IncomingMessage } from 'node:http'
 import type * as Https from 'node:https'
+import type { Readable } from 'node:stream'
 import { CredentialError } from '../../errors.js'
 import { loadBuiltin } from '../../internal/loadBuiltin.js'
 import { networkError as mapNetworkError } from '../x509/networkError.js'
+import { readBody } from '../x509/readBody.js'
 import { SOURCE, type RolesAnywhereTarget } from './options.js'
 
 /** @internal The service's raw answer. */
@@ -21,23 +22,21 @@ const tooLarge = (): CredentialError =>
     source: SOURCE,
   })
 
-const readAnswer = (res: IncomingMessage, done: (a: RawAnswer) => void, fail: (e: unknown) => void): void => {
-  const chunks: Buffer[] = []
-  let size = 0
-  res.on('data', (chunk: Buffer) => {
-    size += chunk.length
-    if (size > MAX_BODY_BYTES) res.destroy(tooLarge())
-    else chunks.push(chunk)
-  })
-  res.on('error', fail)
-  res.on('end', () => {
-    const type = res.headers['x-amzn-errortype']
-    done({
-      status: res.statusCode ?? 0,
-      errorType: Array.isArray(type) ? type[0] : type,
-      body: Buffer.concat(chunks).toString('utf8'),
-    })
-  })
+const readAnswer = (
+  res: Readable,
+  status: number | undefined,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  done: (a: RawAnswer) => void,
+  fail: (e: unknown) => void,
+): void => {
+  const type = headers['x-amzn-errortype'] ?? headers['X-Amzn-Errortype']
+  readBody(
+    res,
+    MAX_BODY_BYTES,
+    tooLarge,
+    (body) => done({ status: status ?? 0, errorType: Array.isArray(type) ? type[0] : type, body }),
+    fail,
+  )
 }
 
 /**
@@ -81,6 +80,8 @@ export const post = (
     req.on('response', (res) =>
       readAnswer(
         res,
+        res.statusCode,
+        res.headers,
         (a) => {
           signal.removeEventListener('abort', abort)
           resolve(a)
@@ -90,3 +91,49 @@ export const post = (
     )
     req.end(body)
   })
+
+/** @internal The calling SDK client's request handler (the smithy `HttpHandler` shape), as far as a POST needs it. */
+export type CallerHandler = {
+  readonly handle: (
+    request: object,
+    options?: { readonly abortSignal?: AbortSignal },
+  ) => Promise<{
+    readonly response: { readonly statusCode: number; readonly headers: object; readonly body?: unknown }
+  }>
+}
+
+/**
+ * @internal Sends the same `POST` through the calling client's request handler (its agent,
+ * proxy and trusted CAs), as a smithy `HttpRequest`; the query is already in `path`.
+ */
+export const postThrough = async (
+  handler: CallerHandler,
+  t: RolesAnywhereTarget,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+  signal: AbortSignal,
+): Promise<RawAnswer> => {
+  if (signal.aborted) throw signal.reason
+  const request = {
+    protocol: t.protocol,
+    hostname: t.hostname,
+    port: t.port,
+    method: 'POST',
+    path,
+    query: {},
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  }
+  try {
+    const { response } = await handler.handle(request, { abortSignal: signal })
+    const stream = response.body as Readable | undefined
+    if (stream === undefined || typeof stream.on !== 'function')
+      return { status: response.statusCode, errorType: undefined, body: '' }
+    return await new Promise<RawAnswer>((resolve, reject) =>
+      readAnswer(stream, response.statusCode, response.headers as Record<string, string>, resolve, reject),
+    )
+  } catch (e) {
+    throw signal.aborted ? signal.reason : networkError(e, t)
+  }
+}

@@ -22,7 +22,8 @@ export type Pkcs11Settings = {
 
 /**
  * @internal Which kind of key the options of `source` give: exactly one of privateKey, pfx
- * and pkcs11, with the certificate each needs. Throws `InvalidConfiguration` naming the option.
+ * and pkcs11, with the certificate each needs (with pfx, a `certificate` only where
+ * `certificateWithPfx` says the source takes one). Throws `InvalidConfiguration` naming the option.
  */
 export const keyKind = (
   source: string,
@@ -34,6 +35,7 @@ export const keyKind = (
     ca?: unknown
     passphrase?: unknown
   },
+  certificateWithPfx = false,
 ): 'pem' | 'pfx' | 'pkcs11' => {
   const given = (['privateKey', 'pfx', 'pkcs11'] as const).filter((k) => o[k] !== undefined)
   if (given.length !== 1)
@@ -42,9 +44,9 @@ export const keyKind = (
       `give exactly one of privateKey (with certificate), pfx or pkcs11 (with certificate); got ${given.length === 0 ? 'none' : given.join(' and ')}`,
     )
   const kind = given[0] === 'privateKey' ? 'pem' : given[0]!
-  if (kind === 'pfx' && o.certificate !== undefined)
+  if (kind === 'pfx' && o.certificate !== undefined && !certificateWithPfx)
     throw invalidConfiguration(source, 'certificate must not be given with pfx: the PKCS#12 file holds it')
-  if (kind !== 'pfx' && !isMaterial(o.certificate))
+  if ((kind !== 'pfx' || o.certificate !== undefined) && !isMaterial(o.certificate))
     throw invalidConfiguration(source, 'certificate is required: PEM text, a file path or a Buffer')
   if (kind === 'pem' && !isMaterial(o.privateKey))
     throw invalidConfiguration(source, 'privateKey must be PEM text, a file path or a Buffer')
