@@ -1,13 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cliCacheKey } from '../../lib/cli/cachedOutput'
-import {
-  defaultCacheDir,
-  entryName,
-  isFresh,
-  readEntry as readCache,
-  writeEntry,
-} from '../../lib/internal/fileCache/entry'
+import { defaultCacheDir, entryName, isFresh, readEntry as readCache } from '../../lib/internal/fileCache/entry'
+import { writeEntry } from '../../lib/internal/fileCache/writeEntry'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import { codeAt } from '../support/stsFixture'
 import { fakeTerminal, runIn, tempDir, type CliRun } from './cliFixture'

@@ -180,7 +180,7 @@ describe('credential-process as a real process', () => {
     expect(json(await runCliProcess(main, args, { env })).AccessKeyId).not.toBe('ASIAPLANTED')
   })
 
-  it('on a cache hit loads neither the SDK, nor fp-ts, otplib, smithy nor the source builders', async () => {
+  it('on a cache hit loads neither the SDK, nor fp-ts, otplib, smithy, the source builders nor node:crypto', async () => {
     const { env, sourceArgs } = setup()
     const args = ['credential-process', '--assume-role', ROLE, ...sourceArgs]
     const miss = await runCliProcess(main, args, { env })
@@ -188,11 +188,13 @@ describe('credential-process as a real process', () => {
     const hook = join(dir.path, 'hook.js')
     writeFileSync(
       hook,
-      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify([Object.keys(require.cache), process.moduleLoadList])))\n`,
     )
     const hit = await runChild(process.execPath, ['-r', hook, main, ...args], { env })
     expect(hit.stdout).toBe(miss.stdout)
-    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
+    const [modules, builtins] = JSON.parse(readFileSync(loaded, 'utf8')) as [string[], string[]]
+    // Node's own modules as it lists them ('NativeModule crypto'); node:crypto is not in its start-up snapshot.
+    expect(builtins.filter((m) => /\bcrypto\b/.test(m))).toEqual([])
     const built = dirname(dirname(main))
     expect(
       modules.filter((m) => !m.startsWith(built) || /runCli|sourceFromFlags|errors\.js|withMfa|fromAssumeRole/.test(m)),

@@ -1,6 +1,6 @@
 // The cache-hit path of `credential-process`, run before anything else is loaded: node
-// built-ins, the entry reader and the refresh windows only (no SDK, no CredentialError).
-import { createHash } from 'node:crypto'
+// built-ins, the entry reader and the refresh windows only (no SDK, no CredentialError, no
+// node:crypto: it is not in Node's start-up snapshot and costs more to load than the hit).
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
@@ -12,6 +12,7 @@ import {
   readEntry,
   unsafeDirReason,
 } from '../internal/fileCache/entry.js'
+import { sha256Hex } from '../internal/sha256Hex.js'
 
 /** Flags whose value is a path: the key holds it resolved, so the working directory does not matter. */
 export const PATH_VALUED = new Set([
@@ -84,7 +85,7 @@ const normalize = (argv: readonly string[], cwd: string): string[] =>
 const digestOf = (path: string | undefined): string | null => {
   if (path === undefined) return null
   try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex')
+    return sha256Hex(readFileSync(path))
   } catch {
     return null
   }
