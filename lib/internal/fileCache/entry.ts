@@ -92,14 +92,22 @@ export const isFresh = (entry: FileCacheEntry, now: number): boolean => {
   return now < expiresAt - windowsFor(expiresAt - entry.issuedAt, undefined).advisoryMs
 }
 
-/** JSON with object keys sorted at every depth and undefined members dropped: equal keys in any order give one text. */
+/**
+ * JSON with object keys sorted at every depth and undefined members dropped: equal keys in
+ * any order give one text. A loop, not entries/filter/sort callbacks: the CLI's cache hit
+ * runs this once, in the interpreter.
+ */
 const canonical = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+    const record = value as Record<string, unknown>
+    const members: string[] = []
+    // Object.keys lists what Object.entries does; sort() compares UTF-16 code units, as `<` does.
+    for (const k of Object.keys(record).sort()) {
+      const v = record[k]
+      if (v !== undefined) members.push(`${JSON.stringify(k)}:${canonical(v)}`)
+    }
+    return `{${members.join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
 }
