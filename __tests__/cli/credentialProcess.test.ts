@@ -366,9 +366,9 @@ describe('the cache file', () => {
 
   it('keeps the entry names 0.2.0 wrote, for keys of every shape (any key order, undefined dropped, holes, dates)', () => {
     const cli = { cli: 1, argv: ['--assume-role', ROLE], env: { AWS_PROFILE: null }, files: { config: null } }
-    // eslint-disable-next-line no-sparse-arrays
     const odd = {
       b: 1,
+      // eslint-disable-next-line no-sparse-arrays
       a: [1, undefined, 'x', , null],
       é: 'e',
       Z: { y: undefined, x: new Date(0), w: [{ q: 1 }] },
