@@ -1,13 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cliCacheKey } from '../../lib/cli/cachedOutput'
-import {
-  defaultCacheDir,
-  entryName,
-  isFresh,
-  readEntry as readCache,
-  writeEntry,
-} from '../../lib/internal/fileCache/entry'
+import fc from 'fast-check'
+import { cliCacheKey, toProcessJson } from '../../lib/cli/cachedOutput'
+import { defaultCacheDir, entryName, isFresh, readEntry as readCache } from '../../lib/internal/fileCache/entry'
+import { writeEntry } from '../../lib/internal/fileCache/writeEntry'
 import { startStsEmulator, type StsEmulator } from '../../lib/testing/startStsEmulator'
 import { stsSourceArgs, type ProcessJson } from '../support/credentialProcess'
 import { codeAt } from '../support/stsFixture'
@@ -346,5 +342,40 @@ describe('the cache file', () => {
     } finally {
       dir.remove()
     }
+  })
+
+  it('keeps the entry names 0.2.0 wrote, for keys of every shape (any key order, undefined dropped, holes, dates)', () => {
+    const cli = { cli: 1, argv: ['--assume-role', ROLE], env: { AWS_PROFILE: null }, files: { config: null } }
+    const odd = {
+      b: 1,
+      // eslint-disable-next-line no-sparse-arrays
+      a: [1, undefined, 'x', , null],
+      é: 'e',
+      Z: { y: undefined, x: new Date(0), w: [{ q: 1 }] },
+      '': 0,
+    }
+    expect(entryName('role')).toBe('2bc933aff12616c117d39070602306f8e3ab07ec9924f3519a7750e60883dcb2.json')
+    expect(entryName(odd)).toBe('9fe1024b57e86997dd3c07fa87d7e784ce58d14cad733a13c3c1a984208dc8fa.json')
+    expect(entryName({ format: 1, key: cli, source: 'aws-refresh-session', mfaSerialNumber: undefined })).toBe(
+      '4992b9de15addd03a698c64c46639a9f4156325e07db7f854c709dc86f5b1a52.json',
+    )
+  })
+
+  it('prints Expiration exactly as toISOString does, for any date', () => {
+    const base = { accessKeyId: 'A', secretAccessKey: 'S' }
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z') }),
+          fc.date({ noInvalidDate: true }),
+        ),
+        (expiration) => {
+          const printed = JSON.parse(toProcessJson({ ...base, expiration })) as ProcessJson
+          return printed.Expiration === expiration.toISOString()
+        },
+      ),
+      { numRuns: 500 },
+    )
+    expect(JSON.parse(toProcessJson(base))).not.toHaveProperty('Expiration')
   })
 })

@@ -183,6 +183,23 @@ describe('credential-process as a real process', () => {
     expect(json(await runCliProcess(main, args, { env })).AccessKeyId).not.toBe('ASIAPLANTED')
   })
 
+  it('on a cache hit loads neither node:crypto nor node:os, and sets up no signal handler', async () => {
+    const { env, sourceArgs } = setup()
+    const args = ['credential-process', '--assume-role', ROLE, ...sourceArgs]
+    const miss = await runCliProcess(main, args, { env })
+    const loaded = join(dir.path, 'builtins.json')
+    const hook = join(dir.path, 'builtins.js')
+    // Node's own modules and bindings as it lists them ('NativeModule crypto', 'Internal Binding signal_wrap').
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList)))\n`,
+    )
+    const hit = await runChild(process.execPath, ['-r', hook, main, ...args], { env })
+    expect(hit.stdout).toBe(miss.stdout)
+    const builtins = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
+    expect(builtins.filter((m) => /\b(crypto|os|signal_wrap)$/.test(m))).toEqual([])
+  })
+
   it('on a cache hit loads neither the SDK, nor fp-ts, otplib, smithy nor the source builders', async () => {
     const { env, sourceArgs } = setup()
     const args = ['credential-process', '--assume-role', ROLE, ...sourceArgs]

@@ -1,7 +1,7 @@
 // The cache-hit path of `credential-process`, run before anything else is loaded: node
-// built-ins, the entry reader and the refresh windows only (no SDK, no CredentialError).
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+// built-ins, the entry reader and the refresh windows only (no SDK, no CredentialError, no
+// node:crypto: it is not in Node's start-up snapshot and costs more to load than the hit).
+import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import {
@@ -12,6 +12,7 @@ import {
   readEntry,
   unsafeDirReason,
 } from '../internal/fileCache/entry.js'
+import { sha256Hex } from '../internal/sha256Hex.js'
 
 /** Flags whose value is a path: the key holds it resolved, so the working directory does not matter. */
 export const PATH_VALUED = new Set([
@@ -22,9 +23,6 @@ export const PATH_VALUED = new Set([
   'web-identity-token-file',
   'cache-dir',
 ])
-/** Files whose content decides the identity: the key holds their SHA-256. */
-const CONTENT_KEYED = ['config', 'certificate']
-
 /**
  * The environment that the SDK's default chain, `--base-profile` and the STS client read
  * to choose the base identity, the endpoint and the region. Secrets are not in it: an
@@ -81,13 +79,20 @@ const normalize = (argv: readonly string[], cwd: string): string[] =>
       : a
   })
 
+/** The SHA-256 of a file, null when it is missing or unreadable (a missing file is asked first: a thrown ENOENT costs more). */
 const digestOf = (path: string | undefined): string | null => {
-  if (path === undefined) return null
+  if (path === undefined || !existsSync(path)) return null
   try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex')
+    return sha256Hex(readFileSync(path))
   } catch {
     return null
   }
+}
+
+/** The SHA-256 of the file a path-valued flag names, resolved against `cwd`. */
+const flagDigest = (argv: readonly string[], name: string, cwd: string): string | null => {
+  const v = flagValue(argv, name)
+  return digestOf(v === undefined ? undefined : resolve(cwd, v))
 }
 
 const home = (p: string, homeDir: string, cwd: string): string =>
@@ -112,23 +117,27 @@ export const cliCacheKey = (
     ),
     config: digestOf(home(env['AWS_CONFIG_FILE'] || join(homeDir, '.aws', 'config'), homeDir, cwd)),
   }
-  const named = Object.fromEntries(
-    CONTENT_KEYED.map((f) => {
-      const v = flagValue(argv, f)
-      return [f, digestOf(v === undefined ? undefined : resolve(cwd, v))]
-    }),
-  )
-  return {
-    cli: 1,
-    argv: normalize(argv, cwd),
-    named,
-    env: Object.fromEntries(IDENTITY_ENV.map((k) => [k, env[k] || null])),
-    files,
-  }
+  // The files whose content decides the identity.
+  const named = { config: flagDigest(argv, 'config', cwd), certificate: flagDigest(argv, 'certificate', cwd) }
+  const identity: Record<string, string | null> = {}
+  for (const k of IDENTITY_ENV) identity[k] = env[k] || null
+  return { cli: 1, argv: normalize(argv, cwd), named, env: identity, files }
 }
 
 /** The name the CLI's source carries into the cache entry name (so the key alone decides the entry). */
 export const CLI_SOURCE_NAME = 'aws-refresh-session'
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
+
+/**
+ * `date.toISOString()`, built from the UTC fields for the years 0-9999: the first
+ * `toISOString` call of a process costs about 0.3 ms on Node 20, a tenth of a cache hit.
+ */
+const isoString = (d: Date): string => {
+  const year = d.getUTCFullYear()
+  if (!(year >= 0 && year <= 9999)) return d.toISOString()
+  return `${pad(year, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}Z`
+}
 
 /** The AWS `credential_process` output format (Version 1). */
 export const toProcessJson = (c: AwsCredentialIdentity): string =>
@@ -137,7 +146,7 @@ export const toProcessJson = (c: AwsCredentialIdentity): string =>
     AccessKeyId: c.accessKeyId,
     SecretAccessKey: c.secretAccessKey,
     SessionToken: c.sessionToken,
-    Expiration: c.expiration?.toISOString(),
+    Expiration: c.expiration && isoString(c.expiration),
     AccountId: c.accountId,
   })
 

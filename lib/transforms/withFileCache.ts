@@ -9,8 +9,8 @@ import {
   type FileCacheEntry,
   isFresh,
   readEntry,
-  writeEntry,
 } from '../internal/fileCache/entry.js'
+import { writeEntry } from '../internal/fileCache/writeEntry.js'
 import { ensureCacheDir } from '../internal/fileCache/ensureCacheDir.js'
 import { withFileLock } from '../internal/fileCache/withFileLock.js'
 import { sourceName } from '../internal/sourceName.js'

@@ -1,19 +1,11 @@
-// Loaded on the CLI's cache-hit path: node built-ins and the refresh windows only, in as few files as possible.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import { createHash, randomBytes } from 'node:crypto'
+// The read side of a cache entry, loaded on the CLI's cache-hit path: node built-ins in
+// Node's start-up snapshot, the refresh windows and the plain-code SHA-256 only (no
+// node:crypto). Writing is in writeEntry.ts.
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { windowsFor } from '../../refresh/lifetimeWindows.js'
+import { sha256Hex } from '../sha256Hex.js'
 
 /**
  * Credentials as a cache file keeps them, with the time they were stored: with
@@ -26,8 +18,8 @@ export type FileCacheEntry = {
   readonly issuedAt: number
 }
 
-/** Bump when the file format changes: files of another format are then simply misses. */
-const FORMAT = 1
+/** Bump when the file format changes: files of another format are then simply misses. @internal */
+export const ENTRY_FORMAT = 1
 
 /** `O_NOFOLLOW` where the platform has it (not on Windows): a planted symlink is never read. */
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0
@@ -55,7 +47,13 @@ const readPrivate = (path: string): string | undefined => {
 
 const decode = (data: Record<string, unknown>): FileCacheEntry | undefined => {
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration, AccountId, IssuedAt } = data
-  if (data['Format'] !== FORMAT || !str(AccessKeyId) || !str(SecretAccessKey) || !str(Expiration) || !str(IssuedAt))
+  if (
+    data['Format'] !== ENTRY_FORMAT ||
+    !str(AccessKeyId) ||
+    !str(SecretAccessKey) ||
+    !str(Expiration) ||
+    !str(IssuedAt)
+  )
     return undefined
   if ((SessionToken !== undefined && !str(SessionToken)) || (AccountId !== undefined && !str(AccountId)))
     return undefined
@@ -88,47 +86,28 @@ export const readEntry = (path: string): FileCacheEntry | undefined => {
   }
 }
 
-/**
- * Writes a cache file atomically: a temporary file in the same directory (mode 0600,
- * exclusive create, so never through a symlink) renamed over the old one, so a reader
- * never sees half a file and a symlink at `path` is replaced, never followed.
- * @internal
- */
-export const writeEntry = (path: string, dir: string, entry: FileCacheEntry): void => {
-  const c = entry.credentials
-  const body = JSON.stringify({
-    Format: FORMAT,
-    AccessKeyId: c.accessKeyId,
-    SecretAccessKey: c.secretAccessKey,
-    SessionToken: c.sessionToken,
-    Expiration: c.expiration.toISOString(),
-    AccountId: c.accountId,
-    IssuedAt: new Date(entry.issuedAt).toISOString(),
-  })
-  const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
-  try {
-    writeFileSync(temp, body, { mode: 0o600, flag: 'wx' })
-    renameSync(temp, path)
-  } catch (e) {
-    rmSync(temp, { force: true })
-    throw e
-  }
-}
-
 /** Fresh: before the advisory window of `withRefresh`, scaled to the entry's lifetime (no jitter). @internal */
 export const isFresh = (entry: FileCacheEntry, now: number): boolean => {
   const expiresAt = entry.credentials.expiration.getTime()
   return now < expiresAt - windowsFor(expiresAt - entry.issuedAt, undefined).advisoryMs
 }
 
-/** JSON with object keys sorted at every depth and undefined members dropped: equal keys in any order give one text. */
+/**
+ * JSON with object keys sorted at every depth and undefined members dropped: equal keys in
+ * any order give one text. A loop, not entries/filter/sort callbacks: the CLI's cache hit
+ * runs this once, in the interpreter.
+ */
 const canonical = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+    const record = value as Record<string, unknown>
+    const members: string[] = []
+    // Object.keys lists what Object.entries does; sort() compares UTF-16 code units, as `<` does.
+    for (const k of Object.keys(record).sort()) {
+      const v = record[k]
+      if (v !== undefined) members.push(`${JSON.stringify(k)}:${canonical(v)}`)
+    }
+    return `{${members.join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
 }
@@ -138,7 +117,7 @@ const canonical = (value: unknown): string => {
  * name reveals nothing of the key, equal keys share a file and different ones never do.
  * @internal
  */
-export const entryName = (key: unknown): string => `${createHash('sha256').update(canonical(key)).digest('hex')}.json`
+export const entryName = (key: unknown): string => `${sha256Hex(canonical(key))}.json`
 
 /**
  * What an entry's name is made of: the caller's key, plus what the cached source tells of
