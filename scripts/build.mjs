@@ -56,39 +56,49 @@ for (const file of filesUnder('lib').filter((f) => f.endsWith('.ts') && !f.endsW
   writeFile(join(stage, relative('lib', file)).replace(/\.ts$/, '.js'), code)
 }
 
-// 2. One module graph, written in both formats.
-const bundle = await rollup({
-  input: Object.fromEntries(entries.map((e) => [e, join(stage, `${e}.js`)])),
-  // Packages (the SDK, smithy, fp-ts, otplib...) and Node built-ins are the user's to install.
-  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
-  // The entries export exactly what the sources export; shared code goes to chunks.
-  preserveEntrySignatures: 'strict',
-  // The package declares `sideEffects: false`: a module nobody uses is left out.
-  treeshake: { moduleSideEffects: false },
-  onwarn: (warning) => {
-    throw new Error(`rollup: ${warning.message}`)
-  },
-})
+// 2. Two module graphs, each written in both formats. The library's: the public entries and
+// the CLI behind its cache hit. The executable's: `cli/main` alone, so that a cache hit reads
+// one file; it reaches the rest of the CLI through `import('./runCli.js')`, a file of the first.
+const LAZY_CLI = ['runCli', 'packageVersion']
+const graphs = [
+  { input: [...entries.filter((e) => e !== 'cli/main'), ...LAZY_CLI.map((m) => `cli/${m}`)], local: () => false },
+  { input: ['cli/main'], local: (source) => LAZY_CLI.some((m) => source === `./${m}.js`) },
+]
 const manifest = {}
-for (const f of formats) {
-  const { output } = await bundle.write({
-    dir: join(out, f.dir),
-    format: f.rollup,
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-    generatedCode: 'es2015',
-    // CommonJS: `import()` of a chunk or an optional package becomes a `require()` when it runs,
-    // as TypeScript compiles it, so bundlers and Node's CommonJS loader both follow it.
-    dynamicImportInCjs: false,
-    interop: 'auto',
+for (const graph of graphs) {
+  const bundle = await rollup({
+    input: Object.fromEntries(graph.input.map((e) => [e, join(stage, `${e}.js`)])),
+    // Packages (the SDK, smithy, fp-ts, otplib...) and Node built-ins are the user's to install.
+    external: (id) => graph.local(id) || (!id.startsWith('.') && !id.startsWith('/')),
+    makeAbsoluteExternalsRelative: false,
+    // The entries export exactly what the sources export; shared code goes to chunks.
+    preserveEntrySignatures: 'strict',
+    // The package declares `sideEffects: false`: a module nobody uses is left out.
+    treeshake: { moduleSideEffects: false },
+    onwarn: (warning) => {
+      throw new Error(`rollup: ${warning.message}`)
+    },
   })
-  for (const chunk of output)
-    if (chunk.type === 'chunk')
-      manifest[`${f.dir}/${chunk.fileName}`] = chunk.moduleIds.map((id) =>
-        join('lib', relative(stage, id)).split(sep).join('/').replace(/\.js$/, '.ts'),
-      )
+  for (const f of formats) {
+    const { output } = await bundle.write({
+      dir: join(out, f.dir),
+      format: f.rollup,
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      generatedCode: 'es2015',
+      // CommonJS: `import()` of a chunk or an optional package becomes a `require()` when it
+      // runs, as TypeScript compiles it, so bundlers and Node's CommonJS loader both follow it.
+      dynamicImportInCjs: false,
+      interop: 'auto',
+    })
+    for (const chunk of output)
+      if (chunk.type === 'chunk')
+        manifest[`${f.dir}/${chunk.fileName}`] = chunk.moduleIds.map((id) =>
+          join('lib', relative(stage, id)).split(sep).join('/').replace(/\.js$/, '.ts'),
+        )
+  }
+  await bundle.close()
 }
-await bundle.close()
 rmSync(stage, { recursive: true, force: true })
 writeFile(
   withTypes ? '.cache/build-manifest.json' : join(out, 'manifest.json'),

@@ -220,8 +220,11 @@ describe('credential-process as a real process', () => {
       'lib/cli/cachedOutput.ts',
       'lib/cli/main.ts',
       'lib/internal/fileCache/entry.ts',
+      'lib/internal/sha256Hex.ts',
       'lib/refresh/lifetimeWindows.ts',
     ])
+    // In one file: the executable's own build (scripts/build.mjs).
+    expect(files.filter((f) => f.startsWith(built))).toEqual([main])
   })
 })
 
