@@ -4,13 +4,13 @@ import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCo
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { defined } from '../internal/defined.js'
-import { guarded, snapshot } from '../internal/validate.js'
+import { guarded, requireObject, snapshot } from '../internal/validate.js'
 import { defaultSessionName, toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { abortError } from '../internal/stsErrors.js'
-import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
+import { invalid, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
