@@ -1,5 +1,5 @@
 import { CredentialsProviderError } from '@smithy/property-provider'
-import { REDACTED_SOURCE, redactCause } from './internal/redact.js'
+import { hide, REDACTED, redactCause } from './internal/redact.js'
 
 /**
  * The stable codes of {@link CredentialError}.
@@ -74,19 +74,14 @@ export class CredentialError extends CredentialsProviderError {
     this.source = options.source
     this.retryable = options.retryable ?? false
     this.statusCode = options.statusCode
-    Object.defineProperty(this, REDACTED_SOURCE, { value: true })
+    hide(this, REDACTED, true)
     if (options.cause !== undefined) {
       // `cause` is what loggers print (util.inspect follows it, and every cause below it):
       // a redacted copy. The original is kept behind a non-enumerable symbol-keyed getter,
       // which neither util.inspect nor JSON.stringify reads.
       const original = options.cause
-      Object.defineProperty(this, 'cause', {
-        value: redactCause(original),
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      })
-      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true, enumerable: false })
+      hide(this, 'cause', redactCause(original))
+      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true })
     }
   }
 }
