@@ -60,20 +60,22 @@ export interface CredentialErrorOptions {
  */
 export class CredentialError extends CredentialsProviderError {
   override name = 'CredentialError' as const
-  readonly code: CredentialErrorCode
-  readonly source: string
-  readonly retryable: boolean
-  readonly statusCode: number | undefined
+  declare readonly code: CredentialErrorCode
+  declare readonly source: string
+  declare readonly retryable: boolean
+  declare readonly statusCode: number | undefined
   declare readonly cause: unknown
 
   constructor(message: string, options: CredentialErrorOptions) {
     super(message, { tryNextLink: false })
     // smithy's constructors reset the prototype to their own class; restore ours.
     Object.setPrototypeOf(this, new.target.prototype)
-    this.code = options.code
-    this.source = options.source
-    this.retryable = options.retryable ?? false
-    this.statusCode = options.statusCode
+    Object.assign(this, {
+      code: options.code,
+      source: options.source,
+      retryable: options.retryable ?? false,
+      statusCode: options.statusCode,
+    })
     hide(this, REDACTED, true)
     if (options.cause !== undefined) {
       // `cause` is what loggers print (util.inspect follows it, and every cause below it):

@@ -1,10 +1,12 @@
 import type { CredentialError } from '../errors.js'
 import {
+  check,
   checkBoolean,
   checkInteger,
   checkString,
   guarded,
   invalidConfiguration,
+  kindOf,
   requireObject,
 } from '../internal/validate.js'
 import { defined } from '../internal/defined.js'
@@ -72,8 +74,13 @@ export const mergeConfig = (
 
 /** The factory needs the provider's `current()` and `close()`: a `withRefresh` provider. */
 export const checkProvider = (credentials: unknown): RefreshingProvider => {
-  const p = credentials as { readonly current?: unknown; readonly close?: unknown } | undefined
-  if (typeof credentials !== 'function' || typeof p?.current !== 'function' || typeof p.close !== 'function')
-    throw invalid('expected a withRefresh provider: pipe(source, withRefresh(), withClientCache(options))')
+  const p = credentials as ((() => unknown) & { readonly current?: unknown; readonly close?: unknown }) | undefined
+  check(
+    SOURCE,
+    typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
+    'the provider',
+    'a withRefresh provider: pipe(source, withRefresh(), withClientCache(options))',
+    kindOf(p),
+  )
   return credentials as RefreshingProvider
 }

@@ -42,7 +42,7 @@ export const guarded = <T>(source: string, build: () => T): T => {
     return build()
   } catch (e) {
     if (isCredentialError(e)) throw e
-    throw invalidConfiguration(source, 'an argument could not be read or has the wrong type; see error.cause', e)
+    throw invalidConfiguration(source, 'an argument could not be read; see error.cause', e)
   }
 }
 

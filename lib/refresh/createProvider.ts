@@ -147,19 +147,14 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
 
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const d = decide(s, now(), context?.forceRefresh === true)
-    switch (d.action) {
-      case 'fetch':
-        return waitFor(refresh(d.reason, context), context, name)
-      case 'background':
-        startBackground('advisory')
-        return settled
-      case 'fresh':
-        return settled
-      case 'stale':
-        return serveStale()
-      case 'wait':
-        return waitBounded(context)
-    }
+    if (d === 'background') startBackground('advisory')
+    return d === 'fresh' || d === 'background'
+      ? settled
+      : d === 'stale'
+        ? serveStale()
+        : d === 'wait'
+          ? waitBounded(context)
+          : waitFor(refresh(d, context), context, name)
   }
 
   const provider = (context?: SourceContext): Promise<AwsCredentialIdentity> =>

@@ -4,6 +4,7 @@ import { CredentialError } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
+import { defined } from '../../internal/defined.js'
 import { callDeadline } from '../../internal/callDeadline.js'
 import { abortError, stsError } from '../../internal/stsErrors.js'
 
@@ -63,13 +64,11 @@ export const toIdentity = (
       code: 'Expired',
       source,
     })
-  const accountId = accountIdOf(arn)
   return {
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
-    ...(expiration ? { expiration } : {}),
-    ...(accountId ? { accountId } : {}),
+    ...defined({ expiration, accountId: accountIdOf(arn) }),
   }
 }
 
