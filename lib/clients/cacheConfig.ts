@@ -2,8 +2,8 @@ import type { CredentialError } from '../errors.js'
 import {
   check,
   checkBoolean,
-  checkInteger,
   checkString,
+  got,
   guarded,
   invalidConfiguration,
   kindOf,
@@ -42,11 +42,11 @@ const fill = (options: unknown): CacheConfig => {
   const o: Readonly<Record<string, unknown>> = { ...(options as object) }
   const { region, maxSize = 64, recoverExpiredToken = true } = o
   checkString(SOURCE, 'region', region)
-  checkInteger(SOURCE, 'maxSize', maxSize, 1, Number.MAX_SAFE_INTEGER)
+  check(SOURCE, Number.isSafeInteger(maxSize) && (maxSize as number) > 0, 'maxSize', 'a positive integer', got(maxSize))
   checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
   const defaults = o['defaults'] === undefined ? {} : checkConfig('defaults', o['defaults'])
   if (region !== undefined && defaults['region'] !== undefined)
-    throw invalid('region is given both as an option and in defaults; keep one')
+    throw invalid('region is set both as an option and in defaults; keep one')
   const base = defined({ region, ...defaults })
   return {
     maxSize: maxSize as number,
@@ -79,7 +79,7 @@ export const checkProvider = (credentials: unknown): RefreshingProvider => {
     SOURCE,
     typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
     'the provider',
-    'a withRefresh provider: pipe(source, withRefresh(), withClientCache(options))',
+    'a withRefresh provider',
     kindOf(p),
   )
   return credentials as RefreshingProvider

@@ -65,7 +65,7 @@ const checkProvider = (provider: unknown): RefreshingProvider => {
     'expiredTokenRecovery',
     typeof provider === 'function' && typeof (provider as { current?: unknown }).current === 'function',
     'provider',
-    'a refreshing provider, e.g. pipe(source, withRefresh())',
+    'a withRefresh provider',
     kindOf(provider),
   )
   return provider as RefreshingProvider

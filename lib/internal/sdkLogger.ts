@@ -18,7 +18,7 @@ export const checkLogger = (source: string, logger: unknown): Logger | undefined
     source,
     l === undefined || LEVELS.every((level) => typeof l?.[level] === 'function'),
     'options.logger',
-    'an AWS SDK Logger with debug, info, warn and error functions (e.g. console)',
+    'a Logger with debug, info, warn and error functions',
     kindOf(l),
   )
   return l as Logger | undefined

@@ -94,13 +94,7 @@ export const checkBoolean = (source: string, name: string, v: unknown): void =>
  * @internal
  */
 export const requireSource = (source: string, self: unknown): void =>
-  check(
-    source,
-    typeof self === 'function',
-    'the wrapped source',
-    `a credential provider function, e.g. pipe(fromAssumeRole(params), ${source}(...))`,
-    kindOf(self),
-  )
+  check(source, typeof self === 'function', 'the wrapped source', 'a credential provider function', kindOf(self))
 
 /**
  * A finite number of milliseconds in [min, max] (`undefined` passes: the default applies).

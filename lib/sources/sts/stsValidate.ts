@@ -39,7 +39,7 @@ const list =
   (v) =>
     !Array.isArray(v) ? 'must be an array' : v.length > max ? `may hold at most ${max} entries` : undefined
 
-/** The parameter constraints of the AWS STS API reference (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken), by parameter name. */
+/** The parameter constraints of the AWS STS API reference (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken), by parameter name; the web identity ones below. */
 export const STS_CHECKS = {
   RoleArn: str(20, 2048),
   RoleSessionName: str(2, 64, '+=,.@-'),
@@ -51,9 +51,13 @@ export const STS_CHECKS = {
   Tags: list(50),
   TransitiveTagKeys: list(50),
   SourceIdentity: str(2, 64, '+=,.@-'),
-  WebIdentityToken: str(4, 20_000),
-  ProviderId: str(4, 2048),
 } satisfies Record<string, Check>
+
+/** AssumeRoleWithWebIdentity's own parameters. */
+export const WEB_IDENTITY_CHECKS = /* @__PURE__ */ Object.assign({}, STS_CHECKS, {
+  WebIdentityToken: /* @__PURE__ */ str(4, 20_000),
+  ProviderId: /* @__PURE__ */ str(4, 2048),
+}) satisfies Record<string, Check>
 
 /** GetSessionToken allows up to 36 hours. */
 export const SESSION_TOKEN_DURATION = /* @__PURE__ */ int(900, 129_600)
