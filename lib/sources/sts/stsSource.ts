@@ -61,9 +61,5 @@ export const stsSource = <I, O, M extends boolean>(spec: StsSpec<I, O, M>): StsS
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
     return spec.output(await sendSts((o) => send(command, o), context, source, action, deadlineMs, logger))
   })
-  return Object.assign(
-    call,
-    { close: sts.close },
-    spec.mfa && { mfaSerialNumber: spec.serialNumber },
-  ) as unknown as StsSource<M>
+  return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.serialNumber })
 }
