@@ -1,5 +1,5 @@
 import { CredentialsProviderError } from '@smithy/property-provider'
-import { REDACTED_SOURCE, redactCause } from './internal/redact.js'
+import { hide, REDACTED, redactCause } from './internal/redact.js'
 
 /**
  * The stable codes of {@link CredentialError}.
@@ -60,33 +60,30 @@ export interface CredentialErrorOptions {
  */
 export class CredentialError extends CredentialsProviderError {
   override name = 'CredentialError' as const
-  readonly code: CredentialErrorCode
-  readonly source: string
-  readonly retryable: boolean
-  readonly statusCode: number | undefined
+  declare readonly code: CredentialErrorCode
+  declare readonly source: string
+  declare readonly retryable: boolean
+  declare readonly statusCode: number | undefined
   declare readonly cause: unknown
 
   constructor(message: string, options: CredentialErrorOptions) {
     super(message, { tryNextLink: false })
     // smithy's constructors reset the prototype to their own class; restore ours.
     Object.setPrototypeOf(this, new.target.prototype)
-    this.code = options.code
-    this.source = options.source
-    this.retryable = options.retryable ?? false
-    this.statusCode = options.statusCode
-    Object.defineProperty(this, REDACTED_SOURCE, { value: true })
+    Object.assign(this, {
+      code: options.code,
+      source: options.source,
+      retryable: options.retryable ?? false,
+      statusCode: options.statusCode,
+    })
+    hide(this, REDACTED, true)
     if (options.cause !== undefined) {
       // `cause` is what loggers print (util.inspect follows it, and every cause below it):
       // a redacted copy. The original is kept behind a non-enumerable symbol-keyed getter,
       // which neither util.inspect nor JSON.stringify reads.
       const original = options.cause
-      Object.defineProperty(this, 'cause', {
-        value: redactCause(original),
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      })
-      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true, enumerable: false })
+      hide(this, 'cause', redactCause(original))
+      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true })
     }
   }
 }

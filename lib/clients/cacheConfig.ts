@@ -1,5 +1,14 @@
 import type { CredentialError } from '../errors.js'
-import { guarded, invalidConfiguration, kindOf } from '../internal/validate.js'
+import {
+  check,
+  checkBoolean,
+  checkString,
+  got,
+  guarded,
+  invalidConfiguration,
+  kindOf,
+  requireObject,
+} from '../internal/validate.js'
 import { defined } from '../internal/defined.js'
 import type { RefreshingProvider } from '../types.js'
 
@@ -18,14 +27,9 @@ export const invalid = (message: string, cause?: unknown): CredentialError =>
 
 /** A client config: a non-null, non-array object without `credentials`. */
 const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw invalid(
-      `${name} must be a client config object (got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v})`,
-    )
-  if ('credentials' in v)
-    throw invalid(
-      `${name} must not hold credentials: every client of a factory signs with the factory's provider; build another factory for other credentials`,
-    )
+  requireObject(SOURCE, name, v)
+  if ('credentials' in (v as object))
+    throw invalid(`${name} must not hold credentials: the factory's clients sign with its provider`)
   return v as Readonly<Record<string, unknown>>
 }
 
@@ -34,20 +38,22 @@ export const cacheConfig = (options: unknown): CacheConfig => guarded(SOURCE, ()
 
 /** Reads the fields of `WithClientCacheOptions` as unknown values and checks each. */
 const fill = (options: unknown): CacheConfig => {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options)))
-    throw invalid(`expected an options object (got ${kindOf(options)})`)
-  const o: Readonly<Record<string, unknown>> = { ...options }
+  requireObject(SOURCE, 'options', options, true)
+  const o: Readonly<Record<string, unknown>> = { ...(options as object) }
   const { region, maxSize = 64, recoverExpiredToken = true } = o
-  if (region !== undefined && (typeof region !== 'string' || region === ''))
-    throw invalid('region must be a non-empty string, e.g. "eu-west-1"')
-  if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < 1)
-    throw invalid(`maxSize must be a positive integer (got ${String(maxSize)})`)
-  if (typeof recoverExpiredToken !== 'boolean') throw invalid('recoverExpiredToken must be a boolean')
-  const defaults = o.defaults === undefined ? {} : checkConfig('defaults', o.defaults)
+  checkString(SOURCE, 'region', region)
+  check(SOURCE, Number.isSafeInteger(maxSize) && (maxSize as number) > 0, 'maxSize', 'a positive integer', got(maxSize))
+  checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
+  const defaults = o['defaults'] === undefined ? {} : checkConfig('defaults', o['defaults'])
   if (region !== undefined && defaults['region'] !== undefined)
-    throw invalid('region is given both as an option and in defaults; keep one')
-  const base = defined({ ...(region === undefined ? {} : { region }), ...defaults })
-  return { maxSize, recoverExpiredToken, base, baseKeys: Object.keys(base) }
+    throw invalid('region is set both as an option and in defaults; keep one')
+  const base = defined({ region, ...defaults })
+  return {
+    maxSize: maxSize as number,
+    recoverExpiredToken: recoverExpiredToken as boolean,
+    base,
+    baseKeys: Object.keys(base),
+  }
 }
 
 /**
@@ -68,8 +74,13 @@ export const mergeConfig = (
 
 /** The factory needs the provider's `current()` and `close()`: a `withRefresh` provider. */
 export const checkProvider = (credentials: unknown): RefreshingProvider => {
-  const p = credentials as { readonly current?: unknown; readonly close?: unknown } | undefined
-  if (typeof credentials !== 'function' || typeof p?.current !== 'function' || typeof p.close !== 'function')
-    throw invalid('expected a refreshing provider: pipe(source, withRefresh(), withClientCache(options))')
+  const p = credentials as ((() => unknown) & { readonly current?: unknown; readonly close?: unknown }) | undefined
+  check(
+    SOURCE,
+    typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
+    'the provider',
+    'a withRefresh provider',
+    kindOf(p),
+  )
   return credentials as RefreshingProvider
 }

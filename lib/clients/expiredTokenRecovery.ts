@@ -22,8 +22,8 @@ import type {
   MiddlewareStack,
   Pluggable,
 } from '@smithy/types'
-import { CredentialError } from '../errors.js'
 import { isExpiredToken } from '../internal/isTransient.js'
+import { check, kindOf } from '../internal/validate.js'
 import type { RefreshingProvider, SdkClient } from '../types.js'
 
 /** `Credential=AKID/20250101/us-east-1/sts/aws4_request` in a SigV4 (or SigV4a) Authorization header. */
@@ -61,15 +61,13 @@ export const createRecovery =
   }
 
 const checkProvider = (provider: unknown): RefreshingProvider => {
-  const p = provider as { readonly current?: unknown } | undefined
-  if (typeof provider !== 'function' || typeof p?.current !== 'function')
-    throw new CredentialError(
-      'expiredTokenRecovery: expected a refreshing provider, e.g. pipe(source, withRefresh())',
-      {
-        code: 'InvalidConfiguration',
-        source: 'expiredTokenRecovery',
-      },
-    )
+  check(
+    'expiredTokenRecovery',
+    typeof provider === 'function' && typeof (provider as { current?: unknown }).current === 'function',
+    'provider',
+    'a withRefresh provider',
+    kindOf(provider),
+  )
   return provider as RefreshingProvider
 }
 

@@ -3,7 +3,7 @@
 // destroys its request handler (and with it every socket of its agent), so the clients get a
 // facade whose `destroy()` does nothing, and the pool destroys the real handler at its close.
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
-import { loadPeer } from '../internal/loadPeer.js'
+import { loadSts } from '../internal/loadSts.js'
 
 type Handler = NonNullable<STSClientConfig['requestHandler']>
 type Handle = { readonly handle: (request: unknown, options?: unknown) => Promise<unknown> }
@@ -23,11 +23,7 @@ export const sharedRequestHandler = (
   const real = async (): Promise<Handle> => {
     if (hasHandle(given)) return given
     // An STSClient built with the pool's handler options owns the one real handler.
-    owner ??= loadPeer<typeof import('@aws-sdk/client-sts')>('@aws-sdk/client-sts', {
-      source: 'withRolePool',
-      purpose: 'the shared STS connection pool',
-      load: () => import('@aws-sdk/client-sts'),
-    }).then(
+    owner ??= loadSts('withRolePool', 'the shared STS connection pool').then(
       (sts) =>
         new sts.STSClient(
           clientConfig?.requestHandler === undefined ? {} : { requestHandler: clientConfig.requestHandler },

@@ -1,19 +1,9 @@
 import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts'
 import { CredentialError } from '../errors.js'
-import { loadPeer } from '../internal/loadPeer.js'
+import { loadSts } from '../internal/loadSts.js'
 import { stsError } from '../internal/stsErrors.js'
 import type { CallerIdentity, ClientFactory } from '../types.js'
 import { SOURCE } from './cacheConfig.js'
-
-type StsModule = typeof import('@aws-sdk/client-sts')
-
-/** `@aws-sdk/client-sts` is loaded at the first `whoami()` only. */
-const loadSts = (): Promise<StsModule> =>
-  loadPeer<StsModule>('@aws-sdk/client-sts', {
-    source: SOURCE,
-    purpose: 'whoami()',
-    load: () => import('@aws-sdk/client-sts'),
-  })
 
 /**
  * `whoami()` of a factory: GetCallerIdentity through the factory's own `client(STSClient)`,
@@ -21,7 +11,7 @@ const loadSts = (): Promise<StsModule> =>
  * built with the factory's region and defaults. The answer is not cached.
  */
 export const createWhoami = (client: ClientFactory['client']) => async (): Promise<CallerIdentity> => {
-  const sts = await loadSts()
+  const sts = await loadSts(SOURCE, 'whoami()')
   const stsClient = client(sts.STSClient)
   let out: GetCallerIdentityCommandOutput
   try {
@@ -31,7 +21,7 @@ export const createWhoami = (client: ClientFactory['client']) => async (): Promi
   }
   const { Account, Arn, UserId } = out
   if (!Account || !Arn || !UserId)
-    throw new CredentialError(`${SOURCE}: STS answered GetCallerIdentity without Account, Arn or UserId`, {
+    throw new CredentialError(`${SOURCE}: incomplete STS answer to GetCallerIdentity`, {
       code: 'SourceFailed',
       source: SOURCE,
     })

@@ -5,25 +5,7 @@
 
 const WAITERS = Symbol.for('aws-refresh-session.abortWaiters')
 type Waiters = Set<() => void>
-
-const waitersOf = (signal: AbortSignal): Waiters => {
-  const holder = signal as unknown as Record<symbol, Waiters | undefined>
-  let waiters = holder[WAITERS]
-  if (waiters === undefined) {
-    const created: Waiters = new Set()
-    waiters = created
-    Object.defineProperty(signal, WAITERS, { value: created })
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const fn of [...created]) fn()
-        created.clear()
-      },
-      { once: true },
-    )
-  }
-  return waiters
-}
+const noop = (): void => undefined
 
 /**
  * Calls `fn` once when `signal` aborts (at once if it already has); returns the function
@@ -31,12 +13,21 @@ const waitersOf = (signal: AbortSignal): Waiters => {
  * @internal
  */
 export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() => void) => {
-  if (signal === undefined) return () => undefined
-  if (signal.aborted) {
-    fn()
-    return () => undefined
+  if (signal?.aborted) fn()
+  if (!signal || signal.aborted) return noop
+  let waiters = (signal as unknown as Record<symbol, Waiters | undefined>)[WAITERS]
+  if (!waiters) {
+    const created: Waiters = (waiters = new Set())
+    Object.defineProperty(signal, WAITERS, { value: created })
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const f of [...created]) f()
+        created.clear()
+      },
+      { once: true },
+    )
   }
-  const waiters = waitersOf(signal)
   const once = (): void => fn()
   waiters.add(once)
   return () => void waiters.delete(once)
@@ -72,38 +63,25 @@ export type AbortableOptions = {
 export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<T> => {
   const { signal, timeoutMs } = o
   if (signal === undefined && timeoutMs === undefined) return promise
-  const abortReason = (s: AbortSignal): unknown => (o.aborted ? o.aborted(s) : s.reason)
-  if (signal?.aborted) {
-    promise.catch(() => undefined)
-    return Promise.reject(abortReason(signal))
-  }
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined
-    let cancel = (): void => undefined
-    const done = (): void => {
-      cancel()
-      if (timer !== undefined) clearTimeout(timer)
+    let cancel = noop
+    const settle =
+      (f: (v: never) => void) =>
+      (v: unknown): void => {
+        cancel()
+        clearTimeout(timer)
+        f(v as never)
+      }
+    // First, so that an outcome after an early abort is still observed.
+    promise.then(settle(resolve), settle(reject))
+    cancel = onAbort(signal, () => settle(reject)(o.aborted ? o.aborted(signal!) : signal!.reason))
+    if (timeoutMs !== undefined && !signal?.aborted) {
+      timer = setTimeout(
+        () => settle(reject)(o.timedOut ? o.timedOut() : new Error(`timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      )
+      if (o.unref) timer.unref()
     }
-    cancel = onAbort(signal, () => {
-      done()
-      reject(abortReason(signal as AbortSignal))
-    })
-    if (timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        done()
-        reject(o.timedOut ? o.timedOut() : new Error(`timed out after ${timeoutMs} ms`))
-      }, timeoutMs)
-      if (o.unref === true) timer.unref()
-    }
-    promise.then(
-      (v) => {
-        done()
-        resolve(v)
-      },
-      (e: unknown) => {
-        done()
-        reject(e)
-      },
-    )
   })
 }

@@ -1,4 +1,5 @@
 import type { SourceContext } from '../types.js'
+import { defined } from './defined.js'
 import { privateClientLogger, type Logger } from './sdkLogger.js'
 
 type Handler = {
@@ -21,7 +22,7 @@ const borrowHandler = (h: unknown): Handler | undefined => {
   return {
     handle: (...args: never[]) => h.handle(...args),
     destroy: () => undefined,
-    ...(h.metadata === undefined ? {} : { metadata: h.metadata }),
+    ...defined({ metadata: h.metadata }),
     updateHttpClientConfig: (key: never, value: never) => h.updateHttpClientConfig?.(key, value),
     httpHandlerConfigs: () => h.httpHandlerConfigs?.() ?? {},
   }
@@ -45,11 +46,9 @@ export const inheritedClientConfig = <C extends object>(
   const requestHandler = own.requestHandler ?? borrowHandler(caller?.requestHandler)
   const profile = own.profile ?? caller?.profile
   const config = {
-    ...(caller?.userAgentAppId === undefined ? {} : { userAgentAppId: caller.userAgentAppId }),
+    ...defined({ userAgentAppId: caller?.userAgentAppId }),
     ...clientConfig,
-    ...(requestHandler === undefined ? {} : { requestHandler }),
-    ...(profile === undefined ? {} : { profile }),
-    ...(ownLogger === undefined ? {} : { logger: privateClientLogger(ownLogger) }),
+    ...defined({ requestHandler, profile, logger: ownLogger && privateClientLogger(ownLogger) }),
   }
   return { config, ownLogger }
 }

@@ -5,50 +5,23 @@ import { isCredentialError } from '../errors.js'
 // `@smithy/core/retry`), so withRetry retries what the SDK retries; a test checks that they
 // agree. They are kept here rather than imported: that package pulls in most of
 // `@smithy/core`, which the root entry must not load. Additions beyond the SDK are marked.
-const THROTTLING_NAMES = new Set([
-  'BandwidthLimitExceeded',
-  'EC2ThrottledException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ThrottledException',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'TransactionInProgressException',
-])
-const TRANSIENT_NAMES = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  // Beyond the SDK: 5xx-class service errors deserialized without a status, and STS's
-  // "the identity provider could not be reached" (AWS STS API reference, AssumeRoleWithWebIdentity).
-  'InternalFailure',
-  'InternalError',
-  'ServiceUnavailable',
-  'IDPCommunicationError',
-  'IDPCommunicationErrorException',
-])
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  // Beyond the SDK: other socket failures Node and undici report.
-  'ECONNABORTED',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-])
-/** The error names (or `Code`s) that mean: the request's signing credentials have expired. */
+const words = (list: string): ReadonlySet<string> => new Set(list.split(' '))
+const THROTTLING_NAMES = words(
+  'BandwidthLimitExceeded EC2ThrottledException LimitExceededException PriorRequestNotComplete ' +
+    'ProvisionedThroughputExceededException RequestLimitExceeded RequestThrottled RequestThrottledException ' +
+    'SlowDown ThrottledException Throttling ThrottlingException TooManyRequestsException TransactionInProgressException',
+)
+// The last five are beyond the SDK: 5xx-class service errors deserialized without a status, and
+// STS's "the identity provider could not be reached" (AWS STS API reference, AssumeRoleWithWebIdentity).
+const TRANSIENT_NAMES = words(
+  'TimeoutError RequestTimeout RequestTimeoutException ' +
+    'InternalFailure InternalError ServiceUnavailable IDPCommunicationError IDPCommunicationErrorException',
+)
+// The last four are beyond the SDK: other socket failures Node and undici report.
+const NETWORK_CODES = words(
+  'ECONNRESET ECONNREFUSED EPIPE ETIMEDOUT EHOSTUNREACH ENETUNREACH ENOTFOUND EAI_AGAIN ' +
+    'ECONNABORTED ENETDOWN UND_ERR_SOCKET UND_ERR_CONNECT_TIMEOUT',
+)
 /**
  * The error codes that mean: the signing credentials have expired.
  * - `ExpiredToken` (S3, STS and the other XML services: "The provided token has expired"),
@@ -58,12 +31,7 @@ const NETWORK_CODES = new Set([
  * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
  * AWS common errors of the service API references.
  */
-const EXPIRED_NAMES: ReadonlySet<string> = new Set([
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'RequestExpired',
-  'TokenRefreshRequired',
-])
+const EXPIRED_NAMES = words('ExpiredToken ExpiredTokenException RequestExpired TokenRefreshRequired')
 const MAX_CAUSE_DEPTH = 10
 
 type Foreign = {
@@ -78,15 +46,8 @@ type Foreign = {
 const fields = (e: unknown): Foreign => {
   if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return {}
   try {
-    const f = e as Foreign
-    return {
-      name: f.name,
-      code: f.code,
-      Code: f.Code,
-      cause: f.cause,
-      $retryable: f.$retryable,
-      $metadata: f.$metadata ?? undefined,
-    }
+    const { name, code, Code, cause, $retryable, $metadata } = e as Foreign
+    return { name, code, Code, cause, $retryable, $metadata: $metadata ?? undefined }
   } catch {
     return {} // a throwing getter or Proxy: nothing known
   }
@@ -105,11 +66,9 @@ export const isServerStatus = (status: unknown): boolean => typeof status === 'n
 export const isThrottling = (e: unknown): boolean => {
   const f = fields(e)
   return (
-    THROTTLING_NAMES.has(String(f.name)) ||
+    THROTTLING_NAMES.has(f.name as string) ||
     f.$metadata?.httpStatusCode === 429 ||
-    (typeof f.$retryable === 'object' &&
-      f.$retryable !== null &&
-      (f.$retryable as { throttling?: unknown }).throttling === true)
+    (f.$retryable as { throttling?: unknown } | null | undefined)?.throttling === true
   )
 }
 
@@ -117,7 +76,7 @@ export const isThrottling = (e: unknown): boolean => {
  * True for a socket-level failure (refused, reset, DNS, unreachable).
  * @internal
  */
-export const isNetworkError = (e: unknown): boolean => NETWORK_CODES.has(String(fields(e).code))
+export const isNetworkError = (e: unknown): boolean => NETWORK_CODES.has(fields(e).code as string)
 
 /**
  * True when an SDK error says the request's credentials have expired (the client factory's recovery).
@@ -125,7 +84,7 @@ export const isNetworkError = (e: unknown): boolean => NETWORK_CODES.has(String(
  */
 export const isExpiredToken = (e: unknown): boolean => {
   const f = fields(e)
-  return [f.name, f.Code, f.code].some((v) => typeof v === 'string' && EXPIRED_NAMES.has(v))
+  return [f.name, f.Code, f.code].some((v) => EXPIRED_NAMES.has(v as string))
 }
 
 /**
@@ -144,7 +103,7 @@ export const isTransient = (e: unknown, depth = 0): boolean => {
     isThrottling(e) ||
     isServerStatus(f.$metadata?.httpStatusCode) ||
     f.$metadata?.clockSkewCorrected === true ||
-    TRANSIENT_NAMES.has(String(f.name)) ||
+    TRANSIENT_NAMES.has(f.name as string) ||
     isNetworkError(e) ||
     (f.cause !== undefined && depth < MAX_CAUSE_DEPTH && isTransient(f.cause, depth + 1))
   )

@@ -29,94 +29,89 @@ export const describeError = (e: unknown): string => {
 }
 
 /** Fields of a foreign error that hold no secret and say what went wrong; copied as they are when primitive. */
-const SAFE_FIELDS = ['code', 'errno', 'syscall', '$fault', 'statusCode', 'Code', 'Type', 'exitCode', 'signal'] as const
+const SAFE_FIELDS = ['code', 'errno', 'syscall', '$fault', 'statusCode', 'Code', 'Type', 'exitCode', 'signal']
+/** The fields of an SDK error's `$metadata` that are ids and counts. */
+const SAFE_METADATA = ['httpStatusCode', 'requestId', 'extendedRequestId', 'attempts', 'totalRetryDelay']
 const MAX_DEPTH = 8
 
-const safeMetadata = (m: unknown): unknown => {
-  if (typeof m !== 'object' || m === null) return undefined
-  const { httpStatusCode, requestId, extendedRequestId, attempts, totalRetryDelay } = m as Record<string, unknown>
-  return Object.fromEntries(
-    Object.entries({ httpStatusCode, requestId, extendedRequestId, attempts, totalRetryDelay }).filter(
-      ([, v]) => typeof v === 'number' || typeof v === 'string',
-    ),
-  )
+/**
+ * Sets a non-enumerable own property (what `util.inspect` and `JSON.stringify` skip).
+ * @internal
+ */
+export const hide = (o: object, key: PropertyKey, value: unknown): void => {
+  Object.defineProperty(o, key, { value, configurable: true, writable: true })
 }
 
-/** The stack's frames (`    at ...` lines) under a header with the redacted message. */
-const safeStack = (header: string, stack: unknown): string => {
-  const frames = typeof stack === 'string' ? stack.split('\n').filter((line) => /^\s+at /.test(line)) : []
-  return [header, ...frames].join('\n')
-}
+/** The entries of `keys` in `from` whose value passes `keep`, mapped by `map`. */
+const pick = (
+  from: Record<string | symbol, unknown>,
+  keys: readonly string[],
+  keep: (v: unknown) => boolean,
+  map: (v: unknown) => unknown = (v) => v,
+): Record<string, unknown> =>
+  Object.fromEntries(keys.flatMap((k) => [safeRead(from, k)].filter(keep).map((v) => [k, map(v)])))
+
+const isPrimitive = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
 
 /**
  * A copy of a thrown value that is safe to keep on an error and print: an `Error` with the
- * same `name`, a redacted message and stack, the fields listed above, `$metadata` without
- * anything but ids and counts, and its own `cause` (and an AggregateError's `errors`)
- * redacted the same way. Bodies (`$response`), request objects and any other field are
- * dropped. A value that is not an error becomes an `Error` holding its redacted summary.
+ * same `name`, a redacted message and stack (its `    at ...` frames under that header), the
+ * fields listed above, `$metadata` without anything but ids and counts, and its own
+ * `cause` (and an AggregateError's `errors`) redacted the same way. Bodies (`$response`),
+ * request objects and any other field are dropped. A value that is not an error becomes an
+ * `Error` holding its redacted summary.
  * @internal
  */
 export const redactCause = (cause: unknown, depth = 0): unknown => {
-  if (cause === undefined || cause === null) return cause
-  if (isRedacted(cause)) return cause
+  if (cause === undefined || cause === null || isRedacted(cause)) return cause
   const source = typeof cause === 'object' || typeof cause === 'function' ? (cause as Record<string, unknown>) : {}
   const rawName = safeRead(source, 'name')
   const rawMessage = safeRead(source, 'message')
   const isError = cause instanceof Error || (typeof rawMessage === 'string' && typeof rawName === 'string')
   const name = isError && typeof rawName === 'string' ? redact(rawName) : 'Error'
-  const message = isError
-    ? redact(typeof rawMessage === 'string' ? rawMessage : '')
-    : typeof cause === 'string'
-      ? redact(cause)
-      : typeof cause
-  const copy = new Error(message)
-  Object.defineProperty(copy, 'name', { value: name, configurable: true, writable: true, enumerable: false })
-  copy.stack = safeStack(message === '' ? name : `${name}: ${message}`, isError ? source['stack'] : undefined)
-  for (const key of SAFE_FIELDS) {
-    const v = safeRead(source, key)
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-      Object.assign(copy, { [key]: typeof v === 'string' ? redact(v) : v })
-  }
-  const metadata = safeMetadata(safeRead(source, '$metadata'))
-  if (metadata !== undefined) Object.assign(copy, { $metadata: metadata })
+  const message = isError ? redact(typeof rawMessage === 'string' ? rawMessage : '') : describeError(cause)
+  const stack = safeRead(source, 'stack')
+  const frames = isError && typeof stack === 'string' ? stack.split('\n').filter((line) => /^\s+at /.test(line)) : []
+  const metadata = safeRead(source, '$metadata')
   const retryable = safeRead(source, '$retryable')
-  if (typeof retryable === 'object' && retryable !== null)
-    Object.assign(copy, { $retryable: { throttling: (retryable as { throttling?: unknown }).throttling === true } })
+  const copy = Object.assign(
+    new Error(message),
+    pick(source, SAFE_FIELDS, isPrimitive, (v) => (typeof v === 'string' ? redact(v) : v)),
+    typeof metadata === 'object' && metadata !== null
+      ? {
+          $metadata: pick(
+            metadata as Record<string, unknown>,
+            SAFE_METADATA,
+            (v) => typeof v === 'number' || typeof v === 'string',
+          ),
+        }
+      : {},
+    typeof retryable === 'object' && retryable !== null
+      ? { $retryable: { throttling: safeRead(retryable as Record<string, unknown>, 'throttling') === true } }
+      : {},
+  )
+  hide(copy, 'name', name)
+  copy.stack = [message === '' ? name : `${name}: ${message}`, ...frames].join('\n')
+  const inner = safeRead(source, 'cause')
+  const errors = safeRead(source, 'errors')
   if (depth < MAX_DEPTH) {
-    const inner = safeRead(source, 'cause')
-    if (inner !== undefined)
-      Object.defineProperty(copy, 'cause', {
-        value: redactCause(inner, depth + 1),
-        configurable: true,
-        writable: true,
-        enumerable: false,
-      })
-    const errors = safeRead(source, 'errors')
+    if (inner !== undefined) hide(copy, 'cause', redactCause(inner, depth + 1))
     if (Array.isArray(errors))
       Object.assign(copy, { errors: errors.slice(0, 10).map((e: unknown) => redactCause(e, depth + 1)) })
   }
-  Object.defineProperty(copy, REDACTED, { value: true })
+  hide(copy, REDACTED, true)
   return copy
 }
 
-/** Marks copies made by {@link redactCause} (non-enumerable, so never printed). */
-const REDACTED = Symbol.for('aws-refresh-session.redacted')
-/** A copy made here, or an error of this library (redacted when it was built). */
-const isRedacted = (v: unknown): boolean => {
-  if (typeof v !== 'object' || v === null) return false
-  const o = v as Record<string | symbol, unknown>
-  return (
-    safeRead(o, REDACTED) === true ||
-    (safeRead(o, 'name') === 'CredentialError' &&
-      typeof safeRead(o, 'code') === 'string' &&
-      safeRead(o, REDACTED_SOURCE) === true)
-  )
-}
 /**
- * Set by CredentialError on itself: its cause chain is already redacted.
+ * Marks copies made by {@link redactCause}, and every CredentialError (its cause chain is
+ * redacted when it is built); non-enumerable, so never printed.
  * @internal
  */
-export const REDACTED_SOURCE = Symbol.for('aws-refresh-session.redactedError')
+export const REDACTED = Symbol.for('aws-refresh-session.redacted')
+/** A copy made here, or an error of this library. */
+const isRedacted = (v: unknown): boolean =>
+  typeof v === 'object' && safeRead(v as Record<symbol, unknown>, REDACTED) === true
 
 /** Reads a property of a foreign value; a throwing getter or Proxy trap reads as undefined. */
 const safeRead = (o: Record<string | symbol, unknown>, key: string | symbol): unknown => {

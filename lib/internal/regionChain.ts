@@ -49,7 +49,7 @@ export const fallbackWarning = (source: string): ((logger: Logger | undefined) =
     logTo(
       logger,
       'warn',
-      `${source}: no region in its options, the calling client, AWS_REGION or the profile's config; using ${FALLBACK_REGION}. Set options.region or AWS_REGION to choose one`,
+      `${source}: no region configured; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`,
     )
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@smithy/types'
-import { CredentialError } from '../errors.js'
+import { defined } from './defined.js'
+import { check, kindOf } from './validate.js'
 
 export type { Logger }
 
@@ -12,18 +13,15 @@ const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error']
  * @internal
  */
 export const checkLogger = (source: string, logger: unknown): Logger | undefined => {
-  if (logger === undefined) return undefined
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it types l[level] once narrowed to an object
-  const l = logger as Partial<Record<Level, unknown>> | null
-  if (typeof l !== 'object' || l === null || LEVELS.some((level) => typeof l[level] !== 'function'))
-    throw new CredentialError(
-      `${source}: options.logger must have debug, info, warn and error functions, as the AWS SDK's Logger (e.g. console)`,
-      {
-        code: 'InvalidConfiguration',
-        source,
-      },
-    )
-  return logger as Logger
+  const l = logger as Partial<Record<Level, unknown>> | undefined
+  check(
+    source,
+    l === undefined || LEVELS.every((level) => typeof l?.[level] === 'function'),
+    'options.logger',
+    'a Logger with debug, info, warn and error functions',
+    kindOf(l),
+  )
+  return l as Logger | undefined
 }
 
 /**
@@ -31,10 +29,9 @@ export const checkLogger = (source: string, logger: unknown): Logger | undefined
  * secret-free text: source names, actions, regions, error codes and redacted messages.
  * @internal
  */
-export const logTo = (logger: Logger | undefined, level: Level, message: string): void => {
-  if (logger === undefined) return
+export const logTo = (logger: Logger | undefined, level: Level, ...args: unknown[]): void => {
   try {
-    logger[level](message)
+    logger?.[level](...args)
   } catch {
     /* a logger must not break credential calls */
   }
@@ -51,21 +48,9 @@ export const privateClientLogger = (logger: Logger): Logger => {
   const scrub = (arg: unknown): unknown => {
     if (typeof arg !== 'object' || arg === null) return arg
     const { clientName, commandName, metadata, error } = arg as Record<string, unknown>
-    return {
-      clientName,
-      commandName,
-      metadata,
-      ...(error === undefined ? {} : { error: (error as { name?: unknown }).name }),
-    }
+    return defined({ clientName, commandName, metadata, error: (error as { name?: unknown } | undefined)?.name })
   }
-  const forward =
-    (level: Level) =>
-    (...args: unknown[]): void => {
-      try {
-        logger[level](...args.map(scrub))
-      } catch {
-        /* a logger must not break credential calls */
-      }
-    }
-  return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') }
+  return Object.fromEntries(
+    LEVELS.map((level) => [level, (...args: unknown[]) => logTo(logger, level, ...args.map(scrub))]),
+  ) as unknown as Logger
 }

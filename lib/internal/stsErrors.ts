@@ -12,14 +12,11 @@ export const abortError = (source: string, signal: AbortSignal, cause?: unknown)
   if (isCredentialError(reason)) return reason
   const timeout = reason instanceof Error && reason.name === 'TimeoutError'
   const code: CredentialErrorCode = timeout ? 'Timeout' : 'Aborted'
-  return new CredentialError(
-    `${source}: the STS request was ${timeout ? 'timed out' : 'aborted'} by the caller's signal`,
-    {
-      code,
-      source,
-      cause: cause ?? reason,
-    },
-  )
+  return new CredentialError(`${source}: the caller's signal ${timeout ? 'timed out' : 'aborted'} the STS request`, {
+    code,
+    source,
+    cause: cause ?? reason,
+  })
 }
 
 /**
@@ -37,18 +34,14 @@ export const stsError = (error: unknown, source: string, action: string, signal?
     new CredentialError(`${source}: ${message}`, { code, source, cause: error, retryable, statusCode: status })
   if (name === 'AbortError') return make('Aborted', `the STS ${action} request was aborted`)
   if (status === undefined && (name === 'CredentialsProviderError' || name === 'ProviderError' || 'tryNextLink' in e))
-    return make(
-      'SourceFailed',
-      `no base credentials to sign ${action} (${describeError(error)}); pass options.source or configure the SDK's default chain`,
-    )
+    return make('SourceFailed', `no base credentials to sign ${action} (${describeError(error)}); set options.source`)
   if (status === undefined || isNetworkError(error))
     return make(
       'NetworkError',
-      `could not reach STS for ${action} (${typeof e.code === 'string' ? e.code : name}); check the endpoint and network`,
+      `could not reach STS for ${action} (${typeof e.code === 'string' ? e.code : name})`,
       true,
     )
-  if (status >= 200 && status < 300)
-    return make('SourceFailed', `STS answered ${action} with a response that could not be read`, true)
+  if (status >= 200 && status < 300) return make('SourceFailed', `unreadable STS answer to ${action}`, true)
   const detail = `${name}: ${typeof e.message === 'string' ? redact(e.message) : ''}`
   if (isThrottling(error)) return make('Throttled', `STS throttled ${action} (${detail})`, true)
   if (isServerStatus(status))

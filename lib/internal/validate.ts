@@ -42,79 +42,98 @@ export const guarded = <T>(source: string, build: () => T): T => {
     return build()
   } catch (e) {
     if (isCredentialError(e)) throw e
-    throw invalidConfiguration(source, 'an argument could not be read or has the wrong type; see error.cause', e)
+    throw invalidConfiguration(source, 'an argument could not be read; see error.cause', e)
   }
+}
+
+/**
+ * What a bad value was, for a message: a number as it is, a string by its length, else {@link kindOf}.
+ * @internal
+ */
+export const got = (v: unknown): string =>
+  typeof v === 'number' ? String(v) : typeof v === 'string' ? `a string of ${v.length} characters` : kindOf(v)
+
+/**
+ * Throws `${name} must be ${what} (got ${seen})` unless `ok`; `seen` describes the value
+ * without echoing it ({@link kindOf}, or `got` where a number is expected).
+ * @internal
+ */
+export const check = (source: string, ok: boolean, name: string, what: string, seen: string): void => {
+  if (!ok) throw invalidConfiguration(source, `${name} must be ${what} (got ${seen})`)
 }
 
 /**
  * A plain object (not null, not an array); `undefined` too when `optional`.
  * @internal
  */
-export const requireObject = (source: string, name: string, v: unknown, optional = false): void => {
-  if (optional && v === undefined) return
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw invalidConfiguration(source, `${name} must be an object (got ${kindOf(v)})`)
-}
+export const requireObject = (source: string, name: string, v: unknown, optional = false): void =>
+  check(
+    source,
+    (optional && v === undefined) || (typeof v === 'object' && v !== null && !Array.isArray(v)),
+    name,
+    'an object',
+    kindOf(v),
+  )
 
 /**
  * A function (`undefined` too when `optional`).
  * @internal
  */
-export const requireFunction = (source: string, name: string, v: unknown, optional = true): void => {
-  if (optional && v === undefined) return
-  if (typeof v !== 'function') throw invalidConfiguration(source, `${name} must be a function (got ${kindOf(v)})`)
-}
+export const requireFunction = (source: string, name: string, v: unknown, optional = true): void =>
+  check(source, (optional && v === undefined) || typeof v === 'function', name, 'a function', kindOf(v))
+
+/**
+ * A boolean (`undefined` passes: the default applies).
+ * @internal
+ */
+export const checkBoolean = (source: string, name: string, v: unknown): void =>
+  check(source, v === undefined || typeof v === 'boolean', name, 'a boolean', kindOf(v))
 
 /**
  * The source a transform wraps: any credential provider function.
  * @internal
  */
-export const requireSource = (source: string, self: unknown): void => {
-  if (typeof self !== 'function')
-    throw invalidConfiguration(
-      source,
-      `expected a credential source or provider function to wrap, e.g. pipe(fromAssumeRole(params), ${source}(...)) (got ${kindOf(self)})`,
-    )
-}
+export const requireSource = (source: string, self: unknown): void =>
+  check(source, typeof self === 'function', 'the wrapped source', 'a credential provider function', kindOf(self))
 
 /**
  * A finite number of milliseconds in [min, max] (`undefined` passes: the default applies).
  * @internal
  */
-export const checkMs = (source: string, name: string, v: unknown, min = 0, max = MAX_TIMER_MS): void => {
-  if (v === undefined) return
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
-    throw invalidConfiguration(
-      source,
-      `${name} must be a number of milliseconds from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`,
-    )
-}
+export const checkMs = (source: string, name: string, v: unknown, min = 0, max = MAX_TIMER_MS): void =>
+  check(
+    source,
+    v === undefined || (typeof v === 'number' && v >= min && v <= max),
+    name,
+    `a number of milliseconds from ${min} to ${max}`,
+    got(v),
+  )
 
 /**
  * An integer in [min, max] (`undefined` passes).
  * @internal
  */
-export const checkInteger = (source: string, name: string, v: unknown, min: number, max: number): void => {
-  if (v === undefined) return
-  if (!(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max))
-    throw invalidConfiguration(
-      source,
-      `${name} must be an integer from ${min} to ${max} (got ${typeof v === 'number' ? String(v) : kindOf(v)})`,
-    )
-}
+export const checkInteger = (source: string, name: string, v: unknown, min: number, max: number): void =>
+  check(
+    source,
+    v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max),
+    name,
+    `an integer from ${min} to ${max}`,
+    got(v),
+  )
 
 /**
  * A non-empty string of at most `maxLength` characters (`undefined` passes).
  * @internal
  */
-export const checkString = (source: string, name: string, v: unknown, maxLength = 4096): void => {
-  if (v === undefined) return
-  if (typeof v !== 'string' || v.length === 0 || v.length > maxLength)
-    throw invalidConfiguration(
-      source,
-      `${name} must be a non-empty string of at most ${maxLength} characters (got ${typeof v === 'string' ? `${v.length} characters` : kindOf(v)})`,
-    )
-}
+export const checkString = (source: string, name: string, v: unknown, maxLength = 4096): void =>
+  check(
+    source,
+    v === undefined || (typeof v === 'string' && v !== '' && v.length <= maxLength),
+    name,
+    `a non-empty string of at most ${maxLength} characters`,
+    got(v),
+  )
 
 /**
  * A shallow copy of an options object, so later calls never run a caller's getter again.

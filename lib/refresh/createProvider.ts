@@ -1,5 +1,6 @@
 import { CredentialError } from '../errors.js'
 import { backoffMs } from '../internal/backoff.js'
+import { defined } from '../internal/defined.js'
 import { sourceName } from '../internal/sourceName.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
@@ -8,31 +9,20 @@ import { decide, NO_POINTS, type PolicyState, refreshPoints, retryTimerAt } from
 import { rearmingTimer } from './rearmingTimer.js'
 import type { RefreshEvent, RefreshReason } from './RefreshEvent.js'
 import type { RefreshConfig } from './refreshConfig.js'
-import { bounded, expirationMs, waitFor } from './waits.js'
+import { bounded as boundedWait, expirationMs, waitFor } from './waits.js'
 
-/** Everything a provider knows; one object so the hot path reads plain fields. */
+/** The cached value and its refresh points: what `decide` reads. */
 interface State extends PolicyState {
   value: AwsCredentialIdentity | undefined
-  /** `Promise.resolve(value)`, made once per value so cached calls allocate nothing. */
-  settled: Promise<AwsCredentialIdentity>
   refreshAt: number
   mandatoryAt: number
   expiresAt: number
-  inflight: Promise<AwsCredentialIdentity> | undefined
-  /** The fetch in flight raced against `waitMs` (rule 9): one timer per refresh, not per caller. */
-  bounded:
-    | { readonly of: Promise<AwsCredentialIdentity>; readonly race: Promise<AwsCredentialIdentity | undefined> }
-    | undefined
-  failures: number
   retryAt: number
-  staleReported: boolean
-  closed: boolean
-  /** Bumped by `invalidate()`: a fetch started under an older generation stores nothing. */
-  generation: number
 }
 
 const noop = (): void => undefined
 const SUFFIX = 4
+const EMPTY = { value: undefined, ...NO_POINTS, retryAt: 0 }
 
 /**
  * The provider `withRefresh` returns, for validated options: the state of one cache, the one
@@ -42,53 +32,44 @@ const SUFFIX = 4
  */
 export const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingProvider => {
   const name = sourceName(self)
-  const s: State = {
-    value: undefined,
-    settled: undefined as never,
-    ...NO_POINTS,
-    inflight: undefined,
-    bounded: undefined,
-    failures: 0,
-    retryAt: 0,
-    staleReported: false,
-    closed: false,
-    generation: 0,
-  }
-  const timer = rearmingTimer(c.now, () => {
-    if (!s.closed) startBackground('background')
+  const s: State = { ...EMPTY }
+  /** `Promise.resolve(value)`, made once per value so cached calls allocate nothing. */
+  let settled: Promise<AwsCredentialIdentity> = undefined as never
+  let inflight: Promise<AwsCredentialIdentity> | undefined
+  /** The fetch in flight raced against `waitMs`: one timer per refresh, not per caller. */
+  let bounded: { of: Promise<AwsCredentialIdentity>; race: Promise<AwsCredentialIdentity | undefined> } | undefined
+  let failures = 0
+  let staleReported = false
+  let closed = false
+  /** Bumped by `invalidate()`: a fetch started under an older generation stores nothing. */
+  let generation = 0
+  const { now } = c
+  const timer = rearmingTimer(now, () => {
+    if (!closed) startBackground('background')
   })
-  const schedule = (at: number): void => timer.schedule(s.closed || !c.background ? Infinity : at)
+  const schedule = (at: number): void => timer.schedule(closed || !c.background ? Infinity : at)
   const emit = (event: RefreshEvent): void => {
-    if (c.logger !== undefined) logRefreshEvent(c.logger, name, event)
-    if (c.onEvent === undefined) return
+    if (c.logger) logRefreshEvent(c.logger, name, event)
     try {
-      c.onEvent(event)
+      c.onEvent?.(event)
     } catch {
       /* an observer must not break refreshes */
     }
   }
 
-  const store = (
-    creds: AwsCredentialIdentity,
-    startedAt: number,
-    reason: RefreshReason,
-    generation: number,
-  ): AwsCredentialIdentity => {
-    const t = c.now()
+  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason, g: number) => {
+    const t = now()
     const exp = expirationMs(creds, name)
     if (exp <= t)
-      throw new CredentialError(
-        `${name} returned credentials that are already expired (${new Date(exp).toISOString()})`,
-        { code: 'Expired', source: name },
-      )
+      throw new CredentialError(`${name} returned expired credentials (${new Date(exp).toISOString()})`, {
+        code: 'Expired',
+        source: name,
+      })
     // Fetched before invalidate(): its own callers get it, the cache does not.
-    if (generation !== s.generation) return creds
-    Object.assign(s, refreshPoints(exp, t, c, c.random), {
-      value: creds,
-      settled: Promise.resolve(creds),
-      failures: 0,
-      retryAt: 0,
-    })
+    if (g !== generation) return creds
+    Object.assign(s, refreshPoints(exp, t, c, c.random), { value: creds, retryAt: 0 })
+    settled = Promise.resolve(creds)
+    failures = 0
     schedule(s.refreshAt)
     emit({
       type: 'refresh-succeeded',
@@ -102,67 +83,62 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     return creds
   }
 
-  const fail = (e: unknown, startedAt: number, reason: RefreshReason, generation: number): never => {
+  const fail = (e: unknown, startedAt: number, reason: RefreshReason, g: number): never => {
     const error = toCredentialError(e, name)
-    if (generation !== s.generation) throw error
-    const t = c.now()
-    s.failures += 1
-    s.staleReported = false
-    const delayMs = backoffMs(s.failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
-    s.retryAt = t + delayMs
-    emit({ type: 'refresh-failed', reason, at: t, durationMs: t - startedAt, error, failures: s.failures })
-    emit({ type: 'backoff', at: t, delayMs, retryAt: s.retryAt, failures: s.failures })
-    schedule(retryTimerAt(s, s.retryAt))
+    if (g !== generation) throw error
+    const t = now()
+    failures += 1
+    staleReported = false
+    const delayMs = backoffMs(failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
+    const retryAt = (s.retryAt = t + delayMs)
+    emit({ type: 'refresh-failed', reason, at: t, durationMs: t - startedAt, error, failures })
+    emit({ type: 'backoff', at: t, delayMs, retryAt, failures })
+    schedule(retryTimerAt(s, retryAt))
     throw error
   }
 
   /** Starts the one fetch, or joins the one in flight. Its promise never goes unhandled. */
   const refresh = (reason: RefreshReason, context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
-    if (s.inflight !== undefined) return s.inflight
-    const startedAt = c.now()
+    if (inflight) return inflight
+    const startedAt = now()
     emit({ type: 'refresh-started', reason, at: startedAt })
     // The caller's signal is not passed on: one caller giving up must not abort the fetch
     // others wait for. `forceRefresh` is, so a source with its own cache (an SDK chain) skips it.
     const forced = reason === 'forced'
+    const callerClientConfig = context?.callerClientConfig
     const sourceContext =
-      context?.callerClientConfig === undefined && !forced
-        ? undefined
-        : {
-            ...(context?.callerClientConfig === undefined ? {} : { callerClientConfig: context.callerClientConfig }),
-            ...(forced ? { forceRefresh: true } : {}),
-          }
-    const generation = s.generation
+      callerClientConfig || forced ? defined({ callerClientConfig, forceRefresh: forced || undefined }) : undefined
+    const g = generation
     const p = Promise.resolve()
       .then(() => self(sourceContext))
-      .then((creds) => store(creds, startedAt, reason, generation))
-      .catch((e: unknown) => fail(e, startedAt, reason, generation))
+      .then((creds) => store(creds, startedAt, reason, g))
+      .catch((e: unknown) => fail(e, startedAt, reason, g))
       .finally(() => {
-        if (s.inflight === p) s.inflight = undefined
+        if (inflight === p) inflight = undefined
       })
-    s.inflight = p
     p.catch(noop)
-    return p
+    return (inflight = p)
   }
 
   const startBackground = (reason: RefreshReason): void => {
-    if (s.inflight === undefined && c.now() >= s.retryAt) void refresh(reason, undefined).catch(noop)
+    if (!inflight && now() >= s.retryAt) refresh(reason, undefined).catch(noop)
   }
 
   const serveStale = (): Promise<AwsCredentialIdentity> => {
-    if (!s.staleReported) {
-      s.staleReported = true
-      emit({ type: 'stale-served', at: c.now(), expiration: s.value?.expiration })
+    if (!staleReported) {
+      staleReported = true
+      emit({ type: 'stale-served', at: now(), expiration: s.value?.expiration })
     }
-    return s.settled
+    return settled
   }
 
-  const valid = (): boolean => s.value !== undefined && c.now() < s.expiresAt
+  const valid = (): boolean => s.value !== undefined && now() < s.expiresAt
   const waitBounded = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const p = refresh('mandatory', context)
-    if (s.bounded?.of !== p) s.bounded = { of: p, race: bounded(p, c.waitMs, valid) }
+    if (bounded?.of !== p) bounded = { of: p, race: boundedWait(p, c.waitMs, valid) }
     // The stale fallback answers the fetch's failure only; the caller's abort, raced outside
     // it, rejects with `Aborted` even while a still-valid value is cached.
-    const answer = s.bounded.race.then(
+    const answer = bounded.race.then(
       (creds) => creds ?? (valid() ? serveStale() : p),
       (e: unknown) => {
         if (valid()) return serveStale()
@@ -173,42 +149,33 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   }
 
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
-    const d = decide(s, c.now(), context?.forceRefresh === true)
-    switch (d.action) {
-      case 'fetch':
-        return waitFor(refresh(d.reason, context), context, name)
-      case 'background':
-        startBackground('advisory')
-        return s.settled
-      case 'fresh':
-        return s.settled
-      case 'stale':
-        return serveStale()
-      case 'wait':
-        return waitBounded(context)
-    }
+    const d = decide(s, now(), context?.forceRefresh === true)
+    if (d === 'background') startBackground('advisory')
+    return d === 'fresh' || d === 'background'
+      ? settled
+      : d === 'stale'
+        ? serveStale()
+        : d === 'wait'
+          ? waitBounded(context)
+          : waitFor(refresh(d, context), context, name)
   }
 
-  const now = c.now
   const provider = (context?: SourceContext): Promise<AwsCredentialIdentity> =>
-    now() < s.refreshAt && context?.forceRefresh !== true ? s.settled : slowPath(context)
+    now() < s.refreshAt && context?.forceRefresh !== true ? settled : slowPath(context)
 
   return Object.assign(provider, {
     memoized: true as const,
     current: (): AwsCredentialIdentity | undefined => (valid() ? s.value : undefined),
     invalidate: (): void => {
-      Object.assign(s, NO_POINTS, {
-        value: undefined,
-        settled: undefined,
-        failures: 0,
-        retryAt: 0,
-        inflight: undefined,
-      })
-      s.generation += 1
+      Object.assign(s, EMPTY)
+      settled = undefined as never
+      failures = 0
+      inflight = undefined
+      generation += 1
       schedule(Infinity)
     },
     close: (): void => {
-      s.closed = true
+      closed = true
       schedule(Infinity)
       self.close?.()
     },

@@ -11,28 +11,21 @@ const iso = (at: number | Date | undefined): string => (at === undefined ? 'neve
  * @internal
  */
 export const logRefreshEvent = (logger: Logger, name: string, e: RefreshEvent): void => {
-  switch (e.type) {
-    case 'refresh-started':
-      return logTo(logger, 'debug', `${name}: refresh started (${e.reason})`)
-    case 'refresh-succeeded':
-      return logTo(
-        logger,
-        'info',
-        `${name}: refreshed (${e.reason}) in ${e.durationMs} ms, key ...${e.accessKeyIdSuffix} expires ${iso(e.expiration)}, next refresh ${iso(Number.isFinite(e.refreshAt) ? e.refreshAt : undefined)}`,
-      )
-    case 'refresh-failed':
-      return logTo(
-        logger,
-        'warn',
-        `${name}: refresh failed (${e.reason}, ${e.failures} in a row): ${e.error.code}: ${e.error.message}`,
-      )
-    case 'backoff':
-      return logTo(logger, 'debug', `${name}: next refresh attempt in ${e.delayMs} ms`)
-    case 'stale-served':
-      return logTo(
-        logger,
-        'warn',
-        `${name}: serving cached credentials (they expire ${iso(e.expiration)}) while refreshes fail`,
-      )
-  }
+  const [level, text] =
+    e.type === 'refresh-started'
+      ? (['debug', `refresh started (${e.reason})`] as const)
+      : e.type === 'refresh-succeeded'
+        ? ([
+            'info',
+            `refreshed (${e.reason}) in ${e.durationMs} ms, key ...${e.accessKeyIdSuffix} expires ${iso(e.expiration)}, next refresh ${iso(Number.isFinite(e.refreshAt) ? e.refreshAt : undefined)}`,
+          ] as const)
+        : e.type === 'refresh-failed'
+          ? ([
+              'warn',
+              `refresh failed (${e.reason}, ${e.failures} in a row): ${e.error.code}: ${e.error.message}`,
+            ] as const)
+          : e.type === 'backoff'
+            ? (['debug', `next refresh attempt in ${e.delayMs} ms`] as const)
+            : (['warn', `serving cached credentials (they expire ${iso(e.expiration)}) while refreshes fail`] as const)
+  logTo(logger, level, `${name}: ${text}`)
 }

@@ -50,11 +50,9 @@ export const refreshPoints = (
  * - `background`: the cached value, and one background refresh unless one is in flight (rule 4);
  * - `stale`: the cached, still-valid value, because the back-off after a failure is pending (rule 5);
  * - `wait`: wait for the one refresh, at most `waitMs` while the value stays valid (rules 5 and 9);
- * - `fetch`: wait for a fetch however long it takes; `reason` says why (rules 1, 2 and 7).
+ * - `cold`, `forced`, `expired`: wait for a fetch however long it takes, for that reason (rules 1, 2 and 7).
  */
-export type Decision =
-  | { readonly action: 'fresh' | 'background' | 'stale' | 'wait' }
-  | { readonly action: 'fetch'; readonly reason: Extract<RefreshReason, 'cold' | 'forced' | 'expired'> }
+export type Decision = 'fresh' | 'background' | 'stale' | 'wait' | Extract<RefreshReason, 'cold' | 'forced' | 'expired'>
 
 /** What the decision reads of a provider's state. */
 export interface PolicyState extends RefreshPoints {
@@ -64,22 +62,14 @@ export interface PolicyState extends RefreshPoints {
   readonly retryAt: number
 }
 
-const FRESH: Decision = { action: 'fresh' }
-const BACKGROUND: Decision = { action: 'background' }
-const STALE: Decision = { action: 'stale' }
-const WAIT: Decision = { action: 'wait' }
-const FORCED: Decision = { action: 'fetch', reason: 'forced' }
-const COLD: Decision = { action: 'fetch', reason: 'cold' }
-const EXPIRED: Decision = { action: 'fetch', reason: 'expired' }
-
 /** The decision for a call at `now` (`forced` for `forceRefresh: true`); allocates nothing. */
 export const decide = (s: PolicyState, now: number, forced: boolean): Decision => {
-  if (forced) return FORCED
-  if (s.value === undefined) return COLD
-  if (now >= s.expiresAt) return EXPIRED
-  if (now < s.refreshAt) return FRESH
-  if (now < s.mandatoryAt) return now < s.retryAt ? FRESH : BACKGROUND
-  return now < s.retryAt ? STALE : WAIT
+  if (forced) return 'forced'
+  if (s.value === undefined) return 'cold'
+  if (now >= s.expiresAt) return 'expired'
+  if (now < s.refreshAt) return 'fresh'
+  if (now < s.mandatoryAt) return now < s.retryAt ? 'fresh' : 'background'
+  return now < s.retryAt ? 'stale' : 'wait'
 }
 
 /**

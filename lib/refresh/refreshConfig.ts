@@ -1,9 +1,11 @@
 import { checkLogger, type Logger } from '../internal/sdkLogger.js'
 import {
-  checkMs as checkMsOf,
+  check,
+  checkBoolean,
+  checkMs,
+  got,
   guarded,
   invalidConfiguration,
-  kindOf,
   requireFunction,
   requireObject,
 } from '../internal/validate.js'
@@ -29,45 +31,45 @@ type Options = { readonly [K in keyof RefreshConfig]?: RefreshConfig[K] }
 
 const SOURCE = 'withRefresh'
 const invalid = (message: string) => invalidConfiguration(SOURCE, message)
-const checkMs = (name: string, v: unknown, min: number): void => checkMsOf(SOURCE, name, v, min)
-const checkFunction = (name: string, v: unknown): void => requireFunction(SOURCE, name, v)
 
 /** Validates `withRefresh`'s argument and fills in the defaults; throws before any I/O. */
 export const refreshConfig = (arg: number | Options | undefined): RefreshConfig =>
   guarded(SOURCE, () => {
-    if (typeof arg !== 'number' && arg !== undefined && (typeof arg !== 'object' || arg === null || Array.isArray(arg)))
-      throw invalid(`expected earlyMs as a number or an options object (got ${kindOf(arg)})`)
-    const o: Options = typeof arg === 'number' ? { earlyMs: arg } : { ...arg }
-    requireObject(SOURCE, 'options', o)
-    return fill(o)
+    if (typeof arg !== 'number') requireObject(SOURCE, 'options', arg, true)
+    return fill(typeof arg === 'number' ? { earlyMs: arg } : { ...arg })
   })
 
 const fill = (o: Options): RefreshConfig => {
-  checkMs('earlyMs', o.earlyMs, 0)
-  checkMs('mandatoryMs', o.mandatoryMs, 0)
-  checkMs('backoffBaseMs', o.backoffBaseMs, 1)
-  checkMs('backoffMaxMs', o.backoffMaxMs, 1)
-  checkMs('waitMs', o.waitMs, 0)
-  if (o.jitter !== undefined && (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1))) {
-    throw invalid(`jitter must be a fraction from 0 to 1 (got ${String(o.jitter)})`)
-  }
-  if (o.background !== undefined && typeof o.background !== 'boolean') throw invalid('background must be a boolean')
-  if (o.earlyMs !== undefined && o.mandatoryMs !== undefined && o.mandatoryMs > o.earlyMs / 2) {
-    throw invalid(`mandatoryMs (${o.mandatoryMs}) must be at most half of earlyMs (${o.earlyMs})`)
-  }
-  checkFunction('now', o.now)
-  checkFunction('onEvent', o.onEvent)
-  checkFunction('random', o.random)
+  for (const [name, min] of [
+    ['earlyMs', 0],
+    ['mandatoryMs', 0],
+    ['backoffBaseMs', 1],
+    ['backoffMaxMs', 1],
+    ['waitMs', 0],
+  ] as const)
+    checkMs(SOURCE, name, o[name], min)
+  const { jitter, earlyMs, mandatoryMs, backoffBaseMs = 1_000 } = o
+  check(
+    SOURCE,
+    jitter === undefined || (typeof jitter === 'number' && jitter >= 0 && jitter <= 1),
+    'jitter',
+    'a fraction from 0 to 1',
+    got(jitter),
+  )
+  checkBoolean(SOURCE, 'background', o.background)
+  if (earlyMs !== undefined && mandatoryMs !== undefined && mandatoryMs > earlyMs / 2)
+    throw invalid(`mandatoryMs (${mandatoryMs}) must be at most half of earlyMs (${earlyMs})`)
+  for (const name of ['now', 'onEvent', 'random'] as const) requireFunction(SOURCE, name, o[name])
   return {
-    earlyMs: o.earlyMs,
-    mandatoryMs: o.mandatoryMs ?? 60_000,
-    jitter: o.jitter ?? 0.1,
+    earlyMs,
+    mandatoryMs: mandatoryMs ?? 60_000,
+    jitter: jitter ?? 0.1,
     background: o.background ?? true,
     now: o.now ?? Date.now,
     onEvent: o.onEvent,
-    logger: checkLogger('withRefresh', o.logger),
-    backoffBaseMs: o.backoffBaseMs ?? 1_000,
-    backoffMaxMs: Math.max(o.backoffMaxMs ?? 60_000, o.backoffBaseMs ?? 1_000),
+    logger: checkLogger(SOURCE, o.logger),
+    backoffBaseMs,
+    backoffMaxMs: Math.max(o.backoffMaxMs ?? 60_000, backoffBaseMs),
     random: o.random ?? Math.random,
     waitMs: o.waitMs ?? 5_000,
   }

@@ -41,16 +41,11 @@ export const bounded = (
 
 /** The expiry of fetched credentials in epoch ms (Infinity without `expiration`); `InvalidCredentials` for a malformed value. */
 export const expirationMs = (creds: AwsCredentialIdentity, name: string): number => {
-  if (creds === null || typeof creds !== 'object' || typeof creds.accessKeyId !== 'string') {
-    throw new CredentialError(`${name} returned no credentials object`, { code: 'InvalidCredentials', source: name })
-  }
-  const exp = creds.expiration
-  if (exp === undefined) return Infinity
-  const ms = exp instanceof Date ? exp.getTime() : Number.NaN
-  if (Number.isNaN(ms))
-    throw new CredentialError(`${name} returned an expiration that is not a valid Date`, {
-      code: 'InvalidCredentials',
-      source: name,
-    })
+  const invalid = (what: string) =>
+    new CredentialError(`${name} returned ${what}`, { code: 'InvalidCredentials', source: name })
+  if (typeof creds?.accessKeyId !== 'string') throw invalid('no credentials object')
+  const exp: unknown = creds.expiration
+  const ms = exp === undefined ? Infinity : exp instanceof Date ? exp.getTime() : Number.NaN
+  if (Number.isNaN(ms)) throw invalid('an expiration that is not a valid Date')
   return ms
 }

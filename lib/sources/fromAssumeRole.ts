@@ -1,10 +1,8 @@
 import type { AssumeRoleCommandInput, AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import { defaultSessionName, toIdentity } from './sts/stsCall.js'
-import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
-import { STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
-import { guarded, snapshot } from '../internal/validate.js'
+import { STS_CHECKS, stsSetup } from './sts/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -63,16 +61,7 @@ export const fromAssumeRole = (
   given: FromAssumeRoleParams,
   givenOptions: FromAssumeRoleOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  // Snapshots taken under the guard: a throwing getter fails here, not at call time.
-  const { params, options } = guarded(SOURCE, () => ({
-    params: snapshot(SOURCE, 'params', given),
-    options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']),
-  }))
-  const { timeoutMs } = guarded(SOURCE, () => {
-    validateParams(SOURCE, params, STS_CHECKS, ['RoleArn'])
-    checkLogger(SOURCE, options.logger)
-    return validateStsOptions(SOURCE, options)
-  })
+  const { params, options, timeoutMs } = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, ['RoleArn'])
   return stsSource({
     source: SOURCE,
     action: 'AssumeRole',

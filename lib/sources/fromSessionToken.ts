@@ -1,10 +1,8 @@
 import type { GetSessionTokenCommandInput, GetSessionTokenCommandOutput } from '@aws-sdk/client-sts'
 import { toIdentity } from './sts/stsCall.js'
-import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
-import { SESSION_TOKEN_DURATION, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
-import { guarded, snapshot } from '../internal/validate.js'
+import { SESSION_TOKEN_DURATION, STS_CHECKS, stsSetup } from './sts/stsValidate.js'
 import type { MfaCapableSource } from '../types.js'
 
 /**
@@ -52,15 +50,9 @@ export const fromSessionToken = (
   given: FromSessionTokenParams = {},
   givenOptions: FromSessionTokenOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  // Snapshots taken under the guard: a throwing getter fails here, not at call time.
-  const { params, options } = guarded(SOURCE, () => ({
-    params: snapshot(SOURCE, 'params', given),
-    options: snapshot(SOURCE, 'options', givenOptions, ['clientConfig']),
-  }))
-  const { timeoutMs } = guarded(SOURCE, () => {
-    validateParams(SOURCE, params, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
-    checkLogger(SOURCE, options.logger)
-    return validateStsOptions(SOURCE, options)
+  const { params, options, timeoutMs } = stsSetup(SOURCE, given, givenOptions, {
+    ...STS_CHECKS,
+    DurationSeconds: SESSION_TOKEN_DURATION,
   })
   return stsSource({
     source: SOURCE,

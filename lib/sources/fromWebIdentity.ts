@@ -4,13 +4,13 @@ import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCo
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { defined } from '../internal/defined.js'
-import { guarded, snapshot } from '../internal/validate.js'
+import { guarded, requireObject, snapshot } from '../internal/validate.js'
 import { defaultSessionName, toIdentity } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { abortError } from '../internal/stsErrors.js'
-import { invalid, requireObject, STS_CHECKS, validateParams, validateStsOptions } from './sts/stsValidate.js'
+import { invalid, validateParams, validateStsOptions, WEB_IDENTITY_CHECKS } from './sts/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -150,9 +150,12 @@ const build = (
   if (hasFile && (typeof params.WebIdentityTokenFile !== 'string' || params.WebIdentityTokenFile === ''))
     throw invalid(SOURCE, 'WebIdentityTokenFile must be a non-empty string, the path of the token file')
   const { WebIdentityToken, WebIdentityTokenFile: _file, ...rest } = params
-  validateParams(SOURCE, typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest, STS_CHECKS, [
-    'RoleArn',
-  ])
+  validateParams(
+    SOURCE,
+    typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest,
+    WEB_IDENTITY_CHECKS,
+    ['RoleArn'],
+  )
   const { timeoutMs } = validateStsOptions(SOURCE, options, false)
   const logger = checkLogger(SOURCE, options.logger)
   return stsSource({

@@ -4,6 +4,7 @@ import { CredentialError } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
+import { defined } from '../../internal/defined.js'
 import { callDeadline } from '../../internal/callDeadline.js'
 import { abortError, stsError } from '../../internal/stsErrors.js'
 
@@ -27,7 +28,7 @@ export const sendSts = async <T>(
     timeoutMs,
     signal: outer,
     aborted: (s) => abortError(source, s),
-    timeoutMessage: `no answer from STS to ${action} within timeoutMs (${timeoutMs} ms); check the endpoint and network, or raise options.timeoutMs`,
+    timeoutMessage: `no STS answer to ${action} within timeoutMs (${timeoutMs} ms)`,
   })
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
@@ -59,20 +60,15 @@ export const toIdentity = (
     throw new CredentialError(`${source}: STS answered without complete credentials`, { code: 'SourceFailed', source })
   const expiration = Expiration === undefined ? undefined : new Date(Expiration)
   if (expiration && !(expiration.getTime() > now()))
-    throw new CredentialError(
-      `${source}: STS returned credentials that had already expired (${expiration.toISOString()}); check the clock`,
-      {
-        code: 'Expired',
-        source,
-      },
-    )
-  const accountId = accountIdOf(arn)
+    throw new CredentialError(`${source}: STS returned expired credentials; check the clock`, {
+      code: 'Expired',
+      source,
+    })
   return {
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
-    ...(expiration ? { expiration } : {}),
-    ...(accountId ? { accountId } : {}),
+    ...defined({ expiration, accountId: accountIdOf(arn) }),
   }
 }
 
@@ -84,10 +80,10 @@ export const mfaParams = (
 ): { SerialNumber?: string; TokenCode?: string } => {
   if (context?.mfa) return { SerialNumber: context.mfa.serialNumber, TokenCode: context.mfa.tokenCode }
   if (serialNumber !== undefined)
-    throw new CredentialError(
-      `${source}: SerialNumber is set but no MFA code was given; wrap the source with withMfa(codeProvider)`,
-      { code: 'MfaRequired', source },
-    )
+    throw new CredentialError(`${source}: SerialNumber is set but no MFA code came; use withMfa(codeProvider)`, {
+      code: 'MfaRequired',
+      source,
+    })
   return {}
 }
 

@@ -4,7 +4,7 @@ import type { SourceContext } from '../../types.js'
 import { inheritedClientConfig } from '../../internal/callerConfig.js'
 import { fallbackWarning, regionChain } from '../../internal/regionChain.js'
 import type { Logger } from '../../internal/sdkLogger.js'
-import { loadPeer } from '../../internal/loadPeer.js'
+import { loadSts, type StsModule } from '../../internal/loadSts.js'
 
 /**
  * Options shared by the STS sources.
@@ -47,8 +47,7 @@ export type StsSourceOptions = {
   readonly logger?: Logger | undefined
 }
 
-/** The `@aws-sdk/client-sts` module, loaded on first use only. */
-export type StsModule = typeof import('@aws-sdk/client-sts')
+export type { StsModule }
 
 /** What a source's private client gives a call. */
 export type StsHandle = { readonly client: STSClient; readonly sts: StsModule; readonly logger: Logger | undefined }
@@ -83,11 +82,7 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
   let pending: Promise<StsHandle> | undefined
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
-    const sts = await loadPeer<StsModule>('@aws-sdk/client-sts', {
-      source,
-      purpose: 'the STS call',
-      load: () => import('@aws-sdk/client-sts'),
-    })
+    const sts = await loadSts(source, 'the STS call')
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials

@@ -61,6 +61,5 @@ export const stsSource = <I, O, M extends boolean>(spec: StsSpec<I, O, M>): StsS
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
     return spec.output(await sendSts((o) => send(command, o), context, source, action, deadlineMs, logger))
   })
-  const extra = spec.mfa ? { mfaSerialNumber: spec.serialNumber, close: sts.close } : { close: sts.close }
-  return Object.assign(call, extra) as unknown as StsSource<M>
+  return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.serialNumber })
 }
