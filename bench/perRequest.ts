@@ -38,7 +38,7 @@ export const perRequest = async (): Promise<Figure[]> => {
       { name: 'plain', fn: () => plain.send(new HeadObjectCommand(input)) },
       { name: 'plainCached', fn: () => plainCached.send(new HeadObjectCommand(input)) },
     ],
-    { calls: smoke ? 30 : 200, rounds: smoke ? 3 : 9, clock: 'cpu' },
+    { calls: smoke ? 30 : 200, rounds: smoke ? 3 : 25, clock: 'cpu' },
   )
   clients.close()
   plain.destroy()
