@@ -313,16 +313,7 @@ describe('startRolesAnywhereEmulator', () => {
   it('serves HTTPS with its own server CA; the source verifies the peer always', async () => {
     const tls = await startRolesAnywhereEmulator({ tls: true })
     try {
-      const base = {
-        endpoint: tls.endpoint,
-        trustAnchorArn: tls.trustAnchorArn,
-        profileArn: tls.profileArn,
-        roleArn: tls.roleArn,
-        certificate: tls.certificate.certificate,
-        privateKey: tls.certificate.privateKey,
-        intermediates: tls.certificate.intermediates!,
-        timeoutMs: 2000,
-      }
+      const base = { ...rolesAnywhereOptions(tls), timeoutMs: 2000 }
       await expect(fromRolesAnywhere({ ...base, ca: tls.serverCa! })()).resolves.toMatchObject({
         accountId: '123456789012',
       })
@@ -349,16 +340,7 @@ describe('startRolesAnywhereEmulator', () => {
     }
     const logger = recordingLogger()
     const credentials = pipe(
-      fromRolesAnywhere({
-        endpoint: tls.endpoint,
-        trustAnchorArn: tls.trustAnchorArn,
-        profileArn: tls.profileArn,
-        roleArn: tls.roleArn,
-        certificate: tls.certificate.certificate,
-        privateKey: tls.certificate.privateKey,
-        intermediates: tls.certificate.intermediates!,
-        timeoutMs: 2000,
-      }), // no ca: only the caller's handler trusts the emulator's server CA
+      fromRolesAnywhere({ ...rolesAnywhereOptions(tls), timeoutMs: 2000 }), // no ca: only the caller's handler trusts the emulator's server CA
       withRefresh(),
     )
     const s3 = new S3Client({ region: 'us-east-1', credentials, requestHandler: handler, logger, maxAttempts: 1 })
