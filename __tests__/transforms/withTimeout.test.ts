@@ -42,6 +42,20 @@ describe('withTimeout', () => {
     expect(seen.signal?.aborted).toBe(true)
   })
 
+  it('leaves no timer behind when the caller aborts a source that ignores its signal', async () => {
+    const { source } = hanging()
+    const controller = new AbortController()
+    const p = withTimeout(60_000)(source)({ signal: controller.signal }).catch((e: unknown) => e)
+    expect(jest.getTimerCount()).toBe(1)
+    controller.abort()
+    expect(await p).toMatchObject({ code: 'Aborted' })
+    expect(jest.getTimerCount()).toBe(0)
+    const early = new AbortController()
+    early.abort()
+    await expect(withTimeout(60_000)(source)({ signal: early.signal })).rejects.toMatchObject({ code: 'Aborted' })
+    expect(jest.getTimerCount()).toBe(0)
+  })
+
   it("passes the source's own error through", async () => {
     const error = new Error('x')
     await expect(

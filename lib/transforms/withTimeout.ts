@@ -32,7 +32,16 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
       const controller = new AbortController()
       const parent = context?.signal
       return new Promise<AwsCredentialIdentity>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        let cancel = (): void => undefined
+        // Settled by the deadline or the caller: nothing of this call stays armed, even
+        // while a source that ignores its signal keeps running.
+        const finish = (): void => {
+          clearTimeout(timer)
+          cancel()
+        }
         const abort = (error: CredentialError): void => {
+          finish()
           controller.abort(error)
           reject(error)
         }
@@ -44,7 +53,7 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
               cause: parent?.reason,
             }),
           )
-        const timer = setTimeout(
+        timer = setTimeout(
           () =>
             abort(
               new CredentialError(`${name}: no credentials within ${ms} ms`, {
@@ -55,14 +64,11 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
             ),
           ms,
         )
-        const cancel = onAbort(parent, onParentAbort)
+        cancel = onAbort(parent, onParentAbort)
         Promise.resolve()
           .then(() => self({ ...context, signal: controller.signal }))
           .then(resolve, reject)
-          .finally(() => {
-            clearTimeout(timer)
-            cancel()
-          })
+          .finally(finish)
       })
     }
     return inherit(timed, self)
