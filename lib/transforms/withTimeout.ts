@@ -32,7 +32,6 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
       const controller = new AbortController()
       const parent = context?.signal
       return new Promise<AwsCredentialIdentity>((resolve, reject) => {
-        let timer: ReturnType<typeof setTimeout> | undefined
         let cancel = (): void => undefined
         // Settled by the deadline or the caller: nothing of this call stays armed, even
         // while a source that ignores its signal keeps running.
@@ -53,7 +52,7 @@ export const withTimeout = (ms: number): (<S extends CredentialSource>(self: S) 
               cause: parent?.reason,
             }),
           )
-        timer = setTimeout(
+        const timer = setTimeout(
           () =>
             abort(
               new CredentialError(`${name}: no credentials within ${ms} ms`, {
