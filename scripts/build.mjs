@@ -85,7 +85,9 @@ for (const graph of graphs) {
       format: f.rollup,
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      generatedCode: 'es2015',
+      // In CommonJS, getters as `function` expressions: Node's ESM loader (cjs-module-lexer)
+      // finds named exports such as `pipe` only in that form.
+      generatedCode: f.dir === 'cjs' ? { preset: 'es2015', arrowFunctions: false } : 'es2015',
       // CommonJS: `import()` of a chunk or an optional package becomes a `require()` when it
       // runs, as TypeScript compiles it, so bundlers and Node's CommonJS loader both follow it.
       dynamicImportInCjs: false,

@@ -199,6 +199,16 @@ try {
   writeFileSync(join(project, 'light.mjs'), lightMjs(manifest))
   run(process.execPath, ['light.cjs'], project)
   run(process.execPath, ['light.mjs'], project)
+  // Node's ESM loader sees every named export of the CommonJS build, as of the ES one.
+  writeFileSync(
+    join(project, 'cjs-names.mjs'),
+    `import * as esm from 'aws-refresh-session'\nimport { createRequire } from 'node:module'\n` +
+      `const file = createRequire(import.meta.url).resolve('aws-refresh-session')\n` +
+      `const cjs = await import(file)\nconst missing = Object.keys(esm).filter((k) => !(k in cjs))\n` +
+      `if (missing.length > 0) { console.error('not visible to import from ' + file + ': ' + missing.join(', ')); process.exit(1) }\n` +
+      `console.log('import of the CommonJS build: all ' + Object.keys(esm).length + ' named exports')\n`,
+  )
+  run(process.execPath, ['cjs-names.mjs'], project)
   // The executable as npm links it (its shebang, its mode).
   const version = execFileSync(join(project, 'node_modules', '.bin', 'aws-refresh-session'), ['--version'], {
     cwd: project,
