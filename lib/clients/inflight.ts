@@ -47,18 +47,26 @@ const DONE_EVENTS = ['end', 'close'] as const
  */
 export const afterBody = (result: unknown, done: () => void): void => {
   const r = result as { readonly response?: { readonly body?: unknown }; readonly output?: unknown } | undefined
-  const output: unknown[] = typeof r?.output === 'object' && r.output !== null ? Object.values(r.output) : []
-  // `output.Body` is usually `response.body` itself: each stream once.
-  const streams = [...new Set([r?.response?.body, ...output])].filter(isOpenStream)
-  if (streams.length === 0) return done()
+  // Most results carry no open stream: found without allocating (this runs on every request).
+  let streams: Stream[] | undefined
+  const consider = (v: unknown): void => {
+    // `output.Body` is usually `response.body` itself: each stream once.
+    if (isOpenStream(v) && !streams?.includes(v)) (streams ??= []).push(v)
+  }
+  consider(r?.response?.body)
+  const output = r?.output
+  if (typeof output === 'object' && output !== null)
+    for (const key of Object.keys(output)) consider((output as Record<string, unknown>)[key])
+  if (streams === undefined) return done()
+  const open = streams
   let called = false
   const once = (): void => {
     if (called) return
     called = true
-    for (const s of streams) for (const e of DONE_EVENTS) s.removeListener(e, once)
+    for (const s of open) for (const e of DONE_EVENTS) s.removeListener(e, once)
     done()
   }
-  for (const s of streams) for (const e of DONE_EVENTS) s.once(e, once)
+  for (const s of open) for (const e of DONE_EVENTS) s.once(e, once)
 }
 
 type State = { inflight: number; evicted: boolean; destroyed: boolean; grace?: ReturnType<typeof setTimeout> }
