@@ -1,6 +1,7 @@
 import { CredentialError, originalCause } from '../../lib/errors'
 import type { RefreshEvent } from '../../lib/refresh/RefreshEvent'
 import { withRefresh } from '../../lib/refresh/withRefresh'
+import type { AwsCredentialIdentity, SourceContext } from '../../lib/types'
 import { fakeSource, flush } from '../support/fakeSource'
 
 const MIN = 60_000
@@ -12,6 +13,20 @@ beforeEach(() => {
 afterEach(() => {
   jest.useRealTimers()
 })
+
+/** Two callers wait on a held fetch; the first one's signal aborts: it must reject `Aborted`. Returns the other. */
+const abortOneOfTwo = async (
+  source: ReturnType<typeof fakeSource>,
+  provider: (context?: SourceContext) => Promise<AwsCredentialIdentity>,
+): Promise<{ readonly other: Promise<AwsCredentialIdentity> }> => {
+  source.hold()
+  const controller = new AbortController()
+  const aborted = provider({ signal: controller.signal })
+  const other = provider()
+  controller.abort()
+  await expect(aborted).rejects.toMatchObject({ code: 'Aborted' })
+  return { other }
+}
 
 describe('withRefresh', () => {
   it('rule 1: with nothing cached, N concurrent callers wait for exactly one source call', async () => {
@@ -450,12 +465,7 @@ describe('withRefresh', () => {
   it('a caller whose signal aborts stops waiting without aborting the shared fetch', async () => {
     const source = fakeSource(HOUR)
     const provider = withRefresh()(source)
-    source.hold()
-    const controller = new AbortController()
-    const aborted = provider({ signal: controller.signal })
-    const other = provider()
-    controller.abort()
-    await expect(aborted).rejects.toMatchObject({ code: 'Aborted' })
+    const { other } = await abortOneOfTwo(source, provider)
     source.release()
     await expect(other).resolves.toMatchObject({ accessKeyId: 'ASIAFAKE00000001' })
     expect(source.calls).toBe(1)
@@ -467,12 +477,7 @@ describe('withRefresh', () => {
     const provider = withRefresh({ jitter: 0, background: false })(source)
     await provider()
     jest.setSystemTime(Date.now() + HOUR - 30_000)
-    source.hold()
-    const controller = new AbortController()
-    const aborted = provider({ signal: controller.signal })
-    const other = provider()
-    controller.abort()
-    await expect(aborted).rejects.toMatchObject({ code: 'Aborted' })
+    const { other } = await abortOneOfTwo(source, provider)
     const early = new AbortController()
     early.abort()
     await expect(provider({ signal: early.signal })).rejects.toMatchObject({ code: 'Aborted' })
