@@ -80,7 +80,9 @@ export type FromRolesAnywhereOptions = RolesAnywhereCommonOptions &
  * `AWS4-X509-ECDSA-SHA256`) on its own connection, or, called by an SDK client and without
  * a `ca` of its own, through that client's `requestHandler` (its agent, proxy and trusted
  * CAs), as the SDK's `fromTemporaryCredentials` inherits it; the calling client's `logger`
- * is used when `logger` is not given. TLS peer verification is always on.
+ * is used when `logger` is not given. The caller's `userAgentAppId` and `profile` are not
+ * used: the request carries no SDK User-Agent and reads no profile. TLS peer verification is
+ * always on.
  *
  * @throws CredentialError at construction, before any I/O, `InvalidConfiguration` for a bad
  *   option, an unreadable file, an undecryptable key (wrong passphrase), a key that does not
