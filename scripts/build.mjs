@@ -92,6 +92,9 @@ for (const graph of graphs) {
       // runs, as TypeScript compiles it, so bundlers and Node's CommonJS loader both follow it.
       dynamicImportInCjs: false,
       interop: 'auto',
+      // No bare `import './chunk.js'` of what a chunk's imports already load: bundlers warn
+      // about such an import of a side-effect-free package, and it saves Node nothing.
+      hoistTransitiveImports: false,
     })
     for (const chunk of output)
       if (chunk.type === 'chunk')

@@ -16,10 +16,15 @@ const primes = (count: number): number[] => {
 /** The first 32 bits of the fractional part of `x` (exact: both steps are exact in binary floating point). */
 const fraction32 = (x: number): number => ((x - Math.floor(x)) * 2 ** 32) | 0
 
+/** The first 32 bits of the fractional parts of `root` of the first `count` primes. */
+const rootFractions = (count: number, root: (p: number) => number): readonly number[] =>
+  Object.freeze(primes(count).map((p) => fraction32(root(p))))
+
+// Marked pure, so that a bundler drops them with the rest of this module when nothing uses it.
 /** The round constants: the fractional parts of the cube roots of the first 64 primes (4.2.2). */
-const K: readonly number[] = Object.freeze(primes(64).map((p) => fraction32(Math.cbrt(p))))
+const K = /* @__PURE__ */ rootFractions(64, (p) => Math.cbrt(p))
 /** The initial hash value: the fractional parts of the square roots of the first 8 primes (5.3.3). */
-const H0: readonly number[] = Object.freeze(primes(8).map((p) => fraction32(Math.sqrt(p))))
+const H0 = /* @__PURE__ */ rootFractions(8, (p) => Math.sqrt(p))
 
 /**
  * The block at `at` folded into the hash value `H` (6.2.2): the message schedule `w`, then

@@ -22,7 +22,7 @@ export type FileCacheEntry = {
 export const ENTRY_FORMAT = 1
 
 /** `O_NOFOLLOW` where the platform has it (not on Windows): a planted symlink is never read. */
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0
+const noFollow = (): number => constants.O_NOFOLLOW ?? 0
 
 const str = (v: unknown): v is string => typeof v === 'string' && v !== ''
 
@@ -36,7 +36,7 @@ const ownedPrivately = (fd: number): boolean => {
 const readPrivate = (path: string): string | undefined => {
   let fd: number | undefined
   try {
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW)
+    fd = openSync(path, constants.O_RDONLY | noFollow())
     return ownedPrivately(fd) ? readFileSync(fd, 'utf8') : undefined
   } catch {
     return undefined

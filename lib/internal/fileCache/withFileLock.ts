@@ -37,7 +37,7 @@ export type FileLockOptions = {
 type Owner = { readonly pid: number; readonly host: string; readonly id: string }
 type Look = 'retry' | 'wait' | 'unavailable'
 
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0
+const noFollow = (): number => constants.O_NOFOLLOW ?? 0
 /** An owner writes its line right after creating the file: an empty lock younger than this is being written. */
 const WRITING_MS = 2_000
 
@@ -67,7 +67,7 @@ const create = (path: string, owner: Owner): number | 'busy' | 'unavailable' => 
   let fd: number
   try {
     // O_EXCL with O_CREAT fails on any existing path, a (dangling) symlink included: never followed.
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600)
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | noFollow(), 0o600)
   } catch (e) {
     return (e as { code?: string }).code === 'EEXIST' ? 'busy' : 'unavailable'
   }
@@ -108,7 +108,7 @@ const heartbeat = (fd: number, everyMs: number): (() => void) => {
 
 const readLock = (path: string): string | undefined => {
   try {
-    const fd = openSync(path, constants.O_RDONLY | NOFOLLOW | (constants.O_NONBLOCK ?? 0))
+    const fd = openSync(path, constants.O_RDONLY | noFollow() | (constants.O_NONBLOCK ?? 0))
     try {
       return readFileSync(fd, 'utf8')
     } finally {
