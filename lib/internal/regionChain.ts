@@ -33,9 +33,6 @@ export const sdkRegion = async (profile?: string): Promise<string | undefined> =
  */
 export type RegionInput = string | (() => Promise<string | undefined>) | undefined
 
-const read = async (r: RegionInput): Promise<string | undefined> =>
-  (typeof r === 'function' ? await r() : r) || undefined
-
 /**
  * A warning of the `us-east-1` fallback through `logger`, written at most once per returned
  * function: each source makes one and keeps it, so it warns once however often it resolves.
@@ -49,7 +46,7 @@ export const fallbackWarning = (source: string): ((logger: Logger | undefined) =
     logTo(
       logger,
       'warn',
-      `${source}: no region configured; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`,
+      `${source}: no region; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`,
     )
   }
 }
@@ -65,11 +62,8 @@ export const regionChain = async (
   onFallback: () => void,
 ): Promise<string> => {
   for (const c of candidates) {
-    const region = await read(c)
+    const region = (typeof c === 'function' ? await c() : c) || undefined
     if (region !== undefined) return region
   }
-  const fromSdk = await sdkRegion(profile)
-  if (fromSdk !== undefined) return fromSdk
-  onFallback()
-  return FALLBACK_REGION
+  return (await sdkRegion(profile)) ?? (onFallback(), FALLBACK_REGION)
 }

@@ -1,5 +1,5 @@
-import type { AssumeRoleCommandInput, AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
-import { defaultSessionName, toIdentity } from './sts/stsCall.js'
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
+import { defaultSessionName } from './sts/stsCall.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { STS_CHECKS, stsSetup } from './sts/stsValidate.js'
@@ -74,7 +74,5 @@ export const fromAssumeRole = (
       RoleSessionName: params.RoleSessionName ?? defaultSessionName(),
       ...mfa,
     }),
-    command: (sts, input) => new sts.AssumeRoleCommand(input),
-    output: (out: AssumeRoleCommandOutput) => toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
   })
 }

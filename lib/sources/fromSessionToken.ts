@@ -1,5 +1,4 @@
-import type { GetSessionTokenCommandInput, GetSessionTokenCommandOutput } from '@aws-sdk/client-sts'
-import { toIdentity } from './sts/stsCall.js'
+import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, stsSetup } from './sts/stsValidate.js'
@@ -62,7 +61,5 @@ export const fromSessionToken = (
     mfa: true,
     serialNumber: params.SerialNumber,
     input: (_context, mfa): GetSessionTokenCommandInput => ({ ...params, ...mfa }),
-    command: (sts, input) => new sts.GetSessionTokenCommand(input),
-    output: (out: GetSessionTokenCommandOutput) => toIdentity(out.Credentials, undefined, SOURCE),
   })
 }

@@ -1,11 +1,11 @@
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts'
+import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { defined } from '../internal/defined.js'
 import { guarded, requireObject, snapshot } from '../internal/validate.js'
-import { defaultSessionName, toIdentity } from './sts/stsCall.js'
+import { defaultSessionName } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
@@ -182,8 +182,5 @@ const build = (
           ),
       }),
     }),
-    command: (sts, input) => new sts.AssumeRoleWithWebIdentityCommand(input),
-    output: (out: AssumeRoleWithWebIdentityCommandOutput) =>
-      toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
   })
 }

@@ -28,7 +28,7 @@ export const sendSts = async <T>(
     timeoutMs,
     signal: outer,
     aborted: (s) => abortError(source, s),
-    timeoutMessage: `no STS answer to ${action} within timeoutMs (${timeoutMs} ms)`,
+    timeoutMessage: `STS ${action}: no answer within timeoutMs (${timeoutMs} ms)`,
   })
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
@@ -53,17 +53,13 @@ export const toIdentity = (
   credentials: Credentials | undefined,
   arn: string | undefined,
   source: string,
-  now: () => number = Date.now,
 ): AwsCredentialIdentity => {
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {}
   if (!AccessKeyId || !SecretAccessKey || !SessionToken)
-    throw new CredentialError(`${source}: STS answered without complete credentials`, { code: 'SourceFailed', source })
+    throw new CredentialError(`${source}: incomplete STS answer`, { code: 'SourceFailed', source })
   const expiration = Expiration === undefined ? undefined : new Date(Expiration)
-  if (expiration && !(expiration.getTime() > now()))
-    throw new CredentialError(`${source}: STS returned expired credentials; check the clock`, {
-      code: 'Expired',
-      source,
-    })
+  if (expiration && !(expiration.getTime() > Date.now()))
+    throw new CredentialError(`${source}: expired STS credentials; check the clock`, { code: 'Expired', source })
   return {
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
@@ -80,7 +76,7 @@ export const mfaParams = (
 ): { SerialNumber?: string; TokenCode?: string } => {
   if (context?.mfa) return { SerialNumber: context.mfa.serialNumber, TokenCode: context.mfa.tokenCode }
   if (serialNumber !== undefined)
-    throw new CredentialError(`${source}: SerialNumber is set but no MFA code came; use withMfa(codeProvider)`, {
+    throw new CredentialError(`${source}: SerialNumber needs an MFA code; use withMfa`, {
       code: 'MfaRequired',
       source,
     })
@@ -98,11 +94,12 @@ type Add = (middleware: unknown, options: Readonly<Record<string, unknown>>) => 
  */
 export const oneAttempt = <C extends CommandStack>(command: C, context: SourceContext | undefined): C => {
   if (context?.mfa === undefined) return command
-  const sendOnce = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args)
+  // The identity middleware: the next handler, called once. An override must name the
+  // same step and priority as the one it replaces.
+  const sendOnce = (next: unknown) => next
   const add = command.middlewareStack.add as unknown as Add
   add.call(command.middlewareStack, sendOnce, {
     name: 'retryMiddleware',
-    tags: ['RETRY'],
     step: 'finalizeRequest',
     priority: 'high',
     override: true,
@@ -111,4 +108,4 @@ export const oneAttempt = <C extends CommandStack>(command: C, context: SourceCo
 }
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
-export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`
+export const defaultSessionName = (): string => `aws-refresh-session-${Date.now()}`

@@ -1,6 +1,7 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import type { SourceContext } from '../../types.js'
+import { defined } from '../../internal/defined.js'
 import { inheritedClientConfig } from '../../internal/callerConfig.js'
 import { fallbackWarning, regionChain } from '../../internal/regionChain.js'
 import type { Logger } from '../../internal/sdkLogger.js'
@@ -78,7 +79,7 @@ export const resolveRegion = async (
  * The private client of one source, built at the first call with what that call's caller
  * passes (`context.callerClientConfig`). `@aws-sdk/client-sts` is imported only here, lazily.
  */
-export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'): LazyStsClient => {
+export const lazyStsClient = (options: StsSourceOptions, source: string): LazyStsClient => {
   let pending: Promise<StsHandle> | undefined
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
@@ -87,7 +88,7 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     const credentials = options.source ?? options.clientConfig?.credentials
     // A call carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
-    const client = new sts.STSClient({ ...inherited.config, region, ...(credentials ? { credentials } : {}) })
+    const client = new sts.STSClient({ ...inherited.config, region, ...defined({ credentials }) })
     return { client, sts, logger: inherited.ownLogger }
   }
   return {

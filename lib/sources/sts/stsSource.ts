@@ -1,22 +1,22 @@
+import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { named } from '../../internal/named.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../../types.js'
-import { mfaParams, oneAttempt, sendSts } from './stsCall.js'
-import { lazyStsClient, type StsModule, type StsSourceOptions } from './stsClient.js'
+import { mfaParams, oneAttempt, sendSts, toIdentity } from './stsCall.js'
+import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
 
-/** A command of `@aws-sdk/client-sts` (its answer's type comes from the spec's `output`). */
-type StsCommand = {
-  readonly middlewareStack: { readonly add: (...args: never[]) => void }
-  readonly resolveMiddleware: unknown
-  readonly input: unknown
-}
+/** A command of `@aws-sdk/client-sts`, as far as a call needs it. */
+type StsCommand = { readonly middlewareStack: { readonly add: (...args: never[]) => void } }
+
+/** @internal The STS actions of the sources; the command of each is `<action>Command` of `@aws-sdk/client-sts`. */
+export type StsAction = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
 
 /** @internal What one STS source does, on top of the skeleton every STS source shares. */
-export type StsSpec<I, O, M extends boolean> = {
+export type StsSpec<I, M extends boolean> = {
   /** The source name errors and events carry. */
   readonly source: string
-  /** The STS action, as the logs and errors name it. */
-  readonly action: string
+  /** The STS action: the command sent, as the logs and errors name it. */
+  readonly action: StsAction
   /** The validated options (snapshot). */
   readonly options: StsSourceOptions
   /** The validated deadline of one request. */
@@ -32,10 +32,6 @@ export type StsSpec<I, O, M extends boolean> = {
   ) => I | Promise<I>
   /** `timeoutMs` covers `input` too (it does I/O): the request gets what remains. @default false */
   readonly deadlineCoversInput?: boolean
-  /** The command of one call, e.g. `new sts.AssumeRoleCommand(input)`. */
-  readonly command: (sts: StsModule, input: I) => StsCommand
-  /** The answer to an identity (`toIdentity`). */
-  readonly output: (out: O) => AwsCredentialIdentity
 }
 
 /** @internal The source {@link stsSource} makes. */
@@ -43,23 +39,29 @@ export type StsSource<M extends boolean> = (M extends true ? MfaCapableSource : 
   readonly close: () => void
 }
 
+/** What the three actions answer: `AssumedRoleUser` is absent from GetSessionToken's. */
+type StsAnswer = Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser'>
+
 /**
  * @internal The skeleton of every STS source: a private client created at the first call
  * (and destroyed by `close()`), the MFA parameters (one attempt per code), one request
- * within the deadline, the answer mapped to an identity. Validation stays with the caller.
+ * within the deadline, the answer mapped to an identity (`toIdentity`). Validation stays
+ * with the caller.
  */
-export const stsSource = <I, O, M extends boolean>(spec: StsSpec<I, O, M>): StsSource<M> => {
+export const stsSource = <I, M extends boolean>(spec: StsSpec<I, M>): StsSource<M> => {
   const { source, action, timeoutMs } = spec
   const sts = lazyStsClient(spec.options, source)
   const call = named(source, async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const startedAt = Date.now()
-    const mfa = spec.mfa ? mfaParams(spec.serialNumber, context, source) : {}
-    const input = await spec.input(context, mfa)
+    // Without a configured serial, a source that takes no MFA code gets {} (its input ignores it).
+    const input = await spec.input(context, mfaParams(spec.serialNumber, context, source))
     const { client, sts: mod, logger } = await sts.get(context)
-    const command = spec.mfa ? oneAttempt(spec.command(mod, input), context) : spec.command(mod, input)
-    const send = client.send.bind(client) as unknown as (c: StsCommand, o: { abortSignal?: AbortSignal }) => Promise<O>
+    const Command = mod[`${action}Command`] as unknown as new (input: I) => StsCommand
+    const command = spec.mfa ? oneAttempt(new Command(input), context) : new Command(input)
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
-    return spec.output(await sendSts((o) => send(command, o), context, source, action, deadlineMs, logger))
+    const send = client.send as unknown as (command: StsCommand, o: { abortSignal?: AbortSignal }) => Promise<StsAnswer>
+    const out = await sendSts((o) => send.call(client, command, o), context, source, action, deadlineMs, logger)
+    return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, source)
   })
   return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.serialNumber })
 }
