@@ -5,14 +5,14 @@ import { describeError } from './redact.js'
 type SdkError = { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } }
 
 /** @internal An error caused by `signal`: `Timeout` when its reason is a timeout, `Aborted` otherwise. */
-export const abortError = (source: string, signal: AbortSignal, cause?: unknown): CredentialError => {
+export const abortError = (source: string, signal: AbortSignal): CredentialError => {
   const reason: unknown = signal.reason
   if (isCredentialError(reason)) return reason
   const timeout = reason instanceof Error && reason.name === 'TimeoutError'
   return new CredentialError(`${source}: the caller's signal ${timeout ? 'timed out' : 'aborted'} the STS call`, {
     code: timeout ? 'Timeout' : 'Aborted',
     source,
-    cause: cause ?? reason,
+    cause: reason,
   })
 }
 
@@ -32,9 +32,8 @@ const refusal = (error: unknown, name: string, status: number): CredentialErrorC
  * message, redacted (some answers echo the request, e.g. SignatureDoesNotMatch's canonical
  * string with `x-amz-security-token`), but never a deserialized body.
  */
-export const stsError = (error: unknown, source: string, action: string, signal?: AbortSignal): CredentialError => {
+export const stsError = (error: unknown, source: string, action: string): CredentialError => {
   if (isCredentialError(error)) return error
-  if (signal?.aborted) return abortError(source, signal, error)
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError
   const name = typeof e.name === 'string' ? e.name : 'Error'
   const status = e.$metadata?.httpStatusCode

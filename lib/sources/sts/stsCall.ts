@@ -5,13 +5,13 @@ import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
 import { defined } from '../../internal/defined.js'
-import { callDeadline } from '../../internal/callDeadline.js'
 import { abortError, stsError } from '../../internal/stsErrors.js'
 
 /**
  * Sends one STS command within `timeoutMs` and the caller's signal; every failure becomes a
- * `CredentialError`. The SDK gets the signal (so the request is torn down) and the call does
- * not wait for it to obey (a base provider or request handler that ignores it cannot hold it).
+ * `CredentialError`. The call does not wait for the SDK to obey an abort (a base provider or
+ * request handler that ignores it cannot hold it); the SDK's signal is aborted then, so the
+ * request is torn down.
  */
 export const sendSts = async <T>(
   send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
@@ -21,24 +21,27 @@ export const sendSts = async <T>(
   timeoutMs: number,
   logger?: Logger,
 ): Promise<T> => {
-  const outer = context?.signal
-  if (outer?.aborted) throw abortError(source, outer)
-  const { signal, dispose } = callDeadline({
-    source,
-    timeoutMs,
-    signal: outer,
-    aborted: (s) => abortError(source, s),
-    timeoutMessage: `STS ${action}: no answer within timeoutMs (${timeoutMs} ms)`,
-  })
+  const signal = context?.signal
+  if (signal?.aborted) throw abortError(source, signal)
+  const controller = new AbortController()
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
-    return await abortable(send({ abortSignal: signal }), { signal })
+    return await abortable(send({ abortSignal: controller.signal }), {
+      signal,
+      aborted: (s) => abortError(source, s),
+      timeoutMs,
+      timedOut: () =>
+        new CredentialError(`${source}: STS ${action}: no answer within timeoutMs (${timeoutMs} ms)`, {
+          code: 'Timeout',
+          source,
+          retryable: true,
+        }),
+    })
   } catch (e) {
-    const error = stsError(e, source, action, signal)
+    controller.abort()
+    const error = stsError(e, source, action)
     logTo(logger, 'warn', `${source}: STS ${action} failed (${error.code}): ${error.message}`)
     throw error
-  } finally {
-    dispose()
   }
 }
 
