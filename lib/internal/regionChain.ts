@@ -1,3 +1,4 @@
+import { defined } from './defined.js'
 import { logTo, type Logger } from './sdkLogger.js'
 
 /**
@@ -19,7 +20,7 @@ export const sdkRegion = async (profile?: string): Promise<string | undefined> =
   try {
     const region = await loadConfig(
       { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined as unknown as string },
-      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...(profile === undefined ? {} : { profile }) },
+      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...defined({ profile }) },
     )()
     return region || undefined
   } catch {
@@ -53,17 +54,17 @@ export const fallbackWarning = (source: string): ((logger: Logger | undefined) =
 
 /**
  * The first region of `candidates` (in order), then {@link sdkRegion} for `profile`, then
- * `us-east-1`, calling `onFallback` (see {@link fallbackWarning}).
+ * `us-east-1`, calling `onFallback` then (see {@link fallbackWarning}).
  * @internal
  */
 export const regionChain = async (
   candidates: readonly RegionInput[],
   profile: string | undefined,
-  onFallback: () => void,
+  onFallback?: () => void,
 ): Promise<string> => {
   for (const c of candidates) {
     const region = (typeof c === 'function' ? await c() : c) || undefined
     if (region !== undefined) return region
   }
-  return (await sdkRegion(profile)) ?? (onFallback(), FALLBACK_REGION)
+  return (await sdkRegion(profile)) ?? (onFallback?.(), FALLBACK_REGION)
 }

@@ -9,7 +9,7 @@ export const abortError = (source: string, signal: AbortSignal): CredentialError
   const reason: unknown = signal.reason
   if (isCredentialError(reason)) return reason
   const timeout = reason instanceof Error && reason.name === 'TimeoutError'
-  return new CredentialError(`${source}: the caller's signal ${timeout ? 'timed out' : 'aborted'} the STS call`, {
+  return new CredentialError(`${source}: ${timeout ? 'timed out' : 'aborted'} by the caller's signal`, {
     code: timeout ? 'Timeout' : 'Aborted',
     source,
     cause: reason,
@@ -44,7 +44,7 @@ export const stsError = (error: unknown, source: string, action: string): Creden
   if (status === undefined && 'tryNextLink' in e)
     return make('SourceFailed', `no base credentials (${describeError(error)}); set options.source`, false)
   if (status === undefined || isNetworkError(error))
-    return make('NetworkError', `could not reach STS (${typeof e.code === 'string' ? e.code : name})`, true)
+    return make('NetworkError', `unreachable (${typeof e.code === 'string' ? e.code : name})`, true)
   // A 2xx failure is a body the SDK could not read (e.g. cut off by a proxy).
   if (status < 300) return make('SourceFailed', 'unreadable answer', true)
   const code = refusal(error, name, status)

@@ -61,14 +61,12 @@ export const fromAssumeRole = (
   given: FromAssumeRoleParams,
   givenOptions: FromAssumeRoleOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  const { params, options, timeoutMs } = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, ['RoleArn'])
+  const setup = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, ['RoleArn'])
+  const { params } = setup
   return stsSource({
-    source: SOURCE,
+    ...setup,
     action: 'AssumeRole',
-    options,
-    timeoutMs,
     mfa: true,
-    serialNumber: params.SerialNumber,
     input: (_context, mfa): AssumeRoleCommandInput => ({
       ...params,
       RoleSessionName: params.RoleSessionName ?? defaultSessionName(),

@@ -49,17 +49,11 @@ export const fromSessionToken = (
   given: FromSessionTokenParams = {},
   givenOptions: FromSessionTokenOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  const { params, options, timeoutMs } = stsSetup(SOURCE, given, givenOptions, {
-    ...STS_CHECKS,
-    DurationSeconds: SESSION_TOKEN_DURATION,
-  })
+  const setup = stsSetup(SOURCE, given, givenOptions, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
   return stsSource({
-    source: SOURCE,
+    ...setup,
     action: 'GetSessionToken',
-    options,
-    timeoutMs,
     mfa: true,
-    serialNumber: params.SerialNumber,
-    input: (_context, mfa): GetSessionTokenCommandInput => ({ ...params, ...mfa }),
+    input: (_context, mfa): GetSessionTokenCommandInput => ({ ...setup.params, ...mfa }),
   })
 }

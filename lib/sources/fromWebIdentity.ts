@@ -156,7 +156,7 @@ const build = (
     WEB_IDENTITY_CHECKS,
     ['RoleArn'],
   )
-  const { timeoutMs } = validateStsOptions(SOURCE, options, false)
+  const timeoutMs = validateStsOptions(SOURCE, options, false)
   const logger = checkLogger(SOURCE, options.logger)
   return stsSource({
     source: SOURCE,
@@ -164,6 +164,7 @@ const build = (
     options: defined({ region: options.region, clientConfig: options.clientConfig, logger }),
     timeoutMs,
     mfa: false,
+    params: rest,
     // timeoutMs covers the whole call: reading the token, then the STS request.
     deadlineCoversInput: true,
     input: async (context: SourceContext | undefined): Promise<AssumeRoleWithWebIdentityCommandInput> => ({

@@ -1,6 +1,6 @@
 import type { Credentials } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
-import { CredentialError } from '../../errors.js'
+import { CredentialError, type CredentialErrorCode } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
@@ -58,11 +58,11 @@ export const toIdentity = (
   source: string,
 ): AwsCredentialIdentity => {
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {}
-  if (!AccessKeyId || !SecretAccessKey || !SessionToken)
-    throw new CredentialError(`${source}: incomplete STS answer`, { code: 'SourceFailed', source })
-  const expiration = Expiration === undefined ? undefined : new Date(Expiration)
-  if (expiration && !(expiration.getTime() > Date.now()))
-    throw new CredentialError(`${source}: expired STS credentials; check the clock`, { code: 'Expired', source })
+  const fail = (code: CredentialErrorCode, what: string) => new CredentialError(`${source}: ${what}`, { code, source })
+  if (!AccessKeyId || !SecretAccessKey || !SessionToken) throw fail('SourceFailed', 'incomplete STS answer')
+  // The SDK gives a Date; a copy, so that the caller cannot change the client's.
+  const expiration = Expiration && new Date(Expiration)
+  if (expiration && !(expiration.getTime() > Date.now())) throw fail('Expired', 'expired STS credentials; check the clock')
   return {
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
@@ -86,29 +86,23 @@ export const mfaParams = (
   return {}
 }
 
-type CommandStack = { readonly middlewareStack: { readonly add: (...args: never[]) => void } }
-type Add = (middleware: unknown, options: Readonly<Record<string, unknown>>) => void
+/** A command's own middleware stack, as far as {@link oneAttempt} needs it. */
+export type CommandStack = { readonly middlewareStack: { readonly add: (middleware: unknown, options: object) => void } }
 
 /**
  * Makes `command` one attempt, whatever retry settings its client has: the client's retry
  * middleware (`retryMiddleware`, finalizeRequest step) is replaced for this command only by
- * one that sends once. For calls carrying a one-time MFA code, which AWS refuses when it
- * comes twice; other calls of the same client keep the SDK's retries.
+ * the identity middleware (the next handler, called once; an override names the same step
+ * and priority as the one it replaces). For calls carrying a one-time MFA code, which AWS
+ * refuses when it comes twice; other calls of the same client keep the SDK's retries.
  */
-export const oneAttempt = <C extends CommandStack>(command: C, context: SourceContext | undefined): C => {
-  if (context?.mfa === undefined) return command
-  // The identity middleware: the next handler, called once. An override must name the
-  // same step and priority as the one it replaces.
-  const sendOnce = (next: unknown) => next
-  const add = command.middlewareStack.add as unknown as Add
-  add.call(command.middlewareStack, sendOnce, {
+export const oneAttempt = (command: CommandStack): void =>
+  command.middlewareStack.add((next: unknown) => next, {
     name: 'retryMiddleware',
     step: 'finalizeRequest',
     priority: 'high',
     override: true,
   })
-  return command
-}
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
 export const defaultSessionName = (): string => `aws-refresh-session-${Date.now()}`

@@ -67,7 +67,7 @@ export type LazyStsClient = {
 export const resolveRegion = async (
   options: StsSourceOptions,
   context?: SourceContext,
-  onFallback: () => void = () => undefined,
+  onFallback?: () => void,
 ): Promise<string> =>
   regionChain(
     [options.region, options.clientConfig?.region, context?.callerClientConfig?.region],
@@ -86,9 +86,9 @@ export const lazyStsClient = (options: StsSourceOptions, source: string): LazySt
     const sts = await loadSts(source, 'the STS call')
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
-    const credentials = options.source ?? options.clientConfig?.credentials
-    // A call carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
-    const client = new sts.STSClient({ ...inherited.config, region, ...defined({ credentials }) })
+    // `clientConfig.credentials` (in the inherited config) unless `source` is given. A call
+    // carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
+    const client = new sts.STSClient({ ...inherited.config, region, ...defined({ credentials: options.source }) })
     return { client, sts, logger: inherited.ownLogger }
   }
   return {

@@ -2,11 +2,9 @@ import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { named } from '../../internal/named.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../../types.js'
-import { mfaParams, oneAttempt, sendSts, toIdentity } from './stsCall.js'
+import { mfaParams, oneAttempt, sendSts, toIdentity, type CommandStack } from './stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
 
-/** A command of `@aws-sdk/client-sts`, as far as a call needs it. */
-type StsCommand = { readonly middlewareStack: { readonly add: (...args: never[]) => void } }
 
 /** @internal The STS actions of the sources; the command of each is `<action>Command` of `@aws-sdk/client-sts`. */
 export type StsAction = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
@@ -23,8 +21,8 @@ export type StsSpec<I, M extends boolean> = {
   readonly timeoutMs: number
   /** Whether calls take an MFA code (`context.mfa`, `SerialNumber`). */
   readonly mfa: M
-  /** The configured MFA device; without a code a call fails with `MfaRequired`. */
-  readonly serialNumber?: string | undefined
+  /** The validated parameters; with `SerialNumber` (the MFA device), a call without a code fails with `MfaRequired`. */
+  readonly params: { readonly SerialNumber?: string | undefined; readonly [name: string]: unknown }
   /** The command input of one call; `mfa` holds `SerialNumber`/`TokenCode` when a code came. */
   readonly input: (
     context: SourceContext | undefined,
@@ -53,15 +51,15 @@ export const stsSource = <I, M extends boolean>(spec: StsSpec<I, M>): StsSource<
   const sts = lazyStsClient(spec.options, source)
   const call = named(source, async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const startedAt = Date.now()
-    // Without a configured serial, a source that takes no MFA code gets {} (its input ignores it).
-    const input = await spec.input(context, mfaParams(spec.serialNumber, context, source))
+    // A source that takes no MFA code has no SerialNumber: it gets {} (its input ignores it).
+    const input = await spec.input(context, mfaParams(spec.params.SerialNumber, context, source))
     const { client, sts: mod, logger } = await sts.get(context)
-    const Command = mod[`${action}Command`] as unknown as new (input: I) => StsCommand
-    const command = spec.mfa ? oneAttempt(new Command(input), context) : new Command(input)
+    const command = new (mod[`${action}Command`] as unknown as new (input: I) => CommandStack)(input)
+    if (spec.mfa && context?.mfa) oneAttempt(command)
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
-    const send = client.send as unknown as (command: StsCommand, o: { abortSignal?: AbortSignal }) => Promise<StsAnswer>
-    const out = await sendSts((o) => send.call(client, command, o), context, source, action, deadlineMs, logger)
+    const send = (o: { abortSignal?: AbortSignal }) => client.send(command as never, o) as Promise<StsAnswer>
+    const out = await sendSts(send, context, source, action, deadlineMs, logger)
     return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, source)
   })
-  return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.serialNumber })
+  return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.params.SerialNumber })
 }

@@ -11,13 +11,13 @@ import {
 } from '../../internal/validate.js'
 import type { StsSourceOptions } from './stsClient.js'
 
-/** A check of one parameter: undefined when valid, else what is wrong (never the value). */
+/** A check of one parameter: undefined when valid, else what it must be (never the value). */
 type Check = (value: unknown) => string | undefined
 
-/** `min`–`max` characters; with `extra`, only `[\w<extra>]` (the API reference's patterns). */
-const str = (min: number, max: number, extra?: string): Check => {
-  const pattern = new RegExp(`^[${extra === undefined ? '\\s\\S' : `\\w${extra}`}]{${min},${max}}$`)
-  const problem = `must be a string of ${min}–${max} characters${extra === undefined ? '' : ` [\\w${extra}]`}`
+/** `min`–`max` characters; with `chars`, only those (a regex class: the API reference's patterns). */
+const str = (min: number, max: number, chars?: string): Check => {
+  const pattern = new RegExp(`^[${chars ?? '\\s\\S'}]{${min},${max}}$`)
+  const problem = `a string of ${min}–${max} characters${chars ? ` [${chars}]` : ''}`
   return (v) => (typeof v === 'string' && pattern.test(v) ? undefined : problem)
 }
 
@@ -26,14 +26,14 @@ const int =
   (v) =>
     Number.isInteger(v) && (v as number) >= min && (v as number) <= max
       ? undefined
-      : `must be an integer from ${min} to ${max}`
+      : `an integer from ${min} to ${max}`
 
 const list =
   (max: number): Check =>
   (v) =>
-    Array.isArray(v) && v.length <= max ? undefined : `must be an array of at most ${max}`
+    Array.isArray(v) && v.length <= max ? undefined : `an array of at most ${max}`
 
-const sessionName = /* @__PURE__ */ str(2, 64, '+=,.@-')
+const sessionName = /* @__PURE__ */ str(2, 64, '\\w+=,.@-')
 const tagList = /* @__PURE__ */ list(50)
 
 /**
@@ -45,14 +45,14 @@ export const STS_CHECKS = {
   RoleArn: str(20, 2048),
   RoleSessionName: sessionName,
   DurationSeconds: int(900, 43_200),
-  ExternalId: str(2, 1224, '+=,.@:/-'),
-  SerialNumber: str(9, 256, '+=/:,.@-'),
+  ExternalId: str(2, 1224, '\\w+=,.@:/-'),
+  SerialNumber: str(9, 256, '\\w+=/:,.@-'),
   Policy: str(1, 2048),
   PolicyArns: list(10),
   Tags: tagList,
   TransitiveTagKeys: tagList,
   SourceIdentity: sessionName,
-  TokenCode: () => 'is one-time: set SerialNumber and use withMfa',
+  TokenCode: () => 'absent: use SerialNumber with withMfa',
 } satisfies Record<string, Check>
 
 /** AssumeRoleWithWebIdentity's own parameters. */
@@ -76,10 +76,10 @@ export const validateParams = (
   required: readonly string[] = [],
 ): void => {
   const record = params as Record<string, unknown>
-  for (const name of required) if (record[name] === undefined) throw invalid(source, `${name} is required`)
+  for (const name of required) if (record[name] === undefined) throw invalidConfiguration(source, `${name} is required`)
   for (const name in checks) {
     const problem = record[name] === undefined ? undefined : checks[name]!(record[name])
-    if (problem !== undefined) throw invalid(source, `${name} ${problem}`)
+    if (problem !== undefined) throw invalidConfiguration(source, `${name} must be ${problem}`)
   }
 }
 
@@ -88,26 +88,27 @@ export const DEFAULT_STS_TIMEOUT_MS = 10_000
 
 /**
  * Validates the options every STS source shares (an object: the callers snapshot it first;
- * `source` only when the request is signed) and returns the deadline of one request. Throws
+ * `source` only when the request is signed) and returns the deadline of one request (`timeoutMs`). Throws
  * `InvalidConfiguration` naming the option.
  */
 export const validateStsOptions = (
   source: string,
   options: StsSourceOptions,
   signed = true,
-): { readonly timeoutMs: number } => {
+): number => {
   const { timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options
   checkString(source, 'options.region', options.region, 64)
   if (signed) requireFunction(source, 'options.source', options.source)
   requireObject(source, 'options.clientConfig', options.clientConfig, true)
   // setTimeout waits at least 1 ms, so a deadline below it cannot be honoured.
   checkMs(source, 'options.timeoutMs', timeoutMs, 1)
-  return { timeoutMs }
+  return timeoutMs
 }
 
 /**
  * Snapshots and validates the parameters and options of an STS source, under one guard: a
- * throwing getter fails here, at construction, not at call time.
+ * throwing getter fails here, at construction, not at call time. The result is the
+ * first half of the source's spec (see `stsSource`).
  */
 export const stsSetup = <P extends object, O extends StsSourceOptions>(
   source: string,
@@ -115,13 +116,13 @@ export const stsSetup = <P extends object, O extends StsSourceOptions>(
   givenOptions: O,
   checks: Readonly<Record<string, Check>>,
   required?: readonly string[],
-): { readonly params: P; readonly options: O; readonly timeoutMs: number } =>
+): { readonly source: string; readonly params: P; readonly options: O; readonly timeoutMs: number } =>
   guarded(source, () => {
     const params = snapshot(source, 'params', given)
     const options = snapshot(source, 'options', givenOptions, ['clientConfig'])
     validateParams(source, params, checks, required)
     checkLogger(source, options.logger)
-    return { params, options, ...validateStsOptions(source, options) }
+    return { source, params, options, timeoutMs: validateStsOptions(source, options) }
   })
 
 /** An `InvalidConfiguration` error of `source`. */
