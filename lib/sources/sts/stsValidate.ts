@@ -66,7 +66,8 @@ export const SESSION_TOKEN_DURATION = /* @__PURE__ */ int(900, 129_600)
 
 /**
  * Validates `params` (an object: the callers snapshot it first) with `checks` (present keys
- * only; `required` must be present) and throws `InvalidConfiguration` naming the parameter.
+ * only; `required`, names of `checks`, must be present) and throws `InvalidConfiguration`
+ * naming the parameter.
  * The value is never echoed.
  */
 export const validateParams = (
@@ -75,10 +76,9 @@ export const validateParams = (
   checks: Readonly<Record<string, Check>>,
   required: readonly string[] = [],
 ): void => {
-  const record = params as Record<string, unknown>
-  for (const name of required) if (record[name] === undefined) throw invalidConfiguration(source, `${name} is required`)
   for (const name in checks) {
-    const problem = record[name] === undefined ? undefined : checks[name]!(record[name])
+    const value = (params as Record<string, unknown>)[name]
+    const problem = value !== undefined ? checks[name]!(value) : required.includes(name) ? 'given' : undefined
     if (problem !== undefined) throw invalidConfiguration(source, `${name} must be ${problem}`)
   }
 }
