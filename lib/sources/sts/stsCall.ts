@@ -1,4 +1,4 @@
-import type { Credentials } from '@aws-sdk/client-sts'
+import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { CredentialError, type CredentialErrorCode } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
@@ -45,29 +45,26 @@ export const sendSts = async <T>(
   }
 }
 
-/** The account id of an ARN (`arn:aws:sts::123456789012:assumed-role/...`), when it has one. */
-export const accountIdOf = (arn: string | undefined): string | undefined => {
-  const account = arn?.split(':')[4]
-  return account && /^\d{12}$/.test(account) ? account : undefined
-}
+/** What the three STS actions answer: `AssumedRoleUser` is absent from GetSessionToken's. */
+export type StsAnswer = Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser'>
 
-/** STS `Credentials` to an identity with `expiration` as a Date and `accountId` when known. */
-export const toIdentity = (
-  credentials: Credentials | undefined,
-  arn: string | undefined,
-  source: string,
-): AwsCredentialIdentity => {
-  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {}
+/**
+ * An STS answer to an identity with `expiration` as a Date and `accountId` when the
+ * assumed-role ARN (`arn:aws:sts::123456789012:assumed-role/...`) holds it.
+ */
+export const toIdentity = ({ Credentials, AssumedRoleUser }: StsAnswer, source: string): AwsCredentialIdentity => {
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = Credentials ?? {}
   const fail = (code: CredentialErrorCode, what: string) => new CredentialError(`${source}: ${what}`, { code, source })
   if (!AccessKeyId || !SecretAccessKey || !SessionToken) throw fail('SourceFailed', 'incomplete STS answer')
   // The SDK gives a Date; a copy, so that the caller cannot change the client's.
   const expiration = Expiration && new Date(Expiration)
   if (expiration && !(expiration.getTime() > Date.now())) throw fail('Expired', 'expired STS credentials; check the clock')
+  const account = AssumedRoleUser?.Arn?.split(':')[4]
   return {
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
-    ...defined({ expiration, accountId: accountIdOf(arn) }),
+    ...defined({ expiration, accountId: account && /^\d{12}$/.test(account) ? account : undefined }),
   }
 }
 
@@ -77,7 +74,8 @@ export const mfaParams = (
   context: SourceContext | undefined,
   source: string,
 ): { SerialNumber?: string; TokenCode?: string } => {
-  if (context?.mfa) return { SerialNumber: context.mfa.serialNumber, TokenCode: context.mfa.tokenCode }
+  const mfa = context?.mfa
+  if (mfa) return { SerialNumber: mfa.serialNumber, TokenCode: mfa.tokenCode }
   if (serialNumber !== undefined)
     throw new CredentialError(`${source}: SerialNumber needs an MFA code; use withMfa`, {
       code: 'MfaRequired',

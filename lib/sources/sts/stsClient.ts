@@ -83,7 +83,7 @@ export const lazyStsClient = (options: StsSourceOptions, source: string): LazySt
   let pending: Promise<StsHandle> | undefined
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
-    const sts = await loadSts(source, 'the STS call')
+    const sts = await loadSts(source, 'STS')
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
     // `clientConfig.credentials` (in the inherited config) unless `source` is given. A call

@@ -1,8 +1,7 @@
-import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { named } from '../../internal/named.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../../types.js'
-import { mfaParams, oneAttempt, sendSts, toIdentity, type CommandStack } from './stsCall.js'
+import { mfaParams, oneAttempt, sendSts, toIdentity, type CommandStack, type StsAnswer } from './stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
 
 
@@ -37,9 +36,6 @@ export type StsSource<M extends boolean> = (M extends true ? MfaCapableSource : 
   readonly close: () => void
 }
 
-/** What the three actions answer: `AssumedRoleUser` is absent from GetSessionToken's. */
-type StsAnswer = Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser'>
-
 /**
  * @internal The skeleton of every STS source: a private client created at the first call
  * (and destroyed by `close()`), the MFA parameters (one attempt per code), one request
@@ -58,8 +54,7 @@ export const stsSource = <I, M extends boolean>(spec: StsSpec<I, M>): StsSource<
     if (spec.mfa && context?.mfa) oneAttempt(command)
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
     const send = (o: { abortSignal?: AbortSignal }) => client.send(command as never, o) as Promise<StsAnswer>
-    const out = await sendSts(send, context, source, action, deadlineMs, logger)
-    return toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, source)
+    return toIdentity(await sendSts(send, context, source, action, deadlineMs, logger), source)
   })
   return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.params.SerialNumber })
 }
