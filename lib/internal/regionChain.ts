@@ -44,11 +44,7 @@ export const fallbackWarning = (source: string): ((logger: Logger | undefined) =
   return (logger) => {
     if (warned || logger === undefined) return
     warned = true
-    logTo(
-      logger,
-      'warn',
-      `${source}: no region; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`,
-    )
+    logTo(logger, 'warn', `${source}: no region; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`)
   }
 }
 

@@ -30,7 +30,13 @@ export const stsError = (error: unknown, source: string, action: string): Creden
   const name = typeof e.name === 'string' ? e.name : 'Error'
   const status = e.$metadata?.httpStatusCode
   const make = (code: CredentialErrorCode, what: string, retryable = false): CredentialError =>
-    new CredentialError(`${source}: STS ${action}: ${what}`, { code, source, cause: error, retryable, statusCode: status })
+    new CredentialError(`${source}: STS ${action}: ${what}`, {
+      code,
+      source,
+      cause: error,
+      retryable,
+      statusCode: status,
+    })
   if (name === 'AbortError') return make('Aborted', 'aborted')
   // smithy's ProviderError (and its CredentialsProviderError) always has `tryNextLink`.
   if (status === undefined && 'tryNextLink' in e)

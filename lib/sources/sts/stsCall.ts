@@ -58,7 +58,8 @@ export const toIdentity = ({ Credentials, AssumedRoleUser }: StsAnswer, source: 
   if (!AccessKeyId || !SecretAccessKey || !SessionToken) throw fail('SourceFailed', 'incomplete STS answer')
   // The SDK gives a Date; a copy, so that the caller cannot change the client's.
   const expiration = Expiration && new Date(Expiration)
-  if (expiration && !(expiration.getTime() > Date.now())) throw fail('Expired', 'expired STS credentials; check the clock')
+  if (expiration && !(expiration.getTime() > Date.now()))
+    throw fail('Expired', 'expired STS credentials; check the clock')
   const account = AssumedRoleUser?.Arn?.split(':')[4]
   return {
     accessKeyId: AccessKeyId,
@@ -85,7 +86,9 @@ export const mfaParams = (
 }
 
 /** A command's own middleware stack, as far as {@link oneAttempt} needs it. */
-export type CommandStack = { readonly middlewareStack: { readonly add: (middleware: unknown, options: object) => void } }
+export type CommandStack = {
+  readonly middlewareStack: { readonly add: (middleware: unknown, options: object) => void }
+}
 
 /**
  * Makes `command` one attempt, whatever retry settings its client has: the client's retry

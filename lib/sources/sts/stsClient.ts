@@ -35,7 +35,7 @@ export type StsSourceOptions = {
    * past it the request is aborted and the call fails with `Timeout` (retryable). The
    * SDK's HTTP handler has no timeout of its own, so without this a server that accepts
    * the connection and never answers would hold the call (and every caller waiting on a
-   * refresh) forever. A positive number up to 2^31-1.
+   * refresh) forever. A number from 1 to 2^31-1.
    * @default 10000
    */
   readonly timeoutMs?: number | undefined

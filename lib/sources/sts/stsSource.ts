@@ -4,7 +4,6 @@ import type { CredentialSource, MfaCapableSource, SourceContext } from '../../ty
 import { mfaParams, oneAttempt, sendSts, toIdentity, type CommandStack, type StsAnswer } from './stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
 
-
 /** @internal The STS actions of the sources; the command of each is `<action>Command` of `@aws-sdk/client-sts`. */
 export type StsAction = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
 

@@ -24,9 +24,7 @@ const str = (min: number, max: number, chars?: string): Check => {
 const int =
   (min: number, max: number): Check =>
   (v) =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
-      ? undefined
-      : `an integer from ${min} to ${max}`
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `an integer from ${min} to ${max}`
 
 const list =
   (max: number): Check =>
@@ -91,11 +89,7 @@ export const DEFAULT_STS_TIMEOUT_MS = 10_000
  * `source` only when the request is signed) and returns the deadline of one request (`timeoutMs`). Throws
  * `InvalidConfiguration` naming the option.
  */
-export const validateStsOptions = (
-  source: string,
-  options: StsSourceOptions,
-  signed = true,
-): number => {
+export const validateStsOptions = (source: string, options: StsSourceOptions, signed = true): number => {
   const { timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options
   checkString(source, 'options.region', options.region, 64)
   if (signed) requireFunction(source, 'options.source', options.source)
