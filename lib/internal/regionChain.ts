@@ -59,8 +59,8 @@ export const regionChain = async (
   onFallback?: () => void,
 ): Promise<string> => {
   for (const c of candidates) {
-    const region = (typeof c === 'function' ? await c() : c) || undefined
-    if (region !== undefined) return region
+    const region = typeof c === 'function' ? await c() : c
+    if (region) return region
   }
   return (await sdkRegion(profile)) ?? (onFallback?.(), FALLBACK_REGION)
 }

@@ -101,12 +101,11 @@ export const lazyStsClient = (options: StsSourceOptions, source: string): LazySt
       return pending
     },
     close: () => {
-      const current = pending
-      pending = undefined
-      void current?.then(
+      void pending?.then(
         ({ client }) => client.destroy(),
         () => undefined,
       )
+      pending = undefined
     },
   }
 }
