@@ -174,7 +174,7 @@ describe('credential-process', () => {
     const r = await run(['--assume-role', `arn:aws:iam::${ACCOUNT}:role/unknown`])
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(/fromAssumeRole: STS refused AssumeRole with HTTP \d{3} .*\[StsRejected\]/)
+    expect(r.stderr).toMatch(/fromAssumeRole: STS AssumeRole: HTTP \d{3} .*\[StsRejected\]/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 

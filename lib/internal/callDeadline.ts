@@ -35,7 +35,7 @@ export const callDeadline = (o: CallDeadlineOptions): { signal: AbortSignal; dis
     ((s: AbortSignal): CredentialError =>
       isCredentialError(s.reason)
         ? s.reason
-        : new CredentialError(`${source}: the request was aborted by the caller`, {
+        : new CredentialError(`${source}: aborted by the caller`, {
             code: 'Aborted',
             source,
             cause: s.reason,

@@ -5,28 +5,26 @@ import { privateClientLogger, type Logger } from './sdkLogger.js'
 type Handler = {
   readonly handle: (...args: never[]) => unknown
   readonly destroy?: () => void
-  readonly metadata?: { readonly handlerProtocol?: string }
+  readonly metadata?: { readonly handlerProtocol?: string } | undefined
   readonly updateHttpClientConfig?: (key: never, value: never) => void
   readonly httpHandlerConfigs?: () => unknown
 }
-
-const isHandler = (h: unknown): h is Handler => typeof (h as Handler | undefined)?.handle === 'function'
 
 /**
  * The caller's request handler, for a private client: the same sockets, proxy and agent,
  * but `destroy()` of the private client must not close the caller's handler. An HTTP/2
  * handler is not taken (STS and IoT speak HTTP/1.1), as in the SDK's `fromTemporaryCredentials`.
  */
-const borrowHandler = (h: unknown): Handler | undefined => {
-  if (!isHandler(h) || h.metadata?.handlerProtocol === 'h2') return undefined
-  return {
-    handle: (...args: never[]) => h.handle(...args),
-    destroy: () => undefined,
-    ...defined({ metadata: h.metadata }),
-    updateHttpClientConfig: (key: never, value: never) => h.updateHttpClientConfig?.(key, value),
-    httpHandlerConfigs: () => h.httpHandlerConfigs?.() ?? {},
-  }
-}
+const borrowHandler = (h: Handler | undefined): Handler | undefined =>
+  typeof h?.handle === 'function' && h.metadata?.handlerProtocol !== 'h2'
+    ? {
+        handle: (...args: never[]) => h.handle(...args),
+        destroy: () => undefined,
+        metadata: h.metadata,
+        updateHttpClientConfig: (key: never, value: never) => h.updateHttpClientConfig?.(key, value),
+        httpHandlerConfigs: () => h.httpHandlerConfigs?.() ?? {},
+      }
+    : undefined
 
 /**
  * The config of a source's private SDK client: its own `clientConfig`, plus what the

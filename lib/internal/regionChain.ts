@@ -1,3 +1,4 @@
+import { defined } from './defined.js'
 import { logTo, type Logger } from './sdkLogger.js'
 
 /**
@@ -19,7 +20,7 @@ export const sdkRegion = async (profile?: string): Promise<string | undefined> =
   try {
     const region = await loadConfig(
       { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined as unknown as string },
-      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...(profile === undefined ? {} : { profile }) },
+      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...defined({ profile }) },
     )()
     return region || undefined
   } catch {
@@ -33,9 +34,6 @@ export const sdkRegion = async (profile?: string): Promise<string | undefined> =
  */
 export type RegionInput = string | (() => Promise<string | undefined>) | undefined
 
-const read = async (r: RegionInput): Promise<string | undefined> =>
-  (typeof r === 'function' ? await r() : r) || undefined
-
 /**
  * A warning of the `us-east-1` fallback through `logger`, written at most once per returned
  * function: each source makes one and keeps it, so it warns once however often it resolves.
@@ -46,30 +44,23 @@ export const fallbackWarning = (source: string): ((logger: Logger | undefined) =
   return (logger) => {
     if (warned || logger === undefined) return
     warned = true
-    logTo(
-      logger,
-      'warn',
-      `${source}: no region configured; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`,
-    )
+    logTo(logger, 'warn', `${source}: no region; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`)
   }
 }
 
 /**
  * The first region of `candidates` (in order), then {@link sdkRegion} for `profile`, then
- * `us-east-1`, calling `onFallback` (see {@link fallbackWarning}).
+ * `us-east-1`, calling `onFallback` then (see {@link fallbackWarning}).
  * @internal
  */
 export const regionChain = async (
   candidates: readonly RegionInput[],
   profile: string | undefined,
-  onFallback: () => void,
+  onFallback?: () => void,
 ): Promise<string> => {
   for (const c of candidates) {
-    const region = await read(c)
-    if (region !== undefined) return region
+    const region = typeof c === 'function' ? await c() : c
+    if (region) return region
   }
-  const fromSdk = await sdkRegion(profile)
-  if (fromSdk !== undefined) return fromSdk
-  onFallback()
-  return FALLBACK_REGION
+  return (await sdkRegion(profile)) ?? (onFallback?.(), FALLBACK_REGION)
 }

@@ -1,5 +1,5 @@
-import type { AssumeRoleCommandInput, AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
-import { defaultSessionName, toIdentity } from './sts/stsCall.js'
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts'
+import { defaultSessionName } from './sts/stsCall.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { STS_CHECKS, stsSetup } from './sts/stsValidate.js'
@@ -61,20 +61,16 @@ export const fromAssumeRole = (
   given: FromAssumeRoleParams,
   givenOptions: FromAssumeRoleOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  const { params, options, timeoutMs } = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, ['RoleArn'])
+  const setup = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, ['RoleArn'])
+  const { params } = setup
   return stsSource({
-    source: SOURCE,
+    ...setup,
     action: 'AssumeRole',
-    options,
-    timeoutMs,
     mfa: true,
-    serialNumber: params.SerialNumber,
     input: (_context, mfa): AssumeRoleCommandInput => ({
       ...params,
       RoleSessionName: params.RoleSessionName ?? defaultSessionName(),
       ...mfa,
     }),
-    command: (sts, input) => new sts.AssumeRoleCommand(input),
-    output: (out: AssumeRoleCommandOutput) => toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
   })
 }

@@ -1,5 +1,4 @@
-import type { GetSessionTokenCommandInput, GetSessionTokenCommandOutput } from '@aws-sdk/client-sts'
-import { toIdentity } from './sts/stsCall.js'
+import type { GetSessionTokenCommandInput } from '@aws-sdk/client-sts'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { SESSION_TOKEN_DURATION, STS_CHECKS, stsSetup } from './sts/stsValidate.js'
@@ -50,19 +49,11 @@ export const fromSessionToken = (
   given: FromSessionTokenParams = {},
   givenOptions: FromSessionTokenOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  const { params, options, timeoutMs } = stsSetup(SOURCE, given, givenOptions, {
-    ...STS_CHECKS,
-    DurationSeconds: SESSION_TOKEN_DURATION,
-  })
+  const setup = stsSetup(SOURCE, given, givenOptions, { ...STS_CHECKS, DurationSeconds: SESSION_TOKEN_DURATION })
   return stsSource({
-    source: SOURCE,
+    ...setup,
     action: 'GetSessionToken',
-    options,
-    timeoutMs,
     mfa: true,
-    serialNumber: params.SerialNumber,
-    input: (_context, mfa): GetSessionTokenCommandInput => ({ ...params, ...mfa }),
-    command: (sts, input) => new sts.GetSessionTokenCommand(input),
-    output: (out: GetSessionTokenCommandOutput) => toIdentity(out.Credentials, undefined, SOURCE),
+    input: (_context, mfa): GetSessionTokenCommandInput => ({ ...setup.params, ...mfa }),
   })
 }

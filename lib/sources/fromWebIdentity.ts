@@ -1,11 +1,11 @@
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts'
+import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import { CredentialError, isCredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { defined } from '../internal/defined.js'
 import { guarded, requireObject, snapshot } from '../internal/validate.js'
-import { defaultSessionName, toIdentity } from './sts/stsCall.js'
+import { defaultSessionName } from './sts/stsCall.js'
 import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
@@ -156,7 +156,7 @@ const build = (
     WEB_IDENTITY_CHECKS,
     ['RoleArn'],
   )
-  const { timeoutMs } = validateStsOptions(SOURCE, options, false)
+  const timeoutMs = validateStsOptions(SOURCE, options, false)
   const logger = checkLogger(SOURCE, options.logger)
   return stsSource({
     source: SOURCE,
@@ -164,6 +164,7 @@ const build = (
     options: defined({ region: options.region, clientConfig: options.clientConfig, logger }),
     timeoutMs,
     mfa: false,
+    params: rest,
     // timeoutMs covers the whole call: reading the token, then the STS request.
     deadlineCoversInput: true,
     input: async (context: SourceContext | undefined): Promise<AssumeRoleWithWebIdentityCommandInput> => ({
@@ -182,8 +183,5 @@ const build = (
           ),
       }),
     }),
-    command: (sts, input) => new sts.AssumeRoleWithWebIdentityCommand(input),
-    output: (out: AssumeRoleWithWebIdentityCommandOutput) =>
-      toIdentity(out.Credentials, out.AssumedRoleUser?.Arn, SOURCE),
   })
 }

@@ -1,17 +1,17 @@
-import type { Credentials } from '@aws-sdk/client-sts'
+import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@smithy/types'
-import { CredentialError } from '../../errors.js'
+import { CredentialError, type CredentialErrorCode } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
 import { defined } from '../../internal/defined.js'
-import { callDeadline } from '../../internal/callDeadline.js'
 import { abortError, stsError } from '../../internal/stsErrors.js'
 
 /**
  * Sends one STS command within `timeoutMs` and the caller's signal; every failure becomes a
- * `CredentialError`. The SDK gets the signal (so the request is torn down) and the call does
- * not wait for it to obey (a base provider or request handler that ignores it cannot hold it).
+ * `CredentialError`. The call does not wait for the SDK to obey an abort (a base provider or
+ * request handler that ignores it cannot hold it); the SDK's signal is aborted then, so the
+ * request is torn down.
  */
 export const sendSts = async <T>(
   send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
@@ -21,54 +21,51 @@ export const sendSts = async <T>(
   timeoutMs: number,
   logger?: Logger,
 ): Promise<T> => {
-  const outer = context?.signal
-  if (outer?.aborted) throw abortError(source, outer)
-  const { signal, dispose } = callDeadline({
-    source,
-    timeoutMs,
-    signal: outer,
-    aborted: (s) => abortError(source, s),
-    timeoutMessage: `no STS answer to ${action} within timeoutMs (${timeoutMs} ms)`,
-  })
+  const signal = context?.signal
+  if (signal?.aborted) throw abortError(source, signal)
+  const controller = new AbortController()
   logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
   try {
-    return await abortable(send({ abortSignal: signal }), { signal })
+    return await abortable(send({ abortSignal: controller.signal }), {
+      signal,
+      aborted: (s) => abortError(source, s),
+      timeoutMs,
+      timedOut: () =>
+        new CredentialError(`${source}: STS ${action}: no answer within timeoutMs (${timeoutMs} ms)`, {
+          code: 'Timeout',
+          source,
+          retryable: true,
+        }),
+    })
   } catch (e) {
-    const error = stsError(e, source, action, signal)
+    controller.abort()
+    const error = stsError(e, source, action)
     logTo(logger, 'warn', `${source}: STS ${action} failed (${error.code}): ${error.message}`)
     throw error
-  } finally {
-    dispose()
   }
 }
 
-/** The account id of an ARN (`arn:aws:sts::123456789012:assumed-role/...`), when it has one. */
-export const accountIdOf = (arn: string | undefined): string | undefined => {
-  const account = arn?.split(':')[4]
-  return account && /^\d{12}$/.test(account) ? account : undefined
-}
+/** What the three STS actions answer: `AssumedRoleUser` is absent from GetSessionToken's. */
+export type StsAnswer = Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser'>
 
-/** STS `Credentials` to an identity with `expiration` as a Date and `accountId` when known. */
-export const toIdentity = (
-  credentials: Credentials | undefined,
-  arn: string | undefined,
-  source: string,
-  now: () => number = Date.now,
-): AwsCredentialIdentity => {
-  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {}
-  if (!AccessKeyId || !SecretAccessKey || !SessionToken)
-    throw new CredentialError(`${source}: STS answered without complete credentials`, { code: 'SourceFailed', source })
-  const expiration = Expiration === undefined ? undefined : new Date(Expiration)
-  if (expiration && !(expiration.getTime() > now()))
-    throw new CredentialError(`${source}: STS returned expired credentials; check the clock`, {
-      code: 'Expired',
-      source,
-    })
+/**
+ * An STS answer to an identity with `expiration` as a Date and `accountId` when the
+ * assumed-role ARN (`arn:aws:sts::123456789012:assumed-role/...`) holds it.
+ */
+export const toIdentity = ({ Credentials, AssumedRoleUser }: StsAnswer, source: string): AwsCredentialIdentity => {
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = Credentials ?? {}
+  const fail = (code: CredentialErrorCode, what: string) => new CredentialError(`${source}: ${what}`, { code, source })
+  if (!AccessKeyId || !SecretAccessKey || !SessionToken) throw fail('SourceFailed', 'incomplete STS answer')
+  // The SDK gives a Date; a copy, so that the caller cannot change the client's.
+  const expiration = Expiration && new Date(Expiration)
+  if (expiration && !(expiration.getTime() > Date.now()))
+    throw fail('Expired', 'expired STS credentials; check the clock')
+  const account = AssumedRoleUser?.Arn?.split(':')[4]
   return {
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
-    ...defined({ expiration, accountId: accountIdOf(arn) }),
+    ...defined({ expiration, accountId: account && /^\d{12}$/.test(account) ? account : undefined }),
   }
 }
 
@@ -78,37 +75,35 @@ export const mfaParams = (
   context: SourceContext | undefined,
   source: string,
 ): { SerialNumber?: string; TokenCode?: string } => {
-  if (context?.mfa) return { SerialNumber: context.mfa.serialNumber, TokenCode: context.mfa.tokenCode }
+  const mfa = context?.mfa
+  if (mfa) return { SerialNumber: mfa.serialNumber, TokenCode: mfa.tokenCode }
   if (serialNumber !== undefined)
-    throw new CredentialError(`${source}: SerialNumber is set but no MFA code came; use withMfa(codeProvider)`, {
+    throw new CredentialError(`${source}: SerialNumber needs an MFA code; use withMfa`, {
       code: 'MfaRequired',
       source,
     })
   return {}
 }
 
-type CommandStack = { readonly middlewareStack: { readonly add: (...args: never[]) => void } }
-type Add = (middleware: unknown, options: Readonly<Record<string, unknown>>) => void
+/** A command's own middleware stack, as far as {@link oneAttempt} needs it. */
+export type CommandStack = {
+  readonly middlewareStack: { readonly add: (middleware: unknown, options: object) => void }
+}
 
 /**
  * Makes `command` one attempt, whatever retry settings its client has: the client's retry
  * middleware (`retryMiddleware`, finalizeRequest step) is replaced for this command only by
- * one that sends once. For calls carrying a one-time MFA code, which AWS refuses when it
- * comes twice; other calls of the same client keep the SDK's retries.
+ * the identity middleware (the next handler, called once; an override names the same step
+ * and priority as the one it replaces). For calls carrying a one-time MFA code, which AWS
+ * refuses when it comes twice; other calls of the same client keep the SDK's retries.
  */
-export const oneAttempt = <C extends CommandStack>(command: C, context: SourceContext | undefined): C => {
-  if (context?.mfa === undefined) return command
-  const sendOnce = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args)
-  const add = command.middlewareStack.add as unknown as Add
-  add.call(command.middlewareStack, sendOnce, {
+export const oneAttempt = (command: CommandStack): void =>
+  command.middlewareStack.add((next: unknown) => next, {
     name: 'retryMiddleware',
-    tags: ['RETRY'],
     step: 'finalizeRequest',
     priority: 'high',
     override: true,
   })
-  return command
-}
 
 /** A valid default RoleSessionName (2–64 of `[\w+=,.@-]`), unique per call. */
-export const defaultSessionName = (now: () => number = Date.now): string => `aws-refresh-session-${now()}`
+export const defaultSessionName = (): string => `aws-refresh-session-${Date.now()}`

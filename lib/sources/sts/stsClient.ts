@@ -1,6 +1,7 @@
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import type { SourceContext } from '../../types.js'
+import { defined } from '../../internal/defined.js'
 import { inheritedClientConfig } from '../../internal/callerConfig.js'
 import { fallbackWarning, regionChain } from '../../internal/regionChain.js'
 import type { Logger } from '../../internal/sdkLogger.js'
@@ -34,7 +35,7 @@ export type StsSourceOptions = {
    * past it the request is aborted and the call fails with `Timeout` (retryable). The
    * SDK's HTTP handler has no timeout of its own, so without this a server that accepts
    * the connection and never answers would hold the call (and every caller waiting on a
-   * refresh) forever. A positive number up to 2^31-1.
+   * refresh) forever. A number from 1 to 2^31-1.
    * @default 10000
    */
   readonly timeoutMs?: number | undefined
@@ -66,7 +67,7 @@ export type LazyStsClient = {
 export const resolveRegion = async (
   options: StsSourceOptions,
   context?: SourceContext,
-  onFallback: () => void = () => undefined,
+  onFallback?: () => void,
 ): Promise<string> =>
   regionChain(
     [options.region, options.clientConfig?.region, context?.callerClientConfig?.region],
@@ -78,16 +79,16 @@ export const resolveRegion = async (
  * The private client of one source, built at the first call with what that call's caller
  * passes (`context.callerClientConfig`). `@aws-sdk/client-sts` is imported only here, lazily.
  */
-export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'): LazyStsClient => {
+export const lazyStsClient = (options: StsSourceOptions, source: string): LazyStsClient => {
   let pending: Promise<StsHandle> | undefined
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
-    const sts = await loadSts(source, 'the STS call')
+    const sts = await loadSts(source, 'STS')
     const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
     const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
-    const credentials = options.source ?? options.clientConfig?.credentials
-    // A call carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
-    const client = new sts.STSClient({ ...inherited.config, region, ...(credentials ? { credentials } : {}) })
+    // `clientConfig.credentials` (in the inherited config) unless `source` is given. A call
+    // carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
+    const client = new sts.STSClient({ ...inherited.config, region, ...defined({ credentials: options.source }) })
     return { client, sts, logger: inherited.ownLogger }
   }
   return {
@@ -100,12 +101,11 @@ export const lazyStsClient = (options: StsSourceOptions, source = 'STS source'):
       return pending
     },
     close: () => {
-      const current = pending
-      pending = undefined
-      void current?.then(
+      void pending?.then(
         ({ client }) => client.destroy(),
         () => undefined,
       )
+      pending = undefined
     },
   }
 }

@@ -1,30 +1,26 @@
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { named } from '../../internal/named.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../../types.js'
-import { mfaParams, oneAttempt, sendSts } from './stsCall.js'
-import { lazyStsClient, type StsModule, type StsSourceOptions } from './stsClient.js'
+import { mfaParams, oneAttempt, sendSts, toIdentity, type CommandStack, type StsAnswer } from './stsCall.js'
+import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
 
-/** A command of `@aws-sdk/client-sts` (its answer's type comes from the spec's `output`). */
-type StsCommand = {
-  readonly middlewareStack: { readonly add: (...args: never[]) => void }
-  readonly resolveMiddleware: unknown
-  readonly input: unknown
-}
+/** @internal The STS actions of the sources; the command of each is `<action>Command` of `@aws-sdk/client-sts`. */
+export type StsAction = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
 
 /** @internal What one STS source does, on top of the skeleton every STS source shares. */
-export type StsSpec<I, O, M extends boolean> = {
+export type StsSpec<I, M extends boolean> = {
   /** The source name errors and events carry. */
   readonly source: string
-  /** The STS action, as the logs and errors name it. */
-  readonly action: string
+  /** The STS action: the command sent, as the logs and errors name it. */
+  readonly action: StsAction
   /** The validated options (snapshot). */
   readonly options: StsSourceOptions
   /** The validated deadline of one request. */
   readonly timeoutMs: number
   /** Whether calls take an MFA code (`context.mfa`, `SerialNumber`). */
   readonly mfa: M
-  /** The configured MFA device; without a code a call fails with `MfaRequired`. */
-  readonly serialNumber?: string | undefined
+  /** The validated parameters; with `SerialNumber` (the MFA device), a call without a code fails with `MfaRequired`. */
+  readonly params: { readonly SerialNumber?: string | undefined; readonly [name: string]: unknown }
   /** The command input of one call; `mfa` holds `SerialNumber`/`TokenCode` when a code came. */
   readonly input: (
     context: SourceContext | undefined,
@@ -32,10 +28,6 @@ export type StsSpec<I, O, M extends boolean> = {
   ) => I | Promise<I>
   /** `timeoutMs` covers `input` too (it does I/O): the request gets what remains. @default false */
   readonly deadlineCoversInput?: boolean
-  /** The command of one call, e.g. `new sts.AssumeRoleCommand(input)`. */
-  readonly command: (sts: StsModule, input: I) => StsCommand
-  /** The answer to an identity (`toIdentity`). */
-  readonly output: (out: O) => AwsCredentialIdentity
 }
 
 /** @internal The source {@link stsSource} makes. */
@@ -46,20 +38,22 @@ export type StsSource<M extends boolean> = (M extends true ? MfaCapableSource : 
 /**
  * @internal The skeleton of every STS source: a private client created at the first call
  * (and destroyed by `close()`), the MFA parameters (one attempt per code), one request
- * within the deadline, the answer mapped to an identity. Validation stays with the caller.
+ * within the deadline, the answer mapped to an identity (`toIdentity`). Validation stays
+ * with the caller.
  */
-export const stsSource = <I, O, M extends boolean>(spec: StsSpec<I, O, M>): StsSource<M> => {
+export const stsSource = <I, M extends boolean>(spec: StsSpec<I, M>): StsSource<M> => {
   const { source, action, timeoutMs } = spec
   const sts = lazyStsClient(spec.options, source)
   const call = named(source, async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const startedAt = Date.now()
-    const mfa = spec.mfa ? mfaParams(spec.serialNumber, context, source) : {}
-    const input = await spec.input(context, mfa)
+    // A source that takes no MFA code has no SerialNumber: it gets {} (its input ignores it).
+    const input = await spec.input(context, mfaParams(spec.params.SerialNumber, context, source))
     const { client, sts: mod, logger } = await sts.get(context)
-    const command = spec.mfa ? oneAttempt(spec.command(mod, input), context) : spec.command(mod, input)
-    const send = client.send.bind(client) as unknown as (c: StsCommand, o: { abortSignal?: AbortSignal }) => Promise<O>
+    const command = new (mod[`${action}Command`] as unknown as new (input: I) => CommandStack)(input)
+    if (spec.mfa && context?.mfa) oneAttempt(command)
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
-    return spec.output(await sendSts((o) => send(command, o), context, source, action, deadlineMs, logger))
+    const send = (o: { abortSignal?: AbortSignal }) => client.send(command as never, o) as Promise<StsAnswer>
+    return toIdentity(await sendSts(send, context, source, action, deadlineMs, logger), source)
   })
-  return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.serialNumber })
+  return Object.assign(call, { close: sts.close }, spec.mfa && { mfaSerialNumber: spec.params.SerialNumber })
 }
