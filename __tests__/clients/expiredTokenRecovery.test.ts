@@ -1,29 +1,26 @@
-import {
-  createRecovery,
-  expiredTokenRecovery,
-  isExpiredTokenError,
-  signedKeyId,
-} from '../../lib/clients/expiredTokenRecovery'
+import { createRecovery, expiredTokenRecovery, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
+import { isExpiredToken } from '../../lib/internal/isTransient'
 import type { RefreshingProvider } from '../../lib/types'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fakeSource } from '../support/fakeSource'
 
 const HOUR = 3_600_000
 
-describe('isExpiredTokenError', () => {
+// The errors the plugin recovers from.
+describe('isExpiredToken', () => {
   it.each(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])(
     'recognises %s by name, Code or code',
     (code) => {
-      expect(isExpiredTokenError(Object.assign(new Error('x'), { name: code }))).toBe(true)
-      expect(isExpiredTokenError({ Code: code })).toBe(true)
-      expect(isExpiredTokenError({ code })).toBe(true)
+      expect(isExpiredToken(Object.assign(new Error('x'), { name: code }))).toBe(true)
+      expect(isExpiredToken({ Code: code })).toBe(true)
+      expect(isExpiredToken({ code })).toBe(true)
     },
   )
 
   it('does not recognise other errors', () => {
-    expect(isExpiredTokenError(Object.assign(new Error('x'), { name: 'AccessDenied' }))).toBe(false)
-    expect(isExpiredTokenError(undefined)).toBe(false)
-    expect(isExpiredTokenError('ExpiredToken')).toBe(false)
+    expect(isExpiredToken(Object.assign(new Error('x'), { name: 'AccessDenied' }))).toBe(false)
+    expect(isExpiredToken(undefined)).toBe(false)
+    expect(isExpiredToken('ExpiredToken')).toBe(false)
   })
 })
 

@@ -1,12 +1,12 @@
-import { bucketOf, storedEquals } from '../../lib/clients/clientKey'
+import { NO_CONFIG } from '../../lib/clients/clientKey'
 import { type ClientLru, createClientLru } from '../../lib/clients/lru'
 
 class A {}
 class B {}
 
-// A lookup on the general path: the bucket and the exact comparison of a merged config.
+// A lookup on the general path: a merged config, over an empty base.
 const find = <C>(lru: ClientLru<C>, ClientClass: object, config: Readonly<Record<string, unknown>>): C | undefined =>
-  lru.find(ClientClass, bucketOf(config), storedEquals, config)
+  lru.find(ClientClass, NO_CONFIG, [], config)
 
 describe('createClientLru', () => {
   it('finds a client by class and an equal config', () => {
@@ -48,12 +48,12 @@ describe('createClientLru', () => {
     expect(find(lru, A, {})).toBeUndefined()
   })
 
-  it('ignores what onEvict throws', () => {
-    const lru = createClientLru<string>(1, () => {
-      throw new Error('destroy failed')
-    })
-    lru.add(A, { region: '1' }, 'one')
-    expect(() => lru.add(A, { region: '2' }, 'two')).not.toThrow()
-    expect(find(lru, A, { region: '2' })).toBe('two')
+  it('finds a config merged over a base as the merged config itself', () => {
+    const lru = createClientLru<string>(8, () => undefined)
+    lru.add(A, { region: 'r1', x: 1 }, 'a')
+    const base = { region: 'r1' }
+    expect(lru.find(A, base, ['region'], { x: 1 })).toBe('a')
+    expect(lru.find(A, base, ['region'], { x: 1, region: 'r2' })).toBeUndefined()
+    expect(lru.find(B, base, ['region'], { x: 1 })).toBeUndefined()
   })
 })

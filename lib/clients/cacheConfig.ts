@@ -6,11 +6,9 @@ import {
   got,
   guarded,
   invalidConfiguration,
-  kindOf,
   requireObject,
 } from '../internal/validate.js'
 import { defined } from '../internal/defined.js'
-import type { RefreshingProvider } from '../types.js'
 
 export const SOURCE = 'withClientCache'
 
@@ -28,8 +26,7 @@ export const invalid = (message: string, cause?: unknown): CredentialError =>
 /** A client config: a non-null, non-array object without `credentials`. */
 const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>> => {
   requireObject(SOURCE, name, v)
-  if ('credentials' in (v as object))
-    throw invalid(`${name} must not hold credentials: the factory's clients sign with its provider`)
+  if ('credentials' in (v as object)) throw invalid(`${name} must not hold credentials`)
   return v as Readonly<Record<string, unknown>>
 }
 
@@ -46,7 +43,7 @@ const fill = (options: unknown): CacheConfig => {
   checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
   const defaults = o['defaults'] === undefined ? {} : checkConfig('defaults', o['defaults'])
   if (region !== undefined && defaults['region'] !== undefined)
-    throw invalid('region is set both as an option and in defaults; keep one')
+    throw invalid('region is set twice (option and defaults)')
   const base = defined({ region, ...defaults })
   return {
     maxSize: maxSize as number,
@@ -70,17 +67,4 @@ export const mergeConfig = (
   const merged: Record<string, unknown> = Object.assign({}, base, checkConfig('config', config))
   for (const k of baseKeys) if (merged[k] === undefined) merged[k] = base[k]
   return merged
-}
-
-/** The factory needs the provider's `current()` and `close()`: a `withRefresh` provider. */
-export const checkProvider = (credentials: unknown): RefreshingProvider => {
-  const p = credentials as ((() => unknown) & { readonly current?: unknown; readonly close?: unknown }) | undefined
-  check(
-    SOURCE,
-    typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
-    'the provider',
-    'a withRefresh provider',
-    kindOf(p),
-  )
-  return credentials as RefreshingProvider
 }

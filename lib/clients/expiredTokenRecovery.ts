@@ -24,7 +24,7 @@ import type {
 } from '@smithy/types'
 import { isExpiredToken } from '../internal/isTransient.js'
 import { check, kindOf } from '../internal/validate.js'
-import type { RefreshingProvider, SdkClient } from '../types.js'
+import type { RefreshingProvider } from '../types.js'
 
 /** `Credential=AKID/20250101/us-east-1/sts/aws4_request` in a SigV4 (or SigV4a) Authorization header. */
 const CREDENTIAL = /Credential=([^/,\s]+)\//
@@ -33,12 +33,9 @@ export const RECOVERY_MIDDLEWARE = 'awsRefreshSessionExpiredTokenRecovery'
 export const SIGNED_KEY_MIDDLEWARE = 'awsRefreshSessionSignedKeyRecorder'
 
 /** The per-request record, carried in the request's args under this key. */
-const SLOT: unique symbol = Symbol('awsRefreshSessionSignedKey')
-type Slot = { keyId: string | undefined }
+const SLOT: unique symbol = Symbol(SIGNED_KEY_MIDDLEWARE)
+type Slot = { keyId?: string | undefined }
 type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
-
-/** True when an SDK error says the request's credentials have expired. */
-export const isExpiredTokenError = isExpiredToken
 
 /** The access key id that signed `request`, read from its Authorization header. */
 export const signedKeyId = (request: unknown): string | undefined => {
@@ -60,13 +57,18 @@ export const createRecovery =
     await provider({ forceRefresh: true })
   }
 
-const checkProvider = (provider: unknown): RefreshingProvider => {
+/**
+ * `provider` is a `withRefresh` provider (a function with `current()` and `close()`), which
+ * both the plugin and the factory need; throws `InvalidConfiguration` of `source` otherwise.
+ */
+export const checkProvider = (source: string, provider: unknown): RefreshingProvider => {
+  const p = provider as ((() => unknown) & { readonly current?: unknown; readonly close?: unknown }) | undefined
   check(
-    'expiredTokenRecovery',
-    typeof provider === 'function' && typeof (provider as { current?: unknown }).current === 'function',
-    'provider',
+    source,
+    typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
+    'the provider',
     'a withRefresh provider',
-    kindOf(provider),
+    kindOf(p),
   )
   return provider as RefreshingProvider
 }
@@ -97,14 +99,14 @@ const checkProvider = (provider: unknown): RefreshingProvider => {
  * @since 0.2.0
  */
 export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
-  const recover = createRecovery(checkProvider(provider))
+  const recover = createRecovery(checkProvider('expiredTokenRecovery', provider))
   const recovery: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
-    const slot: Slot = { keyId: undefined }
+    const slot: Slot = {}
     try {
       return await next({ ...args, [SLOT]: slot } as typeof args)
     } catch (e) {
       const keyId = slot.keyId
-      if (keyId === undefined || !isExpiredTokenError(e)) throw e
+      if (keyId === undefined || !isExpiredToken(e)) throw e
       await recover(keyId)
       return next(args)
     }
@@ -121,7 +123,3 @@ export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<ob
     },
   }
 }
-
-/** Adds {@link expiredTokenRecovery} to a client of the factory. */
-export const addExpiredTokenRecovery = (client: SdkClient, plugin: Pluggable<object, MetadataBearer>): void =>
-  plugin.applyToStack(client.middlewareStack as MiddlewareStack<object, MetadataBearer>)

@@ -18,26 +18,11 @@ export type InflightTracker = {
 }
 
 type Stream = {
-  readonly once: (event: string, fn: () => void) => unknown
-  readonly removeListener: (event: string, fn: () => void) => unknown
+  readonly once?: (event: string, fn: () => void) => unknown
+  readonly pipe?: unknown
   readonly readableEnded?: boolean
   readonly destroyed?: boolean
 }
-
-const isOpenStream = (v: unknown): v is Stream => {
-  const s = v as Partial<Stream> & { readonly pipe?: unknown }
-  return (
-    typeof s?.once === 'function' &&
-    typeof s.pipe === 'function' &&
-    typeof s.removeListener === 'function' &&
-    s.readableEnded !== true &&
-    s.destroyed !== true
-  )
-}
-
-// 'close' follows an error and a destroy(); no 'error' listener, which would hide the
-// stream's errors from whoever reads it.
-const DONE_EVENTS = ['end', 'close'] as const
 
 /**
  * Calls `done` once the streaming body of a command's result (`response.body`, or a stream in
@@ -47,34 +32,36 @@ const DONE_EVENTS = ['end', 'close'] as const
  */
 export const afterBody = (result: unknown, done: () => void): void => {
   const r = result as { readonly response?: { readonly body?: unknown }; readonly output?: unknown } | undefined
-  // Most results carry no open stream: found without allocating (this runs on every request).
-  let streams: Stream[] | undefined
-  const consider = (v: unknown): void => {
-    // `output.Body` is usually `response.body` itself: each stream once.
-    if (isOpenStream(v) && !streams?.includes(v)) (streams ??= []).push(v)
-  }
-  consider(r?.response?.body)
-  const output = r?.output
-  if (typeof output === 'object' && output !== null)
-    for (const key of Object.keys(output)) consider((output as Record<string, unknown>)[key])
-  if (streams === undefined) return done()
-  const open = streams
+  let watching = false
   let called = false
   const once = (): void => {
     if (called) return
     called = true
-    for (const s of open) for (const e of DONE_EVENTS) s.removeListener(e, once)
     done()
   }
-  for (const s of open) for (const e of DONE_EVENTS) s.once(e, once)
+  // 'close' follows an error and a destroy(); no 'error' listener, which would hide the
+  // stream's errors from whoever reads it. `output.Body` is usually `response.body` itself:
+  // watched twice, it still calls `done` once; the listeners left go with the stream.
+  const watch = (v: unknown): void => {
+    const s = v as Stream | undefined
+    if (typeof s?.once !== 'function' || typeof s.pipe !== 'function' || s.readableEnded || s.destroyed) return
+    watching = true
+    s.once('end', once)
+    s.once('close', once)
+  }
+  watch(r?.response?.body)
+  const output = r?.output
+  if (typeof output === 'object' && output !== null)
+    for (const key in output) watch((output as Record<string, unknown>)[key])
+  if (!watching) done()
 }
 
-type State = { inflight: number; evicted: boolean; destroyed: boolean; grace?: ReturnType<typeof setTimeout> }
+type State = { inflight: number; evicted: boolean; grace?: ReturnType<typeof setTimeout> }
 
+/** Destroys `client` once: an evicted state is cleared, so a request settling later does not destroy it again. */
 const destroy = (client: SdkClient, state: State | undefined): void => {
   if (state !== undefined) {
-    if (state.destroyed) return
-    state.destroyed = true
+    state.evicted = false
     clearTimeout(state.grace)
   }
   try {
@@ -91,24 +78,23 @@ const destroy = (client: SdkClient, state: State | undefined): void => {
  */
 export const trackInflight = (graceMs = EVICTION_GRACE_MS): InflightTracker => {
   const states = new WeakMap<SdkClient, State>()
-  const settle = (client: SdkClient, state: State): void => {
-    state.inflight -= 1
-    if (state.inflight === 0 && state.evicted) destroy(client, state)
-  }
   return {
     track: (client) => {
-      const state: State = { inflight: 0, evicted: false, destroyed: false }
+      const state: State = { inflight: 0, evicted: false }
       states.set(client, state)
+      const settle = (): void => {
+        if (--state.inflight === 0 && state.evicted) destroy(client, state)
+      }
       const counting: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
         state.inflight += 1
         let result: Awaited<ReturnType<typeof next>>
         try {
           result = await next(args)
         } catch (e) {
-          settle(client, state)
+          settle()
           throw e
         }
-        afterBody(result, () => settle(client, state))
+        afterBody(result, settle)
         return result
       }
       client.middlewareStack.add(counting, {
