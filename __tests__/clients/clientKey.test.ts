@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { mergeConfig } from '../../lib/clients/cacheConfig'
-import { bucketOf, configEquals, NO_CONFIG, overlayEquals, snapshot, storeConfig } from '../../lib/clients/clientKey'
+import { configEquals, NO_CONFIG, overlayEquals, snapshot, storeConfig } from '../../lib/clients/clientKey'
 
 type Rec = Readonly<Record<string, unknown>>
 
@@ -77,21 +77,6 @@ describe('snapshot', () => {
   })
 })
 
-describe('bucketOf', () => {
-  it('files a config under its region when it is a string, and every other config together', () => {
-    expect(bucketOf({}, { region: 'eu-west-1' })).toBe('eu-west-1')
-    expect(bucketOf({}, { region: async () => 'eu-west-1' })).toBeUndefined()
-    expect(bucketOf({}, {})).toBeUndefined()
-  })
-
-  it('is the bucket of the merged config', () => {
-    expect(bucketOf({ region: 'eu-west-1' }, {})).toBe('eu-west-1')
-    expect(bucketOf({ region: 'eu-west-1' }, { region: undefined })).toBe('eu-west-1')
-    expect(bucketOf({ region: 'eu-west-1' }, { region: 'us-east-1' })).toBe('us-east-1')
-    expect(bucketOf({}, { region: async () => 'us-east-1' })).toBeUndefined()
-  })
-})
-
 describe('storeConfig', () => {
   it('keeps a snapshot without undefined keys, its key count, and no inherited names', () => {
     const stored = storeConfig({ region: 'r', a: { b: 1 }, u: undefined })
@@ -107,15 +92,14 @@ describe('overlayEquals', () => {
   // The hit path must decide as an exact comparison of the merged config does (configEquals
   // on a plain copy of the stored record), and so must the factory's general path.
   const general = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean => {
-    const merged = mergeConfig(base, Object.keys(base), config)
+    const merged = mergeConfig(base, config)
     const exact = configEquals({ ...stored.record }, merged)
     expect(storedEquals(stored, merged)).toBe(exact)
     return exact
   }
   const overlay = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean =>
     overlayEquals(stored, base, Object.keys(base), config)
-  const store = (base: Rec, config: Rec): ReturnType<typeof storeConfig> =>
-    storeConfig(mergeConfig(base, Object.keys(base), config))
+  const store = (base: Rec, config: Rec): ReturnType<typeof storeConfig> => storeConfig(mergeConfig(base, config))
 
   const handlers = [{ handle: 1 }, { handle: 1 }].map((o) =>
     Object.freeze(Object.setPrototypeOf(o, { kind: 'Handler' })),

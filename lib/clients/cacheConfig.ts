@@ -36,15 +36,15 @@ export const cacheConfig = (options: unknown): CacheConfig => guarded(SOURCE, ()
 /** Reads the fields of `WithClientCacheOptions` as unknown values and checks each. */
 const fill = (options: unknown): CacheConfig => {
   requireObject(SOURCE, 'options', options, true)
-  const o: Readonly<Record<string, unknown>> = { ...(options as object) }
-  const { region, maxSize = 64, recoverExpiredToken = true } = o
+  const copy: Readonly<Record<string, unknown>> = { ...(options as object) }
+  const { region, maxSize = 64, recoverExpiredToken = true, defaults = {} } = copy
   checkString(SOURCE, 'region', region)
   check(SOURCE, Number.isSafeInteger(maxSize) && (maxSize as number) > 0, 'maxSize', 'a positive integer', got(maxSize))
   checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
-  const defaults = o['defaults'] === undefined ? {} : checkConfig('defaults', o['defaults'])
-  if (region !== undefined && defaults['region'] !== undefined)
+  checkConfig('defaults', defaults)
+  if (region !== undefined && (defaults as { region?: unknown }).region !== undefined)
     throw invalid('region is set twice (option and defaults)')
-  const base = defined({ region, ...defaults })
+  const base = defined({ region, ...(defaults as object) })
   return {
     maxSize: maxSize as number,
     recoverExpiredToken: recoverExpiredToken as boolean,
@@ -54,17 +54,12 @@ const fill = (options: unknown): CacheConfig => {
 }
 
 /**
- * The config of one client: `base` with `config` on top, except that a key holding
- * `undefined` never erases a key of `base` (so `{ region: undefined }` keeps the factory's
+ * The config of one client: `base` with the keys of `config` that hold a value on top (a key
+ * holding `undefined` counts as missing, so `{ region: undefined }` keeps the factory's
  * region). Shallow: a nested object in `config` replaces the one in `defaults`.
  */
 export const mergeConfig = (
   base: Readonly<Record<string, unknown>>,
-  baseKeys: readonly string[],
   config: unknown,
-): Readonly<Record<string, unknown>> => {
-  if (config === undefined) return base
-  const merged: Record<string, unknown> = Object.assign({}, base, checkConfig('config', config))
-  for (const k of baseKeys) if (merged[k] === undefined) merged[k] = base[k]
-  return merged
-}
+): Readonly<Record<string, unknown>> =>
+  config === undefined ? base : { ...base, ...defined(checkConfig('config', config)) }

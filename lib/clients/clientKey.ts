@@ -121,14 +121,3 @@ export const overlayEquals = (stored: StoredConfig, base: Rec, baseKeys: readonl
   // n distinct keys of `record` matched; as many as it holds means none is left unmatched.
   return n === stored.size
 }
-
-/**
- * The bucket a client is filed under: the region of the merged config of `base` and
- * `config` when that is a string, read without merging, so that a lookup compares only the
- * configs of one region. Any other region (a provider function, none) shares one bucket;
- * equality still decides, and a wrong guess is only a miss.
- */
-export const bucketOf = (base: Rec, config: Rec): string | undefined => {
-  const region = config['region'] === undefined ? base['region'] : config['region']
-  return typeof region === 'string' ? region : undefined
-}

@@ -1,16 +1,23 @@
-// The client cache: a list of entries, each holding a client with its class, its region
-// bucket and a snapshot of its config, and stamped with a use counter for recency. A hit
-// scans the list, comparing a class and a string per entry before any config (the cache is
-// small: 64 clients by default), and writes one stamp; the scan for the least recently used
-// entry runs only when a client is added, which costs far more than the scan.
-import { bucketOf, NO_CONFIG, overlayEquals, type StoredConfig, storeConfig } from './clientKey.js'
+// The client cache: entries indexed by region, each holding a client with its class and a
+// snapshot of its config, and stamped with a use counter for recency. A hit is one map read,
+// a class check and a config comparison per entry of that region, and one stamp written; the
+// scan for the least recently used entry runs only when a client is added, which costs far
+// more than the scan.
+//
+// The region index never loses a hit: a region is a string or a provider function, and
+// equal configs hold the same one (a Map compares keys as `configEquals` compares these). A
+// region of another kind, which the SDK does not accept, finds only the same object.
+import { overlayEquals, type StoredConfig, storeConfig } from './clientKey.js'
 
 type Config = Readonly<Record<string, unknown>>
 
-type Entry<C> = StoredConfig & {
+type Entry<C> = {
+  readonly config: StoredConfig
   readonly ClientClass: object
-  readonly bucket: string | undefined
+  readonly region: unknown
   readonly client: C
+  /** Destroys the client, now or once it is idle. */
+  readonly evict: () => void
   lastUsed: number
 }
 
@@ -21,44 +28,60 @@ export type ClientLru<C> = {
    * (`overlayEquals`), now the most recently used. Pass an empty `base` with a merged config.
    */
   readonly find: (ClientClass: object, base: Config, baseKeys: readonly string[], config: Config) => C | undefined
-  /** Adds `client` for the merged config `config` as the most recently used; evicts past the bound. */
-  readonly add: (ClientClass: object, config: Config, client: C) => void
-  /** Removes every client, calling `onEvict` for each, least recently used first. */
+  /**
+   * Adds `client` for the merged config `config` as the most recently used; past the bound,
+   * removes the least recently used entry and calls its `evict`.
+   */
+  readonly add: (ClientClass: object, config: Config, client: C, evict: () => void) => void
+  /** Removes every entry, calling each `evict`, least recently used first. */
   readonly clear: () => void
   readonly size: () => number
 }
 
 /**
- * @param maxSize the bound, a positive integer (validated by the caller)
- * @param onEvict called with each client dropped by the bound or by `clear()`; it must not
- * throw (the factory's never does: a failing `destroy()` is caught there)
+ * @param maxSize the bound, a positive integer (validated by the caller). An entry's `evict`
+ * must not throw (the factory's never does: a failing `destroy()` is caught there).
  */
-export const createClientLru = <C>(maxSize: number, onEvict: (client: C) => void): ClientLru<C> => {
-  const entries: Entry<C>[] = []
+export const createClientLru = <C>(maxSize: number): ClientLru<C> => {
+  const byRegion = new Map<unknown, Entry<C>[]>()
   let used = 0
+  let size = 0
+  const evictOldest = (): void => {
+    let oldest: Entry<C> | undefined
+    for (const list of byRegion.values())
+      for (const e of list) if (oldest === undefined || e.lastUsed < oldest.lastUsed) oldest = e
+    const { region, evict } = oldest as Entry<C>
+    const list = byRegion.get(region) as Entry<C>[]
+    list.splice(list.indexOf(oldest as Entry<C>), 1)
+    if (list.length === 0) byRegion.delete(region)
+    size -= 1
+    evict()
+  }
   return {
     find: (ClientClass, base, baseKeys, config) => {
-      const bucket = bucketOf(base, config)
-      for (const e of entries)
-        if (e.ClientClass === ClientClass && e.bucket === bucket && overlayEquals(e, base, baseKeys, config)) {
-          e.lastUsed = ++used
-          return e.client
-        }
+      const list = byRegion.get(config['region'] === undefined ? base['region'] : config['region'])
+      if (list !== undefined)
+        for (const e of list)
+          if (e.ClientClass === ClientClass && overlayEquals(e.config, base, baseKeys, config)) {
+            e.lastUsed = ++used
+            return e.client
+          }
       return undefined
     },
-    add: (ClientClass, config, client) => {
-      const bucket = bucketOf(NO_CONFIG, config)
-      entries.push({ ...storeConfig(config), ClientClass, bucket, client, lastUsed: ++used })
-      if (entries.length <= maxSize) return
-      let oldest = 0
-      entries.forEach((e, i) => {
-        if (e.lastUsed < (entries[oldest] as Entry<C>).lastUsed) oldest = i
-      })
-      onEvict((entries.splice(oldest, 1)[0] as Entry<C>).client)
+    add: (ClientClass, config, client, evict) => {
+      const region = config['region']
+      const e: Entry<C> = { config: storeConfig(config), ClientClass, region, client, evict, lastUsed: ++used }
+      const list = byRegion.get(region)
+      if (list) list.push(e)
+      else byRegion.set(region, [e])
+      if (++size > maxSize) evictOldest()
     },
     clear: () => {
-      for (const e of entries.splice(0).sort((a, b) => a.lastUsed - b.lastUsed)) onEvict(e.client)
+      const all = [...byRegion.values()].flat().sort((a, b) => a.lastUsed - b.lastUsed)
+      byRegion.clear()
+      size = 0
+      for (const e of all) e.evict()
     },
-    size: () => entries.length,
+    size: () => size,
   }
 }

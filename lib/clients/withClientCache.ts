@@ -80,11 +80,11 @@ export const withClientCache = (
 }
 
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
-  const inflight = trackInflight()
-  const cache = createClientLru<SdkClient>(c.maxSize, inflight.destroyWhenIdle)
+  const cache = createClientLru<SdkClient>(c.maxSize)
   const recovery = expiredTokenRecovery(credentials)
   let closed = false
 
+  // A new client for the merged config, tracked and cached.
   const build = (ClientClass: SdkClientClass, config: Readonly<Record<string, unknown>>): SdkClient => {
     let created: SdkClient | undefined
     try {
@@ -94,10 +94,11 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
       if (typeof ClientClass === 'function')
         throw invalid(`client(): new ${ClientClass.name}() threw; see error.cause`, e)
     }
-    if (typeof created?.destroy !== 'function' || typeof created.middlewareStack?.add !== 'function')
+    // What the factory uses of a client; `destroy()` failing or missing is caught at eviction.
+    if (typeof created?.middlewareStack?.add !== 'function')
       throw invalid(`client(): ${ClientClass?.name || kindOf(ClientClass)} is not an SDK v3 client class`)
-    inflight.track(created)
     if (c.recoverExpiredToken) recovery.applyToStack(created.middlewareStack as MiddlewareStack<object, MetadataBearer>)
+    cache.add(ClientClass, config, created, trackInflight(created))
     return created
   }
 
@@ -112,13 +113,8 @@ const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientF
     return (hit ?? miss(ClientClass, config)) as InstanceType<K>
   }
   const miss = (ClientClass: SdkClientClass, config: unknown): SdkClient => {
-    const merged = mergeConfig(c.base, c.baseKeys, config)
-    let found = cache.find(ClientClass, NO_CONFIG, [], merged)
-    if (found === undefined) {
-      found = build(ClientClass, merged)
-      cache.add(ClientClass, merged, found)
-    }
-    return found
+    const merged = mergeConfig(c.base, config)
+    return cache.find(ClientClass, NO_CONFIG, [], merged) ?? build(ClientClass, merged)
   }
 
   return {
