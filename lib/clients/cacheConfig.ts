@@ -30,28 +30,36 @@ const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>
   return v as Readonly<Record<string, unknown>>
 }
 
-/** Validates `withClientCache`'s options and fills in the defaults; throws before any I/O. */
-export const cacheConfig = (options: unknown): CacheConfig => guarded(SOURCE, () => fill(options))
-
-/** Reads the fields of `WithClientCacheOptions` as unknown values and checks each. */
-const fill = (options: unknown): CacheConfig => {
-  requireObject(SOURCE, 'options', options, true)
-  const copy: Readonly<Record<string, unknown>> = { ...(options as object) }
-  const { region, maxSize = 64, recoverExpiredToken = true, defaults = {} } = copy
-  checkString(SOURCE, 'region', region)
-  check(SOURCE, Number.isSafeInteger(maxSize) && (maxSize as number) > 0, 'maxSize', 'a positive integer', got(maxSize))
-  checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
-  checkConfig('defaults', defaults)
-  if (region !== undefined && (defaults as { region?: unknown }).region !== undefined)
-    throw invalid('region is set twice (option and defaults)')
-  const base = defined({ region, ...(defaults as object) })
-  return {
-    maxSize: maxSize as number,
-    recoverExpiredToken: recoverExpiredToken as boolean,
-    base,
-    baseKeys: Object.keys(base),
-  }
-}
+/**
+ * Validates `withClientCache`'s options, read once as unknown values, and fills in the
+ * defaults; throws before any I/O.
+ */
+export const cacheConfig = (options: unknown): CacheConfig =>
+  guarded(SOURCE, () => {
+    requireObject(SOURCE, 'options', options, true)
+    const copy: Readonly<Record<string, unknown>> = { ...(options as object) }
+    const { region, maxSize = 64, recoverExpiredToken = true, defaults = {} } = copy
+    checkString(SOURCE, 'region', region)
+    check(
+      SOURCE,
+      Number.isSafeInteger(maxSize) && (maxSize as number) > 0,
+      'maxSize',
+      'a positive integer',
+      got(maxSize),
+    )
+    checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
+    checkConfig('defaults', defaults)
+    if (region !== undefined && (defaults as { region?: unknown }).region !== undefined)
+      throw invalid('region is set twice (option and defaults)')
+    // `defaults` holding `region: undefined` must not erase the region option.
+    const base = defined({ region, ...defined(defaults as object) })
+    return {
+      maxSize: maxSize as number,
+      recoverExpiredToken: recoverExpiredToken as boolean,
+      base,
+      baseKeys: Object.keys(base),
+    }
+  })
 
 /**
  * The config of one client: `base` with the keys of `config` that hold a value on top (a key

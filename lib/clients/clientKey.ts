@@ -49,7 +49,7 @@ export const configEquals = (a: unknown, b: unknown, depth = 0): boolean => {
 }
 
 /** Both objects' keys holding a value other than `undefined` match, in any order. */
-export const recordEquals = (a: Rec, b: Rec, depth = 0): boolean => {
+export const recordEquals = (a: Rec, b: Rec, depth: number): boolean => {
   let defined = 0
   for (const k in a) {
     const v = a[k]

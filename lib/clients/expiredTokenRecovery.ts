@@ -34,7 +34,7 @@ export const SIGNED_KEY_MIDDLEWARE = 'awsRefreshSessionSignedKeyRecorder'
 
 /** The per-request record, carried in the request's args under this key. */
 const SLOT: unique symbol = Symbol(SIGNED_KEY_MIDDLEWARE)
-type Slot = { keyId?: string | undefined }
+type Slot = { request?: unknown }
 type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
 
 /** The access key id that signed `request`, read from its Authorization header. */
@@ -45,30 +45,17 @@ export const signedKeyId = (request: unknown): string | undefined => {
 }
 
 /**
- * What a failed request does about its key: force one refresh of the shared provider,
- * unless the provider already holds another key (someone else refreshed it). Concurrent
- * forced calls join the provider's one refresh in flight, so a burst refreshes once.
- */
-export const createRecovery =
-  (provider: RefreshingProvider) =>
-  async (failedKeyId: string): Promise<void> => {
-    const current = provider.current()?.accessKeyId
-    if (current !== undefined && current !== failedKeyId) return
-    await provider({ forceRefresh: true })
-  }
-
-/**
  * `provider` is a `withRefresh` provider (a function with `current()` and `close()`), which
  * both the plugin and the factory need; throws `InvalidConfiguration` of `source` otherwise.
  */
 export const checkProvider = (source: string, provider: unknown): RefreshingProvider => {
-  const p = provider as ((() => unknown) & { readonly current?: unknown; readonly close?: unknown }) | undefined
+  const methods = provider as { readonly current?: unknown; readonly close?: unknown }
   check(
     source,
-    typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
+    typeof provider === 'function' && typeof methods.current === 'function' && typeof methods.close === 'function',
     'the provider',
     'a withRefresh provider',
-    kindOf(p),
+    kindOf(provider),
   )
   return provider as RefreshingProvider
 }
@@ -99,21 +86,25 @@ export const checkProvider = (source: string, provider: unknown): RefreshingProv
  * @since 0.2.0
  */
 export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
-  const recover = createRecovery(checkProvider('expiredTokenRecovery', provider))
+  checkProvider('expiredTokenRecovery', provider)
   const recovery: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
     const slot: Slot = {}
     try {
       return await next({ ...args, [SLOT]: slot } as typeof args)
     } catch (e) {
-      const keyId = slot.keyId
+      const keyId = signedKeyId(slot.request)
       if (keyId === undefined || !isExpiredToken(e)) throw e
-      await recover(keyId)
+      // One forced refresh, unless the provider already holds another key (another request
+      // refreshed it); concurrent forced calls join its one refresh in flight.
+      const current = provider.current()?.accessKeyId
+      if (current === undefined || current === keyId) await provider({ forceRefresh: true })
       return next(args)
     }
   }
+  // The signed request, read only if the request fails.
   const recorder: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => {
     const slot = (args as SlottedArgs)[SLOT]
-    if (slot !== undefined) slot.keyId = signedKeyId(args.request)
+    if (slot !== undefined) slot.request = args.request
     return next(args)
   }
   return {

@@ -46,16 +46,14 @@ export const createClientLru = <C>(maxSize: number): ClientLru<C> => {
   const byRegion = new Map<unknown, Entry<C>[]>()
   let used = 0
   let size = 0
+  const entries = (): Entry<C>[] => [...byRegion.values()].flat()
   const evictOldest = (): void => {
-    let oldest: Entry<C> | undefined
-    for (const list of byRegion.values())
-      for (const e of list) if (oldest === undefined || e.lastUsed < oldest.lastUsed) oldest = e
-    const { region, evict } = oldest as Entry<C>
-    const list = byRegion.get(region) as Entry<C>[]
-    list.splice(list.indexOf(oldest as Entry<C>), 1)
-    if (list.length === 0) byRegion.delete(region)
+    const oldest = entries().reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a))
+    const list = byRegion.get(oldest.region) as Entry<C>[]
+    list.splice(list.indexOf(oldest), 1)
+    if (list.length === 0) byRegion.delete(oldest.region)
     size -= 1
-    evict()
+    oldest.evict()
   }
   return {
     find: (ClientClass, base, baseKeys, config) => {
@@ -77,7 +75,7 @@ export const createClientLru = <C>(maxSize: number): ClientLru<C> => {
       if (++size > maxSize) evictOldest()
     },
     clear: () => {
-      const all = [...byRegion.values()].flat().sort((a, b) => a.lastUsed - b.lastUsed)
+      const all = entries().sort((a, b) => a.lastUsed - b.lastUsed)
       byRegion.clear()
       size = 0
       for (const e of all) e.evict()
