@@ -6,15 +6,16 @@
 // re-reads the credentials provider when it signs, but that is an implementation detail.)
 // The recovery middleware sits in `initialize`, so its one retry runs serialization,
 // identity resolution and signing again and picks up the refreshed credentials under
-// either design. A second, tiny middleware in `deserialize` (after signing) reads the
-// access key id that really signed the request, so a request that failed with a key the
-// provider has already replaced does not force another refresh.
+// either design. A second, tiny middleware in `deserialize` (after signing) keeps the
+// request that was really signed; when it fails, the access key id in its Authorization
+// header tells whether the provider has already replaced that key, so such a request does
+// not force another refresh.
 //
 // State is per request, never per handler context: with the client option
 // `cacheMiddleware: true` the SDK builds one handler (and one context object) per command
 // class and reuses it for every request, concurrent ones included. The recovery puts a
 // small record into the request's own `args` (smithy's middlewares pass args on with
-// `{ ...args, request }`, which keeps it), and the recorder writes the signing key there.
+// `{ ...args, request }`, which keeps it), and the recorder writes the signed request there.
 import type {
   DeserializeMiddleware,
   InitializeMiddleware,
