@@ -1,16 +1,12 @@
 import fc from 'fast-check'
 import { mergeConfig } from '../../lib/clients/cacheConfig'
-import {
-  bucketOf,
-  configEquals,
-  overlayBucket,
-  overlayEquals,
-  snapshot,
-  storeConfig,
-  storedEquals,
-} from '../../lib/clients/clientKey'
+import { configEquals, NO_CONFIG, overlayEquals, snapshot, storeConfig } from '../../lib/clients/clientKey'
 
 type Rec = Readonly<Record<string, unknown>>
+
+/** The factory's general path: the merged config itself, as an overlay over an empty base. */
+const storedEquals = (stored: ReturnType<typeof storeConfig>, merged: Rec): boolean =>
+  overlayEquals(stored, NO_CONFIG, [], merged)
 
 describe('configEquals', () => {
   it('ignores the key order of plain objects', () => {
@@ -22,6 +18,11 @@ describe('configEquals', () => {
     expect(configEquals({ h: { t: 1, u: [1, { v: 2 }] } }, { h: { u: [1, { v: 3 }], t: 1 } })).toBe(false)
     expect(configEquals({ a: [1, 2] }, { a: [2, 1] })).toBe(false)
     expect(configEquals({ a: [1] }, { a: { 0: 1 } })).toBe(false)
+    expect(configEquals({ a: { 0: 1 } }, { a: [1] })).toBe(false)
+    expect(configEquals({ a: [1] }, { a: { 0: 1, length: 1 } })).toBe(false)
+    expect(configEquals({ a: [1, undefined] }, { a: [1] })).toBe(false)
+    expect(configEquals({ a: [1, undefined] }, { a: [1, undefined] })).toBe(true)
+    expect(configEquals({ length: { n: 1 } }, { length: { n: 1 } })).toBe(true)
   })
 
   it('compares functions, symbols and class instances by identity', () => {
@@ -67,20 +68,12 @@ describe('snapshot', () => {
   it('copies plain objects and arrays, drops undefined keys and keeps instances by reference', () => {
     const handler = new Map()
     const config = { a: { b: [1, { c: 2 }] }, u: undefined, handler }
-    const copy = snapshot(config) as typeof config
+    const copy = snapshot(config, 1) as typeof config
     expect(copy).toStrictEqual({ a: { b: [1, { c: 2 }] }, handler })
     expect(copy.a).not.toBe(config.a)
     expect(copy.handler).toBe(handler)
     config.a.b.push(3)
     expect(configEquals(copy, config)).toBe(false)
-  })
-})
-
-describe('bucketOf', () => {
-  it('files a config under its region when it is a string, and every other config together', () => {
-    expect(bucketOf({ region: 'eu-west-1' })).toBe('eu-west-1')
-    expect(bucketOf({ region: async () => 'eu-west-1' })).toBeUndefined()
-    expect(bucketOf({})).toBeUndefined()
   })
 })
 
@@ -96,13 +89,17 @@ describe('storeConfig', () => {
 })
 
 describe('overlayEquals', () => {
-  // The hit path must decide as the general path does on the merged config.
-  const general = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean =>
-    storedEquals(stored, mergeConfig(base, Object.keys(base), config))
+  // The hit path must decide as an exact comparison of the merged config does (configEquals
+  // on a plain copy of the stored record), and so must the factory's general path.
+  const general = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean => {
+    const merged = mergeConfig(base, config)
+    const exact = configEquals({ ...stored.record }, merged)
+    expect(storedEquals(stored, merged)).toBe(exact)
+    return exact
+  }
   const overlay = (stored: ReturnType<typeof storeConfig>, base: Rec, config: Rec): boolean =>
     overlayEquals(stored, base, Object.keys(base), config)
-  const store = (base: Rec, config: Rec): ReturnType<typeof storeConfig> =>
-    storeConfig(mergeConfig(base, Object.keys(base), config))
+  const store = (base: Rec, config: Rec): ReturnType<typeof storeConfig> => storeConfig(mergeConfig(base, config))
 
   const handlers = [{ handle: 1 }, { handle: 1 }].map((o) =>
     Object.freeze(Object.setPrototypeOf(o, { kind: 'Handler' })),
@@ -192,14 +189,5 @@ describe('overlayEquals', () => {
     const s = store(b, {})
     expect(general(s, b, {})).toBe(true)
     expect(overlay(s, b, {})).toBe(false)
-  })
-})
-
-describe('overlayBucket', () => {
-  it('is the bucket of the merged config', () => {
-    expect(overlayBucket({ region: 'eu-west-1' }, {})).toBe('eu-west-1')
-    expect(overlayBucket({ region: 'eu-west-1' }, { region: undefined })).toBe('eu-west-1')
-    expect(overlayBucket({ region: 'eu-west-1' }, { region: 'us-east-1' })).toBe('us-east-1')
-    expect(overlayBucket({}, { region: async () => 'us-east-1' })).toBeUndefined()
   })
 })

@@ -1,29 +1,26 @@
-import {
-  createRecovery,
-  expiredTokenRecovery,
-  isExpiredTokenError,
-  signedKeyId,
-} from '../../lib/clients/expiredTokenRecovery'
+import { expiredTokenRecovery, signedKeyId } from '../../lib/clients/expiredTokenRecovery'
+import { isExpiredToken } from '../../lib/internal/isTransient'
 import type { RefreshingProvider } from '../../lib/types'
 import { withRefresh } from '../../lib/refresh/withRefresh'
 import { fakeSource } from '../support/fakeSource'
 
 const HOUR = 3_600_000
 
-describe('isExpiredTokenError', () => {
+// The errors the plugin recovers from.
+describe('isExpiredToken', () => {
   it.each(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])(
     'recognises %s by name, Code or code',
     (code) => {
-      expect(isExpiredTokenError(Object.assign(new Error('x'), { name: code }))).toBe(true)
-      expect(isExpiredTokenError({ Code: code })).toBe(true)
-      expect(isExpiredTokenError({ code })).toBe(true)
+      expect(isExpiredToken(Object.assign(new Error('x'), { name: code }))).toBe(true)
+      expect(isExpiredToken({ Code: code })).toBe(true)
+      expect(isExpiredToken({ code })).toBe(true)
     },
   )
 
   it('does not recognise other errors', () => {
-    expect(isExpiredTokenError(Object.assign(new Error('x'), { name: 'AccessDenied' }))).toBe(false)
-    expect(isExpiredTokenError(undefined)).toBe(false)
-    expect(isExpiredTokenError('ExpiredToken')).toBe(false)
+    expect(isExpiredToken(Object.assign(new Error('x'), { name: 'AccessDenied' }))).toBe(false)
+    expect(isExpiredToken(undefined)).toBe(false)
+    expect(isExpiredToken('ExpiredToken')).toBe(false)
   })
 })
 
@@ -37,38 +34,6 @@ describe('signedKeyId', () => {
   it('returns undefined for an unsigned request', () => {
     expect(signedKeyId({ headers: {} })).toBeUndefined()
     expect(signedKeyId(undefined)).toBeUndefined()
-  })
-})
-
-describe('createRecovery', () => {
-  it('forces one refresh when the failed key is the current one, and a burst shares it', async () => {
-    const source = fakeSource(HOUR)
-    const provider = withRefresh()(source)
-    const { accessKeyId } = await provider()
-    const recover = createRecovery(provider)
-    await Promise.all(Array.from({ length: 20 }, () => recover(accessKeyId)))
-    expect(source.calls).toBe(2)
-    expect(provider.current()?.accessKeyId).not.toBe(accessKeyId)
-    provider.close()
-  })
-
-  it('does not refresh again for a key the provider has already replaced', async () => {
-    const source = fakeSource(HOUR)
-    const provider = withRefresh()(source)
-    const old = await provider()
-    await provider({ forceRefresh: true })
-    await createRecovery(provider)(old.accessKeyId)
-    expect(source.calls).toBe(2)
-    provider.close()
-  })
-
-  it('rejects with the refresh failure when the forced refresh fails', async () => {
-    const source = fakeSource(HOUR)
-    const provider = withRefresh()(source)
-    const { accessKeyId } = await provider()
-    source.failWith(new Error('down'))
-    await expect(createRecovery(provider)(accessKeyId)).rejects.toMatchObject({ code: 'SourceFailed' })
-    provider.close()
   })
 })
 
@@ -120,6 +85,37 @@ describe('expiredTokenRecovery', () => {
     const handler = stack(p, [() => Promise.reject(expired()), () => 'ok'], () => AUTH(accessKeyId))
     await expect(handler({})).resolves.toBe('ok')
     expect(source.calls).toBe(2)
+    p.close()
+  })
+
+  it('forces one refresh for a burst of requests failing with the current key', async () => {
+    const { source, provider: p } = provider()
+    const { accessKeyId } = await p()
+    const handlers = Array.from({ length: 20 }, () =>
+      stack(p, [() => Promise.reject(expired()), () => 'ok'], () => AUTH(accessKeyId)),
+    )
+    await expect(Promise.all(handlers.map((h) => h({})))).resolves.toEqual(Array(20).fill('ok'))
+    expect(source.calls).toBe(2)
+    expect(p.current()?.accessKeyId).not.toBe(accessKeyId)
+    p.close()
+  })
+
+  it('retries without refreshing again when the provider has already replaced the failed key', async () => {
+    const { source, provider: p } = provider()
+    const old = await p()
+    await p({ forceRefresh: true })
+    const handler = stack(p, [() => Promise.reject(expired()), () => 'ok'], () => AUTH(old.accessKeyId))
+    await expect(handler({})).resolves.toBe('ok')
+    expect(source.calls).toBe(2)
+    p.close()
+  })
+
+  it('rejects with the refresh failure when the forced refresh fails', async () => {
+    const { source, provider: p } = provider()
+    const { accessKeyId } = await p()
+    source.failWith(new Error('down'))
+    const handler = stack(p, [() => Promise.reject(expired()), () => 'ok'], () => AUTH(accessKeyId))
+    await expect(handler({})).rejects.toMatchObject({ code: 'SourceFailed' })
     p.close()
   })
 

@@ -78,11 +78,10 @@ describe('trackInflight', () => {
         middlewareStack: { add: (m: typeof middleware) => void (middleware = m) },
         destroy: jest.fn(),
       } as unknown as SdkClient & { destroy: jest.Mock }
-      const tracker = trackInflight(1_000)
-      tracker.track(client)
+      const evict = trackInflight(client, 1_000)
       const body = new PassThrough()
       await middleware(async () => ({ response: { body }, output: { Body: body } }))()
-      tracker.destroyWhenIdle(client)
+      evict()
       jest.advanceTimersByTime(999)
       expect(client.destroy).not.toHaveBeenCalled()
       jest.advanceTimersByTime(1)
@@ -102,12 +101,11 @@ describe('trackInflight', () => {
       middlewareStack: { add: (m: typeof middleware) => void (middleware = m) },
       destroy: jest.fn(),
     } as unknown as SdkClient & { destroy: jest.Mock }
-    const tracker = trackInflight()
-    tracker.track(client)
+    const evict = trackInflight(client)
     const body = new PassThrough()
     await middleware(async () => ({ response: { body }, output: {} }))()
     const before = refTimers()
-    tracker.destroyWhenIdle(client)
+    evict()
     expect(refTimers()).toBe(before)
     body.resume()
     body.end()

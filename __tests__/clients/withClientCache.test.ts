@@ -148,6 +148,11 @@ describe('withClientCache', () => {
       expect(b.config.forcePathStyle).toBe(true)
     })
 
+    it('keeps the region option when defaults hold region: undefined', async () => {
+      const clients = make({ region: 'eu-north-1', defaults: { region: undefined, maxAttempts: 2 } })
+      expect(await clients.client(S3Client).config.region()).toBe('eu-north-1')
+    })
+
     it('throws InvalidConfiguration at once for a config holding credentials', () => {
       const clients = make()
       const config = { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } as unknown as ClientConfigOf<

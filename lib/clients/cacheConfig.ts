@@ -6,11 +6,9 @@ import {
   got,
   guarded,
   invalidConfiguration,
-  kindOf,
   requireObject,
 } from '../internal/validate.js'
 import { defined } from '../internal/defined.js'
-import type { RefreshingProvider } from '../types.js'
 
 export const SOURCE = 'withClientCache'
 
@@ -28,59 +26,48 @@ export const invalid = (message: string, cause?: unknown): CredentialError =>
 /** A client config: a non-null, non-array object without `credentials`. */
 const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>> => {
   requireObject(SOURCE, name, v)
-  if ('credentials' in (v as object))
-    throw invalid(`${name} must not hold credentials: the factory's clients sign with its provider`)
+  if ('credentials' in (v as object)) throw invalid(`${name} must not hold credentials`)
   return v as Readonly<Record<string, unknown>>
 }
 
-/** Validates `withClientCache`'s options and fills in the defaults; throws before any I/O. */
-export const cacheConfig = (options: unknown): CacheConfig => guarded(SOURCE, () => fill(options))
-
-/** Reads the fields of `WithClientCacheOptions` as unknown values and checks each. */
-const fill = (options: unknown): CacheConfig => {
-  requireObject(SOURCE, 'options', options, true)
-  const o: Readonly<Record<string, unknown>> = { ...(options as object) }
-  const { region, maxSize = 64, recoverExpiredToken = true } = o
-  checkString(SOURCE, 'region', region)
-  check(SOURCE, Number.isSafeInteger(maxSize) && (maxSize as number) > 0, 'maxSize', 'a positive integer', got(maxSize))
-  checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
-  const defaults = o['defaults'] === undefined ? {} : checkConfig('defaults', o['defaults'])
-  if (region !== undefined && defaults['region'] !== undefined)
-    throw invalid('region is set both as an option and in defaults; keep one')
-  const base = defined({ region, ...defaults })
-  return {
-    maxSize: maxSize as number,
-    recoverExpiredToken: recoverExpiredToken as boolean,
-    base,
-    baseKeys: Object.keys(base),
-  }
-}
+/**
+ * Validates `withClientCache`'s options, read once as unknown values, and fills in the
+ * defaults; throws before any I/O.
+ */
+export const cacheConfig = (options: unknown): CacheConfig =>
+  guarded(SOURCE, () => {
+    requireObject(SOURCE, 'options', options, true)
+    const copy: Readonly<Record<string, unknown>> = { ...(options as object) }
+    const { region, maxSize = 64, recoverExpiredToken = true, defaults = {} } = copy
+    checkString(SOURCE, 'region', region)
+    check(
+      SOURCE,
+      Number.isSafeInteger(maxSize) && (maxSize as number) > 0,
+      'maxSize',
+      'a positive integer',
+      got(maxSize),
+    )
+    checkBoolean(SOURCE, 'recoverExpiredToken', recoverExpiredToken)
+    checkConfig('defaults', defaults)
+    if (region !== undefined && (defaults as { region?: unknown }).region !== undefined)
+      throw invalid('region is set twice (option and defaults)')
+    // `defaults` holding `region: undefined` must not erase the region option.
+    const base = defined({ region, ...defined(defaults as object) })
+    return {
+      maxSize: maxSize as number,
+      recoverExpiredToken: recoverExpiredToken as boolean,
+      base,
+      baseKeys: Object.keys(base),
+    }
+  })
 
 /**
- * The config of one client: `base` with `config` on top, except that a key holding
- * `undefined` never erases a key of `base` (so `{ region: undefined }` keeps the factory's
+ * The config of one client: `base` with the keys of `config` that hold a value on top (a key
+ * holding `undefined` counts as missing, so `{ region: undefined }` keeps the factory's
  * region). Shallow: a nested object in `config` replaces the one in `defaults`.
  */
 export const mergeConfig = (
   base: Readonly<Record<string, unknown>>,
-  baseKeys: readonly string[],
   config: unknown,
-): Readonly<Record<string, unknown>> => {
-  if (config === undefined) return base
-  const merged: Record<string, unknown> = Object.assign({}, base, checkConfig('config', config))
-  for (const k of baseKeys) if (merged[k] === undefined) merged[k] = base[k]
-  return merged
-}
-
-/** The factory needs the provider's `current()` and `close()`: a `withRefresh` provider. */
-export const checkProvider = (credentials: unknown): RefreshingProvider => {
-  const p = credentials as ((() => unknown) & { readonly current?: unknown; readonly close?: unknown }) | undefined
-  check(
-    SOURCE,
-    typeof p === 'function' && typeof p.current === 'function' && typeof p.close === 'function',
-    'the provider',
-    'a withRefresh provider',
-    kindOf(p),
-  )
-  return credentials as RefreshingProvider
-}
+): Readonly<Record<string, unknown>> =>
+  config === undefined ? base : { ...base, ...defined(checkConfig('config', config)) }

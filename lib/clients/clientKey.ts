@@ -10,40 +10,46 @@
 // Configs are compared directly rather than encoded to a string key: a cache hit then
 // allocates nothing and costs a few property reads instead of building and hashing a string.
 // A factory's hit path goes one step further: `overlayEquals` compares the call's config as
-// if merged over the factory's base config, without building the merged object.
+// if merged over the factory's base config, without building the merged object. Its general
+// path compares the merged config itself, as an overlay over an empty base.
 
 const MAX_DEPTH = 16
 
 type Rec = Readonly<Record<string, unknown>>
 
+/** An empty config: the base of a merged config, the config of a `client()` call without one. */
+export const NO_CONFIG: Rec = /* @__PURE__ */ Object.freeze({})
+
 /** A merged config as the cache keeps it: its snapshot and how many keys that holds. */
 export type StoredConfig = { readonly record: Rec; readonly size: number }
 
-/** A plain object: prototype `Object.prototype` or `null`. */
-export const isPlainRecord = (v: object): v is Rec => {
+/** A plain object (prototype `Object.prototype` or `null`) or, with `arrays`, a plain array. */
+export const isPlainRecord = (v: unknown, arrays = false): v is Rec => {
+  if (typeof v !== 'object' || v === null) return false
   const proto: unknown = Object.getPrototypeOf(v)
-  return proto === Object.prototype || proto === null
+  return proto === Object.prototype || proto === null || (arrays && proto === Array.prototype)
 }
-
-const isPlainArray = (v: object): v is readonly unknown[] => Object.getPrototypeOf(v) === Array.prototype
 
 /** `a` equals `b` under the rules above. */
 export const configEquals = (a: unknown, b: unknown, depth = 0): boolean => {
   // NaN is the only value not equal to itself; 0 === -0 already holds.
-  if (a === b || (a !== a && b !== b)) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth >= MAX_DEPTH) return false
-  if (isPlainArray(a)) return isPlainArray(b) && arrayEquals(a, b, depth + 1)
-  return isPlainRecord(a) && isPlainRecord(b) && recordEquals(a, b, depth + 1)
-}
-
-const arrayEquals = (a: readonly unknown[], b: readonly unknown[], depth: number): boolean => {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (!configEquals(a[i], b[i], depth)) return false
-  return true
+  // An array's elements are its index keys (its length is not one), and its length settles
+  // trailing `undefined` elements. Equal lengths with equal keys also tell an array from an
+  // object: the object would need a defined `length` key, which the array's keys lack.
+  return (
+    a === b ||
+    (a !== a && b !== b) ||
+    (depth < MAX_DEPTH &&
+      isPlainRecord(a, true) &&
+      isPlainRecord(b, true) &&
+      ((a as { length?: unknown }).length === (b as { length?: unknown }).length ||
+        (!Array.isArray(a) && !Array.isArray(b))) &&
+      recordEquals(a, b, depth + 1))
+  )
 }
 
 /** Both objects' keys holding a value other than `undefined` match, in any order. */
-export const recordEquals = (a: Rec, b: Rec, depth = 0): boolean => {
+export const recordEquals = (a: Rec, b: Rec, depth: number): boolean => {
   let defined = 0
   for (const k in a) {
     const v = a[k]
@@ -55,60 +61,43 @@ export const recordEquals = (a: Rec, b: Rec, depth = 0): boolean => {
   return defined === 0
 }
 
+// Stored records inherit from this empty object instead of `Object.prototype`, so that
+// `record[k]` is undefined for every key a record does not hold, `constructor` included,
+// and a lookup needs no `hasOwn` call (stored values are never undefined). Not
+// `Object.create(null)` for the records themselves: V8 keeps such objects in dictionary mode.
+const NO_KEYS: Rec = /* @__PURE__ */ Object.freeze(Object.create(null) as Rec)
+
 /**
  * A copy of `v` to compare later configs against: plain objects and arrays are copied (so
- * the caller mutating its config afterwards cannot make a wrong hit), `undefined` keys
- * dropped; everything else is kept by reference, as it is compared by identity.
+ * the caller mutating its config afterwards cannot make a wrong hit), `undefined` keys of
+ * objects dropped; everything else is kept by reference, as it is compared by identity.
+ * At depth 0, `v` is a whole merged config, and its copy inherits from `NO_KEYS`.
  */
 export const snapshot = (v: unknown, depth = 0): unknown => {
-  if (typeof v !== 'object' || v === null || depth >= MAX_DEPTH) return v
-  if (isPlainArray(v)) return v.map((x) => snapshot(x, depth + 1))
-  if (!isPlainRecord(v)) return v
-  const out: Record<string, unknown> =
-    Object.getPrototypeOf(v) === null ? (Object.create(null) as Record<string, unknown>) : {}
+  if (depth >= MAX_DEPTH || !isPlainRecord(v, true)) return v
+  if (Array.isArray(v)) return v.map((x) => snapshot(x, depth + 1))
+  const out = Object.create(depth === 0 ? NO_KEYS : (Object.getPrototypeOf(v) as object | null)) as Record<
+    string,
+    unknown
+  >
   for (const k in v) if (v[k] !== undefined) out[k] = snapshot(v[k], depth + 1)
   return out
 }
 
-/**
- * The bucket a config's client is filed under: its region when that is a string, so that
- * a lookup compares only the configs of one region. Any other region (a provider function,
- * none) shares one bucket; equality still decides.
- */
-export const bucketOf = (config: Rec): string | undefined => {
-  const region = config['region']
-  return typeof region === 'string' ? region : undefined
-}
-
-// Stored records inherit from this empty object instead of `Object.prototype`, so that
-// `record[k]` is undefined for every key a record does not hold, `constructor` included,
-// and a lookup needs no `hasOwn` call (stored values are never undefined).
-const NO_KEYS: Rec = /* @__PURE__ */ Object.freeze(Object.create(null) as Rec)
-
 /** The copy of a merged config that later calls are compared against. */
 export const storeConfig = (merged: Rec): StoredConfig => {
-  const record = Object.create(NO_KEYS) as Record<string, unknown>
-  let size = 0
-  for (const k in merged) {
-    const v = merged[k]
-    if (v === undefined) continue
-    record[k] = snapshot(v, 1)
-    size += 1
-  }
-  return { record, size }
+  const record = snapshot(merged) as Rec
+  return { record, size: Object.keys(record).length }
 }
-
-/** `stored` equals the merged config `merged` (the general rules above, at any depth). */
-export const storedEquals = (stored: StoredConfig, merged: Rec): boolean =>
-  isPlainRecord(merged) && recordEquals(stored.record, merged, 1)
 
 /**
  * `stored` equals the merged config `{ ...base, ...config }` (where a key of `config`
  * holding `undefined` keeps `base`'s value), decided without building that object: the
- * cache-hit path of a factory. `config` must be a plain object (`isPlainRecord`). It reads
- * each enumerable key of `config` once, as `Object.assign` does, compares values with
- * `configEquals`, and answers `false` for what it does not model (an inherited enumerable
- * key, more than 31 base keys): a `false` is only a miss, settled on the general path.
+ * cache-hit path of a factory; with an empty `base`, `stored` equals `config` itself. `config`
+ * must be a plain object (`isPlainRecord`). It reads each enumerable key of `config` once, as
+ * `Object.assign` does, compares values with `configEquals`, and answers `false` for what it
+ * does not model (an inherited enumerable key, more than 31 base keys): a `false` is only a
+ * miss, settled on the general path.
  */
 export const overlayEquals = (stored: StoredConfig, base: Rec, baseKeys: readonly string[], config: Rec): boolean => {
   const record = stored.record
@@ -131,10 +120,4 @@ export const overlayEquals = (stored: StoredConfig, base: Rec, baseKeys: readonl
   }
   // n distinct keys of `record` matched; as many as it holds means none is left unmatched.
   return n === stored.size
-}
-
-/** `bucketOf` the merged config of `base` and `config`, read without merging (a wrong guess is only a miss). */
-export const overlayBucket = (base: Rec, config: Rec): string | undefined => {
-  const region = config['region'] === undefined ? base['region'] : config['region']
-  return typeof region === 'string' ? region : undefined
 }

@@ -6,15 +6,16 @@
 // re-reads the credentials provider when it signs, but that is an implementation detail.)
 // The recovery middleware sits in `initialize`, so its one retry runs serialization,
 // identity resolution and signing again and picks up the refreshed credentials under
-// either design. A second, tiny middleware in `deserialize` (after signing) reads the
-// access key id that really signed the request, so a request that failed with a key the
-// provider has already replaced does not force another refresh.
+// either design. A second, tiny middleware in `deserialize` (after signing) keeps the
+// request that was really signed; when it fails, the access key id in its Authorization
+// header tells whether the provider has already replaced that key, so such a request does
+// not force another refresh.
 //
 // State is per request, never per handler context: with the client option
 // `cacheMiddleware: true` the SDK builds one handler (and one context object) per command
 // class and reuses it for every request, concurrent ones included. The recovery puts a
 // small record into the request's own `args` (smithy's middlewares pass args on with
-// `{ ...args, request }`, which keeps it), and the recorder writes the signing key there.
+// `{ ...args, request }`, which keeps it), and the recorder writes the signed request there.
 import type {
   DeserializeMiddleware,
   InitializeMiddleware,
@@ -24,7 +25,7 @@ import type {
 } from '@smithy/types'
 import { isExpiredToken } from '../internal/isTransient.js'
 import { check, kindOf } from '../internal/validate.js'
-import type { RefreshingProvider, SdkClient } from '../types.js'
+import type { RefreshingProvider } from '../types.js'
 
 /** `Credential=AKID/20250101/us-east-1/sts/aws4_request` in a SigV4 (or SigV4a) Authorization header. */
 const CREDENTIAL = /Credential=([^/,\s]+)\//
@@ -33,12 +34,9 @@ export const RECOVERY_MIDDLEWARE = 'awsRefreshSessionExpiredTokenRecovery'
 export const SIGNED_KEY_MIDDLEWARE = 'awsRefreshSessionSignedKeyRecorder'
 
 /** The per-request record, carried in the request's args under this key. */
-const SLOT: unique symbol = Symbol('awsRefreshSessionSignedKey')
-type Slot = { keyId: string | undefined }
+const SLOT: unique symbol = Symbol(SIGNED_KEY_MIDDLEWARE)
+type Slot = { request?: unknown }
 type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
-
-/** True when an SDK error says the request's credentials have expired. */
-export const isExpiredTokenError = isExpiredToken
 
 /** The access key id that signed `request`, read from its Authorization header. */
 export const signedKeyId = (request: unknown): string | undefined => {
@@ -48,23 +46,15 @@ export const signedKeyId = (request: unknown): string | undefined => {
 }
 
 /**
- * What a failed request does about its key: force one refresh of the shared provider,
- * unless the provider already holds another key (someone else refreshed it). Concurrent
- * forced calls join the provider's one refresh in flight, so a burst refreshes once.
+ * `provider` is a `withRefresh` provider (a function with `current()` and `close()`), which
+ * both the plugin and the factory need; throws `InvalidConfiguration` of `source` otherwise.
  */
-export const createRecovery =
-  (provider: RefreshingProvider) =>
-  async (failedKeyId: string): Promise<void> => {
-    const current = provider.current()?.accessKeyId
-    if (current !== undefined && current !== failedKeyId) return
-    await provider({ forceRefresh: true })
-  }
-
-const checkProvider = (provider: unknown): RefreshingProvider => {
+export const checkProvider = (source: string, provider: unknown): RefreshingProvider => {
+  const methods = provider as { readonly current?: unknown; readonly close?: unknown }
   check(
-    'expiredTokenRecovery',
-    typeof provider === 'function' && typeof (provider as { current?: unknown }).current === 'function',
-    'provider',
+    source,
+    typeof provider === 'function' && typeof methods.current === 'function' && typeof methods.close === 'function',
+    'the provider',
     'a withRefresh provider',
     kindOf(provider),
   )
@@ -97,21 +87,25 @@ const checkProvider = (provider: unknown): RefreshingProvider => {
  * @since 0.2.0
  */
 export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
-  const recover = createRecovery(checkProvider(provider))
+  checkProvider('expiredTokenRecovery', provider)
   const recovery: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
-    const slot: Slot = { keyId: undefined }
+    const slot: Slot = {}
     try {
       return await next({ ...args, [SLOT]: slot } as typeof args)
     } catch (e) {
-      const keyId = slot.keyId
-      if (keyId === undefined || !isExpiredTokenError(e)) throw e
-      await recover(keyId)
+      const keyId = signedKeyId(slot.request)
+      if (keyId === undefined || !isExpiredToken(e)) throw e
+      // One forced refresh, unless the provider already holds another key (another request
+      // refreshed it); concurrent forced calls join its one refresh in flight.
+      const current = provider.current()?.accessKeyId
+      if (current === undefined || current === keyId) await provider({ forceRefresh: true })
       return next(args)
     }
   }
+  // The signed request, read only if the request fails.
   const recorder: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => {
     const slot = (args as SlottedArgs)[SLOT]
-    if (slot !== undefined) slot.keyId = signedKeyId(args.request)
+    if (slot !== undefined) slot.request = args.request
     return next(args)
   }
   return {
@@ -121,7 +115,3 @@ export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<ob
     },
   }
 }
-
-/** Adds {@link expiredTokenRecovery} to a client of the factory. */
-export const addExpiredTokenRecovery = (client: SdkClient, plugin: Pluggable<object, MetadataBearer>): void =>
-  plugin.applyToStack(client.middlewareStack as MiddlewareStack<object, MetadataBearer>)

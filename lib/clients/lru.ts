@@ -1,126 +1,84 @@
-// The client cache: an index by class and region bucket, holding each client with a
-// snapshot of its config, and a doubly linked recency list for least-recently-used
-// eviction. A hit is two map reads, a few config comparisons and four pointer writes.
-import { bucketOf, type StoredConfig, storeConfig } from './clientKey.js'
+// The client cache: entries indexed by region, each holding a client with its class and a
+// snapshot of its config, and stamped with a use counter for recency. A hit is one map read,
+// a class check and a config comparison per entry of that region, and one stamp written; the
+// scan for the least recently used entry runs only when a client is added, which costs far
+// more than the scan.
+//
+// The region index never loses a hit: a region is a string or a provider function, and
+// equal configs hold the same one (a Map compares keys as `configEquals` compares these). A
+// region of another kind, which the SDK does not accept, finds only the same object.
+import { overlayEquals, type StoredConfig, storeConfig } from './clientKey.js'
 
 type Config = Readonly<Record<string, unknown>>
 
 type Entry<C> = {
-  readonly ClientClass: object
-  readonly bucket: string | undefined
   readonly config: StoredConfig
+  readonly ClientClass: object
+  readonly region: unknown
   readonly client: C
-  prev: Entry<C> | undefined
-  next: Entry<C> | undefined
+  /** Destroys the client, now or once it is idle. */
+  readonly evict: () => void
+  lastUsed: number
 }
 
 /** Clients by class and equal config, bounded, least recently used evicted first. */
 export type ClientLru<C> = {
   /**
-   * The client of `ClientClass` filed under `bucket` (`bucketOf` its config) whose stored
-   * config `matches(stored, arg)`, now the most recently used. `matches` and `arg` are
-   * passed apart so that a lookup allocates no closure.
+   * The client of `ClientClass` whose stored config equals `config` merged over `base`
+   * (`overlayEquals`), now the most recently used. Pass an empty `base` with a merged config.
    */
-  readonly find: <A>(
-    ClientClass: object,
-    bucket: string | undefined,
-    matches: (stored: StoredConfig, arg: A) => boolean,
-    arg: A,
-  ) => C | undefined
-  /** Adds `client` for the merged config `config` as the most recently used; evicts past the bound. */
-  readonly add: (ClientClass: object, config: Config, client: C) => void
-  /** Removes every client, calling `onEvict` for each, least recently used first. */
+  readonly find: (ClientClass: object, base: Config, baseKeys: readonly string[], config: Config) => C | undefined
+  /**
+   * Adds `client` for the merged config `config` as the most recently used; past the bound,
+   * removes the least recently used entry and calls its `evict`.
+   */
+  readonly add: (ClientClass: object, config: Config, client: C, evict: () => void) => void
+  /** Removes every entry, calling each `evict`, least recently used first. */
   readonly clear: () => void
   readonly size: () => number
 }
 
 /**
- * @param maxSize the bound, a positive integer (validated by the caller)
- * @param onEvict called with each client dropped by the bound or by `clear()`; what it
- * throws is ignored, so one failing `destroy()` never breaks the cache
+ * @param maxSize the bound, a positive integer (validated by the caller). An entry's `evict`
+ * must not throw (the factory's never does: a failing `destroy()` is caught there).
  */
-export const createClientLru = <C>(maxSize: number, onEvict: (client: C) => void): ClientLru<C> => {
-  const index = new Map<object, Map<string | undefined, Entry<C>[]>>()
-  // Recency list: `newest` is the most recently used; `oldest` is evicted first.
-  let newest: Entry<C> | undefined
-  let oldest: Entry<C> | undefined
+export const createClientLru = <C>(maxSize: number): ClientLru<C> => {
+  const byRegion = new Map<unknown, Entry<C>[]>()
+  let used = 0
   let size = 0
-
-  const unlink = (e: Entry<C>): void => {
-    if (e.prev) e.prev.next = e.next
-    else newest = e.next
-    if (e.next) e.next.prev = e.prev
-    else oldest = e.prev
-    e.prev = e.next = undefined
-  }
-  const pushNewest = (e: Entry<C>): void => {
-    e.next = newest
-    if (newest) newest.prev = e
-    newest = e
-    oldest ??= e
-  }
-  const evict = (client: C): void => {
-    try {
-      onEvict(client)
-    } catch {
-      // A client that fails to destroy is dropped all the same.
-    }
-  }
-  const remove = (e: Entry<C>): void => {
-    unlink(e)
+  const entries = (): Entry<C>[] => [...byRegion.values()].flat()
+  const evictOldest = (): void => {
+    const oldest = entries().reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a))
+    const list = byRegion.get(oldest.region) as Entry<C>[]
+    list.splice(list.indexOf(oldest), 1)
+    if (list.length === 0) byRegion.delete(oldest.region)
     size -= 1
-    const buckets = index.get(e.ClientClass)
-    const list = buckets?.get(e.bucket)
-    if (!buckets || !list) return
-    list.splice(list.indexOf(e), 1)
-    if (list.length === 0) buckets.delete(e.bucket)
-    if (buckets.size === 0) index.delete(e.ClientClass)
+    oldest.evict()
   }
-
   return {
-    find: (ClientClass, bucket, matches, arg) => {
-      const list = index.get(ClientClass)?.get(bucket)
-      if (list === undefined) return undefined
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i] as Entry<C>
-        if (!matches(e.config, arg)) continue
-        if (e !== newest) {
-          unlink(e)
-          pushNewest(e)
-        }
-        return e.client
-      }
+    find: (ClientClass, base, baseKeys, config) => {
+      const list = byRegion.get(config['region'] === undefined ? base['region'] : config['region'])
+      if (list !== undefined)
+        for (const e of list)
+          if (e.ClientClass === ClientClass && overlayEquals(e.config, base, baseKeys, config)) {
+            e.lastUsed = ++used
+            return e.client
+          }
       return undefined
     },
-    add: (ClientClass, config, client) => {
-      const e: Entry<C> = {
-        ClientClass,
-        bucket: bucketOf(config),
-        config: storeConfig(config),
-        client,
-        prev: undefined,
-        next: undefined,
-      }
-      let buckets = index.get(ClientClass)
-      if (!buckets) index.set(ClientClass, (buckets = new Map<string | undefined, Entry<C>[]>()))
-      const list = buckets.get(e.bucket)
+    add: (ClientClass, config, client, evict) => {
+      const region = config['region']
+      const e: Entry<C> = { config: storeConfig(config), ClientClass, region, client, evict, lastUsed: ++used }
+      const list = byRegion.get(region)
       if (list) list.push(e)
-      else buckets.set(e.bucket, [e])
-      pushNewest(e)
-      size += 1
-      while (size > maxSize && oldest) {
-        const victim = oldest
-        remove(victim)
-        evict(victim.client)
-      }
+      else byRegion.set(region, [e])
+      if (++size > maxSize) evictOldest()
     },
     clear: () => {
-      const clients: C[] = []
-      for (let e = oldest; e; e = e.prev) clients.push(e.client)
-      index.clear()
-      newest = oldest = undefined
+      const all = entries().sort((a, b) => a.lastUsed - b.lastUsed)
+      byRegion.clear()
       size = 0
-      clients.forEach(evict)
+      for (const e of all) e.evict()
     },
     size: () => size,
   }

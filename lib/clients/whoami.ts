@@ -1,4 +1,3 @@
-import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts'
 import { CredentialError } from '../errors.js'
 import { loadSts } from '../internal/loadSts.js'
 import { stsError } from '../internal/stsErrors.js'
@@ -12,18 +11,12 @@ import { SOURCE } from './cacheConfig.js'
  */
 export const createWhoami = (client: ClientFactory['client']) => async (): Promise<CallerIdentity> => {
   const sts = await loadSts(SOURCE, 'whoami()')
-  const stsClient = client(sts.STSClient)
-  let out: GetCallerIdentityCommandOutput
-  try {
-    out = await stsClient.send(new sts.GetCallerIdentityCommand({}))
-  } catch (e) {
-    throw stsError(e, SOURCE, 'GetCallerIdentity')
-  }
-  const { Account, Arn, UserId } = out
-  if (!Account || !Arn || !UserId)
-    throw new CredentialError(`${SOURCE}: incomplete STS answer to GetCallerIdentity`, {
-      code: 'SourceFailed',
-      source: SOURCE,
+  const { Account, Arn, UserId } = await client(sts.STSClient)
+    .send(new sts.GetCallerIdentityCommand({}))
+    .catch((e: unknown) => {
+      throw stsError(e, SOURCE, 'GetCallerIdentity')
     })
+  if (!Account || !Arn || !UserId)
+    throw new CredentialError(`${SOURCE}: whoami(): incomplete STS answer`, { code: 'SourceFailed', source: SOURCE })
   return { Account, Arn, UserId }
 }

@@ -1,10 +1,11 @@
 import { CredentialError } from '../errors.js'
-import { describeError } from '../internal/redact.js'
+import { kindOf } from '../internal/validate.js'
 import type { ClientConfigOf, ClientFactory, RefreshingProvider, SdkClient, SdkClientClass } from '../types.js'
-import { type CacheConfig, cacheConfig, checkProvider, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
-import { addExpiredTokenRecovery, expiredTokenRecovery } from './expiredTokenRecovery.js'
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types'
+import { type CacheConfig, cacheConfig, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
+import { checkProvider, expiredTokenRecovery } from './expiredTokenRecovery.js'
 import { trackInflight } from './inflight.js'
-import { bucketOf, isPlainRecord, overlayBucket, overlayEquals, type StoredConfig, storedEquals } from './clientKey.js'
+import { isPlainRecord, NO_CONFIG } from './clientKey.js'
 import { createClientLru } from './lru.js'
 import { createWhoami } from './whoami.js'
 
@@ -75,60 +76,45 @@ export const withClientCache = (
   options?: WithClientCacheOptions,
 ): ((credentials: RefreshingProvider) => ClientFactory) => {
   const config = cacheConfig(options)
-  return (credentials) => createFactory(checkProvider(credentials), config)
+  return (credentials) => createFactory(checkProvider(SOURCE, credentials), config)
 }
 
-const NO_CONFIG: Readonly<Record<string, unknown>> = /* @__PURE__ */ Object.freeze({})
-
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
-  const inflight = trackInflight()
-  const cache = createClientLru<SdkClient>(c.maxSize, inflight.destroyWhenIdle)
+  const cache = createClientLru<SdkClient>(c.maxSize)
   const recovery = expiredTokenRecovery(credentials)
   let closed = false
 
+  // A new client for the merged config, tracked and cached.
   const build = (ClientClass: SdkClientClass, config: Readonly<Record<string, unknown>>): SdkClient => {
-    let created: SdkClient
+    let created: SdkClient | undefined
     try {
       created = new ClientClass(...([{ ...config, credentials }] as never))
     } catch (e) {
-      throw invalid(`new ${ClientClass.name || 'ClientClass'}(config) failed (${describeError(e)}); see error.cause`, e)
+      // A value that is not a function cannot be `new`ed either: reported below as not a class.
+      if (typeof ClientClass === 'function')
+        throw invalid(`client(): new ${ClientClass.name}() threw; see error.cause`, e)
     }
-    if (typeof created?.destroy !== 'function' || typeof created.middlewareStack?.add !== 'function')
-      throw invalid(
-        `${ClientClass.name || 'ClientClass'} is not an AWS SDK v3 client class (its instances need destroy() and middlewareStack)`,
-      )
-    inflight.track(created)
-    if (c.recoverExpiredToken) addExpiredTokenRecovery(created, recovery)
+    // What the factory uses of a client; `destroy()` failing or missing is caught at eviction.
+    if (typeof created?.middlewareStack?.add !== 'function')
+      throw invalid(`client(): ${ClientClass?.name || kindOf(ClientClass)} is not an SDK v3 client class`)
+    if (c.recoverExpiredToken) recovery.applyToStack(created.middlewareStack as MiddlewareStack<object, MetadataBearer>)
+    cache.add(ClientClass, config, created, trackInflight(created))
     return created
-  }
-
-  const client = <K extends SdkClientClass>(ClientClass: K, config?: ClientConfigOf<K>): InstanceType<K> => {
-    if (closed)
-      throw new CredentialError(`${SOURCE}: the factory is closed; build a new one`, { code: 'Closed', source: SOURCE })
-    if (typeof ClientClass !== 'function')
-      throw invalid(`client() expects an SDK client class such as S3Client (got ${typeof ClientClass})`)
-    return (hit(ClientClass, config) ?? miss(ClientClass, config)) as InstanceType<K>
   }
 
   // The hit path compares a plain config with the cached ones as if merged over the base,
   // allocating nothing. Anything else (no config, a config to reject, a miss) takes the
   // general path, which merges, validates and decides exactly.
-  const overlay = (stored: StoredConfig, config: Readonly<Record<string, unknown>>): boolean =>
-    overlayEquals(stored, c.base, c.baseKeys, config)
-  const hit = (ClientClass: SdkClientClass, config: unknown): SdkClient | undefined => {
+  const client = <K extends SdkClientClass>(ClientClass: K, config?: ClientConfigOf<K>): InstanceType<K> => {
+    if (closed) throw new CredentialError(`${SOURCE}: the factory is closed`, { code: 'Closed', source: SOURCE })
     const given = config === undefined ? NO_CONFIG : config
-    return typeof given === 'object' && given !== null && isPlainRecord(given) && !('credentials' in given)
-      ? cache.find(ClientClass, overlayBucket(c.base, given), overlay, given)
-      : undefined
+    const hit =
+      isPlainRecord(given) && !('credentials' in given) ? cache.find(ClientClass, c.base, c.baseKeys, given) : undefined
+    return (hit ?? miss(ClientClass, config)) as InstanceType<K>
   }
   const miss = (ClientClass: SdkClientClass, config: unknown): SdkClient => {
-    const merged = mergeConfig(c.base, c.baseKeys, config)
-    let found = cache.find(ClientClass, bucketOf(merged), storedEquals, merged)
-    if (found === undefined) {
-      found = build(ClientClass, merged)
-      cache.add(ClientClass, merged, found)
-    }
-    return found
+    const merged = mergeConfig(c.base, config)
+    return cache.find(ClientClass, NO_CONFIG, [], merged) ?? build(ClientClass, merged)
   }
 
   return {
