@@ -92,7 +92,7 @@ export const isExpiredToken = safely((e) => [e.name, e.Code, e.code].some((v) =>
 export const isTransient: (e: unknown, depth?: number) => boolean = safely((e, depth = 0) => {
   if (isCredentialError(e)) return e.retryable
   const { name, code, cause, $metadata } = e
-  if ((name === undefined && code === undefined && $metadata == null) || name === 'AbortError') return false
+  if ((name ?? code ?? $metadata) == null || name === 'AbortError') return false
   return (
     e.$retryable !== undefined ||
     isThrottling(e) ||
@@ -100,6 +100,6 @@ export const isTransient: (e: unknown, depth?: number) => boolean = safely((e, d
     $metadata?.clockSkewCorrected === true ||
     TRANSIENT_NAMES.has(name as string) ||
     NETWORK_CODES.has(code as string) ||
-    (cause !== undefined && depth < 10 && isTransient(cause, depth + 1))
+    (depth < 10 && isTransient(cause, depth + 1))
   )
 })

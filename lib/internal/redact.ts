@@ -1,10 +1,3 @@
-// Anything that looks like key material (long runs of base64/hex characters, PEM blocks,
-// six-digit codes) is masked before a foreign message is copied into one of ours.
-const PEM = /-----BEGIN [^-]+-----[\s\S]*?(-----END [^-]+-----|$)/g
-const LONG_TOKEN = /[A-Za-z0-9/+=_-]{16,}/g
-// A file path or a word is no secret; a long run holding a digit, or a very long one, may be.
-const looksSecret = (run: string): boolean => run.length >= 32 || /\d/.test(run)
-const SIX_DIGITS = /(?<!\d)\d{6}(?!\d)/g
 const MAX_LENGTH = 300
 /** How deep a chain of causes is copied. */
 const MAX_DEPTH = 8
@@ -23,10 +16,13 @@ const safeRead = (o: unknown, key: string | symbol): unknown => {
  * @internal
  */
 export const redact = (message: string): string => {
+  // Anything that looks like key material (PEM blocks, long runs of base64/hex characters,
+  // six-digit codes) is masked before a foreign message is copied into one of ours. A file
+  // path or a word is no secret; a long run holding a digit, or a very long one, may be.
   const masked = message
-    .replace(PEM, '[PEM]')
-    .replace(LONG_TOKEN, (run) => (looksSecret(run) ? '***' : run))
-    .replace(SIX_DIGITS, '******')
+    .replace(/-----BEGIN [^-]+-----[\s\S]*?(-----END [^-]+-----|$)/g, '[PEM]')
+    .replace(/[A-Za-z0-9/+=_-]{16,}/g, (run) => (run.length >= 32 || /\d/.test(run) ? '***' : run))
+    .replace(/(?<!\d)\d{6}(?!\d)/g, '******')
   return masked.length > MAX_LENGTH ? `${masked.slice(0, MAX_LENGTH)}…` : masked
 }
 
