@@ -65,9 +65,7 @@ export const isServerStatus = (status: unknown): boolean => typeof status === 'n
  */
 export const isThrottling = safely(
   (e) =>
-    THROTTLING_NAMES.has(e.name as string) ||
-    e.$metadata?.httpStatusCode === 429 ||
-    e.$retryable?.throttling === true,
+    THROTTLING_NAMES.has(e.name as string) || e.$metadata?.httpStatusCode === 429 || e.$retryable?.throttling === true,
 )
 
 /**

@@ -20,11 +20,6 @@ export type LoadPeerOptions = {
   readonly with?: readonly string[]
 }
 
-// A computed specifier: tsc's CommonJS output turns it into `require(name)` and the ES module
-// build keeps `import(name)`; neither is a string literal, so esbuild, webpack and rollup
-// leave it to run time instead of failing with "Could not resolve".
-const importByName = (name: string): Promise<unknown> => import(name)
-
 /** Why the load failed: not installed, or the first line of the loader's message. */
 const reason = (e: unknown): string => {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
@@ -46,7 +41,10 @@ const reason = (e: unknown): string => {
  */
 export const loadPeer = async <T>(name: string, options: LoadPeerOptions): Promise<T> => {
   try {
-    return (await (options.load ?? (() => importByName(name)))()) as T
+    // The default is a computed specifier: tsc's CommonJS output turns it into `require(name)`
+    // and the ES module build keeps `import(name)`; neither is a string literal, so esbuild,
+    // webpack and rollup leave it to run time instead of failing with "Could not resolve".
+    return (await (options.load ? options.load() : import(name))) as T
   } catch (e) {
     const names = [name, ...(options.with ?? [])]
     throw new CredentialError(

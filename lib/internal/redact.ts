@@ -48,18 +48,19 @@ export const hide = (o: object, key: PropertyKey, value: unknown): void => {
   Object.defineProperty(o, key, { value, configurable: true, writable: true })
 }
 
-/** Sets on `to` each of `keys` of `from` whose value passes `keep`, mapped by `map`. */
+/** Sets on `to` each of `keys` of `from` whose value passes `keep`, mapped by `map`; returns `to`. */
 const copyFields = (
   to: Record<string, unknown>,
   from: unknown,
   keys: readonly string[],
   keep: (v: unknown) => boolean,
   map: (v: unknown) => unknown = (v) => v,
-): void => {
+): Record<string, unknown> => {
   for (const key of keys) {
     const value = safeRead(from, key)
     if (keep(value)) to[key] = map(value)
   }
+  return to
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string'
@@ -90,11 +91,12 @@ export const redactCause = (cause: unknown, depth = 0): unknown => {
     (v) => isString(v) || typeof v === 'number' || typeof v === 'boolean',
     (v) => (isString(v) ? redact(v) : v),
   )
-  const metadata = safeRead(cause, '$metadata')
-  if (isObject(metadata))
-    copyFields((copy.$metadata = {}), metadata, SAFE_METADATA, (v) => isString(v) || typeof v === 'number')
-  const retryable = safeRead(cause, '$retryable')
-  if (isObject(retryable)) copy.$retryable = { throttling: safeRead(retryable, 'throttling') === true }
+  copyFields(copy, cause, ['$metadata'], isObject, (metadata) =>
+    copyFields({}, metadata, SAFE_METADATA, (v) => isString(v) || typeof v === 'number'),
+  )
+  copyFields(copy, cause, ['$retryable'], isObject, (retryable) => ({
+    throttling: safeRead(retryable, 'throttling') === true,
+  }))
   hide(copy, 'name', safeName)
   const frames = (isError && isString(stack) && stack.match(/^[ \t]+at .*/gm)) || []
   copy.stack = [safeMessage === '' ? safeName : `${safeName}: ${safeMessage}`, ...frames].join('\n')

@@ -18,7 +18,7 @@ export const checkLogger = (source: string, logger: unknown): Logger | undefined
     logger === undefined ||
       LEVELS.every((level) => typeof (logger as Partial<Record<Level, unknown>> | null)?.[level] === 'function'),
     'options.logger',
-    'a Logger with debug, info, warn and error',
+    'a Logger (debug, info, warn, error)',
     kindOf(logger),
   )
   return logger as Logger | undefined

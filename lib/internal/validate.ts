@@ -34,7 +34,7 @@ export const guarded = <T>(source: string, build: () => T): T => {
     return build()
   } catch (e) {
     if (isCredentialError(e)) throw e
-    throw invalidConfiguration(source, 'an argument could not be read (see error.cause)', e)
+    throw invalidConfiguration(source, 'unreadable argument (see error.cause)', e)
   }
 }
 
@@ -43,7 +43,7 @@ export const guarded = <T>(source: string, build: () => T): T => {
  * @internal
  */
 export const got = (v: unknown): string =>
-  typeof v === 'number' ? String(v) : typeof v === 'string' ? `${v.length}-character string` : kindOf(v)
+  typeof v === 'number' ? `${v}` : typeof v === 'string' ? `${v.length}-character string` : kindOf(v)
 
 /**
  * Throws `${name} must be ${what} (got ${seen})` unless `ok`; `seen` describes the value
@@ -57,7 +57,13 @@ export const check = (source: string, ok: boolean, name: string, what: string, s
 /** Throws unless {@link kindOf} says `kind` (`undefined` passes too when `optional`). */
 const requireKind = (source: string, name: string, v: unknown, kind: string, optional: boolean): void => {
   const seen = kindOf(v)
-  check(source, seen === kind || (optional && v === undefined), name, kind === 'object' ? 'an object' : `a ${kind}`, seen)
+  check(
+    source,
+    seen === kind || (optional && v === undefined),
+    name,
+    kind === 'object' ? 'an object' : `a ${kind}`,
+    seen,
+  )
 }
 
 /**
