@@ -6,19 +6,19 @@ import { isCredentialError } from '../errors.js'
 // agree. They are kept here rather than imported: that package pulls in most of
 // `@smithy/core`, which the root entry must not load. Additions beyond the SDK are marked.
 const words = (list: string): ReadonlySet<string> => new Set(list.split(' '))
-const THROTTLING_NAMES = words(
+const THROTTLING_NAMES = /* @__PURE__ */ words(
   'BandwidthLimitExceeded EC2ThrottledException LimitExceededException PriorRequestNotComplete ' +
     'ProvisionedThroughputExceededException RequestLimitExceeded RequestThrottled RequestThrottledException ' +
     'SlowDown ThrottledException Throttling ThrottlingException TooManyRequestsException TransactionInProgressException',
 )
 // The last five are beyond the SDK: 5xx-class service errors deserialized without a status, and
 // STS's "the identity provider could not be reached" (AWS STS API reference, AssumeRoleWithWebIdentity).
-const TRANSIENT_NAMES = words(
+const TRANSIENT_NAMES = /* @__PURE__ */ words(
   'TimeoutError RequestTimeout RequestTimeoutException ' +
     'InternalFailure InternalError ServiceUnavailable IDPCommunicationError IDPCommunicationErrorException',
 )
 // The last four are beyond the SDK: other socket failures Node and undici report.
-const NETWORK_CODES = words(
+const NETWORK_CODES = /* @__PURE__ */ words(
   'ECONNRESET ECONNREFUSED EPIPE ETIMEDOUT EHOSTUNREACH ENETUNREACH ENOTFOUND EAI_AGAIN ' +
     'ECONNABORTED ENETDOWN UND_ERR_SOCKET UND_ERR_CONNECT_TIMEOUT',
 )
@@ -31,7 +31,7 @@ const NETWORK_CODES = words(
  * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
  * AWS common errors of the service API references.
  */
-const EXPIRED_NAMES = words('ExpiredToken ExpiredTokenException RequestExpired TokenRefreshRequired')
+const EXPIRED_NAMES = /* @__PURE__ */ words('ExpiredToken ExpiredTokenException RequestExpired TokenRefreshRequired')
 /** What this module reads of a foreign error. */
 type Foreign = {
   readonly name?: unknown
@@ -63,7 +63,7 @@ export const isServerStatus = (status: unknown): boolean => typeof status === 'n
  * True when the error says the service asked us to slow down (a throttling name, HTTP 429, or the SDK's throttling trait).
  * @internal
  */
-export const isThrottling = safely(
+export const isThrottling = /* @__PURE__ */ safely(
   (e) =>
     THROTTLING_NAMES.has(e.name as string) || e.$metadata?.httpStatusCode === 429 || e.$retryable?.throttling === true,
 )
@@ -72,13 +72,15 @@ export const isThrottling = safely(
  * True for a socket-level failure (refused, reset, DNS, unreachable).
  * @internal
  */
-export const isNetworkError = safely((e) => NETWORK_CODES.has(e.code as string))
+export const isNetworkError = /* @__PURE__ */ safely((e) => NETWORK_CODES.has(e.code as string))
 
 /**
  * True when an SDK error says the request's credentials have expired (the client factory's recovery).
  * @internal
  */
-export const isExpiredToken = safely((e) => [e.name, e.Code, e.code].some((v) => EXPIRED_NAMES.has(v as string)))
+export const isExpiredToken = /* @__PURE__ */ safely((e) =>
+  [e.name, e.Code, e.code].some((v) => EXPIRED_NAMES.has(v as string)),
+)
 
 /**
  * True when a retry can fix the error: throttling, a 5xx answer, a network failure or a
@@ -87,7 +89,7 @@ export const isExpiredToken = safely((e) => [e.name, e.Code, e.code].some((v) =>
  * `code` and `$metadata` (not an error) is not transient.
  * @internal
  */
-export const isTransient: (e: unknown, depth?: number) => boolean = safely((e, depth = 0) => {
+export const isTransient: (e: unknown, depth?: number) => boolean = /* @__PURE__ */ safely((e, depth = 0) => {
   if (isCredentialError(e)) return e.retryable
   const { name, code, cause, $metadata } = e
   if ((name ?? code ?? $metadata) == null || name === 'AbortError') return false

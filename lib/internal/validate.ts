@@ -54,45 +54,52 @@ export const check = (source: string, ok: boolean, name: string, what: string, s
   if (!ok) throw invalidConfiguration(source, `${name} must be ${what} (got ${seen})`)
 }
 
-/** Throws unless {@link kindOf} says `kind` (`undefined` passes too when `optional`). */
-const requireKind = (source: string, name: string, v: unknown, kind: string, optional: boolean): void => {
-  const seen = kindOf(v)
-  check(
-    source,
-    seen === kind || (optional && v === undefined),
-    name,
-    kind === 'object' ? 'an object' : `a ${kind}`,
-    seen,
-  )
-}
+/**
+ * The check that a value is of one {@link kindOf} `kind` (`undefined` passes too when
+ * `optional`, by default `optionalByDefault`).
+ */
+const requireKind =
+  (kind: string, optionalByDefault: boolean) =>
+  (source: string, name: string, v: unknown, optional = optionalByDefault): void => {
+    const seen = kindOf(v)
+    check(
+      source,
+      seen === kind || (optional && v === undefined),
+      name,
+      kind === 'object' ? 'an object' : `a ${kind}`,
+      seen,
+    )
+  }
 
 /**
  * A plain object (not null, not an array); `undefined` too when `optional`.
  * @internal
  */
-export const requireObject = (source: string, name: string, v: unknown, optional = false): void =>
-  requireKind(source, name, v, 'object', optional)
+export const requireObject: (source: string, name: string, v: unknown, optional?: boolean) => void =
+  /* @__PURE__ */ requireKind('object', false)
 
 /**
  * A function (`undefined` too when `optional`).
  * @internal
  */
-export const requireFunction = (source: string, name: string, v: unknown, optional = true): void =>
-  requireKind(source, name, v, 'function', optional)
+export const requireFunction: (source: string, name: string, v: unknown, optional?: boolean) => void =
+  /* @__PURE__ */ requireKind('function', true)
 
 /**
  * A boolean (`undefined` passes: the default applies).
  * @internal
  */
-export const checkBoolean = (source: string, name: string, v: unknown): void =>
-  requireKind(source, name, v, 'boolean', true)
+export const checkBoolean: (source: string, name: string, v: unknown) => void = /* @__PURE__ */ requireKind(
+  'boolean',
+  true,
+)
 
 /**
  * The source a transform wraps: any credential provider function.
  * @internal
  */
 export const requireSource = (source: string, self: unknown): void =>
-  requireKind(source, 'the wrapped source', self, 'function', false)
+  requireFunction(source, 'the wrapped source', self, false)
 
 /**
  * A finite number of milliseconds in [min, max] (`undefined` passes: the default applies).
