@@ -16,7 +16,7 @@ export const checkLogger = (source: string, logger: unknown): Logger | undefined
   check(
     source,
     logger === undefined ||
-      LEVELS.every((level) => typeof (logger as Partial<Record<Level, unknown>> | null)?.[level] === 'function'),
+      LEVELS.every((level) => typeof (logger as Record<string, unknown> | null)?.[level] === 'function'),
     'options.logger',
     'a Logger (debug, info, warn, error)',
     kindOf(logger),
