@@ -70,20 +70,15 @@ export class CredentialError extends CredentialsProviderError {
     super(message, { tryNextLink: false })
     // smithy's constructors reset the prototype to their own class; restore ours.
     Object.setPrototypeOf(this, new.target.prototype)
-    Object.assign(this, {
-      code: options.code,
-      source: options.source,
-      retryable: options.retryable ?? false,
-      statusCode: options.statusCode,
-    })
+    const { code, source, retryable = false, statusCode, cause } = options
+    Object.assign(this, { code, source, retryable, statusCode })
     hide(this, REDACTED, true)
-    if (options.cause !== undefined) {
+    if (cause !== undefined) {
       // `cause` is what loggers print (util.inspect follows it, and every cause below it):
       // a redacted copy. The original is kept behind a non-enumerable symbol-keyed getter,
       // which neither util.inspect nor JSON.stringify reads.
-      const original = options.cause
-      hide(this, 'cause', redactCause(original))
-      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => original, configurable: true })
+      hide(this, 'cause', redactCause(cause))
+      Object.defineProperty(this, ORIGINAL_CAUSE, { get: () => cause, configurable: true })
     }
   }
 }
@@ -122,5 +117,4 @@ export const originalCause = (error: CredentialError): unknown =>
 export const isCredentialError = (e: unknown, code?: CredentialErrorCode): e is CredentialError =>
   e instanceof Error &&
   e.name === 'CredentialError' &&
-  typeof (e as { code?: unknown }).code === 'string' &&
-  (code === undefined || (e as { code?: unknown }).code === code)
+  (code === undefined ? typeof (e as { code?: unknown }).code === 'string' : (e as { code?: unknown }).code === code)

@@ -93,6 +93,18 @@ describe('isTransient', () => {
     }
   })
 
+  it('answers false, never throws, for an error whose fields throw when read', () => {
+    const getter = (): never => {
+      throw new Error('getter')
+    }
+    const nested = named('SomeError', { $metadata: Object.defineProperty({}, 'httpStatusCode', { get: getter }) })
+    const hostile = new Proxy({}, { get: getter })
+    for (const test of [isTransient, isThrottling, isExpiredToken]) {
+      expect(test(nested)).toBe(false)
+      expect(test(hostile)).toBe(false)
+    }
+  })
+
   it('names the expired-token errors the client factory recovers from', () => {
     for (const name of ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'])
       expect(isExpiredToken(named(name))).toBe(true)

@@ -19,7 +19,7 @@ describe('loadPeer', () => {
       code: 'PeerMissing',
       source: 'fromIotCertificate',
       message: expect.stringContaining(
-        'pkcs11 needs the package aws-refresh-session-no-such-peer, but it is not installed; install it (npm install aws-refresh-session-no-such-peer)',
+        'pkcs11 needs aws-refresh-session-no-such-peer (not installed); run npm install aws-refresh-session-no-such-peer',
       ),
     })
   })
@@ -47,7 +47,7 @@ describe('loadPeer', () => {
     })
     await expect(p).rejects.toMatchObject({
       code: 'PeerMissing',
-      message: expect.stringContaining('could not be loaded (invalid ELF header)'),
+      message: expect.stringContaining('(could not be loaded: invalid ELF header)'),
     })
   })
 })

@@ -6,19 +6,19 @@ import { isCredentialError } from '../errors.js'
 // agree. They are kept here rather than imported: that package pulls in most of
 // `@smithy/core`, which the root entry must not load. Additions beyond the SDK are marked.
 const words = (list: string): ReadonlySet<string> => new Set(list.split(' '))
-const THROTTLING_NAMES = words(
+const THROTTLING_NAMES = /* @__PURE__ */ words(
   'BandwidthLimitExceeded EC2ThrottledException LimitExceededException PriorRequestNotComplete ' +
     'ProvisionedThroughputExceededException RequestLimitExceeded RequestThrottled RequestThrottledException ' +
     'SlowDown ThrottledException Throttling ThrottlingException TooManyRequestsException TransactionInProgressException',
 )
 // The last five are beyond the SDK: 5xx-class service errors deserialized without a status, and
 // STS's "the identity provider could not be reached" (AWS STS API reference, AssumeRoleWithWebIdentity).
-const TRANSIENT_NAMES = words(
+const TRANSIENT_NAMES = /* @__PURE__ */ words(
   'TimeoutError RequestTimeout RequestTimeoutException ' +
     'InternalFailure InternalError ServiceUnavailable IDPCommunicationError IDPCommunicationErrorException',
 )
 // The last four are beyond the SDK: other socket failures Node and undici report.
-const NETWORK_CODES = words(
+const NETWORK_CODES = /* @__PURE__ */ words(
   'ECONNRESET ECONNREFUSED EPIPE ETIMEDOUT EHOSTUNREACH ENETUNREACH ENOTFOUND EAI_AGAIN ' +
     'ECONNABORTED ENETDOWN UND_ERR_SOCKET UND_ERR_CONNECT_TIMEOUT',
 )
@@ -31,27 +31,27 @@ const NETWORK_CODES = words(
  * as listed in the Amazon S3 API Reference ("Error responses", list of error codes) and the
  * AWS common errors of the service API references.
  */
-const EXPIRED_NAMES = words('ExpiredToken ExpiredTokenException RequestExpired TokenRefreshRequired')
-const MAX_CAUSE_DEPTH = 10
-
+const EXPIRED_NAMES = /* @__PURE__ */ words('ExpiredToken ExpiredTokenException RequestExpired TokenRefreshRequired')
+/** What this module reads of a foreign error. */
 type Foreign = {
   readonly name?: unknown
   readonly code?: unknown
   readonly Code?: unknown
   readonly cause?: unknown
-  readonly $retryable?: unknown
-  readonly $metadata?: { readonly httpStatusCode?: unknown; readonly clockSkewCorrected?: unknown } | undefined
+  readonly $retryable?: { readonly throttling?: unknown } | null
+  readonly $metadata?: { readonly httpStatusCode?: unknown; readonly clockSkewCorrected?: unknown } | null
 }
 
-const fields = (e: unknown): Foreign => {
-  if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return {}
-  try {
-    const { name, code, Code, cause, $retryable, $metadata } = e as Foreign
-    return { name, code, Code, cause, $retryable, $metadata: $metadata ?? undefined }
-  } catch {
-    return {} // a throwing getter or Proxy: nothing known
+/** A test of a foreign value that answers false where reading it throws (null, a throwing getter, a Proxy). */
+const safely =
+  <A extends unknown[]>(test: (e: Foreign, ...rest: A) => boolean) =>
+  (e: unknown, ...rest: A): boolean => {
+    try {
+      return test(e as Foreign, ...rest)
+    } catch {
+      return false
+    }
   }
-}
 
 /**
  * True for a 5xx status (the SDK's list is 500, 502, 503, 504; every 5xx is a server failure).
@@ -63,48 +63,43 @@ export const isServerStatus = (status: unknown): boolean => typeof status === 'n
  * True when the error says the service asked us to slow down (a throttling name, HTTP 429, or the SDK's throttling trait).
  * @internal
  */
-export const isThrottling = (e: unknown): boolean => {
-  const f = fields(e)
-  return (
-    THROTTLING_NAMES.has(f.name as string) ||
-    f.$metadata?.httpStatusCode === 429 ||
-    (f.$retryable as { throttling?: unknown } | null | undefined)?.throttling === true
-  )
-}
+export const isThrottling = /* @__PURE__ */ safely(
+  (e) =>
+    THROTTLING_NAMES.has(e.name as string) || e.$metadata?.httpStatusCode === 429 || e.$retryable?.throttling === true,
+)
 
 /**
  * True for a socket-level failure (refused, reset, DNS, unreachable).
  * @internal
  */
-export const isNetworkError = (e: unknown): boolean => NETWORK_CODES.has(fields(e).code as string)
+export const isNetworkError = /* @__PURE__ */ safely((e) => NETWORK_CODES.has(e.code as string))
 
 /**
  * True when an SDK error says the request's credentials have expired (the client factory's recovery).
  * @internal
  */
-export const isExpiredToken = (e: unknown): boolean => {
-  const f = fields(e)
-  return [f.name, f.Code, f.code].some((v) => EXPIRED_NAMES.has(v as string))
-}
+export const isExpiredToken = /* @__PURE__ */ safely((e) =>
+  [e.name, e.Code, e.code].some((v) => EXPIRED_NAMES.has(v as string)),
+)
 
 /**
  * True when a retry can fix the error: throttling, a 5xx answer, a network failure or a
- * timeout, also when one of its causes is; never an abort. A {@link CredentialError}
- * answers with its own `retryable`.
+ * timeout, also when one of its causes is (up to 10 deep); never an abort. A
+ * {@link CredentialError} answers with its own `retryable`. A value with none of `name`,
+ * `code` and `$metadata` (not an error) is not transient.
  * @internal
  */
-export const isTransient = (e: unknown, depth = 0): boolean => {
+export const isTransient: (e: unknown, depth?: number) => boolean = /* @__PURE__ */ safely((e, depth = 0) => {
   if (isCredentialError(e)) return e.retryable
-  const f = fields(e)
-  if (f.name === undefined && f.code === undefined && f.$metadata === undefined) return false
-  if (f.name === 'AbortError') return false
+  const { name, code, cause, $metadata } = e
+  if ((name ?? code ?? $metadata) == null || name === 'AbortError') return false
   return (
-    f.$retryable !== undefined ||
+    e.$retryable !== undefined ||
     isThrottling(e) ||
-    isServerStatus(f.$metadata?.httpStatusCode) ||
-    f.$metadata?.clockSkewCorrected === true ||
-    TRANSIENT_NAMES.has(f.name as string) ||
-    isNetworkError(e) ||
-    (f.cause !== undefined && depth < MAX_CAUSE_DEPTH && isTransient(f.cause, depth + 1))
+    isServerStatus($metadata?.httpStatusCode) ||
+    $metadata?.clockSkewCorrected === true ||
+    TRANSIENT_NAMES.has(name as string) ||
+    NETWORK_CODES.has(code as string) ||
+    (depth < 10 && isTransient(cause, depth + 1))
   )
-}
+})

@@ -20,15 +20,14 @@ export type LoadPeerOptions = {
   readonly with?: readonly string[]
 }
 
-// A computed specifier: tsc's CommonJS output turns it into `require(name)` and the ES module
-// build keeps `import(name)`; neither is a string literal, so esbuild, webpack and rollup
-// leave it to run time instead of failing with "Could not resolve".
-const importByName = (name: string): Promise<unknown> => import(name)
-
+/** Why the load failed: not installed, or the first line of the loader's message. */
 const reason = (e: unknown): string => {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
-  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') return 'it is not installed'
-  return `it could not be loaded (${typeof message === 'string' ? message.split('\n')[0]!.slice(0, 120) : String(code ?? 'unknown error')})`
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND'
+    ? 'not installed'
+    : `could not be loaded: ${String(message ?? e)
+        .split('\n')[0]!
+        .slice(0, 120)}`
 }
 
 /**
@@ -42,11 +41,14 @@ const reason = (e: unknown): string => {
  */
 export const loadPeer = async <T>(name: string, options: LoadPeerOptions): Promise<T> => {
   try {
-    return (await (options.load ?? (() => importByName(name)))()) as T
+    // The default is a computed specifier: tsc's CommonJS output turns it into `require(name)`
+    // and the ES module build keeps `import(name)`; neither is a string literal, so esbuild,
+    // webpack and rollup leave it to run time instead of failing with "Could not resolve".
+    return (await (options.load ? options.load() : import(name))) as T
   } catch (e) {
     const names = [name, ...(options.with ?? [])]
     throw new CredentialError(
-      `${options.source}: ${options.purpose} needs the package ${names.join(' and ')}, but ${reason(e)}; install it (npm install ${names.join(' ')})`,
+      `${options.source}: ${options.purpose} needs ${names.join(' and ')} (${reason(e)}); run npm install ${names.join(' ')}`,
       { code: 'PeerMissing', source: options.source, cause: e },
     )
   }

@@ -13,15 +13,15 @@ const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error']
  * @internal
  */
 export const checkLogger = (source: string, logger: unknown): Logger | undefined => {
-  const l = logger as Partial<Record<Level, unknown>> | undefined
   check(
     source,
-    l === undefined || LEVELS.every((level) => typeof l?.[level] === 'function'),
+    logger === undefined ||
+      LEVELS.every((level) => typeof (logger as Record<string, unknown> | null)?.[level] === 'function'),
     'options.logger',
-    'a Logger with debug, info, warn and error functions',
-    kindOf(l),
+    'a Logger (debug, info, warn, error)',
+    kindOf(logger),
   )
-  return l as Logger | undefined
+  return logger as Logger | undefined
 }
 
 /**

@@ -10,7 +10,7 @@ import { isTransient } from './isTransient.js'
 export const toCredentialError = (e: unknown, source: string): CredentialError =>
   isCredentialError(e)
     ? e
-    : new CredentialError(`${source}: the credential source failed (${describeError(e)}); see error.cause`, {
+    : new CredentialError(`${source} failed: ${describeError(e)}`, {
         code: 'SourceFailed',
         source,
         cause: e,

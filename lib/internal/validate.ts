@@ -14,22 +14,14 @@ export const MAX_TIMER_MS = 2 ** 31 - 1
  * @internal
  */
 export const invalidConfiguration = (source: string, message: string, cause?: unknown): CredentialError =>
-  new CredentialError(`${source}: ${message}`, {
-    code: 'InvalidConfiguration',
-    source,
-    ...(cause === undefined ? {} : { cause }),
-  })
+  new CredentialError(`${source}: ${message}`, { code: 'InvalidConfiguration', source, cause })
 
 /**
- * What a bad value is, without echoing it: `null`, `an array`, `a string`, `NaN`, ...
+ * What a bad value is, without echoing it: `null`, `array`, else its `typeof` (`string`,
+ * `number`, `object`, `undefined`, ...). A plain object, and only that, is `object`.
  * @internal
  */
-export const kindOf = (v: unknown): string => {
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? 'a number' : 'an infinite number'
-  return typeof v === 'object' ? 'an object' : typeof v === 'undefined' ? 'undefined' : `a ${typeof v}`
-}
+export const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
 /**
  * Runs the checks and the construction of `source` so that whatever they throw is a
@@ -42,7 +34,7 @@ export const guarded = <T>(source: string, build: () => T): T => {
     return build()
   } catch (e) {
     if (isCredentialError(e)) throw e
-    throw invalidConfiguration(source, 'an argument could not be read; see error.cause', e)
+    throw invalidConfiguration(source, 'unreadable argument (see error.cause)', e)
   }
 }
 
@@ -51,7 +43,7 @@ export const guarded = <T>(source: string, build: () => T): T => {
  * @internal
  */
 export const got = (v: unknown): string =>
-  typeof v === 'number' ? String(v) : typeof v === 'string' ? `a string of ${v.length} characters` : kindOf(v)
+  typeof v === 'number' ? `${v}` : typeof v === 'string' ? `${v.length}-character string` : kindOf(v)
 
 /**
  * Throws `${name} must be ${what} (got ${seen})` unless `ok`; `seen` describes the value
@@ -63,38 +55,51 @@ export const check = (source: string, ok: boolean, name: string, what: string, s
 }
 
 /**
+ * The check that a value is of one {@link kindOf} `kind` (`undefined` passes too when
+ * `optional`, by default `optionalByDefault`).
+ */
+const requireKind =
+  (kind: string, optionalByDefault: boolean) =>
+  (source: string, name: string, v: unknown, optional = optionalByDefault): void => {
+    const seen = kindOf(v)
+    check(
+      source,
+      seen === kind || (optional && v === undefined),
+      name,
+      kind === 'object' ? 'an object' : `a ${kind}`,
+      seen,
+    )
+  }
+
+/**
  * A plain object (not null, not an array); `undefined` too when `optional`.
  * @internal
  */
-export const requireObject = (source: string, name: string, v: unknown, optional = false): void =>
-  check(
-    source,
-    (optional && v === undefined) || (typeof v === 'object' && v !== null && !Array.isArray(v)),
-    name,
-    'an object',
-    kindOf(v),
-  )
+export const requireObject: (source: string, name: string, v: unknown, optional?: boolean) => void =
+  /* @__PURE__ */ requireKind('object', false)
 
 /**
  * A function (`undefined` too when `optional`).
  * @internal
  */
-export const requireFunction = (source: string, name: string, v: unknown, optional = true): void =>
-  check(source, (optional && v === undefined) || typeof v === 'function', name, 'a function', kindOf(v))
+export const requireFunction: (source: string, name: string, v: unknown, optional?: boolean) => void =
+  /* @__PURE__ */ requireKind('function', true)
 
 /**
  * A boolean (`undefined` passes: the default applies).
  * @internal
  */
-export const checkBoolean = (source: string, name: string, v: unknown): void =>
-  check(source, v === undefined || typeof v === 'boolean', name, 'a boolean', kindOf(v))
+export const checkBoolean: (source: string, name: string, v: unknown) => void = /* @__PURE__ */ requireKind(
+  'boolean',
+  true,
+)
 
 /**
  * The source a transform wraps: any credential provider function.
  * @internal
  */
 export const requireSource = (source: string, self: unknown): void =>
-  check(source, typeof self === 'function', 'the wrapped source', 'a credential provider function', kindOf(self))
+  requireFunction(source, 'the wrapped source', self, false)
 
 /**
  * A finite number of milliseconds in [min, max] (`undefined` passes: the default applies).
@@ -105,7 +110,7 @@ export const checkMs = (source: string, name: string, v: unknown, min = 0, max =
     source,
     v === undefined || (typeof v === 'number' && v >= min && v <= max),
     name,
-    `a number of milliseconds from ${min} to ${max}`,
+    `from ${min} to ${max} ms`,
     got(v),
   )
 
@@ -131,7 +136,7 @@ export const checkString = (source: string, name: string, v: unknown, maxLength 
     source,
     v === undefined || (typeof v === 'string' && v !== '' && v.length <= maxLength),
     name,
-    `a non-empty string of at most ${maxLength} characters`,
+    `a string of 1 to ${maxLength} characters`,
     got(v),
   )
 
@@ -142,9 +147,6 @@ export const checkString = (source: string, name: string, v: unknown, maxLength 
 export const snapshot = <T>(source: string, name: string, v: T, nested: readonly string[] = []): T => {
   requireObject(source, name, v)
   const copy: Record<string, unknown> = { ...(v as object) }
-  for (const key of nested) {
-    const inner = copy[key]
-    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) copy[key] = { ...inner }
-  }
+  for (const key of nested) if (kindOf(copy[key]) === 'object') copy[key] = { ...(copy[key] as object) }
   return copy as T
 }
