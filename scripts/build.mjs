@@ -61,9 +61,51 @@ for (const file of filesUnder('lib').filter((f) => f.endsWith('.ts') && !f.endsW
 // one file; it reaches the rest of the CLI through `import('./runCli.js')`, a file of the first.
 const LAZY_CLI = ['runCli', 'packageVersion']
 const graphs = [
-  { input: [...entries.filter((e) => e !== 'cli/main'), ...LAZY_CLI.map((m) => `cli/${m}`)], local: () => false },
+  {
+    input: [...entries.filter((e) => e !== 'cli/main'), ...LAZY_CLI.map((m) => `cli/${m}`)],
+    local: () => false,
+    shared: true,
+  },
   { input: ['cli/main'], local: (source) => LAZY_CLI.some((m) => source === `./${m}.js`) },
 ]
+// The modules that both the entries and a lazily imported module use get a chunk of their own.
+// A bundler must run a module that an `import()` reaches (and everything it imports) on demand,
+// so esbuild wraps each such module in an initializer; kept apart, the rest of the shared code
+// (the STS path, withRefresh, the client factory) stays plain, and smaller, in a user's bundle.
+/** @type {import('rollup').GetManualChunk} */
+const sharedWithLazy = (id, { getModuleInfo }) => {
+  const closure = (starts, follow) => {
+    const seen = new Set()
+    const visit = (m) => {
+      if (seen.has(m)) return
+      seen.add(m)
+      for (const next of follow(getModuleInfo(m))) visit(next)
+    }
+    for (const m of starts) visit(m)
+    return seen
+  }
+  sharedWithLazy.cache ??= (() => {
+    const all = [
+      ...closure([...getModuleInfo(id).importers, id].filter(Boolean), (info) => [
+        ...(info?.importedIds ?? []),
+        ...(info?.dynamicallyImportedIds ?? []),
+        ...(info?.importers ?? []),
+      ]),
+    ]
+    const statics = (info) => (info?.importedIds ?? []).filter((m) => getModuleInfo(m) && !getModuleInfo(m).isExternal)
+    const root = all.find(
+      (m) => getModuleInfo(m)?.isEntry && m.endsWith(`${sep}index.js`) && !m.includes(`${sep}testing${sep}`),
+    )
+    const eager = closure([root], statics)
+    const lazy = all.filter((m) => (getModuleInfo(m)?.dynamicImporters ?? []).length > 0)
+    const underLazy = closure(
+      lazy.flatMap((m) => statics(getModuleInfo(m))),
+      statics,
+    )
+    return new Set([...underLazy].filter((m) => eager.has(m) && !lazy.includes(m)))
+  })()
+  return sharedWithLazy.cache.has(id) ? 'shared' : undefined
+}
 const manifest = {}
 for (const graph of graphs) {
   const bundle = await rollup({
@@ -85,6 +127,7 @@ for (const graph of graphs) {
       format: f.rollup,
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
+      manualChunks: graph.shared ? sharedWithLazy : undefined,
       // In CommonJS, getters as `function` expressions: Node's ESM loader (cjs-module-lexer)
       // finds named exports such as `pipe` only in that form.
       generatedCode: f.dir === 'cjs' ? { preset: 'es2015', arrowFunctions: false } : 'es2015',

@@ -2,9 +2,9 @@ import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { invalid } from './options.js'
 
 // PKCS#12 (RFC 7292) object identifiers, DER-encoded (tag, length, value).
-const OID_DATA = Buffer.from('06092a864886f70d010701', 'hex')
-const OID_KEY_BAG = Buffer.from('060b2a864886f70d010c0a0101', 'hex')
-const OID_SHROUDED_KEY_BAG = Buffer.from('060b2a864886f70d010c0a0102', 'hex')
+const OID_DATA = /* @__PURE__ */ Buffer.from('06092a864886f70d010701', 'hex')
+const OID_KEY_BAG = /* @__PURE__ */ Buffer.from('060b2a864886f70d010c0a0101', 'hex')
+const OID_SHROUDED_KEY_BAG = /* @__PURE__ */ Buffer.from('060b2a864886f70d010c0a0102', 'hex')
 
 type Tlv = { readonly tag: number; readonly start: number; readonly end: number; readonly whole: Buffer }
 
