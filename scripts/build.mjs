@@ -17,7 +17,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, relative, sep } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { transform } from 'esbuild'
 import { rollup } from 'rollup'
 
@@ -72,39 +72,33 @@ const graphs = [
 // A bundler must run a module that an `import()` reaches (and everything it imports) on demand,
 // so esbuild wraps each such module in an initializer; kept apart, the rest of the shared code
 // (the STS path, withRefresh, the client factory) stays plain, and smaller, in a user's bundle.
-/** @type {import('rollup').GetManualChunk} */
-const sharedWithLazy = (id, { getModuleInfo }) => {
-  const closure = (starts, follow) => {
-    const seen = new Set()
-    const visit = (m) => {
-      if (seen.has(m)) return
-      seen.add(m)
-      for (const next of follow(getModuleInfo(m))) visit(next)
+/** The library graph's `manualChunks`: those modules go to the chunk `shared` (worked out once). */
+const sharedWithLazy = () => {
+  let shared
+  /** @type {import('rollup').GetManualChunk} */
+  return (id, { getModuleIds, getModuleInfo }) => {
+    if (!shared) {
+      const local = (ids) => ids.filter((m) => getModuleInfo(m) && !getModuleInfo(m).isExternal)
+      const closure = (starts) => {
+        const seen = new Set()
+        const visit = (m) => {
+          if (seen.has(m)) return
+          seen.add(m)
+          for (const next of local(getModuleInfo(m).importedIds)) visit(next)
+        }
+        for (const m of starts) visit(m)
+        return seen
+      }
+      const all = [...getModuleIds()]
+      const root = all.find((m) => getModuleInfo(m).isEntry && m === resolve(stage, 'index.js'))
+      if (!root) throw new Error('build: the root entry is missing from the graph')
+      const eager = closure([root])
+      const lazy = all.filter((m) => getModuleInfo(m).dynamicImporters.length > 0)
+      const underLazy = closure(lazy.flatMap((m) => local(getModuleInfo(m).importedIds)))
+      shared = new Set([...underLazy].filter((m) => eager.has(m) && !lazy.includes(m)))
     }
-    for (const m of starts) visit(m)
-    return seen
+    return shared.has(id) ? 'shared' : undefined
   }
-  sharedWithLazy.cache ??= (() => {
-    const all = [
-      ...closure([...getModuleInfo(id).importers, id].filter(Boolean), (info) => [
-        ...(info?.importedIds ?? []),
-        ...(info?.dynamicallyImportedIds ?? []),
-        ...(info?.importers ?? []),
-      ]),
-    ]
-    const statics = (info) => (info?.importedIds ?? []).filter((m) => getModuleInfo(m) && !getModuleInfo(m).isExternal)
-    const root = all.find(
-      (m) => getModuleInfo(m)?.isEntry && m.endsWith(`${sep}index.js`) && !m.includes(`${sep}testing${sep}`),
-    )
-    const eager = closure([root], statics)
-    const lazy = all.filter((m) => (getModuleInfo(m)?.dynamicImporters ?? []).length > 0)
-    const underLazy = closure(
-      lazy.flatMap((m) => statics(getModuleInfo(m))),
-      statics,
-    )
-    return new Set([...underLazy].filter((m) => eager.has(m) && !lazy.includes(m)))
-  })()
-  return sharedWithLazy.cache.has(id) ? 'shared' : undefined
 }
 const manifest = {}
 for (const graph of graphs) {
@@ -121,13 +115,14 @@ for (const graph of graphs) {
       throw new Error(`rollup: ${warning.message}`)
     },
   })
+  const manualChunks = graph.shared ? sharedWithLazy() : undefined
   for (const f of formats) {
     const { output } = await bundle.write({
       dir: join(out, f.dir),
       format: f.rollup,
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      manualChunks: graph.shared ? sharedWithLazy : undefined,
+      manualChunks,
       // In CommonJS, getters as `function` expressions: Node's ESM loader (cjs-module-lexer)
       // finds named exports such as `pipe` only in that form.
       generatedCode: f.dir === 'cjs' ? { preset: 'es2015', arrowFunctions: false } : 'es2015',
