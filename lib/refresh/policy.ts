@@ -18,7 +18,7 @@ export interface RefreshPoints {
 
 /** The options the arithmetic reads. */
 export interface WindowOptions {
-  readonly earlyMs: number | undefined
+  readonly earlyMs?: number | undefined
   readonly mandatoryMs: number
   readonly jitter: number
 }
