@@ -1,3 +1,4 @@
+import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { backoffMs } from '../internal/backoff.js'
 import { defined } from '../internal/defined.js'
@@ -9,7 +10,7 @@ import { decide, NO_POINTS, type PolicyState, refreshPoints, retryTimerAt } from
 import { rearmingTimer } from './rearmingTimer.js'
 import type { RefreshEvent, RefreshReason } from './RefreshEvent.js'
 import type { RefreshConfig } from './refreshConfig.js'
-import { expiresAt, waitFor } from './waits.js'
+import { expiresAt } from './expiresAt.js'
 
 /**
  * The cache: the value, its refresh points and the failures since it was fetched. Replaced
@@ -41,12 +42,13 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
    * flight when it settles answers its own callers and changes nothing else.
    */
   let inflight: Promise<AwsCredentialIdentity> | undefined
-  /** The fetch in flight bounded by `waitMs`: one timer per fetch, not per caller. */
-  let bounded: { of: Promise<AwsCredentialIdentity>; answer: Promise<AwsCredentialIdentity> } | undefined
+  /** The fetch in flight bounded by `waitMs` (rule 9): one timer per fetch, not per caller. */
+  let bounded: Promise<AwsCredentialIdentity> | undefined
   let staleReported = false
   let closed = false
-  // close() disarms the timer for good, so it never fires after close.
-  const timer = rearmingTimer(now, () => startBackground('background'))
+  // The timer is due only at a refresh point or the end of a back-off (never after close()),
+  // and joins a fetch already in flight.
+  const timer = rearmingTimer(now, () => void refresh('background'))
   const schedule = (at: number): void => timer.schedule(closed || !c.background ? Infinity : at)
   const emit = (event: RefreshEvent): void => {
     if (c.logger) logRefreshEvent(c.logger, name, event)
@@ -57,9 +59,22 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     }
   }
 
+  /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
+  const waitFor = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined) =>
+    abortable(p, {
+      signal: context?.signal,
+      aborted: (signal) =>
+        new CredentialError(`${name}: aborted while waiting for credentials`, {
+          code: 'Aborted',
+          source: name,
+          cause: signal.reason,
+        }),
+    })
+
   /** Starts the one fetch, or joins the one in flight. Its promise never goes unhandled. */
   const refresh = (reason: RefreshReason, context?: SourceContext): Promise<AwsCredentialIdentity> => {
     if (inflight) return inflight
+    bounded = undefined
     const startedAt = now()
     emit({ type: 'refresh-started', reason, at: startedAt })
     // The caller's signal is not passed on: one caller giving up must not abort the fetch
@@ -112,10 +127,6 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     return (inflight = p)
   }
 
-  const startBackground = (reason: RefreshReason): void => {
-    if (!inflight && now() >= s.retryAt) void refresh(reason)
-  }
-
   const serveStale = (): Promise<AwsCredentialIdentity> => {
     if (!staleReported) {
       staleReported = true
@@ -132,21 +143,21 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
    */
   const waitBounded = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const p = refresh('mandatory', context)
-    if (bounded?.of !== p)
-      bounded = { of: p, answer: abortable(p, { timeoutMs: c.waitMs }).catch(() => (valid() ? serveStale() : p)) }
-    return waitFor(bounded.answer, context, name)
+    bounded ??= abortable(p, { timeoutMs: c.waitMs }).catch(() => (valid() ? serveStale() : p))
+    return waitFor(bounded, context)
   }
 
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const d = decide(s, now(), context?.forceRefresh === true)
-    if (d === 'background') startBackground('advisory')
+    // decide() said no back-off is pending; a fetch in flight is joined.
+    if (d === 'background') void refresh('advisory')
     return d === 'fresh' || d === 'background'
       ? s.settled
       : d === 'stale'
         ? serveStale()
         : d === 'wait'
           ? waitBounded(context)
-          : waitFor(refresh(d, context), context, name)
+          : waitFor(refresh(d, context), context)
   }
 
   const provider = (context?: SourceContext): Promise<AwsCredentialIdentity> =>
