@@ -45,11 +45,12 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   /** The fetch in flight bounded by `waitMs` (rule 9): one timer per fetch, not per caller. */
   let bounded: Promise<AwsCredentialIdentity> | undefined
   let staleReported = false
-  let closed = false
+  /** Whether the timer may refresh (rule 8): the option, until `close()`. */
+  let background = c.background
   // The timer is due only at a refresh point or the end of a back-off (never after close()),
   // and joins a fetch already in flight.
   const timer = rearmingTimer(now, () => void refresh('background'))
-  const schedule = (at: number): void => timer.schedule(closed || !c.background ? Infinity : at)
+  const schedule = (at: number): void => timer.schedule(background ? at : Infinity)
   const emit = (event: RefreshEvent): void => {
     if (c.logger) logRefreshEvent(c.logger, name, event)
     try {
@@ -93,16 +94,14 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
           const points = refreshPoints(expiry, at, c, c.random)
           s = { value: creds, settled: Promise.resolve(creds), ...points, retryAt: 0, failures: 0 }
           schedule(s.refreshAt)
-          const { expiration, accessKeyId } = creds
-          const { refreshAt } = s
           emit({
             type: 'refresh-succeeded',
             reason,
             at,
             durationMs: at - startedAt,
-            expiration,
-            refreshAt,
-            accessKeyIdSuffix: accessKeyId.slice(-4),
+            expiration: creds.expiration,
+            refreshAt: s.refreshAt,
+            accessKeyIdSuffix: creds.accessKeyId.slice(-4),
           })
         }
         return creds
@@ -172,7 +171,7 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
       schedule(Infinity)
     },
     close: (): void => {
-      closed = true
+      background = false
       schedule(Infinity)
       self.close?.()
     },

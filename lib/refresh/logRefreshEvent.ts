@@ -12,22 +12,20 @@ const LEVELS: { readonly [T in RefreshEvent['type']]: 'debug' | 'info' | 'warn' 
 
 /** A field of the event as logged: times in ISO 8601 (`never` for no time), the error as its code and message. */
 const field = (key: string, v: unknown): unknown =>
-  key === 'type'
-    ? undefined
-    : key === 'error'
-      ? `${(v as CredentialError).code}: ${(v as CredentialError).message}`
-      : /^at$|At$/.test(key)
-        ? v === Infinity
-          ? 'never'
-          : new Date(v as number).toISOString()
-        : v
+  key === 'error'
+    ? `${(v as CredentialError).code}: ${(v as CredentialError).message}`
+    : /at$/i.test(key) // at, refreshAt, retryAt
+      ? v === Infinity
+        ? 'never'
+        : new Date(v as number).toISOString()
+      : v
 
 /**
  * Writes a refresh event of the provider of `name` to the SDK-style `logger` as one line,
- * `<name>: <type> <fields as JSON>`: starts and back-offs at debug, successes at info,
+ * `<name>: <the event as JSON>`: starts and back-offs at debug, successes at info,
  * failures and stale serving at warn. Only what the event holds, which is secret-free:
  * times, reasons, codes, redacted messages and the last four characters of the access key id.
  * @internal
  */
 export const logRefreshEvent = (logger: Logger, name: string, e: RefreshEvent): void =>
-  logTo(logger, LEVELS[e.type], `${name}: ${e.type} ${JSON.stringify(e, field)}`)
+  logTo(logger, LEVELS[e.type], `${name}: ${JSON.stringify(e, field)}`)
