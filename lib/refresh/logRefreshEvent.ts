@@ -10,14 +10,14 @@ const LEVELS: { readonly [T in RefreshEvent['type']]: 'debug' | 'info' | 'warn' 
   'stale-served': 'warn',
 }
 
-/** A field of the event as logged: times in ISO 8601 (`never` for no time), the error as its code and message. */
+/** A field of the event as logged: times in ISO 8601 (`never` for none or no finite time), the error as its code and message. */
 const field = (key: string, v: unknown): unknown =>
   key === 'error'
     ? `${(v as CredentialError).code}: ${(v as CredentialError).message}`
     : /at$/i.test(key) // at, refreshAt, retryAt
-      ? v === Infinity
-        ? 'never'
-        : new Date(v as number).toISOString()
+      ? Number.isFinite(v)
+        ? new Date(v as number).toISOString()
+        : 'never'
       : v
 
 /**
