@@ -64,16 +64,20 @@ describe('SDK-native integration (against the STS emulator)', () => {
       const source = fakeSource(3_600_000, () => now)
       const provider = withRefresh({ now: () => now, logger, background: false, jitter: 0 })(source)
       await provider()
-      expect(logger.at('debug')).toEqual([expect.stringContaining('refresh started (cold)')])
+      expect(logger.at('debug')).toEqual([expect.stringContaining('{"type":"refresh-started","reason":"cold"')])
       expect(logger.at('info')).toEqual([
-        expect.stringMatching(/refreshed \(cold\).*key \.\.\.\w{4} expires 2026-01-01T01:00:00.000Z/),
+        expect.stringMatching(
+          /\{"type":"refresh-succeeded","reason":"cold".*"expiration":"2026-01-01T01:00:00.000Z","refreshAt":"2026-01-01T00:45:00.000Z","accessKeyIdSuffix":"\w{4}"\}$/,
+        ),
       ])
       source.failWith(new Error('down'))
       now += 3_600_000 - 30_000 // inside the mandatory window
       await provider()
       expect(logger.at('warn')).toEqual([
-        expect.stringContaining('refresh failed (mandatory, 1 in a row): SourceFailed'),
-        expect.stringContaining('serving cached credentials'),
+        expect.stringMatching(
+          /\{"type":"refresh-failed","reason":"mandatory",.*"error":"SourceFailed: .*","failures":1\}$/,
+        ),
+        expect.stringContaining('{"type":"stale-served","at":'),
       ])
     })
 

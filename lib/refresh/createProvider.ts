@@ -1,4 +1,5 @@
 import { CredentialError } from '../errors.js'
+import { abortable } from '../internal/abortable.js'
 import { backoffMs } from '../internal/backoff.js'
 import { defined } from '../internal/defined.js'
 import { sourceName } from '../internal/sourceName.js'
@@ -9,20 +10,22 @@ import { decide, NO_POINTS, type PolicyState, refreshPoints, retryTimerAt } from
 import { rearmingTimer } from './rearmingTimer.js'
 import type { RefreshEvent, RefreshReason } from './RefreshEvent.js'
 import type { RefreshConfig } from './refreshConfig.js'
-import { bounded as boundedWait, expirationMs, waitFor } from './waits.js'
+import { expiresAt } from './expiresAt.js'
 
-/** The cached value and its refresh points: what `decide` reads. */
+/**
+ * The cache: the value, its refresh points and the failures since it was fetched. Replaced
+ * whole by each success, failure and `invalidate()`, never edited field by field.
+ */
 interface State extends PolicyState {
-  value: AwsCredentialIdentity | undefined
-  refreshAt: number
-  mandatoryAt: number
-  expiresAt: number
-  retryAt: number
+  readonly value: AwsCredentialIdentity | undefined
+  /** `Promise.resolve(value)`, made once per value so cached calls allocate nothing. */
+  readonly settled: Promise<AwsCredentialIdentity>
+  /** Consecutive failed refreshes. */
+  readonly failures: number
 }
 
 const noop = (): void => undefined
-const SUFFIX = 4
-const EMPTY = { value: undefined, ...NO_POINTS, retryAt: 0 }
+const EMPTY: State = { value: undefined, settled: undefined as never, ...NO_POINTS, retryAt: 0, failures: 0 }
 
 /**
  * The provider `withRefresh` returns, for validated options: the state of one cache, the one
@@ -32,22 +35,22 @@ const EMPTY = { value: undefined, ...NO_POINTS, retryAt: 0 }
  */
 export const createProvider = (self: CredentialSource, c: RefreshConfig): RefreshingProvider => {
   const name = sourceName(self)
-  const s: State = { ...EMPTY }
-  /** `Promise.resolve(value)`, made once per value so cached calls allocate nothing. */
-  let settled: Promise<AwsCredentialIdentity> = undefined as never
-  let inflight: Promise<AwsCredentialIdentity> | undefined
-  /** The fetch in flight raced against `waitMs`: one timer per refresh, not per caller. */
-  let bounded: { of: Promise<AwsCredentialIdentity>; race: Promise<AwsCredentialIdentity | undefined> } | undefined
-  let failures = 0
-  let staleReported = false
-  let closed = false
-  /** Bumped by `invalidate()`: a fetch started under an older generation stores nothing. */
-  let generation = 0
   const { now } = c
-  const timer = rearmingTimer(now, () => {
-    if (!closed) startBackground('background')
-  })
-  const schedule = (at: number): void => timer.schedule(closed || !c.background ? Infinity : at)
+  let s = EMPTY
+  /**
+   * The one fetch in flight. `invalidate()` forgets it: a fetch that is no longer the one in
+   * flight when it settles answers its own callers and changes nothing else.
+   */
+  let inflight: Promise<AwsCredentialIdentity> | undefined
+  /** The fetch in flight bounded by `waitMs` (rule 9): one timer per fetch, not per caller. */
+  let bounded: Promise<AwsCredentialIdentity> | undefined
+  let staleReported = false
+  /** Whether the timer may refresh (rule 8): the option, until `close()`. */
+  let background = c.background
+  // The timer is due only at a refresh point or the end of a back-off (never after close()),
+  // and joins a fetch already in flight.
+  const timer = rearmingTimer(now, () => void refresh('background'))
+  const schedule = (at: number): void => timer.schedule(background ? at : Infinity)
   const emit = (event: RefreshEvent): void => {
     if (c.logger) logRefreshEvent(c.logger, name, event)
     try {
@@ -57,49 +60,22 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     }
   }
 
-  const store = (creds: AwsCredentialIdentity, startedAt: number, reason: RefreshReason, g: number) => {
-    const t = now()
-    const exp = expirationMs(creds, name)
-    if (exp <= t)
-      throw new CredentialError(`${name} returned expired credentials (${new Date(exp).toISOString()})`, {
-        code: 'Expired',
-        source: name,
-      })
-    // Fetched before invalidate(): its own callers get it, the cache does not.
-    if (g !== generation) return creds
-    Object.assign(s, refreshPoints(exp, t, c, c.random), { value: creds, retryAt: 0 })
-    settled = Promise.resolve(creds)
-    failures = 0
-    schedule(s.refreshAt)
-    emit({
-      type: 'refresh-succeeded',
-      reason,
-      at: t,
-      durationMs: t - startedAt,
-      expiration: creds.expiration,
-      refreshAt: s.refreshAt,
-      accessKeyIdSuffix: creds.accessKeyId.slice(-SUFFIX),
+  /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
+  const waitFor = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined) =>
+    abortable(p, {
+      signal: context?.signal,
+      aborted: (signal) =>
+        new CredentialError(`${name}: aborted while waiting for credentials`, {
+          code: 'Aborted',
+          source: name,
+          cause: signal.reason,
+        }),
     })
-    return creds
-  }
-
-  const fail = (e: unknown, startedAt: number, reason: RefreshReason, g: number): never => {
-    const error = toCredentialError(e, name)
-    if (g !== generation) throw error
-    const t = now()
-    failures += 1
-    staleReported = false
-    const delayMs = backoffMs(failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
-    const retryAt = (s.retryAt = t + delayMs)
-    emit({ type: 'refresh-failed', reason, at: t, durationMs: t - startedAt, error, failures })
-    emit({ type: 'backoff', at: t, delayMs, retryAt, failures })
-    schedule(retryTimerAt(s, retryAt))
-    throw error
-  }
 
   /** Starts the one fetch, or joins the one in flight. Its promise never goes unhandled. */
-  const refresh = (reason: RefreshReason, context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
+  const refresh = (reason: RefreshReason, context?: SourceContext): Promise<AwsCredentialIdentity> => {
     if (inflight) return inflight
+    bounded = undefined
     const startedAt = now()
     emit({ type: 'refresh-started', reason, at: startedAt })
     // The caller's signal is not passed on: one caller giving up must not abort the fetch
@@ -108,20 +84,46 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     const callerClientConfig = context?.callerClientConfig
     const sourceContext =
       callerClientConfig || forced ? defined({ callerClientConfig, forceRefresh: forced || undefined }) : undefined
-    const g = generation
-    const p = Promise.resolve()
+    const p: Promise<AwsCredentialIdentity> = Promise.resolve()
       .then(() => self(sourceContext))
-      .then((creds) => store(creds, startedAt, reason, g))
-      .catch((e: unknown) => fail(e, startedAt, reason, g))
-      .finally(() => {
-        if (inflight === p) inflight = undefined
+      .then((creds) => {
+        const at = now()
+        const expiry = expiresAt(creds, name, at)
+        if (inflight === p) {
+          inflight = undefined
+          const points = refreshPoints(expiry, at, c, c.random)
+          s = { value: creds, settled: Promise.resolve(creds), ...points, retryAt: 0, failures: 0 }
+          schedule(s.refreshAt)
+          emit({
+            type: 'refresh-succeeded',
+            reason,
+            at,
+            durationMs: at - startedAt,
+            expiration: creds.expiration,
+            refreshAt: s.refreshAt,
+            accessKeyIdSuffix: creds.accessKeyId.slice(-4),
+          })
+        }
+        return creds
+      })
+      .catch((e: unknown) => {
+        const error = toCredentialError(e, name)
+        if (inflight === p) {
+          inflight = undefined
+          const at = now()
+          const failures = s.failures + 1
+          const delayMs = backoffMs(failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
+          const retryAt = at + delayMs
+          s = { ...s, retryAt, failures }
+          staleReported = false
+          emit({ type: 'refresh-failed', reason, at, durationMs: at - startedAt, error, failures })
+          emit({ type: 'backoff', at, delayMs, retryAt, failures })
+          schedule(retryTimerAt(s, retryAt))
+        }
+        throw error
       })
     p.catch(noop)
     return (inflight = p)
-  }
-
-  const startBackground = (reason: RefreshReason): void => {
-    if (!inflight && now() >= s.retryAt) refresh(reason, undefined).catch(noop)
   }
 
   const serveStale = (): Promise<AwsCredentialIdentity> => {
@@ -129,53 +131,47 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
       staleReported = true
       emit({ type: 'stale-served', at: now(), expiration: s.value?.expiration })
     }
-    return settled
+    return s.settled
   }
 
-  const valid = (): boolean => s.value !== undefined && now() < s.expiresAt
+  const valid = (): boolean => now() < s.expiresAt
+  /**
+   * Rule 9: the one refresh, or after `waitMs` the still-valid cached value; the same when it
+   * fails. With nothing valid by then, its outcome. The caller's abort, raced outside, rejects
+   * with `Aborted` even while a still-valid value is cached.
+   */
   const waitBounded = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const p = refresh('mandatory', context)
-    if (bounded?.of !== p) bounded = { of: p, race: boundedWait(p, c.waitMs, valid) }
-    // The stale fallback answers the fetch's failure only; the caller's abort, raced outside
-    // it, rejects with `Aborted` even while a still-valid value is cached.
-    const answer = bounded.race.then(
-      (creds) => creds ?? (valid() ? serveStale() : p),
-      (e: unknown) => {
-        if (valid()) return serveStale()
-        throw e
-      },
-    )
-    return waitFor(answer, context, name)
+    bounded ??= abortable(p, { timeoutMs: c.waitMs }).catch(() => (valid() ? serveStale() : p))
+    return waitFor(bounded, context)
   }
 
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const d = decide(s, now(), context?.forceRefresh === true)
-    if (d === 'background') startBackground('advisory')
+    // decide() said no back-off is pending; a fetch in flight is joined.
+    if (d === 'background') void refresh('advisory')
     return d === 'fresh' || d === 'background'
-      ? settled
+      ? s.settled
       : d === 'stale'
         ? serveStale()
         : d === 'wait'
           ? waitBounded(context)
-          : waitFor(refresh(d, context), context, name)
+          : waitFor(refresh(d, context), context)
   }
 
   const provider = (context?: SourceContext): Promise<AwsCredentialIdentity> =>
-    now() < s.refreshAt && context?.forceRefresh !== true ? settled : slowPath(context)
+    now() < s.refreshAt && context?.forceRefresh !== true ? s.settled : slowPath(context)
 
   return Object.assign(provider, {
     memoized: true as const,
     current: (): AwsCredentialIdentity | undefined => (valid() ? s.value : undefined),
     invalidate: (): void => {
-      Object.assign(s, EMPTY)
-      settled = undefined as never
-      failures = 0
+      s = EMPTY
       inflight = undefined
-      generation += 1
       schedule(Infinity)
     },
     close: (): void => {
-      closed = true
+      background = false
       schedule(Infinity)
       self.close?.()
     },

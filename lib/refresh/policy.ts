@@ -4,9 +4,6 @@
 import type { RefreshReason } from './RefreshEvent.js'
 import { windowsFor } from './lifetimeWindows.js'
 
-/** The jittered early window never exceeds this share of the lifetime. */
-const MAX_EARLY_SHARE = 0.75
-
 /** Where one cached value's windows begin, in the provider's clock. */
 export interface RefreshPoints {
   /** Jittered start of the advisory window; -Infinity when nothing is cached. */
@@ -18,7 +15,7 @@ export interface RefreshPoints {
 
 /** The options the arithmetic reads. */
 export interface WindowOptions {
-  readonly earlyMs: number | undefined
+  readonly earlyMs?: number | undefined
   readonly mandatoryMs: number
   readonly jitter: number
 }
@@ -40,7 +37,7 @@ export const refreshPoints = (
 ): RefreshPoints => {
   const lifetimeMs = expiresAt - now
   const { advisoryMs, mandatoryMs } = windowsFor(lifetimeMs, o.earlyMs, o.mandatoryMs)
-  const earlyMs = Math.min(advisoryMs * (1 + random() * o.jitter), lifetimeMs * MAX_EARLY_SHARE)
+  const earlyMs = Math.min(advisoryMs * (1 + random() * o.jitter), lifetimeMs * 0.75) // at most 3/4 of the lifetime
   return { refreshAt: expiresAt - earlyMs, mandatoryAt: expiresAt - mandatoryMs, expiresAt }
 }
 
@@ -80,5 +77,6 @@ export const decide = (s: PolicyState, now: number, forced: boolean): Decision =
  */
 export const retryTimerAt = (s: PolicyState, retryAt: number): number => {
   const at = Math.max(retryAt, s.refreshAt)
-  return s.value !== undefined && at < s.expiresAt ? at : Infinity
+  // With nothing cached, expiresAt is -Infinity.
+  return at < s.expiresAt ? at : Infinity
 }

@@ -24,7 +24,7 @@ export const rearmingTimer = (now: () => number, onDue: () => void): RearmingTim
   let dueAt = Infinity
 
   const clear = (): void => {
-    if (timer !== undefined) clearTimeout(timer)
+    clearTimeout(timer)
     timer = undefined
   }
   const fire = (): void => {
@@ -35,7 +35,7 @@ export const rearmingTimer = (now: () => number, onDue: () => void): RearmingTim
   }
   const schedule = (at: number): void => {
     dueAt = at
-    if (!Number.isFinite(at)) return clear()
+    if (at === Infinity) return clear()
     if (timer !== undefined && timerAt <= at) return
     clear()
     const delay = Math.ceil(Math.min(Math.max(0, at - now()), MAX_TIMER_MS))
