@@ -4,7 +4,6 @@ import { CredentialError, type CredentialErrorCode } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
-import { defined } from '../../internal/defined.js'
 import { abortError, stsError } from '../../internal/stsErrors.js'
 
 /**
@@ -40,7 +39,8 @@ export const sendSts = async <T>(
   } catch (e) {
     controller.abort()
     const error = stsError(e, source, action)
-    logTo(logger, 'warn', `${source}: STS ${action} failed (${error.code}): ${error.message}`)
+    // The message names the source and the action already.
+    logTo(logger, 'warn', `${error.message} (${error.code})`)
     throw error
   }
 }
@@ -65,7 +65,8 @@ export const toIdentity = ({ Credentials, AssumedRoleUser }: StsAnswer, source: 
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
-    ...defined({ expiration, accountId: account && /^\d{12}$/.test(account) ? account : undefined }),
+    ...(expiration && { expiration }),
+    ...(account !== undefined && /^\d{12}$/.test(account) && { accountId: account }),
   }
 }
 
