@@ -70,22 +70,6 @@ export const toIdentity = ({ Credentials, AssumedRoleUser }: StsAnswer, source: 
   }
 }
 
-/** `SerialNumber`/`TokenCode` from `context.mfa`; `MfaRequired` when a serial is configured but no code came. */
-export const mfaParams = (
-  serialNumber: string | undefined,
-  context: SourceContext | undefined,
-  source: string,
-): { SerialNumber?: string; TokenCode?: string } => {
-  const mfa = context?.mfa
-  if (mfa) return { SerialNumber: mfa.serialNumber, TokenCode: mfa.tokenCode }
-  if (serialNumber !== undefined)
-    throw new CredentialError(`${source}: SerialNumber needs an MFA code; use withMfa`, {
-      code: 'MfaRequired',
-      source,
-    })
-  return {}
-}
-
 /** A command's own middleware stack, as far as {@link oneAttempt} needs it. */
 export type CommandStack = {
   readonly middlewareStack: { readonly add: (middleware: unknown, options: object) => void }
