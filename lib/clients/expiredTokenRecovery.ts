@@ -86,8 +86,11 @@ export const checkProvider = (source: string, provider: unknown): RefreshingProv
  * @category clients
  * @since 0.2.0
  */
-export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
-  checkProvider('expiredTokenRecovery', provider)
+export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> =>
+  recoveryPlugin(checkProvider('expiredTokenRecovery', provider))
+
+/** The plugin of {@link expiredTokenRecovery} for a provider already checked (`withClientCache` checks its own). */
+export const recoveryPlugin = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
   const recovery: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
     const slot: Slot = {}
     try {

@@ -40,14 +40,16 @@ export const inheritedClientConfig = <C extends object>(
   logger: Logger | undefined,
   caller: SourceContext['callerClientConfig'],
 ): { readonly config: C & Record<string, unknown>; readonly ownLogger: Logger | undefined } => {
-  const own = clientConfig as { readonly logger?: Logger; readonly requestHandler?: unknown; readonly profile?: string }
-  const ownLogger = logger ?? own.logger ?? caller?.logger
-  const requestHandler = own.requestHandler ?? borrowHandler(caller?.requestHandler)
-  const profile = own.profile ?? caller?.profile
+  const ownLogger = logger ?? (clientConfig as { readonly logger?: Logger }).logger ?? caller?.logger
+  // The caller's values first, then every key the own config sets (one holding undefined is silent).
   const config = {
-    ...defined({ userAgentAppId: caller?.userAgentAppId }),
-    ...clientConfig,
-    ...defined({ requestHandler, profile, logger: ownLogger && privateClientLogger(ownLogger) }),
-  }
+    ...defined({
+      userAgentAppId: caller?.userAgentAppId,
+      requestHandler: borrowHandler(caller?.requestHandler),
+      profile: caller?.profile,
+    }),
+    ...defined(clientConfig),
+    ...defined({ logger: ownLogger && privateClientLogger(ownLogger) }),
+  } as C & Record<string, unknown>
   return { config, ownLogger }
 }
