@@ -23,7 +23,7 @@ export const sendSts = async <T>(
   const signal = context?.signal
   if (signal?.aborted) throw abortError(source, signal)
   const controller = new AbortController()
-  logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
+  logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa ? ' with an MFA code' : ''}`)
   try {
     return await abortable(send({ abortSignal: controller.signal }), {
       signal,
