@@ -20,7 +20,7 @@ export type RegionInput = string | (() => Promise<string | undefined>) | undefin
 export const fallbackWarning = (source: string): ((logger: Logger | undefined) => void) => {
   let warned = false
   return (logger) => {
-    if (warned || logger === undefined) return
+    if (warned || !logger) return
     warned = true
     logTo(logger, 'warn', `${source}: no region; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`)
   }
