@@ -37,15 +37,8 @@ const checkConfig = (name: string, v: unknown): Readonly<Record<string, unknown>
 export const cacheConfig = (options: unknown): CacheConfig =>
   guarded(SOURCE, () => {
     requireObject(SOURCE, 'options', options, true)
-    // Read once: a getter of the caller's options runs here only.
-    const {
-      region,
-      maxSize = 64,
-      recoverExpiredToken = true,
-      defaults = {},
-    }: Readonly<Record<string, unknown>> = {
-      ...(options as object),
-    }
+    const copy: Readonly<Record<string, unknown>> = { ...(options as object) }
+    const { region, maxSize = 64, recoverExpiredToken = true, defaults = {} } = copy
     checkString(SOURCE, 'region', region)
     check(
       SOURCE,
