@@ -41,8 +41,8 @@ type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
 /** The access key id that signed `request`, read from its Authorization header. */
 export const signedKeyId = (request: unknown): string | undefined => {
   const headers = (request as { headers?: Record<string, unknown> } | undefined)?.headers
-  const auth = headers?.['authorization'] ?? headers?.['Authorization']
-  return typeof auth === 'string' ? CREDENTIAL.exec(auth)?.[1] : undefined
+  // A missing header reads "undefined", which holds no credential scope.
+  return CREDENTIAL.exec(String(headers?.['authorization'] ?? headers?.['Authorization']))?.[1]
 }
 
 /**
