@@ -103,7 +103,7 @@ describe('SDK-native integration (against the STS emulator)', () => {
         code: 'ServiceUnavailable',
       })
       expect(logger.at('warn')).toEqual([
-        expect.stringContaining('fromAssumeRole: STS AssumeRole failed (ServiceUnavailable)'),
+        expect.stringMatching(/^fromAssumeRole: STS AssumeRole: HTTP 500 .* \(ServiceUnavailable\)$/),
       ])
     })
 

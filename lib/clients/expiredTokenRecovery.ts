@@ -41,8 +41,8 @@ type SlottedArgs = { [SLOT]?: Slot; readonly request?: unknown }
 /** The access key id that signed `request`, read from its Authorization header. */
 export const signedKeyId = (request: unknown): string | undefined => {
   const headers = (request as { headers?: Record<string, unknown> } | undefined)?.headers
-  const auth = headers?.['authorization'] ?? headers?.['Authorization']
-  return typeof auth === 'string' ? CREDENTIAL.exec(auth)?.[1] : undefined
+  // A missing header reads "undefined", which holds no credential scope.
+  return CREDENTIAL.exec(String(headers?.['authorization'] ?? headers?.['Authorization']))?.[1]
 }
 
 /**
@@ -86,8 +86,11 @@ export const checkProvider = (source: string, provider: unknown): RefreshingProv
  * @category clients
  * @since 0.2.0
  */
-export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
-  checkProvider('expiredTokenRecovery', provider)
+export const expiredTokenRecovery = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> =>
+  recoveryPlugin(checkProvider('expiredTokenRecovery', provider))
+
+/** The plugin of {@link expiredTokenRecovery} for a provider already checked (`withClientCache` checks its own). */
+export const recoveryPlugin = (provider: RefreshingProvider): Pluggable<object, MetadataBearer> => {
   const recovery: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
     const slot: Slot = {}
     try {

@@ -17,8 +17,8 @@ type Stream = {
 }
 
 /**
- * Calls `done` once the streaming body of a command's result has ended, errored or been
- * destroyed; at once when there is none (the deserializer already read the body). The body
+ * Calls `done` once the streaming body of a command's result has closed (ended, errored or
+ * been destroyed); at once when there is none (the deserializer already read the body). The body
  * is `response.body`: the stream the socket's data arrives through, which a streaming output
  * (S3 GetObject's `Body`) is, or reads from (a checksum stream replaces `response.body` too).
  * @internal
@@ -27,16 +27,10 @@ export const afterBody = (result: unknown, done: () => void): void => {
   const body = (result as { readonly response?: { readonly body?: Stream } } | undefined)?.response?.body
   if (typeof body?.once !== 'function' || typeof body.pipe !== 'function' || body.readableEnded || body.destroyed)
     return done()
-  let called = false
-  const once = (): void => {
-    if (called) return
-    called = true
-    done()
-  }
-  // 'close' follows an error and a destroy(); no 'error' listener, which would hide the
-  // stream's errors from whoever reads it. The listener left after the first goes with the stream.
-  body.once('end', once)
-  body.once('close', once)
+  // 'close' comes once, after 'end', an error or a destroy(): Node streams destroy themselves
+  // when they end (`autoDestroy`, the default; the SDK's IncomingMessage and checksum streams
+  // have it). No 'error' listener, which would hide the stream's errors from whoever reads it.
+  body.once('close', done)
 }
 
 /**

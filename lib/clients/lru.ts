@@ -11,8 +11,8 @@ import { overlayEquals, type StoredConfig, storeConfig } from './clientKey.js'
 
 type Config = Readonly<Record<string, unknown>>
 
-type Entry<C> = {
-  readonly config: StoredConfig
+/** An entry is the stored config itself (`record`, `size`), with its client beside it. */
+type Entry<C> = StoredConfig & {
   readonly ClientClass: object
   readonly region: unknown
   readonly client: C
@@ -60,7 +60,7 @@ export const createClientLru = <C>(maxSize: number): ClientLru<C> => {
       const list = byRegion.get(config['region'] === undefined ? base['region'] : config['region'])
       if (list !== undefined)
         for (const e of list)
-          if (e.ClientClass === ClientClass && overlayEquals(e.config, base, baseKeys, config)) {
+          if (e.ClientClass === ClientClass && overlayEquals(e, base, baseKeys, config)) {
             e.lastUsed = ++used
             return e.client
           }
@@ -68,7 +68,7 @@ export const createClientLru = <C>(maxSize: number): ClientLru<C> => {
     },
     add: (ClientClass, config, client, evict) => {
       const region = config['region']
-      const e: Entry<C> = { config: storeConfig(config), ClientClass, region, client, evict, lastUsed: ++used }
+      const e: Entry<C> = { ...storeConfig(config), ClientClass, region, client, evict, lastUsed: ++used }
       const list = byRegion.get(region)
       if (list) list.push(e)
       else byRegion.set(region, [e])

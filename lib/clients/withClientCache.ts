@@ -3,7 +3,7 @@ import { kindOf } from '../internal/validate.js'
 import type { ClientConfigOf, ClientFactory, RefreshingProvider, SdkClient, SdkClientClass } from '../types.js'
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types'
 import { type CacheConfig, cacheConfig, invalid, mergeConfig, SOURCE } from './cacheConfig.js'
-import { checkProvider, expiredTokenRecovery } from './expiredTokenRecovery.js'
+import { checkProvider, recoveryPlugin } from './expiredTokenRecovery.js'
 import { trackInflight } from './inflight.js'
 import { isPlainRecord, NO_CONFIG } from './clientKey.js'
 import { createClientLru } from './lru.js'
@@ -81,7 +81,7 @@ export const withClientCache = (
 
 const createFactory = (credentials: RefreshingProvider, c: CacheConfig): ClientFactory => {
   const cache = createClientLru<SdkClient>(c.maxSize)
-  const recovery = expiredTokenRecovery(credentials)
+  const recovery = recoveryPlugin(credentials)
   let closed = false
 
   // A new client for the merged config, tracked and cached.

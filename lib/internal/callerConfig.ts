@@ -4,26 +4,27 @@ import { privateClientLogger, type Logger } from './sdkLogger.js'
 
 type Handler = {
   readonly handle: (...args: never[]) => unknown
-  readonly destroy?: () => void
   readonly metadata?: { readonly handlerProtocol?: string } | undefined
-  readonly updateHttpClientConfig?: (key: never, value: never) => void
-  readonly httpHandlerConfigs?: () => unknown
 }
+
+const keep = (): void => undefined
 
 /**
  * The caller's request handler, for a private client: the same sockets, proxy and agent,
- * but `destroy()` of the private client must not close the caller's handler. An HTTP/2
- * handler is not taken (STS and IoT speak HTTP/1.1), as in the SDK's `fromTemporaryCredentials`.
+ * but `destroy()` of the private client must not close the caller's handler. A view of the
+ * handler whose `destroy` does nothing; every other member is the handler's own, its methods
+ * bound to it (so a handler with private fields works). An HTTP/2 handler is not taken (STS
+ * and IoT speak HTTP/1.1), as in the SDK's `fromTemporaryCredentials`.
  */
 const borrowHandler = (h: Handler | undefined): Handler | undefined =>
   typeof h?.handle === 'function' && h.metadata?.handlerProtocol !== 'h2'
-    ? {
-        handle: (...args: never[]) => h.handle(...args),
-        destroy: () => undefined,
-        metadata: h.metadata,
-        updateHttpClientConfig: (key: never, value: never) => h.updateHttpClientConfig?.(key, value),
-        httpHandlerConfigs: () => h.httpHandlerConfigs?.() ?? {},
-      }
+    ? new Proxy(h, {
+        get: (target, key): unknown => {
+          if (key === 'destroy') return keep
+          const member = (target as unknown as Record<PropertyKey, unknown>)[key]
+          return typeof member === 'function' ? (member as () => unknown).bind(target) : member
+        },
+      })
     : undefined
 
 /**
@@ -39,14 +40,16 @@ export const inheritedClientConfig = <C extends object>(
   logger: Logger | undefined,
   caller: SourceContext['callerClientConfig'],
 ): { readonly config: C & Record<string, unknown>; readonly ownLogger: Logger | undefined } => {
-  const own = clientConfig as { readonly logger?: Logger; readonly requestHandler?: unknown; readonly profile?: string }
-  const ownLogger = logger ?? own.logger ?? caller?.logger
-  const requestHandler = own.requestHandler ?? borrowHandler(caller?.requestHandler)
-  const profile = own.profile ?? caller?.profile
+  const ownLogger = logger ?? (clientConfig as { readonly logger?: Logger }).logger ?? caller?.logger
+  // The caller's values first, then every key the own config sets (one holding undefined is silent).
   const config = {
-    ...defined({ userAgentAppId: caller?.userAgentAppId }),
-    ...clientConfig,
-    ...defined({ requestHandler, profile, logger: ownLogger && privateClientLogger(ownLogger) }),
-  }
+    ...defined({
+      userAgentAppId: caller?.userAgentAppId,
+      requestHandler: borrowHandler(caller?.requestHandler),
+      profile: caller?.profile,
+    }),
+    ...defined(clientConfig),
+    ...defined({ logger: ownLogger && privateClientLogger(ownLogger) }),
+  } as C & Record<string, unknown>
   return { config, ownLogger }
 }

@@ -1,4 +1,3 @@
-import { defined } from './defined.js'
 import { logTo, type Logger } from './sdkLogger.js'
 
 /**
@@ -6,27 +5,6 @@ import { logTo, type Logger } from './sdkLogger.js'
  * @internal
  */
 export const FALLBACK_REGION = 'us-east-1'
-
-/**
- * The SDK's own region chain, as `fromTemporaryCredentials` reads it: `AWS_REGION`, then
- * the `region` of `profile` (default `AWS_PROFILE`, then `default`) in the shared config
- * file (`AWS_CONFIG_FILE`, default `~/.aws/config`). `undefined` when neither names one.
- * Reads the files at each call; callers resolve once per client.
- * @internal
- */
-export const sdkRegion = async (profile?: string): Promise<string | undefined> => {
-  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } =
-    await import('@smithy/core/config')
-  try {
-    const region = await loadConfig(
-      { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined as unknown as string },
-      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...defined({ profile }) },
-    )()
-    return region || undefined
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * A region, or a provider of one (as SDK client configs hold it).
@@ -42,15 +20,18 @@ export type RegionInput = string | (() => Promise<string | undefined>) | undefin
 export const fallbackWarning = (source: string): ((logger: Logger | undefined) => void) => {
   let warned = false
   return (logger) => {
-    if (warned || logger === undefined) return
+    if (warned || !logger) return
     warned = true
     logTo(logger, 'warn', `${source}: no region; using ${FALLBACK_REGION} (set options.region or AWS_REGION)`)
   }
 }
 
 /**
- * The first region of `candidates` (in order), then {@link sdkRegion} for `profile`, then
- * `us-east-1`, calling `onFallback` then (see {@link fallbackWarning}).
+ * The first region of `candidates` (in order), then the SDK's own region chain as
+ * `fromTemporaryCredentials` reads it: `AWS_REGION`, then the `region` of `profile` (default
+ * `AWS_PROFILE`, then `default`) in the shared config file (`AWS_CONFIG_FILE`, default
+ * `~/.aws/config`), read at each call (callers resolve once per client); then `us-east-1`,
+ * calling `onFallback` then (see {@link fallbackWarning}).
  * @internal
  */
 export const regionChain = async (
@@ -62,5 +43,17 @@ export const regionChain = async (
     const region = typeof c === 'function' ? await c() : c
     if (region) return region
   }
-  return (await sdkRegion(profile)) ?? (onFallback?.(), FALLBACK_REGION)
+  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } =
+    await import('@smithy/core/config')
+  try {
+    const region = await loadConfig(
+      { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined as unknown as string },
+      { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...(profile && { profile }) },
+    )()
+    if (region) return region
+  } catch {
+    // An unreadable config file names no region.
+  }
+  onFallback?.()
+  return FALLBACK_REGION
 }

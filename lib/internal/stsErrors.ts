@@ -27,7 +27,8 @@ export const stsError = (error: unknown, source: string, action: string): Creden
   if (isCredentialError(error)) return error
   // Object() gives {} for null and undefined, a wrapper without these fields for a primitive.
   const e = Object(error) as SdkError
-  const name = typeof e.name === 'string' ? e.name : 'Error'
+  // Compared with string literals only, and named in a message when there is no code.
+  const { name } = e
   const status = e.$metadata?.httpStatusCode
   const make = (code: CredentialErrorCode, what: string, retryable = false): CredentialError =>
     new CredentialError(`${source}: STS ${action}: ${what}`, {
@@ -42,7 +43,7 @@ export const stsError = (error: unknown, source: string, action: string): Creden
   if (status === undefined && 'tryNextLink' in e)
     return make('SourceFailed', `no base credentials (${describeError(error)}); set options.source`)
   if (status === undefined || isNetworkError(error))
-    return make('NetworkError', `unreachable (${String(e.code ?? name)})`, true)
+    return make('NetworkError', `unreachable (${String(e.code ?? name ?? 'Error')})`, true)
   // A 2xx failure is a body the SDK could not read (e.g. cut off by a proxy).
   if (status < 300) return make('SourceFailed', 'unreadable answer', true)
   const answer = `HTTP ${status} ${describeError(error)}`

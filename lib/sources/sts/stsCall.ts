@@ -4,7 +4,6 @@ import { CredentialError, type CredentialErrorCode } from '../../errors.js'
 import type { SourceContext } from '../../types.js'
 import { logTo, type Logger } from '../../internal/sdkLogger.js'
 import { abortable } from '../../internal/abortable.js'
-import { defined } from '../../internal/defined.js'
 import { abortError, stsError } from '../../internal/stsErrors.js'
 
 /**
@@ -24,7 +23,7 @@ export const sendSts = async <T>(
   const signal = context?.signal
   if (signal?.aborted) throw abortError(source, signal)
   const controller = new AbortController()
-  logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa === undefined ? '' : ' with an MFA code'}`)
+  logTo(logger, 'debug', `${source}: STS ${action}${context?.mfa ? ' with an MFA code' : ''}`)
   try {
     return await abortable(send({ abortSignal: controller.signal }), {
       signal,
@@ -40,7 +39,8 @@ export const sendSts = async <T>(
   } catch (e) {
     controller.abort()
     const error = stsError(e, source, action)
-    logTo(logger, 'warn', `${source}: STS ${action} failed (${error.code}): ${error.message}`)
+    // The message names the source and the action already.
+    logTo(logger, 'warn', `${error.message} (${error.code})`)
     throw error
   }
 }
@@ -65,24 +65,9 @@ export const toIdentity = ({ Credentials, AssumedRoleUser }: StsAnswer, source: 
     accessKeyId: AccessKeyId,
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
-    ...defined({ expiration, accountId: account && /^\d{12}$/.test(account) ? account : undefined }),
+    ...(expiration && { expiration }),
+    ...(account !== undefined && /^\d{12}$/.test(account) && { accountId: account }),
   }
-}
-
-/** `SerialNumber`/`TokenCode` from `context.mfa`; `MfaRequired` when a serial is configured but no code came. */
-export const mfaParams = (
-  serialNumber: string | undefined,
-  context: SourceContext | undefined,
-  source: string,
-): { SerialNumber?: string; TokenCode?: string } => {
-  const mfa = context?.mfa
-  if (mfa) return { SerialNumber: mfa.serialNumber, TokenCode: mfa.tokenCode }
-  if (serialNumber !== undefined)
-    throw new CredentialError(`${source}: SerialNumber needs an MFA code; use withMfa`, {
-      code: 'MfaRequired',
-      source,
-    })
-  return {}
 }
 
 /** A command's own middleware stack, as far as {@link oneAttempt} needs it. */

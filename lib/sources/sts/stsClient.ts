@@ -61,21 +61,6 @@ export type LazyStsClient = {
 }
 
 /**
- * The region rule of every STS source: option, client config, caller, the SDK's region
- * chain (`AWS_REGION`, the profile's config), then `us-east-1` with a warning.
- */
-export const resolveRegion = async (
-  options: StsSourceOptions,
-  context?: SourceContext,
-  onFallback?: () => void,
-): Promise<string> =>
-  regionChain(
-    [options.region, options.clientConfig?.region, context?.callerClientConfig?.region],
-    options.clientConfig?.profile ?? context?.callerClientConfig?.profile,
-    onFallback,
-  )
-
-/**
  * The private client of one source, built at the first call with what that call's caller
  * passes (`context.callerClientConfig`). `@aws-sdk/client-sts` is imported only here, lazily.
  */
@@ -84,12 +69,17 @@ export const lazyStsClient = (options: StsSourceOptions, source: string): LazySt
   const warnFallback = fallbackWarning(source)
   const create = async (context?: SourceContext): Promise<StsHandle> => {
     const sts = await loadSts(source, 'STS')
-    const inherited = inheritedClientConfig(options.clientConfig ?? {}, options.logger, context?.callerClientConfig)
-    const region = await resolveRegion(options, context, () => warnFallback(inherited.ownLogger))
+    const caller = context?.callerClientConfig
+    const { config, ownLogger } = inheritedClientConfig(options.clientConfig ?? {}, options.logger, caller)
+    // The region rule of every STS source: the option, the client config, the caller, the
+    // SDK's region chain for the inherited profile, then us-east-1 with one warning.
+    const region = await regionChain([options.region, config.region, caller?.region], config.profile, () =>
+      warnFallback(ownLogger),
+    )
     // `clientConfig.credentials` (in the inherited config) unless `source` is given. A call
     // carrying an MFA code makes one attempt (stsCall's oneAttempt, per command).
-    const client = new sts.STSClient({ ...inherited.config, region, ...defined({ credentials: options.source }) })
-    return { client, sts, logger: inherited.ownLogger }
+    const client = new sts.STSClient({ ...config, region, ...defined({ credentials: options.source }) })
+    return { client, sts, logger: ownLogger }
   }
   return {
     get: (context) => {

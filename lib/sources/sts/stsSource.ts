@@ -1,7 +1,8 @@
 import type { AwsCredentialIdentity } from '@smithy/types'
 import { named } from '../../internal/named.js'
 import type { CredentialSource, MfaCapableSource, SourceContext } from '../../types.js'
-import { mfaParams, oneAttempt, sendSts, toIdentity, type CommandStack, type StsAnswer } from './stsCall.js'
+import { CredentialError } from '../../errors.js'
+import { oneAttempt, sendSts, toIdentity, type CommandStack, type StsAnswer } from './stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
 
 /** @internal The STS actions of the sources; the command of each is `<action>Command` of `@aws-sdk/client-sts`. */
@@ -46,11 +47,18 @@ export const stsSource = <I, M extends boolean>(spec: StsSpec<I, M>): StsSource<
   const sts = lazyStsClient(spec.options, source)
   const call = named(source, async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const startedAt = Date.now()
+    const mfa = context?.mfa
+    // A serial configured but no code: the source was not wrapped in withMfa.
+    if (!mfa && spec.params.SerialNumber !== undefined)
+      throw new CredentialError(`${source}: SerialNumber needs an MFA code; use withMfa`, {
+        code: 'MfaRequired',
+        source,
+      })
     // A source that takes no MFA code has no SerialNumber: it gets {} (its input ignores it).
-    const input = await spec.input(context, mfaParams(spec.params.SerialNumber, context, source))
+    const input = await spec.input(context, mfa ? { SerialNumber: mfa.serialNumber, TokenCode: mfa.tokenCode } : {})
     const { client, sts: mod, logger } = await sts.get(context)
     const command = new (mod[`${action}Command`] as unknown as new (input: I) => CommandStack)(input)
-    if (spec.mfa && context?.mfa) oneAttempt(command)
+    if (spec.mfa && mfa) oneAttempt(command)
     const deadlineMs = spec.deadlineCoversInput ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : timeoutMs
     const send = (o: { abortSignal?: AbortSignal }) => client.send(command as never, o) as Promise<StsAnswer>
     return toIdentity(await sendSts(send, context, source, action, deadlineMs, logger), source)

@@ -17,7 +17,7 @@ type Check = (value: unknown) => string | undefined
 /** `min`–`max` characters; with `chars`, only those (a regex class: the API reference's patterns). */
 const str = (min: number, max: number, chars?: string): Check => {
   const pattern = new RegExp(`^[${chars ?? '\\s\\S'}]{${min},${max}}$`)
-  const problem = `a string of ${min}–${max} characters${chars ? ` [${chars}]` : ''}`
+  const problem = `a string of ${min} to ${max} characters${chars ? ` [${chars}]` : ''}`
   return (v) => (typeof v === 'string' && pattern.test(v) ? undefined : problem)
 }
 
