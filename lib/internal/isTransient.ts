@@ -42,12 +42,15 @@ type Foreign = {
   readonly $metadata?: { readonly httpStatusCode?: unknown; readonly clockSkewCorrected?: unknown } | null
 }
 
-/** A test of a foreign value that answers false where reading it throws (null, a throwing getter, a Proxy). */
+/**
+ * A test of a foreign value that answers false where reading it throws (null, a throwing getter,
+ * a Proxy); `depth` is isTransient's count of causes.
+ */
 const safely =
-  <A extends unknown[]>(test: (e: Foreign, ...rest: A) => boolean) =>
-  (e: unknown, ...rest: A): boolean => {
+  (test: (e: Foreign, depth?: number) => boolean) =>
+  (e: unknown, depth?: number): boolean => {
     try {
-      return test(e as Foreign, ...rest)
+      return test(e as Foreign, depth)
     } catch {
       return false
     }
@@ -89,7 +92,7 @@ export const isExpiredToken = /* @__PURE__ */ safely((e) =>
  * `code` and `$metadata` (not an error) is not transient.
  * @internal
  */
-export const isTransient: (e: unknown, depth?: number) => boolean = /* @__PURE__ */ safely((e, depth = 0) => {
+export const isTransient = /* @__PURE__ */ safely((e, depth = 0) => {
   if (isCredentialError(e)) return e.retryable
   const { name, code, cause, $metadata } = e
   if ((name ?? code ?? $metadata) == null || name === 'AbortError') return false
@@ -99,7 +102,7 @@ export const isTransient: (e: unknown, depth?: number) => boolean = /* @__PURE__
     isServerStatus($metadata?.httpStatusCode) ||
     $metadata?.clockSkewCorrected === true ||
     TRANSIENT_NAMES.has(name as string) ||
-    NETWORK_CODES.has(code as string) ||
+    isNetworkError(e) ||
     (depth < 10 && isTransient(cause, depth + 1))
   )
 })
