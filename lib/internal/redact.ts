@@ -98,8 +98,9 @@ export const redactCause = (cause: unknown, depth = 0): unknown => {
     throttling: safeRead(retryable, 'throttling') === true,
   }))
   hide(copy, 'name', safeName)
-  const frames = (isError && isString(stack) && stack.match(/^[ \t]+at .*/gm)) || []
-  copy.stack = [safeMessage === '' ? safeName : `${safeName}: ${safeMessage}`, ...frames].join('\n')
+  // Each frame is a line `    at ...`, taken with the newline before it.
+  const frames = (isError && isString(stack) && stack.match(/\n[ \t]+at .*/g)) || []
+  copy.stack = `${safeName}${safeMessage && `: ${safeMessage}`}${frames.join('')}`
   if (depth < MAX_DEPTH) {
     const inner = safeRead(cause, 'cause')
     const errors = safeRead(cause, 'errors')
