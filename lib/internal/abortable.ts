@@ -22,7 +22,8 @@ export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() =>
     signal.addEventListener(
       'abort',
       () => {
-        for (const f of [...created]) f()
+        // A waiter that cancels itself meanwhile is deleted from the set, which iteration allows.
+        for (const f of created) f()
         created.clear()
       },
       { once: true },
@@ -44,7 +45,7 @@ export type AbortableOptions = {
   readonly aborted?: (signal: AbortSignal) => unknown
   /** A deadline in milliseconds. @default none */
   readonly timeoutMs?: number | undefined
-  /** The error to reject with at the deadline. */
+  /** The error to reject with at the deadline. @default an `Error` "timed out" */
   readonly timedOut?: () => unknown
   /**
    * Whether the deadline timer lets the process exit. Off by default: whoever awaits the
@@ -77,10 +78,7 @@ export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<
     promise.then(settle(resolve), settle(reject))
     cancel = onAbort(signal, () => settle(reject)(o.aborted ? o.aborted(signal!) : signal!.reason))
     if (timeoutMs !== undefined && !signal?.aborted) {
-      timer = setTimeout(
-        () => settle(reject)(o.timedOut ? o.timedOut() : new Error(`timed out after ${timeoutMs} ms`)),
-        timeoutMs,
-      )
+      timer = setTimeout(() => settle(reject)(o.timedOut ? o.timedOut() : new Error('timed out')), timeoutMs)
       if (o.unref) timer.unref()
     }
   })
