@@ -20,14 +20,12 @@ export type LoadPeerOptions = {
   readonly with?: readonly string[]
 }
 
-/** Why the load failed: not installed, or the first line of the loader's message. */
+/** Why the load failed: not installed, or the first line of the loader's message (up to 120 characters). */
 const reason = (e: unknown): string => {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
   return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND'
     ? 'not installed'
-    : `could not be loaded: ${String(message ?? e)
-        .split('\n')[0]!
-        .slice(0, 120)}`
+    : `could not be loaded: ${/.{0,120}/.exec(String(message ?? e))![0]}`
 }
 
 /**
