@@ -70,8 +70,11 @@ export class CredentialError extends CredentialsProviderError {
     super(message, { tryNextLink: false })
     // smithy's constructors reset the prototype to their own class; restore ours.
     Object.setPrototypeOf(this, new.target.prototype)
-    const { code, source, retryable = false, statusCode, cause } = options
-    Object.assign(this, { code, source, retryable, statusCode })
+    this.code = options.code
+    this.source = options.source
+    this.retryable = options.retryable ?? false
+    this.statusCode = options.statusCode
+    const { cause } = options
     hide(this, REDACTED, true)
     if (cause !== undefined) {
       // `cause` is what loggers print (util.inspect follows it, and every cause below it):

@@ -37,6 +37,13 @@ export const logTo = (logger: Logger | undefined, level: Level, ...args: unknown
   }
 }
 
+/** One argument of a log call without the command input and output: see {@link privateClientLogger}. */
+const scrub = (arg: unknown): unknown => {
+  if (typeof arg !== 'object' || arg === null) return arg
+  const { clientName, commandName, metadata, error } = arg as Record<string, unknown>
+  return defined({ clientName, commandName, metadata, error: (error as { name?: unknown } | undefined)?.name })
+}
+
 /**
  * What a source's private SDK client logs with: `logger`, minus the command input and
  * output of the SDK's logger middleware. The STS model marks `SecretAccessKey` sensitive but
@@ -44,13 +51,7 @@ export const logTo = (logger: Logger | undefined, level: Level, ...args: unknown
  * clear at info; this keeps the client and command names, the metadata and the error name.
  * @internal
  */
-export const privateClientLogger = (logger: Logger): Logger => {
-  const scrub = (arg: unknown): unknown => {
-    if (typeof arg !== 'object' || arg === null) return arg
-    const { clientName, commandName, metadata, error } = arg as Record<string, unknown>
-    return defined({ clientName, commandName, metadata, error: (error as { name?: unknown } | undefined)?.name })
-  }
-  return Object.fromEntries(
+export const privateClientLogger = (logger: Logger): Logger =>
+  Object.fromEntries(
     LEVELS.map((level) => [level, (...args: unknown[]) => logTo(logger, level, ...args.map(scrub))]),
   ) as unknown as Logger
-}
