@@ -115,19 +115,6 @@ export const checkMs = (source: string, name: string, v: unknown, min = 0, max =
   )
 
 /**
- * An integer in [min, max] (`undefined` passes).
- * @internal
- */
-export const checkInteger = (source: string, name: string, v: unknown, min: number, max: number): void =>
-  check(
-    source,
-    v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max),
-    name,
-    `an integer from ${min} to ${max}`,
-    got(v),
-  )
-
-/**
  * A non-empty string of at most `maxLength` characters (`undefined` passes).
  * @internal
  */
