@@ -2,6 +2,7 @@
 // signal (every caller of one refreshing provider passing the request's signal) share one
 // 'abort' listener on it: the waiters are kept in a set attached to the signal itself, so
 // a thousand waiting callers do not trip Node's MaxListenersExceededWarning.
+import { hide } from './redact.js'
 
 const WAITERS = Symbol.for('aws-refresh-session.abortWaiters')
 type Waiters = Set<() => void>
@@ -18,7 +19,7 @@ export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() =>
   let waiters = (signal as unknown as Record<symbol, Waiters | undefined>)[WAITERS]
   if (!waiters) {
     const created: Waiters = (waiters = new Set())
-    Object.defineProperty(signal, WAITERS, { value: created })
+    hide(signal, WAITERS, created)
     signal.addEventListener(
       'abort',
       () => {
