@@ -107,13 +107,13 @@ export const redactCause = (cause: unknown, depth = 0): unknown => {
     if (inner !== undefined) hide(copy, 'cause', redactCause(inner, depth + 1))
     if (Array.isArray(errors)) copy.errors = errors.slice(0, 10).map((e: unknown) => redactCause(e, depth + 1))
   }
-  hide(copy, REDACTED, true)
   return copy
 }
 
 /**
- * Marks copies made by {@link redactCause}, and every CredentialError (its cause chain is
- * redacted when it is built); non-enumerable, so never printed.
+ * Marks every CredentialError (its cause chain is redacted when it is built), which
+ * {@link redactCause} keeps as it is; non-enumerable, so never printed. A copy is not marked:
+ * given as a cause again, it is copied again (its text is already redacted).
  * @internal
  */
 export const REDACTED = Symbol.for('aws-refresh-session.redacted')
