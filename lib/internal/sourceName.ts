@@ -5,4 +5,4 @@ import type { CredentialSource } from '../types.js'
  * @internal
  */
 export const sourceName = (self: CredentialSource): string =>
-  self.name && self.name !== 'anonymous' ? self.name : 'source'
+  (self.name !== 'anonymous' && self.name) || 'source'
