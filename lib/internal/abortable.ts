@@ -64,7 +64,7 @@ export type AbortableOptions = {
  */
 export const abortable = <T>(promise: Promise<T>, o: AbortableOptions): Promise<T> => {
   const { signal, timeoutMs } = o
-  if (signal === undefined && timeoutMs === undefined) return promise
+  if (!signal && timeoutMs === undefined) return promise
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined
     let cancel = noop
