@@ -17,11 +17,12 @@ const safeRead = (o: unknown, key: string | symbol): unknown => {
  */
 export const redact = (message: string): string => {
   // Anything that looks like key material (PEM blocks, long runs of base64/hex characters,
-  // six-digit codes) is masked before a foreign message is copied into one of ours. A file
-  // path or a word is no secret; a long run holding a digit, or a very long one, may be.
+  // that is word characters and / + = -, six-digit codes) is masked before a foreign message
+  // is copied into one of ours. A file path or a word is no secret; a long run holding a
+  // digit, or a very long one, may be.
   const masked = message
     .replace(/-----BEGIN [^-]+-----[\s\S]*?(-----END [^-]+-----|$)/g, '[PEM]')
-    .replace(/[A-Za-z0-9/+=_-]{16,}/g, (run) => (run.length >= 32 || /\d/.test(run) ? '***' : run))
+    .replace(/[\w/+=-]{16,}/g, (run) => (run.length >= 32 || /\d/.test(run) ? '***' : run))
     .replace(/(?<!\d)\d{6}(?!\d)/g, '******')
   return masked.length > MAX_LENGTH ? `${masked.slice(0, MAX_LENGTH)}…` : masked
 }
