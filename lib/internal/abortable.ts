@@ -4,7 +4,9 @@
 // a thousand waiting callers do not trip Node's MaxListenersExceededWarning.
 import { hide } from './redact.js'
 
-const WAITERS = Symbol.for('aws-refresh-session.abortWaiters')
+// This copy's own key: another copy of the package (CommonJS beside ESM, another version) keeps
+// its own set and adds its own one listener.
+const WAITERS = Symbol('abortWaiters')
 type Waiters = Set<() => void>
 const noop = (): void => undefined
 
