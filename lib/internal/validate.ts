@@ -102,15 +102,15 @@ export const requireSource = (source: string, self: unknown): void =>
   requireFunction(source, 'the wrapped source', self, false)
 
 /**
- * A finite number of milliseconds in [min, max] (`undefined` passes: the default applies).
+ * A finite number of milliseconds from `min` to {@link MAX_TIMER_MS} (`undefined` passes: the default applies).
  * @internal
  */
-export const checkMs = (source: string, name: string, v: unknown, min = 0, max = MAX_TIMER_MS): void =>
+export const checkMs = (source: string, name: string, v: unknown, min: number): void =>
   check(
     source,
-    v === undefined || (typeof v === 'number' && v >= min && v <= max),
+    v === undefined || (typeof v === 'number' && v >= min && v <= MAX_TIMER_MS),
     name,
-    `from ${min} to ${max} ms`,
+    `from ${min} to ${MAX_TIMER_MS} ms`,
     got(v),
   )
 
