@@ -13,6 +13,8 @@ const noop = (): void => undefined
 /**
  * Calls `fn` once when `signal` aborts (at once if it already has); returns the function
  * that cancels it. Adds at most one listener per signal, whatever the number of callers.
+ * `fn` is the waiter itself (a set member): each wait gives its own function, as every
+ * caller does with a closure of its call.
  * @internal
  */
 export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() => void) => {
@@ -25,16 +27,15 @@ export const onAbort = (signal: AbortSignal | undefined, fn: () => void): (() =>
     signal.addEventListener(
       'abort',
       () => {
-        // A waiter that cancels itself meanwhile is deleted from the set, which iteration allows.
+        // A waiter cancelled meanwhile is deleted from the set, which iteration allows (and skips it).
         for (const f of created) f()
         created.clear()
       },
       { once: true },
     )
   }
-  const once = (): void => fn()
-  waiters.add(once)
-  return () => void waiters.delete(once)
+  waiters.add(fn)
+  return () => void waiters.delete(fn)
 }
 
 /**
