@@ -6,8 +6,4 @@ describe('defined', () => {
     expect(out).toEqual({ a: 1, c: 0, d: '', e: null, f: false })
     expect('b' in out).toBe(false)
   })
-
-  it('drops empty strings too when asked (unset values of the shared config files)', () => {
-    expect(defined({ a: 'x', b: '', c: undefined }, true)).toEqual({ a: 'x' })
-  })
 })

@@ -4,11 +4,8 @@ export type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]:
 }
 
 /**
- * @internal A shallow copy of `o` without its `undefined` entries (and without its empty
- * strings when `dropEmptyStrings`, as the shared config files write an unset value), so an
- * absent option stays absent instead of overriding a default with `undefined`.
+ * @internal A shallow copy of `o` without its `undefined` entries, so an absent option stays
+ * absent instead of overriding a default with `undefined`.
  */
-export const defined = <T extends object>(o: T, dropEmptyStrings = false): Defined<T> =>
-  Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined && !(dropEmptyStrings && v === '')),
-  ) as Defined<T>
+export const defined = <T extends object>(o: T): Defined<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>

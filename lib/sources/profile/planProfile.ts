@@ -1,5 +1,5 @@
 import { CredentialError } from '../../errors.js'
-import { defined, type Defined } from '../../internal/defined.js'
+import type { Defined } from '../../internal/defined.js'
 import type { Profile, Profiles } from './profileFiles.js'
 
 /** Where the first credentials of a profile chain come from. */
@@ -49,7 +49,8 @@ export const badProfile = (profile: string, problem: string): CredentialError =>
   new CredentialError(`${SOURCE}: profile "${profile}" ${problem}`, { code: 'InvalidConfiguration', source: SOURCE })
 
 /** The profile's settings that are set (the config files write an unset value as ''). */
-const present = <T extends object>(o: T): Defined<T> => defined(o, true)
+const present = <T extends object>(o: T): Defined<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Defined<T>
 
 const duration = (name: string, p: Profile): number | undefined => {
   const raw = p['duration_seconds']
