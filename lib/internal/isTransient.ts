@@ -58,9 +58,11 @@ const safely =
 
 /**
  * True for a 5xx status (the SDK's list is 500, 502, 503, 504; every 5xx is a server failure).
+ * Compared as the SDK's `isServerError` does, without a type check: a missing status
+ * (`undefined`) compares false.
  * @internal
  */
-export const isServerStatus = (status: unknown): boolean => typeof status === 'number' && status >= 500 && status <= 599
+export const isServerStatus = (status: number): boolean => status >= 500 && status <= 599
 
 /**
  * True when the error says the service asked us to slow down (a throttling name, HTTP 429, or the SDK's throttling trait).
@@ -99,7 +101,7 @@ export const isTransient = /* @__PURE__ */ safely((e, depth = 0) => {
   return (
     e.$retryable !== undefined ||
     isThrottling(e) ||
-    isServerStatus($metadata?.httpStatusCode) ||
+    isServerStatus($metadata?.httpStatusCode as number) ||
     $metadata?.clockSkewCorrected === true ||
     TRANSIENT_NAMES.has(name as string) ||
     isNetworkError(e) ||
