@@ -105,6 +105,7 @@ describe('fromCallable', () => {
     expect(e).toMatchObject({ code: 'SourceFailed', source: 'fromCallable', cause: { name: 'Error' } })
     expect(originalCause(e as CredentialError)).toBe(cause)
     expect((e as Error).message).not.toContain(SECRET)
+    expect((e as Error).message).toMatch(/^fromCallable: Error: vault said no for \S/)
   })
 
   it('passes a CredentialError thrown by the function through unchanged', async () => {

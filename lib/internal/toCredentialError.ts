@@ -10,7 +10,7 @@ import { isTransient } from './isTransient.js'
 export const toCredentialError = (e: unknown, source: string): CredentialError =>
   isCredentialError(e)
     ? e
-    : new CredentialError(`${source} failed: ${describeError(e)}`, {
+    : new CredentialError(`${source}: ${describeError(e)}`, {
         code: 'SourceFailed',
         source,
         cause: e,
