@@ -77,7 +77,7 @@ const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
  * @internal
  */
 export const redactCause = (cause: unknown, depth = 0): unknown => {
-  if (cause === undefined || cause === null || safeRead(cause, REDACTED) === true) return cause
+  if (cause === undefined || cause === null || safeRead(cause, REDACTED)) return cause
   const name = safeRead(cause, 'name')
   const message = safeRead(cause, 'message')
   const stack = safeRead(cause, 'stack')
