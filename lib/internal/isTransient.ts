@@ -96,8 +96,8 @@ export const isExpiredToken = /* @__PURE__ */ safely((e) =>
  */
 export const isTransient = /* @__PURE__ */ safely((e, depth = 0) => {
   if (isCredentialError(e)) return e.retryable
-  const { name, code, cause, $metadata } = e
-  if ((name ?? code ?? $metadata) == null || name === 'AbortError') return false
+  const { name, $metadata } = e
+  if ((name ?? e.code ?? $metadata) == null || name === 'AbortError') return false
   return (
     e.$retryable !== undefined ||
     isThrottling(e) ||
@@ -105,6 +105,6 @@ export const isTransient = /* @__PURE__ */ safely((e, depth = 0) => {
     $metadata?.clockSkewCorrected === true ||
     TRANSIENT_NAMES.has(name as string) ||
     isNetworkError(e) ||
-    (depth < 10 && isTransient(cause, depth + 1))
+    (depth < 10 && isTransient(e.cause, depth + 1))
   )
 })
