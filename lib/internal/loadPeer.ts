@@ -20,10 +20,14 @@ export type LoadPeerOptions = {
   readonly with?: readonly string[]
 }
 
-/** Why the load failed: not installed, or the first line of the loader's message (up to 120 characters). */
+/**
+ * Why the load failed: not installed (Node's `MODULE_NOT_FOUND` for `require`,
+ * `ERR_MODULE_NOT_FOUND` for `import`), or the first line of the loader's message (up to 120
+ * characters).
+ */
 const reason = (e: unknown): string => {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
-  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND'
+  return /^(ERR_)?MODULE_NOT_FOUND$/.test(String(code))
     ? 'not installed'
     : `could not be loaded: ${/.{0,120}/.exec(String(message ?? e))![0]}`
 }
