@@ -1,8 +1,8 @@
-import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { backoffMs } from '../internal/backoff.js'
 import { defined } from '../internal/defined.js'
 import { sourceName } from '../internal/sourceName.js'
+import { abortError } from '../internal/stsErrors.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
 import { logRefreshEvent } from './logRefreshEvent.js'
@@ -60,17 +60,12 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     }
   }
 
-  /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
+  /**
+   * Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch:
+   * `Aborted` (`Timeout` for an `AbortSignal.timeout()`), as an STS source's call would fail.
+   */
   const waitFor = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined) =>
-    abortable(p, {
-      signal: context?.signal,
-      aborted: (signal) =>
-        new CredentialError(`${name}: aborted while waiting for credentials`, {
-          code: 'Aborted',
-          source: name,
-          cause: signal.reason,
-        }),
-    })
+    abortable(p, { signal: context?.signal, aborted: (signal) => abortError(name, signal) })
 
   /** Starts the one fetch, or joins the one in flight. Its promise never goes unhandled. */
   const refresh = (reason: RefreshReason, context?: SourceContext): Promise<AwsCredentialIdentity> => {
