@@ -73,12 +73,16 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     bounded = undefined
     const startedAt = now()
     emit({ type: 'refresh-started', reason, at: startedAt })
+    /** The fields a success and a failure share. */
+    const ended = (at: number) => ({ reason, at, durationMs: at - startedAt })
     // The caller's signal is not passed on: one caller giving up must not abort the fetch
     // others wait for. `forceRefresh` is, so a source with its own cache (an SDK chain) skips it.
-    const forced = reason === 'forced'
+    // No context at all when there is nothing to pass.
     const callerClientConfig = context?.callerClientConfig
     const sourceContext =
-      callerClientConfig || forced ? defined({ callerClientConfig, forceRefresh: forced || undefined }) : undefined
+      reason === 'forced'
+        ? defined({ callerClientConfig, forceRefresh: true })
+        : callerClientConfig && { callerClientConfig }
     const p: Promise<AwsCredentialIdentity> = Promise.resolve()
       .then(() => self(sourceContext))
       .then((creds) => {
@@ -87,13 +91,12 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
         if (inflight === p) {
           inflight = undefined
           const points = refreshPoints(expiry, at, c, c.random)
-          s = { value: creds, settled: Promise.resolve(creds), ...points, retryAt: 0, failures: 0 }
+          // No back-off, no failures: EMPTY's counters.
+          s = { ...EMPTY, value: creds, settled: Promise.resolve(creds), ...points }
           schedule(s.refreshAt)
           emit({
             type: 'refresh-succeeded',
-            reason,
-            at,
-            durationMs: at - startedAt,
+            ...ended(at),
             expiration: creds.expiration,
             refreshAt: s.refreshAt,
             accessKeyIdSuffix: creds.accessKeyId.slice(-4),
@@ -107,11 +110,12 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
           inflight = undefined
           const at = now()
           const failures = s.failures + 1
-          const delayMs = backoffMs(failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
+          // The cap is never below the base delay.
+          const delayMs = backoffMs(failures, c.backoffBaseMs, Math.max(c.backoffMaxMs, c.backoffBaseMs), c.random)
           const retryAt = at + delayMs
           s = { ...s, retryAt, failures }
           staleReported = false
-          emit({ type: 'refresh-failed', reason, at, durationMs: at - startedAt, error, failures })
+          emit({ type: 'refresh-failed', ...ended(at), error, failures })
           emit({ type: 'backoff', at, delayMs, retryAt, failures })
           schedule(retryTimerAt(s, retryAt))
         }

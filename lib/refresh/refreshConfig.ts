@@ -22,6 +22,7 @@ export interface RefreshConfig {
   readonly onEvent?: ((event: RefreshEvent) => void) | undefined
   readonly logger?: Logger | undefined
   readonly backoffBaseMs: number
+  /** As given: below `backoffBaseMs`, the back-off is capped at `backoffBaseMs`. */
   readonly backoffMaxMs: number
   readonly random: () => number
   readonly waitMs: number
@@ -71,6 +72,5 @@ export const refreshConfig = (arg: number | Options | undefined): RefreshConfig 
     if (mandatoryMs > earlyMs / 2)
       throw invalidConfiguration(SOURCE, `mandatoryMs (${mandatoryMs}) must be at most half of earlyMs (${earlyMs})`)
     for (const name of ['now', 'onEvent', 'random'] as const) requireFunction(SOURCE, name, o[name])
-    const config = { now: Date.now, random: Math.random, ...DEFAULTS, ...o, logger: checkLogger(SOURCE, o.logger) }
-    return { ...config, backoffMaxMs: Math.max(config.backoffMaxMs, config.backoffBaseMs) }
+    return { now: Date.now, random: Math.random, ...DEFAULTS, ...o, logger: checkLogger(SOURCE, o.logger) }
   })

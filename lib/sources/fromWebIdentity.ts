@@ -160,7 +160,7 @@ const build = (
     SOURCE,
     typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest,
     WEB_IDENTITY_CHECKS,
-    ['RoleArn'],
+    'RoleArn',
   )
   validateStsOptions(SOURCE, options, false)
   const { region, clientConfig, timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options

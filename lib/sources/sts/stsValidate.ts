@@ -64,7 +64,7 @@ export const SESSION_TOKEN_DURATION = /* @__PURE__ */ int(900, 129_600)
 
 /**
  * Validates `params` (an object: the callers snapshot it first) with `checks` (present keys
- * only; `required`, names of `checks`, must be present) and throws `InvalidConfiguration`
+ * only; `required`, a name of `checks`, must be present) and throws `InvalidConfiguration`
  * naming the parameter.
  * The value is never echoed.
  */
@@ -72,11 +72,11 @@ export const validateParams = (
   source: string,
   params: object,
   checks: Readonly<Record<string, Check>>,
-  required: readonly string[] = [],
+  required?: string,
 ): void => {
   for (const name in checks) {
     const value = (params as Record<string, unknown>)[name]
-    const problem = value !== undefined ? checks[name]!(value) : required.includes(name) ? 'given' : undefined
+    const problem = value !== undefined ? checks[name]!(value) : name === required ? 'given' : undefined
     if (problem !== undefined) throw invalidConfiguration(source, `${name} must be ${problem}`)
   }
 }
@@ -107,7 +107,7 @@ export const stsSetup = <P extends object, O extends StsSourceOptions>(
   given: P,
   givenOptions: O,
   checks: Readonly<Record<string, Check>>,
-  required?: readonly string[],
+  required?: string,
 ): { readonly source: string; readonly params: P; readonly options: O } =>
   guarded(source, () => {
     const params = snapshot(source, 'params', given)
