@@ -46,20 +46,19 @@ const DEFAULTS = {
   waitMs: 5_000,
 }
 
+/** The duration options, each with its least value in milliseconds. */
+const LEAST_MS = { earlyMs: 0, mandatoryMs: 0, backoffBaseMs: 1, backoffMaxMs: 1, waitMs: 0 }
+
 /** Validates `withRefresh`'s argument and fills in the defaults; throws before any I/O. */
 export const refreshConfig = (arg: number | Options | undefined): RefreshConfig =>
   guarded(SOURCE, () => {
     if (typeof arg !== 'number') requireObject(SOURCE, 'options', arg, true)
     // One read of each option: a getter never runs twice.
     const o: Options = typeof arg === 'number' ? { earlyMs: arg } : defined(arg ?? {})
-    for (const [name, min] of [
-      ['earlyMs', 0],
-      ['mandatoryMs', 0],
-      ['backoffBaseMs', 1],
-      ['backoffMaxMs', 1],
-      ['waitMs', 0],
-    ] as const)
-      checkMs(SOURCE, name, o[name], min)
+    for (const name in LEAST_MS) {
+      const key = name as keyof typeof LEAST_MS
+      checkMs(SOURCE, key, o[key], LEAST_MS[key])
+    }
     const { jitter, earlyMs = Infinity, mandatoryMs = 0 } = o
     check(
       SOURCE,
