@@ -49,8 +49,8 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   let background = c.background
   // The timer is due only at a refresh point or the end of a back-off (never after close()),
   // and joins a fetch already in flight.
-  const timer = rearmingTimer(now, () => void refresh('background'))
-  const schedule = (at: number): void => timer.schedule(background ? at : Infinity)
+  const armTimer = rearmingTimer(now, () => void refresh('background'))
+  const schedule = (at: number): void => armTimer(background ? at : Infinity)
   const emit = (event: RefreshEvent): void => {
     if (c.logger) logRefreshEvent(c.logger, name, event)
     try {
