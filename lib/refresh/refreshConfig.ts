@@ -1,15 +1,6 @@
 import { defined } from '../internal/defined.js'
 import { checkLogger, type Logger } from '../internal/sdkLogger.js'
-import {
-  check,
-  checkBoolean,
-  checkMs,
-  got,
-  guarded,
-  invalidConfiguration,
-  requireFunction,
-  requireObject,
-} from '../internal/validate.js'
+import { check, checkBoolean, checkMs, got, guarded, requireFunction, requireObject } from '../internal/validate.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
 /** `withRefresh`'s options (documented on `WithRefreshOptions`) with every default filled in. */
@@ -68,8 +59,7 @@ export const refreshConfig = (arg: number | Options | undefined): RefreshConfig 
       got(jitter),
     )
     checkBoolean(SOURCE, 'background', o.background)
-    if (mandatoryMs > earlyMs / 2)
-      throw invalidConfiguration(SOURCE, `mandatoryMs (${mandatoryMs}) must be at most half of earlyMs (${earlyMs})`)
+    check(SOURCE, mandatoryMs <= earlyMs / 2, 'mandatoryMs', `at most half of earlyMs (${earlyMs})`, got(mandatoryMs))
     for (const name of ['now', 'onEvent', 'random'] as const) requireFunction(SOURCE, name, o[name])
     return { now: Date.now, random: Math.random, ...DEFAULTS, ...o, logger: checkLogger(SOURCE, o.logger) }
   })
