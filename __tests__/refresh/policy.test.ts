@@ -69,6 +69,6 @@ describe('retryTimerAt', () => {
     ['no timer once the value would have expired', cached, 61 * MIN, Infinity],
     ['no timer with nothing cached', cold, 10, Infinity],
   ] as const)('%s', (_, state, retryAt, expected) => {
-    expect(retryTimerAt(state, retryAt)).toBe(expected)
+    expect(retryTimerAt({ ...state, retryAt })).toBe(expected)
   })
 })

@@ -117,7 +117,7 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
           staleReported = false
           emit({ type: 'refresh-failed', ...ended(at), error, failures })
           emit({ type: 'backoff', at, delayMs, retryAt, failures })
-          schedule(retryTimerAt(s, retryAt))
+          schedule(retryTimerAt(s))
         }
         throw error
       })

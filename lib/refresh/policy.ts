@@ -70,13 +70,13 @@ export const decide = (s: PolicyState, now: number, forced: boolean): Decision =
 }
 
 /**
- * When the timer should try again after the `failures`-th failed refresh that backed off
- * until `retryAt`: never before the refresh point, so a failed forced refresh does not make
+ * When the timer should try again after a failed refresh that backed off until
+ * `s.retryAt`: never before the refresh point, so a failed forced refresh does not make
  * the timer call the source while the cached value is still fresh (rule 3); never once the
  * value has expired (the next call fetches). Infinity: no timer.
  */
-export const retryTimerAt = (s: PolicyState, retryAt: number): number => {
-  const at = Math.max(retryAt, s.refreshAt)
+export const retryTimerAt = (s: PolicyState): number => {
+  const at = Math.max(s.retryAt, s.refreshAt)
   // With nothing cached, expiresAt is -Infinity.
   return at < s.expiresAt ? at : Infinity
 }
