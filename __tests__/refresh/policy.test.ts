@@ -52,13 +52,16 @@ describe('refreshPoints', () => {
     ],
   ] as const)('%s', (_, lifetimeMs, o, random, [early, mandatory]) => {
     const at = 1_000_000
-    const p = refreshPoints(at + lifetimeMs, at, o, () => random)
+    const p = refreshPoints(at + lifetimeMs, at, { ...o, random: () => random })
     expect([p.expiresAt - p.refreshAt, p.expiresAt - p.mandatoryAt]).toEqual([early, mandatory])
     expect(p.expiresAt).toBe(at + lifetimeMs)
   })
 
   it('an unbounded lifetime never reaches a refresh point', () => {
-    expect(refreshPoints(Infinity, 0, options, () => 0)).toMatchObject({ refreshAt: Infinity, mandatoryAt: Infinity })
+    expect(refreshPoints(Infinity, 0, { ...options, random: () => 0 })).toMatchObject({
+      refreshAt: Infinity,
+      mandatoryAt: Infinity,
+    })
   })
 })
 

@@ -90,9 +90,8 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
         const expiry = expiresAt(creds, name, at)
         if (inflight === p) {
           inflight = undefined
-          const points = refreshPoints(expiry, at, c, c.random)
           // No back-off, no failures: EMPTY's counters.
-          s = { ...EMPTY, value: creds, settled: Promise.resolve(creds), ...points }
+          s = { ...EMPTY, value: creds, settled: Promise.resolve(creds), ...refreshPoints(expiry, at, c) }
           schedule(s.refreshAt)
           emit({
             type: 'refresh-succeeded',

@@ -18,6 +18,8 @@ export interface WindowOptions {
   readonly earlyMs?: number | undefined
   readonly mandatoryMs: number
   readonly jitter: number
+  /** The random source of the jitter, in [0, 1). */
+  readonly random: () => number
 }
 
 /** Nothing cached: every call is a fetch. */
@@ -29,15 +31,10 @@ export const NO_POINTS: RefreshPoints = { refreshAt: -Infinity, mandatoryAt: -In
  * stays at least a quarter of the lifetime after the fetch: even `jitter: 1` on a window
  * of half the lifetime cannot make every call refresh.
  */
-export const refreshPoints = (
-  expiresAt: number,
-  now: number,
-  o: WindowOptions,
-  random: () => number,
-): RefreshPoints => {
+export const refreshPoints = (expiresAt: number, now: number, o: WindowOptions): RefreshPoints => {
   const lifetimeMs = expiresAt - now
   const { advisoryMs, mandatoryMs } = windowsFor(lifetimeMs, o.earlyMs, o.mandatoryMs)
-  const earlyMs = Math.min(advisoryMs * (1 + random() * o.jitter), lifetimeMs * 0.75) // at most 3/4 of the lifetime
+  const earlyMs = Math.min(advisoryMs * (1 + o.random() * o.jitter), lifetimeMs * 0.75) // at most 3/4 of the lifetime
   return { refreshAt: expiresAt - earlyMs, mandatoryAt: expiresAt - mandatoryMs, expiresAt }
 }
 
