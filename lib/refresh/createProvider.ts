@@ -147,8 +147,8 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const d = decide(s, now(), context?.forceRefresh === true)
     // decide() said no back-off is pending; a fetch in flight is joined.
-    if (d === 'background') void refresh('advisory')
-    return d === 'fresh' || d === 'background'
+    if (d === 'advisory') void refresh(d)
+    return d === 'fresh' || d === 'advisory'
       ? s.settled
       : d === 'stale'
         ? serveStale()

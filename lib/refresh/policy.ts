@@ -41,12 +41,12 @@ export const refreshPoints = (expiresAt: number, now: number, o: WindowOptions):
 /**
  * What one call does:
  * - `fresh`: the cached value, nothing else (rule 3; also the advisory window during a back-off);
- * - `background`: the cached value, and one background refresh unless one is in flight (rule 4);
+ * - `advisory`: the cached value, and one refresh (reason `advisory`) unless one is in flight (rule 4);
  * - `stale`: the cached, still-valid value, because the back-off after a failure is pending (rule 5);
  * - `wait`: wait for the one refresh, at most `waitMs` while the value stays valid (rules 5 and 9);
  * - `cold`, `forced`, `expired`: wait for a fetch however long it takes, for that reason (rules 1, 2 and 7).
  */
-export type Decision = 'fresh' | 'background' | 'stale' | 'wait' | Extract<RefreshReason, 'cold' | 'forced' | 'expired'>
+export type Decision = 'fresh' | 'stale' | 'wait' | Extract<RefreshReason, 'advisory' | 'cold' | 'forced' | 'expired'>
 
 /** What the decision reads of a provider's state. */
 export interface PolicyState extends RefreshPoints {
@@ -62,7 +62,7 @@ export const decide = (s: PolicyState, now: number, forced: boolean): Decision =
   if (s.value === undefined) return 'cold'
   if (now >= s.expiresAt) return 'expired'
   if (now < s.refreshAt) return 'fresh'
-  if (now < s.mandatoryAt) return now < s.retryAt ? 'fresh' : 'background'
+  if (now < s.mandatoryAt) return now < s.retryAt ? 'fresh' : 'advisory'
   return now < s.retryAt ? 'stale' : 'wait'
 }
 
