@@ -13,8 +13,8 @@ describe('decide', () => {
     ['fresh value, forced (rule 2)', cached, 10 * MIN, true, 'forced'],
     ['before the refresh point (rule 3)', cached, 10 * MIN, false, 'fresh'],
     ['just before the refresh point (rule 3)', cached, 45 * MIN - 1, false, 'fresh'],
-    ['at the refresh point (rule 4)', cached, 45 * MIN, false, 'background'],
-    ['inside the advisory window (rule 4)', cached, 50 * MIN, false, 'background'],
+    ['at the refresh point (rule 4)', cached, 45 * MIN, false, 'advisory'],
+    ['inside the advisory window (rule 4)', cached, 50 * MIN, false, 'advisory'],
     ['advisory window during a back-off (rule 4)', backingOff, 50 * MIN, false, 'fresh'],
     ['at the mandatory point (rule 5)', cached, 59 * MIN, false, 'wait'],
     ['mandatory window during a back-off (rule 5)', backingOff, 59 * MIN, false, 'stale'],
@@ -52,13 +52,16 @@ describe('refreshPoints', () => {
     ],
   ] as const)('%s', (_, lifetimeMs, o, random, [early, mandatory]) => {
     const at = 1_000_000
-    const p = refreshPoints(at + lifetimeMs, at, o, () => random)
+    const p = refreshPoints(at + lifetimeMs, at, { ...o, random: () => random })
     expect([p.expiresAt - p.refreshAt, p.expiresAt - p.mandatoryAt]).toEqual([early, mandatory])
     expect(p.expiresAt).toBe(at + lifetimeMs)
   })
 
   it('an unbounded lifetime never reaches a refresh point', () => {
-    expect(refreshPoints(Infinity, 0, options, () => 0)).toMatchObject({ refreshAt: Infinity, mandatoryAt: Infinity })
+    expect(refreshPoints(Infinity, 0, { ...options, random: () => 0 })).toMatchObject({
+      refreshAt: Infinity,
+      mandatoryAt: Infinity,
+    })
   })
 })
 
@@ -69,6 +72,6 @@ describe('retryTimerAt', () => {
     ['no timer once the value would have expired', cached, 61 * MIN, Infinity],
     ['no timer with nothing cached', cold, 10, Infinity],
   ] as const)('%s', (_, state, retryAt, expected) => {
-    expect(retryTimerAt(state, retryAt)).toBe(expected)
+    expect(retryTimerAt({ ...state, retryAt })).toBe(expected)
   })
 })

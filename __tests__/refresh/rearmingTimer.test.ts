@@ -9,17 +9,17 @@ afterEach(() => {
 
 const setup = () => {
   const due: number[] = []
-  const t = rearmingTimer(Date.now, () => due.push(Date.now()))
-  return { t, due }
+  const schedule = rearmingTimer(Date.now, () => due.push(Date.now()))
+  return { schedule, due }
 }
 
 describe('rearmingTimer', () => {
   it('keeps the pending timer when the target moves later, and re-arms it when it fires early', () => {
-    const { t, due } = setup()
+    const { schedule, due } = setup()
     const created = jest.spyOn(global, 'setTimeout')
-    t.schedule(100)
-    t.schedule(300)
-    t.schedule(200)
+    schedule(100)
+    schedule(300)
+    schedule(200)
     expect(created).toHaveBeenCalledTimes(1)
     jest.advanceTimersByTime(100)
     expect(due).toEqual([])
@@ -30,9 +30,9 @@ describe('rearmingTimer', () => {
   })
 
   it('replaces the pending timer when the target moves earlier', () => {
-    const { t, due } = setup()
-    t.schedule(300)
-    t.schedule(100)
+    const { schedule, due } = setup()
+    schedule(300)
+    schedule(100)
     expect(jest.getTimerCount()).toBe(1)
     jest.advanceTimersByTime(100)
     expect(due).toEqual([100])
@@ -41,18 +41,18 @@ describe('rearmingTimer', () => {
   })
 
   it('Infinity disarms', () => {
-    const { t, due } = setup()
-    t.schedule(100)
-    t.schedule(Infinity)
+    const { schedule, due } = setup()
+    schedule(100)
+    schedule(Infinity)
     expect(jest.getTimerCount()).toBe(0)
     jest.advanceTimersByTime(1000)
     expect(due).toEqual([])
   })
 
   it('splits a delay longer than setTimeout honours', () => {
-    const { t, due } = setup()
+    const { schedule, due } = setup()
     const at = 3 * 2 ** 31
-    t.schedule(at)
+    schedule(at)
     jest.advanceTimersByTime(2 ** 31)
     expect(due).toEqual([])
     jest.advanceTimersByTime(at - 2 ** 31)

@@ -487,6 +487,25 @@ describe('withRefresh', () => {
     provider.close()
   })
 
+  it('a waiting caller whose signal aborts with a timeout reason rejects with Timeout; the fetch goes on for the others', async () => {
+    const source = fakeSource(HOUR)
+    const provider = withRefresh({ jitter: 0, background: false })(source)
+    source.hold()
+    const controller = new AbortController()
+    const waiting = provider({ signal: controller.signal })
+    const other = provider()
+    controller.abort(new DOMException('deadline', 'TimeoutError'))
+    await expect(waiting).rejects.toMatchObject({
+      name: 'CredentialError',
+      code: 'Timeout',
+      message: expect.stringContaining("timed out by the caller's signal"),
+    })
+    source.release()
+    await expect(other).resolves.toMatchObject({ accessKeyId: 'ASIAFAKE00000001' })
+    expect(source.calls).toBe(1)
+    provider.close()
+  })
+
   it('events report starts and successes with only the last four characters of the key id', async () => {
     const events: RefreshEvent[] = []
     const provider = withRefresh({

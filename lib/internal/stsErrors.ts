@@ -22,6 +22,8 @@ export const abortError = (source: string, signal: AbortSignal): CredentialError
  * `<source>: STS <action>: <what happened>`. Messages hold the STS error code and its
  * message, redacted (some answers echo the request, e.g. SignatureDoesNotMatch's canonical
  * string with `x-amz-security-token`), but never a deserialized body.
+ * A caller's abort never comes here as the SDK's `AbortError`: the SDK is given a signal of
+ * its own, aborted only once the call has already failed (see `sendSts`).
  */
 export const stsError = (error: unknown, source: string, action: string): CredentialError => {
   if (isCredentialError(error)) return error
@@ -38,7 +40,6 @@ export const stsError = (error: unknown, source: string, action: string): Creden
       retryable,
       statusCode: status,
     })
-  if (name === 'AbortError') return make('Aborted', 'aborted')
   // smithy's ProviderError (and its CredentialsProviderError) always has `tryNextLink`.
   if (status === undefined && 'tryNextLink' in e)
     return make('SourceFailed', `no base credentials (${describeError(error)}); set options.source`)

@@ -1,8 +1,8 @@
-import { CredentialError } from '../errors.js'
 import { abortable } from '../internal/abortable.js'
 import { backoffMs } from '../internal/backoff.js'
 import { defined } from '../internal/defined.js'
 import { sourceName } from '../internal/sourceName.js'
+import { abortError } from '../internal/stsErrors.js'
 import { toCredentialError } from '../internal/toCredentialError.js'
 import type { AwsCredentialIdentity, CredentialSource, RefreshingProvider, SourceContext } from '../types.js'
 import { logRefreshEvent } from './logRefreshEvent.js'
@@ -49,8 +49,8 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   let background = c.background
   // The timer is due only at a refresh point or the end of a back-off (never after close()),
   // and joins a fetch already in flight.
-  const timer = rearmingTimer(now, () => void refresh('background'))
-  const schedule = (at: number): void => timer.schedule(background ? at : Infinity)
+  const armTimer = rearmingTimer(now, () => void refresh('background'))
+  const schedule = (at: number): void => armTimer(background ? at : Infinity)
   const emit = (event: RefreshEvent): void => {
     if (c.logger) logRefreshEvent(c.logger, name, event)
     try {
@@ -60,17 +60,12 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     }
   }
 
-  /** Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch. */
+  /**
+   * Lets one caller stop waiting when its own signal aborts, without aborting the shared fetch:
+   * `Aborted` (`Timeout` for an `AbortSignal.timeout()`), as an STS source's call would fail.
+   */
   const waitFor = (p: Promise<AwsCredentialIdentity>, context: SourceContext | undefined) =>
-    abortable(p, {
-      signal: context?.signal,
-      aborted: (signal) =>
-        new CredentialError(`${name}: aborted while waiting for credentials`, {
-          code: 'Aborted',
-          source: name,
-          cause: signal.reason,
-        }),
-    })
+    abortable(p, { signal: context?.signal, aborted: (signal) => abortError(name, signal) })
 
   /** Starts the one fetch, or joins the one in flight. Its promise never goes unhandled. */
   const refresh = (reason: RefreshReason, context?: SourceContext): Promise<AwsCredentialIdentity> => {
@@ -78,12 +73,16 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
     bounded = undefined
     const startedAt = now()
     emit({ type: 'refresh-started', reason, at: startedAt })
+    /** The fields a success and a failure share. */
+    const ended = (at: number) => ({ reason, at, durationMs: at - startedAt })
     // The caller's signal is not passed on: one caller giving up must not abort the fetch
     // others wait for. `forceRefresh` is, so a source with its own cache (an SDK chain) skips it.
-    const forced = reason === 'forced'
+    // No context at all when there is nothing to pass.
     const callerClientConfig = context?.callerClientConfig
     const sourceContext =
-      callerClientConfig || forced ? defined({ callerClientConfig, forceRefresh: forced || undefined }) : undefined
+      reason === 'forced'
+        ? defined({ callerClientConfig, forceRefresh: true })
+        : callerClientConfig && { callerClientConfig }
     const p: Promise<AwsCredentialIdentity> = Promise.resolve()
       .then(() => self(sourceContext))
       .then((creds) => {
@@ -91,14 +90,12 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
         const expiry = expiresAt(creds, name, at)
         if (inflight === p) {
           inflight = undefined
-          const points = refreshPoints(expiry, at, c, c.random)
-          s = { value: creds, settled: Promise.resolve(creds), ...points, retryAt: 0, failures: 0 }
+          // No back-off, no failures: EMPTY's counters.
+          s = { ...EMPTY, value: creds, settled: Promise.resolve(creds), ...refreshPoints(expiry, at, c) }
           schedule(s.refreshAt)
           emit({
             type: 'refresh-succeeded',
-            reason,
-            at,
-            durationMs: at - startedAt,
+            ...ended(at),
             expiration: creds.expiration,
             refreshAt: s.refreshAt,
             accessKeyIdSuffix: creds.accessKeyId.slice(-4),
@@ -112,13 +109,14 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
           inflight = undefined
           const at = now()
           const failures = s.failures + 1
-          const delayMs = backoffMs(failures, c.backoffBaseMs, c.backoffMaxMs, c.random)
+          // The cap is never below the base delay.
+          const delayMs = backoffMs(failures, c.backoffBaseMs, Math.max(c.backoffMaxMs, c.backoffBaseMs), c.random)
           const retryAt = at + delayMs
           s = { ...s, retryAt, failures }
           staleReported = false
-          emit({ type: 'refresh-failed', reason, at, durationMs: at - startedAt, error, failures })
+          emit({ type: 'refresh-failed', ...ended(at), error, failures })
           emit({ type: 'backoff', at, delayMs, retryAt, failures })
-          schedule(retryTimerAt(s, retryAt))
+          schedule(retryTimerAt(s))
         }
         throw error
       })
@@ -149,8 +147,8 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   const slowPath = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const d = decide(s, now(), context?.forceRefresh === true)
     // decide() said no back-off is pending; a fetch in flight is joined.
-    if (d === 'background') void refresh('advisory')
-    return d === 'fresh' || d === 'background'
+    if (d === 'advisory') void refresh(d)
+    return d === 'fresh' || d === 'advisory'
       ? s.settled
       : d === 'stale'
         ? serveStale()

@@ -2,13 +2,9 @@ import type { CredentialError } from '../errors.js'
 import { logTo, type Logger } from '../internal/sdkLogger.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
-const LEVELS: { readonly [T in RefreshEvent['type']]: 'debug' | 'info' | 'warn' } = {
-  'refresh-started': 'debug',
-  backoff: 'debug',
-  'refresh-succeeded': 'info',
-  'refresh-failed': 'warn',
-  'stale-served': 'warn',
-}
+/** The level of an event: failures and stale serving at warn, successes at info, starts and back-offs at debug. */
+const levelOf = (type: RefreshEvent['type']): 'debug' | 'info' | 'warn' =>
+  type === 'refresh-failed' || type === 'stale-served' ? 'warn' : type === 'refresh-succeeded' ? 'info' : 'debug'
 
 /** A field of the event as logged: times in ISO 8601 (`never` for none or no finite time), the error as its code and message. */
 const field = (key: string, v: unknown): unknown =>
@@ -28,4 +24,4 @@ const field = (key: string, v: unknown): unknown =>
  * @internal
  */
 export const logRefreshEvent = (logger: Logger, name: string, e: RefreshEvent): void =>
-  logTo(logger, LEVELS[e.type], `${name}: ${JSON.stringify(e, field)}`)
+  logTo(logger, levelOf(e.type), `${name}: ${JSON.stringify(e, field)}`)

@@ -1,10 +1,10 @@
 import { MAX_TIMER_MS } from '../internal/validate.js'
 
-/** One re-arming timer: {@link rearmingTimer}. */
-export interface RearmingTimer {
-  /** Makes `onDue` run at `at` (epoch ms of `now`); Infinity disarms. The latest call wins. */
-  readonly schedule: (at: number) => void
-}
+/**
+ * What {@link rearmingTimer} returns: makes `onDue` run at `at` (epoch ms of `now`); Infinity
+ * disarms. The latest call wins.
+ */
+export type Schedule = (at: number) => void
 
 /**
  * One `unref`'d timer that calls `onDue` once the clock reaches the last scheduled time
@@ -17,7 +17,7 @@ export interface RearmingTimer {
  *
  * @internal
  */
-export const rearmingTimer = (now: () => number, onDue: () => void): RearmingTimer => {
+export const rearmingTimer = (now: () => number, onDue: () => void): Schedule => {
   let timer: ReturnType<typeof setTimeout> | undefined
   /** When the armed timer fires, and when `onDue` is due. */
   let timerAt = Infinity
@@ -43,5 +43,5 @@ export const rearmingTimer = (now: () => number, onDue: () => void): RearmingTim
     timer = setTimeout(fire, delay)
     timer.unref()
   }
-  return { schedule }
+  return schedule
 }

@@ -1,15 +1,6 @@
 import { defined } from '../internal/defined.js'
 import { checkLogger, type Logger } from '../internal/sdkLogger.js'
-import {
-  check,
-  checkBoolean,
-  checkMs,
-  got,
-  guarded,
-  invalidConfiguration,
-  requireFunction,
-  requireObject,
-} from '../internal/validate.js'
+import { check, checkBoolean, checkMs, got, guarded, requireFunction, requireObject } from '../internal/validate.js'
 import type { RefreshEvent } from './RefreshEvent.js'
 
 /** `withRefresh`'s options (documented on `WithRefreshOptions`) with every default filled in. */
@@ -22,6 +13,7 @@ export interface RefreshConfig {
   readonly onEvent?: ((event: RefreshEvent) => void) | undefined
   readonly logger?: Logger | undefined
   readonly backoffBaseMs: number
+  /** As given: below `backoffBaseMs`, the back-off is capped at `backoffBaseMs`. */
   readonly backoffMaxMs: number
   readonly random: () => number
   readonly waitMs: number
@@ -45,20 +37,19 @@ const DEFAULTS = {
   waitMs: 5_000,
 }
 
+/** The duration options, each with its least value in milliseconds. */
+const LEAST_MS = { earlyMs: 0, mandatoryMs: 0, backoffBaseMs: 1, backoffMaxMs: 1, waitMs: 0 }
+
 /** Validates `withRefresh`'s argument and fills in the defaults; throws before any I/O. */
 export const refreshConfig = (arg: number | Options | undefined): RefreshConfig =>
   guarded(SOURCE, () => {
     if (typeof arg !== 'number') requireObject(SOURCE, 'options', arg, true)
     // One read of each option: a getter never runs twice.
     const o: Options = typeof arg === 'number' ? { earlyMs: arg } : defined(arg ?? {})
-    for (const [name, min] of [
-      ['earlyMs', 0],
-      ['mandatoryMs', 0],
-      ['backoffBaseMs', 1],
-      ['backoffMaxMs', 1],
-      ['waitMs', 0],
-    ] as const)
-      checkMs(SOURCE, name, o[name], min)
+    for (const name in LEAST_MS) {
+      const key = name as keyof typeof LEAST_MS
+      checkMs(SOURCE, key, o[key], LEAST_MS[key])
+    }
     const { jitter, earlyMs = Infinity, mandatoryMs = 0 } = o
     check(
       SOURCE,
@@ -68,9 +59,7 @@ export const refreshConfig = (arg: number | Options | undefined): RefreshConfig 
       got(jitter),
     )
     checkBoolean(SOURCE, 'background', o.background)
-    if (mandatoryMs > earlyMs / 2)
-      throw invalidConfiguration(SOURCE, `mandatoryMs (${mandatoryMs}) must be at most half of earlyMs (${earlyMs})`)
+    check(SOURCE, mandatoryMs <= earlyMs / 2, 'mandatoryMs', `at most half of earlyMs (${earlyMs})`, got(mandatoryMs))
     for (const name of ['now', 'onEvent', 'random'] as const) requireFunction(SOURCE, name, o[name])
-    const config = { now: Date.now, random: Math.random, ...DEFAULTS, ...o, logger: checkLogger(SOURCE, o.logger) }
-    return { ...config, backoffMaxMs: Math.max(config.backoffMaxMs, config.backoffBaseMs) }
+    return { now: Date.now, random: Math.random, ...DEFAULTS, ...o, logger: checkLogger(SOURCE, o.logger) }
   })

@@ -61,7 +61,7 @@ export const fromAssumeRole = (
   given: FromAssumeRoleParams,
   givenOptions: FromAssumeRoleOptions = {},
 ): MfaCapableSource & { readonly close: () => void } => {
-  const setup = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, ['RoleArn'])
+  const setup = stsSetup(SOURCE, given, givenOptions, STS_CHECKS, 'RoleArn')
   const { params } = setup
   return stsSource({
     ...setup,

@@ -10,7 +10,13 @@ import { checkLogger } from '../internal/sdkLogger.js'
 import type { StsSourceOptions } from './sts/stsClient.js'
 import { stsSource } from './sts/stsSource.js'
 import { abortError } from '../internal/stsErrors.js'
-import { invalid, validateParams, validateStsOptions, WEB_IDENTITY_CHECKS } from './sts/stsValidate.js'
+import {
+  DEFAULT_STS_TIMEOUT_MS,
+  invalid,
+  validateParams,
+  validateStsOptions,
+  WEB_IDENTITY_CHECKS,
+} from './sts/stsValidate.js'
 import type { CredentialSource, SourceContext } from '../types.js'
 
 /**
@@ -154,15 +160,15 @@ const build = (
     SOURCE,
     typeof WebIdentityToken === 'string' ? { ...rest, WebIdentityToken } : rest,
     WEB_IDENTITY_CHECKS,
-    ['RoleArn'],
+    'RoleArn',
   )
-  const timeoutMs = validateStsOptions(SOURCE, options, false)
+  validateStsOptions(SOURCE, options, false)
+  const { region, clientConfig, timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options
   const logger = checkLogger(SOURCE, options.logger)
   return stsSource({
     source: SOURCE,
     action: 'AssumeRoleWithWebIdentity',
-    options: defined({ region: options.region, clientConfig: options.clientConfig, logger }),
-    timeoutMs,
+    options: defined({ region, clientConfig, timeoutMs, logger }),
     mfa: false,
     params: rest,
     // timeoutMs covers the whole call: reading the token, then the STS request.

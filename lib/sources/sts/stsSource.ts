@@ -4,6 +4,7 @@ import type { CredentialSource, MfaCapableSource, SourceContext } from '../../ty
 import { CredentialError } from '../../errors.js'
 import { oneAttempt, sendSts, toIdentity, type CommandStack, type StsAnswer } from './stsCall.js'
 import { lazyStsClient, type StsSourceOptions } from './stsClient.js'
+import { DEFAULT_STS_TIMEOUT_MS } from './stsValidate.js'
 
 /** @internal The STS actions of the sources; the command of each is `<action>Command` of `@aws-sdk/client-sts`. */
 export type StsAction = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
@@ -14,10 +15,8 @@ export type StsSpec<I, M extends boolean> = {
   readonly source: string
   /** The STS action: the command sent, as the logs and errors name it. */
   readonly action: StsAction
-  /** The validated options (snapshot). */
+  /** The validated options (snapshot); `timeoutMs` unset is `DEFAULT_STS_TIMEOUT_MS`. */
   readonly options: StsSourceOptions
-  /** The validated deadline of one request. */
-  readonly timeoutMs: number
   /** Whether calls take an MFA code (`context.mfa`, `SerialNumber`). */
   readonly mfa: M
   /** The validated parameters; with `SerialNumber` (the MFA device), a call without a code fails with `MfaRequired`. */
@@ -43,7 +42,8 @@ export type StsSource<M extends boolean> = (M extends true ? MfaCapableSource : 
  * with the caller.
  */
 export const stsSource = <I, M extends boolean>(spec: StsSpec<I, M>): StsSource<M> => {
-  const { source, action, timeoutMs } = spec
+  const { source, action } = spec
+  const timeoutMs = spec.options.timeoutMs ?? DEFAULT_STS_TIMEOUT_MS
   const sts = lazyStsClient(spec.options, source)
   const call = named(source, async (context?: SourceContext): Promise<AwsCredentialIdentity> => {
     const startedAt = Date.now()

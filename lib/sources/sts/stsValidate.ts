@@ -64,7 +64,7 @@ export const SESSION_TOKEN_DURATION = /* @__PURE__ */ int(900, 129_600)
 
 /**
  * Validates `params` (an object: the callers snapshot it first) with `checks` (present keys
- * only; `required`, names of `checks`, must be present) and throws `InvalidConfiguration`
+ * only; `required`, a name of `checks`, must be present) and throws `InvalidConfiguration`
  * naming the parameter.
  * The value is never echoed.
  */
@@ -72,11 +72,11 @@ export const validateParams = (
   source: string,
   params: object,
   checks: Readonly<Record<string, Check>>,
-  required: readonly string[] = [],
+  required?: string,
 ): void => {
   for (const name in checks) {
     const value = (params as Record<string, unknown>)[name]
-    const problem = value !== undefined ? checks[name]!(value) : required.includes(name) ? 'given' : undefined
+    const problem = value !== undefined ? checks[name]!(value) : name === required ? 'given' : undefined
     if (problem !== undefined) throw invalidConfiguration(source, `${name} must be ${problem}`)
   }
 }
@@ -86,17 +86,15 @@ export const DEFAULT_STS_TIMEOUT_MS = 10_000
 
 /**
  * Validates the options every STS source shares (an object: the callers snapshot it first;
- * `source` only when the request is signed) and returns the deadline of one request (`timeoutMs`). Throws
- * `InvalidConfiguration` naming the option.
+ * `source` only when the request is signed). Throws `InvalidConfiguration` naming the option.
+ * The deadline of one request is then `options.timeoutMs ?? DEFAULT_STS_TIMEOUT_MS`.
  */
-export const validateStsOptions = (source: string, options: StsSourceOptions, signed = true): number => {
-  const { timeoutMs = DEFAULT_STS_TIMEOUT_MS } = options
+export const validateStsOptions = (source: string, options: StsSourceOptions, signed = true): void => {
   checkString(source, 'options.region', options.region, 64)
   if (signed) requireFunction(source, 'options.source', options.source)
   requireObject(source, 'options.clientConfig', options.clientConfig, true)
   // setTimeout waits at least 1 ms, so a deadline below it cannot be honoured.
-  checkMs(source, 'options.timeoutMs', timeoutMs, 1)
-  return timeoutMs
+  checkMs(source, 'options.timeoutMs', options.timeoutMs, 1)
 }
 
 /**
@@ -109,14 +107,15 @@ export const stsSetup = <P extends object, O extends StsSourceOptions>(
   given: P,
   givenOptions: O,
   checks: Readonly<Record<string, Check>>,
-  required?: readonly string[],
-): { readonly source: string; readonly params: P; readonly options: O; readonly timeoutMs: number } =>
+  required?: string,
+): { readonly source: string; readonly params: P; readonly options: O } =>
   guarded(source, () => {
     const params = snapshot(source, 'params', given)
     const options = snapshot(source, 'options', givenOptions, ['clientConfig'])
     validateParams(source, params, checks, required)
     checkLogger(source, options.logger)
-    return { source, params, options, timeoutMs: validateStsOptions(source, options) }
+    validateStsOptions(source, options)
+    return { source, params, options }
   })
 
 /** An `InvalidConfiguration` error of `source`. */
