@@ -136,7 +136,7 @@ export const createProvider = (self: CredentialSource, c: RefreshConfig): Refres
   /**
    * Rule 9: the one refresh, or after `waitMs` the still-valid cached value; the same when it
    * fails. With nothing valid by then, its outcome. The caller's abort, raced outside, rejects
-   * with `Aborted` even while a still-valid value is cached.
+   * with `Aborted` (or `Timeout`) even while a still-valid value is cached.
    */
   const waitBounded = (context: SourceContext | undefined): Promise<AwsCredentialIdentity> => {
     const p = refresh('mandatory', context)
